@@ -1,0 +1,80 @@
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class UserQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "UserQuerySet":
+        """Users who work somewhere inside the viewer's areas, and the viewer."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.sees_everything:
+            return self.all()
+        from areas.models import Area
+
+        inside = Area.objects.visible_to(user).filter(officers=OuterRef("pk"))
+        return self.filter(Q(pk=user.pk) | Exists(inside))
+
+
+class PortalUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    """A person who signs in: a local officer, a city reviewer or an administrator."""
+
+    class Role(models.TextChoices):
+        OFFICER = "officer", _("Cán bộ địa phương")
+        CITY = "city", _("Cán bộ thẩm định cấp tỉnh/thành phố")
+        ADMIN = "admin", _("Quản trị viên")
+
+    full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices, default=Role.OFFICER)
+    areas = models.ManyToManyField(
+        "areas.Area",
+        verbose_name=_("địa bàn phụ trách"),
+        blank=True,
+        related_name="officers",
+        help_text=_("Người dùng thấy và sửa được những gì nằm trong các địa bàn này."),
+    )
+    job_title = models.CharField(_("chức vụ, đơn vị công tác"), max_length=200, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+
+    objects = PortalUserManager()
+
+    class Meta:
+        verbose_name = _("người dùng")
+        verbose_name_plural = pgettext_lazy("số nhiều", "người dùng")
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name()
+
+    def get_full_name(self) -> str:
+        return self.full_name or super().get_full_name() or self.username
+
+    def get_short_name(self) -> str:
+        return self.full_name.split()[-1] if self.full_name else self.username
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.is_superuser or self.role == self.Role.ADMIN
+
+    @property
+    def is_city_reviewer(self) -> bool:
+        """Reviews and decides for the whole province (administrators may too)."""
+        return self.role in (self.Role.CITY, self.Role.ADMIN) or self.is_superuser
+
+    @cached_property
+    def scope_paths(self) -> list[str]:
+        """Paths of the areas this user works in; everything under them is visible."""
+        return list(self.areas.values_list("path", flat=True))
+
+    @cached_property
+    def assigned_areas(self) -> list:
+        """The areas this user works in, former districts before today's communes."""
+        return sorted(self.areas.all(), key=lambda area: (area.level, area.name))

@@ -1,0 +1,163 @@
+"""Loading administrative units: the former districts from the project's data, today's
+provinces and communes from the vietnam-provinces package. Every loader is idempotent."""
+
+import json
+from collections.abc import Callable, Iterable
+from datetime import date
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from vietnam_provinces import Province, VietNamDivisionType, Ward
+
+from areas.models import REFORM_DATE, Area
+from ocop_portal.text import clean
+
+DEMO_PROVINCE_CODE = "92"
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+KIND_OF_DIVISION = {
+    VietNamDivisionType.TINH: Area.Kind.PROVINCE,
+    VietNamDivisionType.THANH_PHO_TRUNG_UONG: Area.Kind.CENTRAL_CITY,
+    VietNamDivisionType.PHUONG: Area.Kind.WARD,
+    VietNamDivisionType.XA: Area.Kind.COMMUNE,
+    VietNamDivisionType.DAC_KHU: Area.Kind.SPECIAL_ZONE,
+}
+
+Progress = Callable[[int, int], None]
+
+
+def province_code(code: int) -> str:
+    """Official codes are fixed-width: provinces 2 digits (92), communes 5 (00004)."""
+    return f"{int(code):02d}"
+
+
+def commune_code(code: int) -> str:
+    return f"{int(code):05d}"
+
+
+def _upsert_current(code: str, **values) -> Area:
+    """The current unit with this code, created or brought up to date; unchanged rows are not
+    saved again, so that a second load writes nothing."""
+    area = Area.objects.filter(code=code, valid_until__isnull=True).first()
+    if area is None:
+        area = Area(code=code, **values)
+        area.save()
+        return area
+    changed = [name for name, value in values.items() if getattr(area, name) != value]
+    if changed:
+        for name in changed:
+            setattr(area, name, values[name])
+        area.save()
+    return area
+
+
+@transaction.atomic
+def load_former_districts(data_file: Path = DATA_DIR / "can_tho.json") -> list[Area]:
+    """The province and its district-level units as they were until the 2025 reform."""
+    data = json.loads(data_file.read_text(encoding="utf-8"))
+    province_data = data["province"]
+    province = _upsert_current(
+        province_data["code"], name=clean(province_data["name"]), kind=province_data["kind"]
+    )
+    until = date.fromisoformat(data["districts_valid_until"])
+    districts = []
+    for row in data["districts"]:
+        district = Area.objects.filter(code=row["code"], valid_until=until).first()
+        values = {"name": clean(row["name"]), "kind": row["kind"], "parent": province}
+        if district is None:
+            district = Area.objects.create(code=row["code"], valid_until=until, **values)
+        elif any(getattr(district, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(district, name, value)
+            district.save()
+        districts.append(district)
+    return districts
+
+
+@transaction.atomic
+def link_successors(data_file: Path = DATA_DIR / "can_tho.json") -> int:
+    """Record which current communes took over each former district; returns links added."""
+    data = json.loads(data_file.read_text(encoding="utf-8"))
+    until = date.fromisoformat(data["districts_valid_until"])
+    added = 0
+    for row in data["districts"]:
+        district = Area.objects.get(code=row["code"], valid_until=until)
+        communes = Area.objects.current().filter(code__in=row["successors"])
+        missing = communes.exclude(predecessors=district)
+        added += missing.count()
+        for commune in missing:
+            commune.predecessors.add(district)
+    return added
+
+
+@transaction.atomic
+def load_current_units(
+    province_codes: Iterable[str] | None = None, progress: Progress | None = None
+) -> dict[str, int]:
+    """Today's provinces and communes (two tiers, from 01/07/2025) from vietnam-provinces."""
+    wanted = {str(code) for code in province_codes} if province_codes else None
+    if wanted is not None:
+        wanted = {province_code(code) if code.isdigit() else code for code in wanted}
+    provinces = [
+        p for p in Province.iter_all() if wanted is None or province_code(p.code) in wanted
+    ]
+    if wanted and len(provinces) != len(wanted):
+        known = {province_code(p.code) for p in Province.iter_all()}
+        raise ValueError(f"Mã tỉnh không có trong danh mục: {', '.join(sorted(wanted - known))}")
+
+    created = 0
+    by_code: dict[str, Area] = {}
+    for p in provinces:
+        code = province_code(p.code)
+        existed = Area.objects.filter(code=code, valid_until__isnull=True).exists()
+        by_code[code] = _upsert_current(
+            code, name=clean(p.name), kind=KIND_OF_DIVISION[p.division_type]
+        )
+        created += not existed
+
+    wards = [w for w in Ward.iter_all() if province_code(w.province_code) in by_code]
+    total = len(wards)
+    existing = {
+        a.code: a
+        for a in Area.objects.current().filter(parent__in=by_code.values()).select_related("parent")
+    }
+    to_create, to_update = [], []
+    now = timezone.now()
+    for done, ward in enumerate(wards, start=1):
+        code = commune_code(ward.code)
+        values = {
+            "name": clean(ward.name),
+            "kind": KIND_OF_DIVISION[ward.division_type],
+            "parent": by_code[province_code(ward.province_code)],
+            "valid_from": REFORM_DATE,
+        }
+        area = existing.get(code)
+        if area is None:
+            area = Area(code=code, **values)
+            to_create.append(area)
+        elif any(getattr(area, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(area, name, value)
+            to_update.append(area)
+        else:
+            area = None
+        if area is not None:
+            area._derive_names()
+            area.updated_at = now
+        if progress and (done % 500 == 0 or done == total):
+            progress(done, total)
+    bulk_create_with_history(to_create, Area, batch_size=500)
+    bulk_update_with_history(
+        to_update,
+        Area,
+        ["name", "kind", "parent", "valid_from", "path", "full_name", "search_name", "updated_at"],
+        batch_size=500,
+    )
+    return {
+        "provinces": len(by_code),
+        "communes": total,
+        "created": created + len(to_create),
+        "updated": len(to_update),
+    }

@@ -1,0 +1,55 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from accounts.models import User
+from areas.filters import AreaFilter
+from areas.models import Area
+
+PAGE_SIZE = 50
+
+
+@require_safe
+@login_required
+def area_list(request: HttpRequest) -> HttpResponse:
+    areas = Area.objects.visible_to(request.user).annotate(child_count=Count("children"))
+    area_filter = AreaFilter(request.GET, queryset=areas)
+    page = Paginator(area_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "areas/area_list.html", {"filter": area_filter, "page": page})
+
+
+@require_safe
+@login_required
+def area_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    visible = Area.objects.visible_to(request.user)
+    area = get_object_or_404(visible.select_related("parent"), pk=pk)
+    predecessors = list(area.predecessors.all())
+    successors = list(area.successors.all())
+    ancestors = _ancestors(area)
+    related_ids = [a.pk for a in [*ancestors, *predecessors, *successors]]
+    context = {
+        "area": area,
+        "ancestors": ancestors,
+        "children": visible.filter(parent=area).annotate(child_count=Count("children")),
+        "predecessors": predecessors,
+        "successors": successors,
+        "linkable": set(visible.filter(pk__in=related_ids).values_list("pk", flat=True)),
+        "officers": User.objects.visible_to(request.user)
+        .filter(areas=area, is_active=True)
+        .order_by("role", "full_name"),
+    }
+    return render(request, "areas/area_detail.html", context)
+
+
+def _ancestors(area: Area) -> list[Area]:
+    """The units above this one, province first, in one query (their codes are in the path)."""
+    codes = area.path.strip("/").split("/")[:-1]
+    by_path = {a.path: a for a in Area.objects.filter(code__in=codes)}
+    return [
+        by_path[path]
+        for path in ("/".join(codes[: i + 1]) + "/" for i in range(len(codes)))
+        if path in by_path
+    ]

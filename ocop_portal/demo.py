@@ -1,0 +1,104 @@
+"""The demo: Cần Thơ's areas and one account per role. Every step is idempotent."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from accounts.models import User
+from areas import services as area_services
+from areas.models import Area
+
+#: For the demo only: nothing but ``load_demo`` ever sets this password.
+DEMO_PASSWORD = "ocop-demo"
+
+#: One officer per former district of Cần Thơ: username → district code.
+DISTRICT_OFFICERS = {
+    "ninhkieu": "916",
+    "binhthuy": "918",
+    "cairang": "919",
+    "omon": "917",
+    "thotnot": "923",
+    "phongdien": "926",
+    "codo": "925",
+    "thoilai": "927",
+    "vinhthanh": "924",
+}
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: str
+    areas: str
+
+
+def load_areas(progress: area_services.Progress | None = None) -> None:
+    area_services.load_former_districts()
+    area_services.load_current_units([area_services.DEMO_PROVINCE_CODE], progress=progress)
+    area_services.link_successors()
+
+
+def _ensure_user(username: str, **values) -> User:
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(username=username, **values)
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        return user
+    changed = [name for name, value in values.items() if getattr(user, name) != value]
+    if changed:
+        for name in changed:
+            setattr(user, name, values[name])
+        user.save(update_fields=changed)
+    return user
+
+
+def _ensure_areas(user: User, areas: list[Area]) -> None:
+    if set(user.areas.all()) != set(areas):
+        user.areas.set(areas)
+
+
+@transaction.atomic
+def load_accounts() -> list[DemoAccount]:
+    province = Area.objects.get(code=area_services.DEMO_PROVINCE_CODE, valid_until__isnull=True)
+    accounts = []
+    _ensure_user(
+        "admin",
+        full_name="Quản trị viên (demo)",
+        role=User.Role.ADMIN,
+        is_staff=True,
+        is_superuser=True,
+        email="admin@ocop.example",
+    )
+    accounts.append(DemoAccount("admin", User.Role.ADMIN.label, "—"))
+
+    city = _ensure_user(
+        "city",
+        full_name="Cán bộ Văn phòng Điều phối nông thôn mới (demo)",
+        role=User.Role.CITY,
+        job_title="Sở Nông nghiệp và Môi trường thành phố Cần Thơ",
+        email="city@ocop.example",
+    )
+    _ensure_areas(city, [province])
+    accounts.append(DemoAccount("city", User.Role.CITY.label, province.name))
+
+    districts = {a.code: a for a in Area.objects.former().filter(parent=province)}
+    for username, code in DISTRICT_OFFICERS.items():
+        district = districts[code]
+        office = (
+            "Phòng Kinh tế"
+            if district.kind == Area.Kind.URBAN_DISTRICT
+            else ("Phòng Nông nghiệp và Phát triển nông thôn")
+        )
+        officer = _ensure_user(
+            username,
+            full_name=f"Cán bộ OCOP {district.name.split(' ', 1)[1]} (demo)",
+            role=User.Role.OFFICER,
+            job_title=f"{office} {district.name[0].lower()}{district.name[1:]}",
+            email=f"{username}@ocop.example",
+        )
+        # The former district for the records made before 07/2025, and the communes that
+        # took over its territory for everything since.
+        _ensure_areas(officer, [district, *district.successors.all()])
+        accounts.append(DemoAccount(username, User.Role.OFFICER.label, district.name))
+    return accounts

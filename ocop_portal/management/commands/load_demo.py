@@ -1,0 +1,39 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from ocop_portal import demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Nạp dữ liệu trình diễn: địa bàn thành phố Cần Thơ và các tài khoản demo (mật khẩu "
+        f"'{demo.DEMO_PASSWORD}'). Chạy lại lần hai không thay đổi gì."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-demo-passwords",
+            action="store_true",
+            help="Cho phép chạy khi DEBUG tắt (máy chủ thật): "
+            "các tài khoản demo có mật khẩu công khai.",
+        )
+
+    def handle(self, *args, allow_demo_passwords=False, **options):
+        if not settings.DEBUG and not allow_demo_passwords:
+            raise CommandError(
+                "DEBUG đang tắt: đây có thể là máy chủ thật. Tài khoản demo có mật khẩu công khai "
+                f"'{demo.DEMO_PASSWORD}'. Nếu chắc chắn, chạy lại với --allow-demo-passwords."
+            )
+        self.stdout.write(
+            "1/2 Địa bàn: thành phố Cần Thơ, 9 quận, huyện (đến 30/06/2025) và "
+            "103 xã, phường hiện hành…"
+        )
+        demo.load_areas(progress=lambda done, total: self.stdout.write(f"    {done}/{total}"))
+        self.stdout.write("2/2 Tài khoản demo…")
+        accounts = demo.load_accounts()
+        self.stdout.write(
+            self.style.SUCCESS(f"Xong. Tài khoản demo (mật khẩu cho tất cả: {demo.DEMO_PASSWORD}):")
+        )
+        width = max(len(a.username) for a in accounts)
+        for account in accounts:
+            self.stdout.write(f"  {account.username:<{width}}  {account.role} — {account.areas}")

@@ -1,0 +1,37 @@
+from django.db import DatabaseError, connection, transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from areas.models import Area
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    """The public welcome page, or the signed-in user's overview of their areas."""
+    if not request.user.is_authenticated:
+        return render(request, "home_public.html")
+    areas = Area.objects.visible_to(request.user)
+    context = {
+        "assigned_areas": request.user.assigned_areas,
+        "counts": {
+            "former_districts": areas.former().of_level(Area.Level.DISTRICT).count(),
+            "current_communes": areas.current().of_level(Area.Level.COMMUNE).count(),
+        },
+    }
+    return render(request, "home.html", context)
+
+
+@transaction.non_atomic_requests
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers: 200 when the database answers a round trip, 503 otherwise."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

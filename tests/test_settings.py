@@ -1,0 +1,78 @@
+"""Settings come from the environment; production refuses to start without a real key."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.environment import TEST_ENVIRONMENT
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    # A production-like environment: none of the test suite's own variables.
+    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", *TEST_ENVIRONMENT}}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_missing_secret_key_with_debug_off_stops_the_start_with_a_clear_message():
+    result = manage("check", DEBUG="false")
+    assert result.returncode != 0
+    assert "SECRET_KEY chưa được đặt" in result.stderr
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_production_settings_pass_check_deploy():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="ocop.example.gov.vn",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_debug_runs_without_a_secret_key():
+    result = manage("check", DEBUG="true")
+    assert result.returncode == 0, result.stderr
+
+
+def test_vietnamese_first(settings):
+    assert settings.LANGUAGE_CODE == "vi"
+    assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
+    assert [code for code, _ in settings.LANGUAGES] == ["vi", "en"]
+
+
+def test_every_setting_read_from_the_environment_is_documented():
+    documented = {
+        line.split("=", 1)[0].lstrip("# ").strip()
+        for line in (ROOT / ".env.example").read_text().splitlines()
+        if "=" in line and not line.startswith("#   ")
+    }
+    settings_source = (ROOT / "ocop_portal" / "settings.py").read_text()
+    import re
+
+    read = set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z_]+)"', settings_source))
+    assert read, "no environment variables found in settings"
+    assert read <= documented, f"undocumented: {sorted(read - documented)}"
+
+
+@pytest.mark.parametrize("name", ["DATABASE_URL", "CACHE_URL", "EMAIL_URL", "CSRF_TRUSTED_ORIGINS"])
+def test_connection_settings_are_documented(name):
+    assert f"{name}=" in (ROOT / ".env.example").read_text()
