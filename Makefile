@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 MANAGE := $(PY) manage.py
+# Commands that only read code (translations, migration check) need no production secrets.
+DEV_MANAGE := DEBUG=true $(MANAGE)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -21,16 +23,16 @@ node_modules/.installed: package-lock.json
 	touch $@
 
 locale/en/LC_MESSAGES/django.mo: locale/en/LC_MESSAGES/django.po $(VENV)/.installed
-	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
+	$(DEV_MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
 
 demo: install
-	DEBUG=true $(MANAGE) migrate --no-input
-	DEBUG=true $(MANAGE) load_demo
+	$(DEV_MANAGE) migrate --no-input
+	$(DEV_MANAGE) load_demo
 	@echo "Cổng thông tin OCOP: http://$(HOST):$(PORT)/ (Ctrl+C để dừng)"
-	DEBUG=true $(MANAGE) runserver $(HOST):$(PORT)
+	$(DEV_MANAGE) runserver $(HOST):$(PORT)
 
 test: install lint
-	$(MANAGE) makemigrations --check --dry-run
+	$(DEV_MANAGE) makemigrations --check --dry-run
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed
@@ -43,7 +45,7 @@ format: $(VENV)/.installed
 
 # After changing UI strings: refresh the English catalogue, translate, then `make install`.
 messages: $(VENV)/.installed
-	$(MANAGE) makemessages -l en --no-obsolete --ignore=.venv --ignore=node_modules --ignore=staticfiles
+	$(DEV_MANAGE) makemessages -l en --no-obsolete --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=tests --ignore=scripts
 
 # Re-resolve the exact versions from pyproject.toml into the lock files.
 lock:
