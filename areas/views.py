@@ -15,7 +15,11 @@ PAGE_SIZE = 50
 @require_safe
 @login_required
 def area_list(request: HttpRequest) -> HttpResponse:
-    areas = Area.objects.visible_to(request.user).annotate(child_count=Count("children"))
+    areas = (
+        Area.objects.visible_to(request.user)
+        .annotate(child_count=Count("children"))
+        .order_by("path")
+    )
     area_filter = AreaFilter(request.GET, queryset=areas)
     page = Paginator(area_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "areas/area_list.html", {"filter": area_filter, "page": page})
@@ -33,7 +37,7 @@ def area_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "area": area,
         "ancestors": ancestors,
-        "children": visible.filter(parent=area).annotate(child_count=Count("children")),
+        "children": visible.filter(parent=area).order_by("path"),
         "predecessors": predecessors,
         "successors": successors,
         "linkable": set(visible.filter(pk__in=related_ids).values_list("pk", flat=True)),
