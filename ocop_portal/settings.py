@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "django_filters",
+    "import_export",
     "axes",
     "ocop_portal",
     "accounts",
@@ -188,3 +189,10 @@ OCOP_PROVINCE_NAME = env.str("OCOP_PROVINCE_NAME", default="Thành phố Cần T
 OCOP_DEPARTMENT_NAME = env.str(
     "OCOP_DEPARTMENT_NAME", default="Sở Nông nghiệp và Môi trường thành phố Cần Thơ"
 )
+
+# Imports and exports (django-import-export): all or nothing, and no live formulas in exports.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

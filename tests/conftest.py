@@ -8,6 +8,7 @@ import pytest
 from accounts.models import User
 from areas.models import Area
 from ocop_portal import demo
+from products.services import load_categories
 from tests.factories import UserFactory
 
 DISTRICTS_UNTIL = date(2025, 6, 30)
@@ -18,17 +19,22 @@ def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def load_reference_data() -> None:
+    demo.load_areas()
+    load_categories()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        demo.load_areas()
+        load_reference_data()
 
 
 @pytest.fixture
 def can_tho(db) -> Area:
-    """The province; loads the areas again if a transactional test flushed them."""
+    """The province; loads reference data again if a transactional test flushed it."""
     if not Area.objects.filter(code="92").exists():
-        demo.load_areas()
+        load_reference_data()
     return Area.objects.get(code="92", valid_until__isnull=True)
 
 

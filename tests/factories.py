@@ -30,3 +30,43 @@ class UserFactory(DjangoModelFactory):
             self.areas.set(extracted)
         if create:
             self.save()
+
+
+class ProducerFactory(DjangoModelFactory):
+    class Meta:
+        model = "subjects.Producer"
+
+    kind = "htx"
+    name = factory.Sequence(lambda n: f"Hợp tác xã Thử Nghiệm {n}")
+    legal_representative = "Nguyễn Văn An"
+    area = factory.LazyFunction(lambda: Area.objects.get(code="925", valid_until__isnull=False))
+
+
+def category_148(code: str = "I.3.c"):
+    from products.models import ProductCategory
+
+    return ProductCategory.objects.get(scheme="148/QĐ-TTg", code=code)
+
+
+class ProductFactory(DjangoModelFactory):
+    class Meta:
+        model = "products.Product"
+
+    producer = factory.SubFactory(ProducerFactory)
+    name = factory.Sequence(lambda n: f"Sản phẩm thử {n}")
+    category = factory.LazyFunction(category_148)
+
+
+class CertificateFactory(DjangoModelFactory):
+    class Meta:
+        model = "products.Certificate"
+
+    product = factory.SubFactory(ProductFactory)
+    stars = 4
+    score = 75
+    legal_basis = "148/QĐ-TTg"
+    level = "city"
+    kind = "new"
+    decision_number = factory.Sequence(lambda n: f"{1000 + n}/QĐ-UBND")
+    decision_date = factory.LazyFunction(lambda: __import__("datetime").date(2024, 3, 15))
+    area = factory.LazyAttribute(lambda certificate: certificate.product.producer.area)
