@@ -2,9 +2,10 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import Area
+from ocop_portal.filters import PortalFilterSet
 
 
-class AreaFilter(django_filters.FilterSet):
+class AreaFilter(PortalFilterSet):
     """Filters of the area list; every choice narrows a queryset already limited by visible_to."""
 
     ERA_CHOICES = [

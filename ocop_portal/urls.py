@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -8,6 +10,12 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("areas/", include("areas.urls")),
+    path("producers/", include("subjects.urls")),
+    path("products/", include("products.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# Uploaded photos: served by Django only on a developer's machine; in production by the web
+# server in front, from MEDIA_ROOT (see the README).
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -212,12 +212,6 @@ class Product(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("products:detail", args=[self.pk])
 
-    def validate_unique(self, exclude=None) -> None:
-        # The folded name is derived on save; derive it here too so that the form reports a
-        # same-name product of the same producer next to the name field.
-        self.search_name = fold(clean(self.name))
-        super().validate_unique(exclude)
-
     def certificate_on(self, on: date | None = None) -> "Certificate | None":
         on = on or timezone.localdate()
         return self.certificates.valid_on(on).order_by("-decision_date", "-pk").first()

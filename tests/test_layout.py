@@ -50,3 +50,15 @@ def test_pages_fit_a_phone(client, can_tho):
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in (
         client.get("/").text
     )
+
+
+def test_as_of_is_the_latest_change_of_any_record(can_tho):
+    from datetime import datetime
+
+    from ocop_portal.context_processors import data_as_of
+    from tests.factories import ProducerFactory
+
+    producer = ProducerFactory()
+    latest = data_as_of()
+    assert isinstance(latest, datetime)
+    assert latest == producer.updated_at

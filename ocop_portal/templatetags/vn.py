@@ -38,3 +38,9 @@ def minutes(value):
     if value is None:
         return ""
     return -(-int(value.total_seconds()) // 60)
+
+
+@register.inclusion_tag("_stars.html")
+def stars(count):
+    """★★★★ with the number for screen readers: {% stars product.current_stars %}."""
+    return {"count": count, "range": range(int(count or 0))}

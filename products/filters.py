@@ -1,0 +1,111 @@
+from datetime import timedelta
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from areas.models import Area
+from ocop_portal.filters import PortalFilterSet
+from products.models import Certificate, Product, ProductCategory
+from subjects.models import Producer
+
+STAR_CHOICES = [(3, _("3 sao")), (4, _("4 sao")), (5, _("5 sao"))]
+
+
+class ProductFilter(PortalFilterSet):
+    """Filters of the product list; the queryset comes in limited by visible_to and annotated
+    with its status on the day (ProductQuerySet.with_status)."""
+
+    q = django_filters.CharFilter(label=_("Tìm theo tên sản phẩm, chủ thể"), method="filter_q")
+    area = django_filters.ModelChoiceFilter(
+        label=_("Địa bàn"),
+        queryset=Area.objects.none(),
+        method="filter_area",
+        empty_label=_("Tất cả"),
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Loại hình chủ thể"),
+        choices=Producer.Kind.choices,
+        field_name="producer__kind",
+        empty_label=_("Tất cả"),
+    )
+    sector = django_filters.ModelChoiceFilter(
+        label=_("Ngành"),
+        queryset=ProductCategory.objects.filter(level=ProductCategory.Level.SECTOR),
+        method="filter_sector",
+        empty_label=_("Tất cả"),
+    )
+    group = django_filters.ModelChoiceFilter(
+        label=_("Nhóm"),
+        queryset=ProductCategory.objects.filter(level=ProductCategory.Level.GROUP),
+        method="filter_group",
+        empty_label=_("Tất cả"),
+    )
+    stars = django_filters.ChoiceFilter(
+        label=_("Số sao hiện tại"),
+        choices=STAR_CHOICES,
+        method="filter_stars",
+        empty_label=_("Tất cả"),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Tình trạng"), choices=Product.Status.choices, empty_label=_("Tất cả")
+    )
+    year = django_filters.NumberFilter(
+        label=_("Năm công nhận"), method="filter_year", min_value=2018, max_value=2100
+    )
+    expiring_within = django_filters.NumberFilter(
+        label=_("Hết hạn trong (ngày)"), method="filter_expiring", min_value=1, max_value=3650
+    )
+
+    class Meta:
+        model = Product
+        fields = [
+            "q",
+            "area",
+            "kind",
+            "sector",
+            "group",
+            "stars",
+            "status",
+            "year",
+            "expiring_within",
+        ]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["area"].queryset = Area.objects.visible_to(user).exclude(
+            kind__in=[Area.Kind.PROVINCE, Area.Kind.CENTRAL_CITY]
+        )
+
+    def filter_q(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_area(self, queryset, name, area):
+        # The producer's area today, or where any of its certificates was recognised.
+        recognised_there = Certificate.objects.filter(
+            product=OuterRef("pk"), area__path__startswith=area.path
+        )
+        return queryset.filter(
+            Q(producer__area__path__startswith=area.path) | Exists(recognised_there)
+        )
+
+    def filter_stars(self, queryset, name, stars):
+        return queryset.filter(current_stars=int(stars))
+
+    def filter_sector(self, queryset, name, sector):
+        return queryset.filter(Q(category__parent=sector) | Q(category__parent__parent=sector))
+
+    def filter_group(self, queryset, name, group):
+        return queryset.filter(Q(category=group) | Q(category__parent=group))
+
+    def filter_year(self, queryset, name, year):
+        decided = Certificate.objects.filter(product=OuterRef("pk"), decision_date__year=year)
+        return queryset.filter(Exists(decided))
+
+    def filter_expiring(self, queryset, name, days):
+        today = timezone.localdate()
+        return queryset.filter(
+            current_valid_until__isnull=False,
+            current_valid_until__lte=today + timedelta(days=int(days)),
+        )

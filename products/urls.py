@@ -1,0 +1,11 @@
+from django.urls import path
+
+from products import views
+
+app_name = "products"
+urlpatterns = [
+    path("", views.product_list, name="list"),
+    path("new/", views.product_create, name="create"),
+    path("<int:pk>/", views.product_detail, name="detail"),
+    path("<int:pk>/edit/", views.product_edit, name="edit"),
+]

@@ -1,0 +1,98 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from ocop_portal.history import history_entries
+from ocop_portal.lists import page_of, sort
+from products.filters import ProductFilter
+from products.forms import ProductForm
+from products.models import Certificate, Product
+from subjects.models import Producer
+
+SORT_COLUMNS = {
+    "name": ("search_name",),
+    "producer": ("producer__search_name", "search_name"),
+    "area": ("producer__area__full_name", "search_name"),
+    "stars": ("current_stars", "search_name"),
+    "valid_until": ("current_valid_until", "search_name"),
+}
+
+
+@require_safe
+@login_required
+def product_list(request: HttpRequest) -> HttpResponse:
+    products = (
+        Product.objects.visible_to(request.user)
+        .select_related("producer__area", "category")
+        .with_status()
+    )
+    product_filter = ProductFilter(request.GET, queryset=products, user=request.user)
+    products, current_sort = sort(product_filter.qs, request, SORT_COLUMNS, "name")
+    context = {
+        "filter": product_filter,
+        "page": page_of(products, request),
+        "current_sort": current_sort,
+        "today": timezone.localdate(),
+    }
+    return render(request, "products/product_list.html", context)
+
+
+@require_safe
+@login_required
+def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    product = get_object_or_404(
+        Product.objects.visible_to(request.user)
+        .select_related("producer__area", "category__parent__parent")
+        .with_status(),
+        pk=pk,
+    )
+    certificates = Certificate.objects.visible_to(request.user).filter(product=product)
+    context = {
+        "product": product,
+        "certificates": certificates.select_related("area"),
+        "history": history_entries(product),
+        "today": timezone.localdate(),
+    }
+    return render(request, "products/product_detail.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def product_create(request: HttpRequest) -> HttpResponse:
+    initial = {}
+    if producer_id := request.GET.get("producer", "").strip():
+        producer = (
+            Producer.objects.visible_to(request.user).filter(pk=producer_id).first()
+            if producer_id.isdigit()
+            else None
+        )
+        if producer:
+            initial["producer"] = producer
+    form = ProductForm(
+        request.POST or None, request.FILES or None, initial=initial, user=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        product = form.save()
+        messages.success(request, _("Đã đăng ký sản phẩm “%(name)s”.") % {"name": product.name})
+        return redirect(product)
+    return render(request, "products/product_form.html", {"form": form, "product": form.instance})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    product = get_object_or_404(Product.objects.visible_to(request.user), pk=pk)
+    form = ProductForm(
+        request.POST or None, request.FILES or None, instance=product, user=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(
+            request, _("Đã lưu thay đổi của sản phẩm “%(name)s”.") % {"name": product.name}
+        )
+        return redirect(product)
+    return render(request, "products/product_form.html", {"form": form, "product": product})

@@ -1,0 +1,93 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from ocop_portal.history import history_entries
+from ocop_portal.lists import page_of, sort
+from products.models import Product
+from subjects.filters import ProducerFilter
+from subjects.forms import ProducerForm
+from subjects.models import Producer
+
+SORT_COLUMNS = {
+    "name": ("search_name",),
+    "kind": ("kind", "search_name"),
+    "area": ("area__full_name", "search_name"),
+    "products": ("product_count", "search_name"),
+}
+
+
+@require_safe
+@login_required
+def producer_list(request: HttpRequest) -> HttpResponse:
+    producers = (
+        Producer.objects.visible_to(request.user)
+        .select_related("area")
+        .annotate(product_count=Count("products"))
+    )
+    producer_filter = ProducerFilter(request.GET, queryset=producers, user=request.user)
+    producers, current_sort = sort(producer_filter.qs, request, SORT_COLUMNS, "name")
+    context = {
+        "filter": producer_filter,
+        "page": page_of(producers, request),
+        "current_sort": current_sort,
+    }
+    return render(request, "subjects/producer_list.html", context)
+
+
+@require_safe
+@login_required
+def producer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    producer = get_object_or_404(
+        Producer.objects.visible_to(request.user).select_related("area"), pk=pk
+    )
+    products = (
+        Product.objects.visible_to(request.user)
+        .filter(producer=producer)
+        .select_related("category")
+        .with_status()
+    )
+    context = {"producer": producer, "products": products, "history": history_entries(producer)}
+    return render(request, "subjects/producer_detail.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def producer_create(request: HttpRequest) -> HttpResponse:
+    form = ProducerForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        producer = form.save()
+        messages.success(request, _("Đã đăng ký chủ thể “%(name)s”.") % {"name": producer.name})
+        return redirect(producer)
+    return render(request, "subjects/producer_form.html", _form_context(request, form))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def producer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    producer = get_object_or_404(Producer.objects.visible_to(request.user), pk=pk)
+    form = ProducerForm(request.POST or None, instance=producer, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(
+            request, _("Đã lưu thay đổi của chủ thể “%(name)s”.") % {"name": producer.name}
+        )
+        return redirect(producer)
+    return render(request, "subjects/producer_form.html", _form_context(request, form))
+
+
+def _form_context(request: HttpRequest, form: ProducerForm) -> dict:
+    visible = (
+        set(
+            Producer.objects.visible_to(request.user)
+            .filter(pk__in=[p.pk for p in form.duplicates])
+            .values_list("pk", flat=True)
+        )
+        if form.duplicates
+        else set()
+    )
+    return {"form": form, "producer": form.instance, "visible_duplicates": visible}
