@@ -1,10 +1,13 @@
 from django.db import DatabaseError, connection, transaction
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from areas.models import Area
+from products.models import Product
+from subjects.models import Producer
 
 
 @require_safe
@@ -13,9 +16,22 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "home_public.html")
     areas = Area.objects.visible_to(request.user)
+    products = (
+        Product.objects.visible_to(request.user)
+        .with_status()
+        .aggregate(
+            products=Count("pk"),
+            certified=Count(
+                "pk", filter=Q(status__in=[Product.Status.CERTIFIED, Product.Status.EXPIRING])
+            ),
+            expiring=Count("pk", filter=Q(status=Product.Status.EXPIRING)),
+        )
+    )
     context = {
         "assigned_areas": request.user.assigned_areas,
         "counts": {
+            "producers": Producer.objects.visible_to(request.user).count(),
+            **products,
             "former_districts": areas.former().of_level(Area.Level.DISTRICT).count(),
             "current_communes": areas.current().of_level(Area.Level.COMMUNE).count(),
         },

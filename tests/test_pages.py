@@ -28,8 +28,9 @@ def test_home_shows_the_officer_their_own_district(
     login, officer_ninh_kieu, django_assert_max_num_queries
 ):
     client = login(officer_ninh_kieu)
-    # session, user, scope, assigned areas, 2 counts, "as of"; 2 savepoints of the request
-    with django_assert_max_num_queries(9):
+    # session, user, scope, assigned areas, producers, products, 2 area counts, "as of";
+    # 2 savepoints of the request
+    with django_assert_max_num_queries(11):
         response = client.get("/")
     assert response.status_code == 200
     assert "Quận Ninh Kiều" in response.text
@@ -37,9 +38,28 @@ def test_home_shows_the_officer_their_own_district(
     assert "Huyện Cờ Đỏ" not in response.text
 
 
-def test_home_counts_the_city_reviewers_province(login, city_reviewer):
+def test_home_counts_the_city_reviewers_province(login, city_reviewer, co_do):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import CertificateFactory, ProducerFactory, ProductFactory
+
+    producer = ProducerFactory(area=co_do)
+    ProductFactory(producer=producer)
+    today = timezone.localdate()
+    CertificateFactory(product__producer=producer, decision_date=today - timedelta(days=1200))
+    CertificateFactory(product__producer=producer, decision_date=today - timedelta(days=10))
+    CertificateFactory(product__producer=producer, decision_date=today - timedelta(days=1070))
     response = login(city_reviewer).get("/")
-    assert response.context["counts"] == {"former_districts": 9, "current_communes": 103}
+    assert response.context["counts"] == {
+        "producers": 1,
+        "products": 4,
+        "certified": 2,
+        "expiring": 1,
+        "former_districts": 9,
+        "current_communes": 103,
+    }
 
 
 def test_home_refuses_post(client, can_tho):
