@@ -169,6 +169,16 @@ class Area(models.Model):
     def contains(self, other: "Area") -> bool:
         return other.path.startswith(self.path)
 
+    @property
+    def containing_paths(self) -> list[str]:
+        """Paths of every unit containing this one: the province first, this unit last.
+
+        Paths end with "/", so these prefixes are exactly the units whose path this one starts
+        with, and ``path__in`` finds them all from the index.
+        """
+        codes = self.path.strip("/").split("/")
+        return ["/".join(codes[: i + 1]) + "/" for i in range(len(codes))]
+
     def _derive_names(self) -> None:
         parent = self.parent
         self.path = f"{parent.path if parent else ''}{self.code}/"

@@ -49,11 +49,5 @@ def area_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _ancestors(area: Area) -> list[Area]:
-    """The units above this one, province first, in one query (their codes are in the path)."""
-    codes = area.path.strip("/").split("/")[:-1]
-    by_path = {a.path: a for a in Area.objects.filter(code__in=codes)}
-    return [
-        by_path[path]
-        for path in ("/".join(codes[: i + 1]) + "/" for i in range(len(codes)))
-        if path in by_path
-    ]
+    """The units above this one, province first, in one query."""
+    return list(Area.objects.filter(path__in=area.containing_paths[:-1]).order_by("path"))

@@ -26,6 +26,7 @@ def navigation(user) -> list[NavItem]:
         items += [
             NavItem(_("Chủ thể"), "subjects:list", "buildings"),
             NavItem(_("Sản phẩm"), "products:list", "box-seam"),
+            NavItem(_("Sắp hết hạn"), "products:expiring", "hourglass-split"),
             NavItem(_("Địa bàn"), "areas:list", "geo-alt"),
         ]
     return items

@@ -228,16 +228,20 @@ class CertificateQuerySet(AreaScopedQuerySet):
         on = on or timezone.localdate()
         return self.valid_on(on).filter(valid_until__lte=on + timedelta(days=days))
 
+    def not_renewed(self) -> "CertificateQuerySet":
+        """Leave out certificates whose product already has a later decision (a renewal or an
+        upgrade): the product has been re-evaluated, nothing is left to do about them."""
+        later = Certificate.objects.filter(
+            product=OuterRef("product"), decision_date__gt=OuterRef("decision_date")
+        )
+        return self.exclude(Exists(later))
+
     def expired_not_renewed(self, on: date | None = None) -> "CertificateQuerySet":
         """Expired certificates whose product has no certificate valid today."""
         on = on or timezone.localdate()
         renewed = Certificate.objects.valid_on(on).filter(product=OuterRef("product"))
-        later = Certificate.objects.filter(
-            product=OuterRef("product"), decision_date__gt=OuterRef("decision_date")
-        )
-        return self.filter(valid_until__lt=on, revoked_on__isnull=True).exclude(
-            Exists(renewed) | Exists(later)
-        )
+        expired = self.filter(valid_until__lt=on, revoked_on__isnull=True).exclude(Exists(renewed))
+        return expired.not_renewed()
 
     def potential_five_star(self, on: date) -> "CertificateQuerySet":
         return self.valid_on(on).filter(
