@@ -1,4 +1,5 @@
-"""The demo: Cần Thơ's areas and one account per role. Every step is idempotent."""
+"""The demo: Cần Thơ's areas, its OCOP registry and one account per role. Every step is
+idempotent."""
 
 from dataclasses import dataclass
 
@@ -7,6 +8,8 @@ from django.db import transaction
 from accounts.models import User
 from areas import services as area_services
 from areas.models import Area
+from products import demo as registry
+from products.services import load_categories
 
 #: For the demo only: nothing but ``load_demo`` ever sets this password.
 DEMO_PASSWORD = "ocop-demo"
@@ -36,6 +39,12 @@ def load_areas(progress: area_services.Progress | None = None) -> None:
     area_services.load_former_districts()
     area_services.load_current_units([area_services.DEMO_PROVINCE_CODE], progress=progress)
     area_services.link_successors()
+
+
+def load_registry(progress: registry.Progress | None = None) -> dict[str, int]:
+    """The product classification, then Cần Thơ's producers, products and star certificates."""
+    load_categories()
+    return registry.load_registry(progress=progress)
 
 
 def _ensure_user(username: str, **values) -> User:

@@ -52,7 +52,9 @@ class Producer(models.Model):
         blank=True,
         validators=[tax_code_validator],
     )
-    legal_representative = models.CharField(_("người đại diện theo pháp luật"), max_length=150)
+    legal_representative = models.CharField(
+        _("người đại diện theo pháp luật"), max_length=150, blank=True
+    )
     area = models.ForeignKey(
         "areas.Area",
         verbose_name=_("địa bàn"),

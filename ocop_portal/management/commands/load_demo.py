@@ -6,7 +6,8 @@ from ocop_portal import demo
 
 class Command(BaseCommand):
     help = (
-        "Nạp dữ liệu trình diễn: địa bàn thành phố Cần Thơ và các tài khoản demo (mật khẩu "
+        "Nạp dữ liệu trình diễn: địa bàn thành phố Cần Thơ, sổ sản phẩm OCOP (chủ thể, sản phẩm, "
+        "giấy chứng nhận) và các tài khoản demo (mật khẩu "
         f"'{demo.DEMO_PASSWORD}'). Chạy lại lần hai không thay đổi gì."
     )
 
@@ -18,6 +19,9 @@ class Command(BaseCommand):
             "các tài khoản demo có mật khẩu công khai.",
         )
 
+    def progress(self, done: int, total: int) -> None:
+        self.stdout.write(f"    {done}/{total}")
+
     def handle(self, *args, allow_demo_passwords=False, **options):
         if not settings.DEBUG and not allow_demo_passwords:
             raise CommandError(
@@ -25,11 +29,21 @@ class Command(BaseCommand):
                 f"'{demo.DEMO_PASSWORD}'. Nếu chắc chắn, chạy lại với --allow-demo-passwords."
             )
         self.stdout.write(
-            "1/2 Địa bàn: thành phố Cần Thơ, 9 quận, huyện (đến 30/06/2025) và "
+            "1/3 Địa bàn: thành phố Cần Thơ, 9 quận, huyện (đến 30/06/2025) và "
             "103 xã, phường hiện hành…"
         )
-        demo.load_areas(progress=lambda done, total: self.stdout.write(f"    {done}/{total}"))
-        self.stdout.write("2/2 Tài khoản demo…")
+        demo.load_areas(progress=self.progress)
+        self.stdout.write(
+            "2/3 Sổ sản phẩm OCOP: chủ thể, sản phẩm và giấy chứng nhận sao 2020–2025 "
+            "(bản ghi thật và minh họa)…"
+        )
+        registry = demo.load_registry(progress=self.progress)
+        self.stdout.write(
+            f"    {registry['producers']} chủ thể, {registry['products']} sản phẩm, "
+            f"{registry['certificates']} giấy chứng nhận "
+            f"(thêm {registry['created']}, cập nhật {registry['updated']})."
+        )
+        self.stdout.write("3/3 Tài khoản demo…")
         accounts = demo.load_accounts()
         self.stdout.write(
             self.style.SUCCESS(f"Xong. Tài khoản demo (mật khẩu cho tất cả: {demo.DEMO_PASSWORD}):")
