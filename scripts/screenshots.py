@@ -23,8 +23,8 @@ CHROMIUM_ARGS = [
 ]
 PAGES = {
     None: ["/", "/accounts/login/"],
-    "codo": ["/", "/areas/", "/accounts/password_change/"],
-    "city": ["/", "/areas/?era=former"],
+    "codo": ["/", "/areas/", "/producers/", "/products/", "/products/expiring/"],
+    "city": ["/", "/products/?status=certified", "/products/expiring/", "/producers/new/"],
 }
 
 
