@@ -20,14 +20,22 @@ class VisibleToAdminMixin:
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
 
+    # simple-history's history list and revert page open any id, even one outside the user's
+    # areas (administrators may also look at deleted records there).
     def history_view(self, request, object_id, extra_context=None):
-        # simple-history shows the history of any id, even one outside the user's areas.
+        self._ensure_visible(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._ensure_visible(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _ensure_visible(self, request, object_id) -> None:
         if (
             not request.user.sees_everything
             and self.get_object(request, unquote(object_id)) is None
         ):
             raise Http404
-        return super().history_view(request, object_id, extra_context)
 
     def _limit(self, db_field, request, kwargs):
         manager = db_field.related_model._default_manager

@@ -1,0 +1,530 @@
+"""Spreadsheet import and export in the admin (django-import-export), shared by the registers.
+
+An officer corrects data in Excel and loads it back. The rules every register follows here:
+
+* columns have Vietnamese headers and references use what people have in their sheets (area
+  codes, tax codes, names), looked up only among what the importing user may see;
+* every cell is cleaned, every row is validated by the model (``full_clean``), and the dry run
+  lists every bad row with its line number in the sheet and the reason;
+* nothing is written unless every row is valid: the confirm step is offered only after a clean
+  dry run, and a row failing during the real import undoes the whole import;
+* exported text that a spreadsheet would run as a formula is neutralised.
+"""
+
+import re
+import unicodedata
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from io import BytesIO
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
+from django.shortcuts import redirect
+from django.utils import timezone, translation
+from django.utils.text import capfirst, slugify
+from django.utils.translation import gettext_lazy as _
+from import_export import widgets
+from import_export.admin import ImportExportMixin
+from import_export.formats import base_formats
+from import_export.forms import ExportForm as BaseExportForm
+from import_export.forms import ImportForm as BaseImportForm
+from import_export.resources import ModelResource
+from import_export.results import Result, RowResult
+
+from areas.models import Area
+from ocop_portal.text import clean, fold
+
+#: Spreadsheets run a cell that starts with one of these as a formula (CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Dates are written day first in Vietnam; ISO dates and real spreadsheet dates work too.
+DATE_INPUT_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S")
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+#: Cell values for yes and no. Like the headers they are part of the file format, the same
+#: whatever the interface language, so they are not translated.
+YES, NO = "Có", "Không"
+_YES = {"co", "x", "1", "true", "yes", "dung"}
+_NO = {"khong", "0", "false", "no", "sai"}
+_THOUSANDS = re.compile(r"\d{1,3}([.,]\d{3})+")
+
+
+def neutralise(value):
+    """Text that a spreadsheet would run as a formula, prefixed with an apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def clean_cell(value, multiline: bool = False):
+    """A cell as the models expect it: text in NFC with single spaces (line breaks kept in
+    multi-line text), the apostrophe added by ``neutralise`` removed, and whole numbers that a
+    spreadsheet stored as floats (12.0) made whole again."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if not isinstance(value, str):
+        return value
+    if multiline:
+        text = unicodedata.normalize("NFC", value).replace("\r\n", "\n")
+        value = "\n".join(clean(line) for line in text.split("\n")).strip()
+    else:
+        value = clean(value)
+    if value[:1] == "'" and value[1:2] in FORMULA_START:
+        value = value[1:]
+    return value
+
+
+def is_blank(values) -> bool:
+    return all(value is None or (isinstance(value, str) and not value.strip()) for value in values)
+
+
+# Formats ------------------------------------------------------------------------------------
+
+
+class _NeutraliseFormulae:
+    """Formula neutralisation, run when IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT is on.
+
+    The library's own escaping drops a leading "=" only, leaves + - @ (which spreadsheets run
+    too, from a CSV file above all) and turns every cell into text: dates, numbers, and empty
+    cells as "None". Here text cells are prefixed with an apostrophe (the import removes it
+    again) and every other cell keeps its type.
+    """
+
+    def _escape_formulae(self, dataset):
+        for index, row in enumerate(dataset):
+            dataset[index] = [neutralise(cell) for cell in row]
+
+
+class CSV(_NeutraliseFormulae, base_formats.CSV):
+    def create_dataset(self, in_stream, **kwargs):
+        # Excel set to Vietnamese saves CSV with ";" between cells, "," being its decimal mark.
+        if isinstance(in_stream, bytes):
+            in_stream = in_stream.decode(self.encoding or "utf-8-sig")
+        header = in_stream.split("\n", 1)[0]
+        delimiter = ";" if header.count(";") > header.count(",") else ","
+        return super().create_dataset(in_stream, delimiter=delimiter, **kwargs)
+
+
+class XLSX(_NeutraliseFormulae, base_formats.XLSX):
+    def export_data(self, dataset, **kwargs):
+        import openpyxl
+
+        # Real dates, shown as officers write them rather than in openpyxl's yyyy-mm-dd.
+        book = openpyxl.load_workbook(BytesIO(super().export_data(dataset, **kwargs)))
+        for row in book.active.iter_rows(min_row=2):
+            for cell in row:
+                if cell.is_date:
+                    cell.number_format = "DD/MM/YYYY"
+        output = BytesIO()
+        book.save(output)
+        return output.getvalue()
+
+
+# Widgets: one cell to one value, with the reason in Vietnamese when it cannot be read -----------
+
+
+class TextWidget(widgets.CharWidget):
+    """Text as cleaned from the cell; digits typed as a number (a tax code) become text."""
+
+    def clean(self, value, row=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+class IntegerWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        if value is None or value == "":
+            return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        text = str(value).replace(" ", "")
+        if _THOUSANDS.fullmatch(text):  # 1.200 or 1,200 workers
+            text = re.sub(r"[.,]", "", text)
+        try:
+            return int(text)
+        except ValueError:
+            raise ValueError(_("“%(value)s” không phải là số nguyên.") % {"value": value}) from None
+
+    def render(self, value, obj=None, **kwargs):
+        if kwargs.get("force_native_type"):
+            return value
+        return "" if value is None else str(value)
+
+
+class DecimalWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        if value is None or value == "":
+            return None
+        text = str(value).replace(" ", "").replace(",", ".")  # 85,5 as written in Vietnam
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite():
+            raise ValueError(_("“%(value)s” không phải là số.") % {"value": value})
+        return number
+
+    def render(self, value, obj=None, **kwargs):
+        if kwargs.get("force_native_type"):
+            return value
+        return "" if value is None else format(value.normalize(), "f")
+
+
+class DateWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        if value is None or value == "":
+            return None
+        if isinstance(value, datetime):  # a real date cell of a spreadsheet
+            return value.date()
+        if isinstance(value, date):
+            return value
+        for date_format in DATE_INPUT_FORMATS:
+            try:
+                day = datetime.strptime(str(value), date_format).date()
+            except ValueError:
+                continue
+            if day.year >= 1900:  # not a two-digit year read as year 24
+                return day
+        raise ValueError(
+            _("Ngày không hợp lệ, hãy nhập dạng ngày/tháng/năm (ví dụ 15/03/2024): “%(value)s”.")
+            % {"value": value}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        if kwargs.get("force_native_type"):
+            return value
+        return value.strftime("%d/%m/%Y") if value else ""
+
+
+class BooleanWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool):
+            return value
+        key = fold(str(value))
+        if key in _YES:
+            return True
+        if key in _NO:
+            return False
+        raise ValueError(
+            _("Hãy ghi “%(yes)s” hoặc “%(no)s”, không phải “%(value)s”.")
+            % {"yes": YES, "no": NO, "value": value}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else (YES if value else NO)
+
+
+class ChoiceWidget(widgets.Widget):
+    """A choice by its Vietnamese label ("Hợp tác xã") or its code ("htx"), case and diacritics
+    ignored. Exported as the Vietnamese label whatever the interface language, so that a file
+    exported by one officer imports for another."""
+
+    def __init__(self, choices):
+        super().__init__()
+        self.choices = choices
+
+    def labels(self) -> dict:
+        with translation.override(settings.LANGUAGE_CODE):
+            return {value: str(label) for value, label in self.choices}
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or value == "":
+            return None
+        key = fold(str(value))
+        labels = self.labels()
+        for choice, label in labels.items():
+            if key in (fold(str(choice)), fold(label)):
+                return choice
+        raise ValueError(
+            _("“%(value)s” không có trong danh sách: %(choices)s.")
+            % {"value": value, "choices": "; ".join(labels.values())}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        return self.labels().get(value, value or "")
+
+
+class AreaWidget(widgets.Widget):
+    """An area by its official code, among the areas the importing user works in."""
+
+    def clean(self, value, row=None, user=None, **kwargs):
+        if value is None or value == "":
+            return None
+        code = str(value)
+        # The code of today's unit, or of a former district for records made before the 2025
+        # reorganisation; today's unit first.
+        areas = Area.objects.filter(code=code).order_by(F("valid_until").desc(nulls_first=True))
+        area = areas.visible_to(user).first()
+        if area is None:
+            if areas.exists():
+                raise ValueError(
+                    _("Địa bàn có mã %(code)s không thuộc địa bàn bạn phụ trách.") % {"code": code}
+                )
+            raise ValueError(_("Không tìm thấy địa bàn có mã %(code)s.") % {"code": code})
+        return area
+
+    def render(self, value, obj=None, **kwargs):
+        return value.code if value else ""
+
+
+# Resources ----------------------------------------------------------------------------------
+
+
+class SpreadsheetResult(Result):
+    """Line numbers as the spreadsheet shows them: the header is line 1, the first record 2."""
+
+    def append_invalid_row(self, number, row, validation_error):
+        super().append_invalid_row(number + 1, row, validation_error)
+
+    def append_error_row(self, number, row, errors):
+        super().append_error_row(number + 1, row, errors)
+
+    def row_errors(self):
+        return [(row.number, row.errors) for row in self.error_rows]
+
+    @property
+    def bad_lines(self) -> list[int]:
+        return sorted(row.number for row in [*self.invalid_rows, *self.error_rows])
+
+
+class PortalResource(ModelResource):
+    """The base of the registers' spreadsheets (see the module's docstring).
+
+    A subclass declares its columns as fields, the columns a file must have, and
+    ``instance_lookup``: how a row names an existing record (its natural key).
+    """
+
+    #: Headers a file must have; other columns may be left out.
+    required_columns: tuple[str, ...] = ()
+    #: Columns of multi-line text, whose line breaks are kept.
+    multiline_columns: tuple[str, ...] = ()
+
+    class Meta:
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+
+    def __init__(self, user=None, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+        self._lines = {}  # record → the line of the file that first named it
+        self._absent = set()  # columns the file does not have
+
+    @classmethod
+    def get_result_class(cls):
+        return SpreadsheetResult
+
+    def get_queryset(self):
+        # Existing records are found, and so updated, only among those the user may see.
+        return super().get_queryset().visible_to(self.user)
+
+    def instance_lookup(self, row) -> dict | None:
+        """Filter arguments that find the record a row is about, or None for a new one."""
+        raise NotImplementedError
+
+    def import_data(self, dataset, **kwargs):
+        # Widgets look references up among what this user may see.
+        kwargs["user"] = self.user
+        return super().import_data(dataset, **kwargs)
+
+    def before_import(self, dataset, **kwargs):
+        self._lines = {}
+        # Headers are matched ignoring case, diacritics and spacing.
+        known = {fold(field.column_name): field.column_name for field in self.fields.values()}
+        dataset.headers = [
+            known.get(fold(str(h or "")), clean(str(h or ""))) for h in dataset.headers
+        ]
+        self._absent = {f.column_name for f in self.fields.values()} - set(dataset.headers)
+        while len(dataset) and is_blank(dataset[-1]):  # formatting left below the data
+            dataset.rpop()
+        missing = [column for column in self.required_columns if column not in dataset.headers]
+        if missing:
+            raise ValueError(
+                _("Tệp thiếu cột: %(columns)s. Dòng đầu của tệp phải là tên các cột.")
+                % {"columns": ", ".join(missing)}
+            )
+
+    def before_import_row(self, row, **kwargs):
+        for column, value in row.items():
+            row[column] = clean_cell(value, multiline=column in self.multiline_columns)
+
+    def get_instance(self, instance_loader, row):
+        try:
+            lookup = self.instance_lookup(row)
+        except (KeyError, ValueError):
+            return None  # a bad reference is reported against its own column
+        if not lookup:
+            return None
+        found = list(self.get_queryset().filter(**lookup)[:2])
+        if len(found) > 1:
+            raise ValidationError(
+                _("Dòng này khớp với nhiều bản ghi; hãy ghi thêm mã để phân biệt.")
+            )
+        return found[0] if found else None
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        # Without this, a record listed twice would be written twice, the second row silently
+        # overwriting the first.
+        if not new and instance.pk in self._lines:
+            raise ValidationError(
+                _("Trùng với dòng %(line)s của tệp.") % {"line": self._lines[instance.pk]}
+            )
+
+    def import_row(self, row, instance_loader, **kwargs):
+        row_result = super().import_row(row, instance_loader, **kwargs)
+        if row_result.object_id is not None:
+            self._lines.setdefault(row_result.object_id, kwargs["row_number"] + 1)
+        return row_result
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        return is_blank(row.values()) or super().skip_row(
+            instance, original, row, import_validation_errors
+        )
+
+    def prepare_instance(self, instance) -> None:
+        """Derive before validation what the model derives on save, for its checks to see."""
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        self.prepare_instance(instance)
+        try:
+            super().validate_instance(instance, import_validation_errors, validate_unique)
+        except ValidationError as error:
+            raise ValidationError(self._by_column(error.message_dict)) from error
+
+    def _by_column(self, errors: dict) -> dict:
+        """Errors keyed by the column the officer has to correct, not by the model field.
+
+        An error on a column the file leaves out on purpose (it has a default, such as a
+        certificate's area) follows from another error of the row: it is left out then.
+        """
+        columns = {f.attribute: f.column_name for f in self.fields.values() if not f.readonly}
+        model_fields = {field.name: field for field in self._meta.model._meta.fields}
+        by_column, consequences = {}, {}
+        for name, messages_ in errors.items():
+            field = model_fields.get(name)
+            column = columns.get(name) or (capfirst(field.verbose_name) if field else name)
+            target = consequences if column in self._absent else by_column
+            target.setdefault(column, []).extend(messages_)
+        return by_column or consequences
+
+    def before_save_instance(self, instance, row, **kwargs):
+        # The history says where a change came from.
+        reason = _("Nhập từ tệp %(file)s") % {"file": kwargs.get("file_name") or ""}
+        instance._change_reason = str(reason)[:100]
+
+
+# Admin --------------------------------------------------------------------------------------
+
+
+class ImportForm(BaseImportForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["import_file"].label = _("Tệp cần nhập")
+        self.fields["import_file"].help_text = _("Excel (.xlsx) hoặc CSV, tối đa 5 MB.")
+        self.fields["format"].label = _("Định dạng")
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(_("Tệp quá lớn: tối đa 5 MB."))
+        return upload
+
+
+class ExportForm(BaseExportForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["format"].label = _("Định dạng")
+        self.fields["format"].initial = "0"
+
+
+class ImportExportAdminMixin(ImportExportMixin):
+    """Import and export in XLSX and CSV, with Vietnamese pages, all or nothing.
+
+    Put after ``VisibleToAdminMixin``: exports start from the admin's queryset, so from
+    ``visible_to(request.user)``, and imports look records up through the resource, which is
+    given the same user.
+    """
+
+    formats = [XLSX, CSV]
+    import_form_class = ImportForm
+    export_form_class = ExportForm
+    import_template_name = "admin/ocop_import.html"
+    export_template_name = "admin/ocop_export.html"
+    import_export_change_list_template = "admin/ocop_change_list.html"
+    #: Excel shows the Vietnamese of a UTF-8 CSV file correctly only with a byte order mark.
+    to_encoding = "utf-8-sig"
+
+    def has_import_permission(self, request):
+        # An import adds and corrects records: it takes both rights.
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request):
+        return self.has_view_or_change_permission(request)
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        # As the library's, but dates and numbers stay native in every binary format: the
+        # library recognises only its own format classes, not the ones above.
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        data = self.get_data_for_export(
+            request, queryset, force_native_type=file_format.is_binary(), **kwargs
+        )
+        export_data = file_format.export_data(data)
+        if not file_format.is_binary() and kwargs.get("encoding"):
+            export_data = export_data.encode(kwargs["encoding"])
+        return export_data
+
+    def get_resource_kwargs(self, request, *args, **kwargs):
+        return {**kwargs, "user": request.user}
+
+    def get_import_data_kwargs(self, **kwargs):
+        # A row failing during the real import (another officer changed the data since the
+        # dry run) undoes the whole import instead of leaving the other rows written.
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    def get_import_context_data(self, **kwargs):
+        context = super().get_import_context_data(**kwargs)
+        context["required_columns"] = self.resource_classes[0].required_columns
+        return context
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        form.add_error(
+            "import_file",
+            _("Không đọc được tệp. Hãy kiểm tra định dạng đã chọn (xlsx hay csv) đúng với tệp."),
+        )
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            lines = ", ".join(str(line) for line in result.bad_lines) or "—"
+            messages.error(
+                request,
+                _(
+                    "Chưa nhập dòng nào: dữ liệu đã thay đổi từ lúc kiểm tra và dòng %(lines)s "
+                    "không còn hợp lệ. Hãy tải tệp lên để kiểm tra lại."
+                )
+                % {"lines": lines},
+            )
+            return redirect("admin:{}_{}_import".format(*self.get_model_info()))
+        return super().process_result(result, request)
+
+    def add_success_message(self, result, request):
+        totals = result.totals
+        messages.success(
+            request,
+            _(
+                "Đã nhập xong: %(new)d bản ghi mới, %(updated)d được cập nhật, "
+                "%(skipped)d không đổi."
+            )
+            % {
+                "new": totals[RowResult.IMPORT_TYPE_NEW],
+                "updated": totals[RowResult.IMPORT_TYPE_UPDATE],
+                "skipped": totals[RowResult.IMPORT_TYPE_SKIP],
+            },
+        )
+
+    def get_export_filename(self, request, queryset, file_format):
+        name = slugify(fold(str(self.model._meta.verbose_name_plural)))
+        return f"{name}-{timezone.localdate():%Y-%m-%d}.{file_format.get_extension()}"

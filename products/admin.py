@@ -1,0 +1,140 @@
+from datetime import timedelta
+
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from ocop_portal.admin import FoldedSearchMixin, VisibleToAdminMixin
+from ocop_portal.imports import ImportExportAdminMixin
+from ocop_portal.text import fold
+from products.models import EXPIRING_WITHIN_DAYS, Certificate, Product, ProductCategory
+from products.resources import CertificateResource, ProductResource
+
+
+@admin.register(ProductCategory)
+class ProductCategoryAdmin(admin.ModelAdmin):
+    """The classification is reference data, the same for every area, so it is not scoped by
+    ``VisibleToAdminMixin`` (it has no area): staff read it, administrators change it."""
+
+    list_display = ["code", "name", "scheme", "level", "is_leaf"]
+    list_filter = ["scheme", "level", "is_leaf"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["parent"]
+    readonly_fields = ["is_leaf"]
+    list_per_page = 100
+
+    def has_add_permission(self, request):
+        return request.user.sees_everything and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.sees_everything and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.sees_everything and super().has_delete_permission(request, obj)
+
+    def get_search_results(self, request, queryset, search_term):
+        # No folded column to search, but only a few hundred rows: match folded in Python, so
+        # that "mat ong" finds "Mật ong" here and in the products' category autocomplete.
+        words = fold(search_term).split()
+        if not words:
+            return queryset, False
+        matching = [
+            category.pk
+            for category in queryset.only("pk", "code", "name")
+            if all(word in fold(f"{category.code} {category.name}") for word in words)
+        ]
+        return queryset.filter(pk__in=matching), False
+
+
+@admin.register(Product)
+class ProductAdmin(
+    VisibleToAdminMixin, FoldedSearchMixin, ImportExportAdminMixin, SimpleHistoryAdmin
+):
+    resource_classes = [ProductResource]
+    list_display = ["name", "producer", "category", "created_at"]
+    list_filter = [
+        "category__scheme",
+        ("category", admin.RelatedOnlyFieldListFilter),
+        "producer__kind",
+        "is_illustrative",
+    ]
+    search_fields = ["search_name", "producer__search_name"]
+    list_select_related = ["producer", "category"]
+    autocomplete_fields = ["producer", "category"]
+    readonly_fields = ["created_at", "updated_at"]
+    list_per_page = 50
+
+
+class RevokedFilter(admin.SimpleListFilter):
+    title = _("thu hồi")
+    parameter_name = "revoked"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Đã thu hồi")), ("no", _("Chưa thu hồi"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(revoked_on__isnull=self.value() == "no")
+        return queryset
+
+
+class ValidityFilter(admin.SimpleListFilter):
+    title = _("hiệu lực hôm nay")
+    parameter_name = "validity"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("valid", _("Còn hiệu lực")),
+            ("expiring", _("Hết hạn trong %(days)d ngày tới") % {"days": EXPIRING_WITHIN_DAYS}),
+            ("expired", _("Đã hết hạn")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "valid":
+            return queryset.valid_on(today)
+        if self.value() == "expiring":
+            return queryset.valid_on(today).filter(
+                valid_until__lte=today + timedelta(days=EXPIRING_WITHIN_DAYS)
+            )
+        if self.value() == "expired":
+            return queryset.filter(valid_until__lt=today)
+        return queryset
+
+
+@admin.register(Certificate)
+class CertificateAdmin(
+    VisibleToAdminMixin, FoldedSearchMixin, ImportExportAdminMixin, SimpleHistoryAdmin
+):
+    resource_classes = [CertificateResource]
+    list_display = [
+        "product",
+        "product__producer__name",
+        "stars",
+        "decision_number",
+        "decision_date",
+        "valid_until",
+        "level",
+        "kind",
+        "is_revoked",
+    ]
+    list_filter = ["stars", "level", "kind", "legal_basis", RevokedFilter, ValidityFilter]
+    date_hierarchy = "decision_date"
+    search_fields = ["decision_number", "product__search_name", "product__producer__search_name"]
+    list_select_related = ["product__producer", "area"]
+    autocomplete_fields = ["product", "area"]
+    readonly_fields = ["valid_until", "expiry_notice_sent_at", "created_at", "updated_at"]
+    list_per_page = 50
+
+    @admin.display(description=_("đã thu hồi"), boolean=True, ordering="revoked_on")
+    def is_revoked(self, certificate: Certificate) -> bool:
+        return certificate.revoked_on is not None
+
+    def get_search_results(self, request, queryset, search_term):
+        # Names are searched folded; a decision number also as typed, since "12/QĐ-UBND"
+        # folds to "12/qd-ubnd", which the stored number does not contain.
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            found |= queryset.filter(decision_number__icontains=search_term.strip())
+        return found, may_have_duplicates
