@@ -34,6 +34,10 @@ class AreaQuerySet(AreaScopedQuerySet):
         kinds = [kind for kind, of in Area.LEVEL_OF_KIND.items() if of == level]
         return self.filter(kind__in=kinds)
 
+    def below_province(self) -> "AreaQuerySet":
+        """Districts and communes: the units records are registered in."""
+        return self.exclude(kind__in=[Area.Kind.PROVINCE, Area.Kind.CENTRAL_CITY])
+
     def search(self, query: str) -> "AreaQuerySet":
         """Case- and diacritic-insensitive search on the full name."""
         for word in fold(query).split():

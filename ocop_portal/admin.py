@@ -54,6 +54,20 @@ class VisibleToAdminMixin:
         )
 
 
+class ReferenceDataAdminMixin:
+    """Reference data (administrative units, classifications): staff with admin access may
+    read it, only administrators change it."""
+
+    def has_add_permission(self, request):
+        return request.user.sees_everything and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.sees_everything and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.sees_everything and super().has_delete_permission(request, obj)
+
+
 class FoldedSearchMixin:
     """Admin search that ignores case and diacritics: its search fields hold folded text."""
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from ocop_portal.admin import FoldedSearchMixin, VisibleToAdminMixin
+from ocop_portal.admin import FoldedSearchMixin, ReferenceDataAdminMixin, VisibleToAdminMixin
 from ocop_portal.imports import ImportExportAdminMixin
 from ocop_portal.text import fold
 from products.models import EXPIRING_WITHIN_DAYS, Certificate, Product, ProductCategory
@@ -13,7 +13,7 @@ from products.resources import CertificateResource, ProductResource
 
 
 @admin.register(ProductCategory)
-class ProductCategoryAdmin(admin.ModelAdmin):
+class ProductCategoryAdmin(ReferenceDataAdminMixin, admin.ModelAdmin):
     """The classification is reference data, the same for every area, so it is not scoped by
     ``VisibleToAdminMixin`` (it has no area): staff read it, administrators change it."""
 
@@ -23,15 +23,6 @@ class ProductCategoryAdmin(admin.ModelAdmin):
     autocomplete_fields = ["parent"]
     readonly_fields = ["is_leaf"]
     list_per_page = 100
-
-    def has_add_permission(self, request):
-        return request.user.sees_everything and super().has_add_permission(request)
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.sees_everything and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.sees_everything and super().has_delete_permission(request, obj)
 
     def get_search_results(self, request, queryset, search_term):
         # No folded column to search, but only a few hundred rows: match folded in Python, so

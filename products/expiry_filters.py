@@ -88,9 +88,7 @@ def area_choices(user, today: date):
     visible areas holding a certificate on the page: expiring within the longest window (so the
     options do not change with ``days``) or expired without renewal.
     """
-    areas = Area.objects.visible_to(user).exclude(
-        kind__in=[Area.Kind.PROVINCE, Area.Kind.CENTRAL_CITY]
-    )
+    areas = Area.objects.visible_to(user).below_province()
     if not user.is_city_reviewer:
         visible = Certificate.objects.visible_to(user)
         on_the_page = visible.expiring_within(MAX_DAYS, today).not_renewed() | (

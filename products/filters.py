@@ -74,9 +74,7 @@ class ProductFilter(PortalFilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["area"].queryset = Area.objects.visible_to(user).exclude(
-            kind__in=[Area.Kind.PROVINCE, Area.Kind.CENTRAL_CITY]
-        )
+        self.filters["area"].queryset = Area.objects.visible_to(user).below_province()
 
     def filter_q(self, queryset, name, value):
         return queryset.search(value)

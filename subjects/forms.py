@@ -12,7 +12,7 @@ def producer_area_choices(user):
     return (
         Area.objects.visible_to(user)
         .valid_on(timezone.localdate())
-        .exclude(kind__in=[Area.Kind.PROVINCE, Area.Kind.CENTRAL_CITY])
+        .below_province()
         .order_by("full_name")
     )
 
