@@ -371,3 +371,13 @@ def test_product_detail_shows_its_certificates(login, officer_co_do, product_co_
     certificate = product_co_do.certificates.get()
     assert certificate.decision_number in response.text
     assert "Đang có chứng nhận" in response.text
+
+
+def test_pagination_and_sort_links_keep_the_filters(login, city_reviewer, co_do):
+    producer = ProducerFactory(area=co_do)
+    for _ in range(30):
+        ProductFactory(producer=producer)
+    response = login(city_reviewer).get(reverse("products:list"), {"q": "san pham", "kind": "htx"})
+    assert 'href="?q=san+pham&amp;kind=htx&amp;page=2"' in response.text
+    assert 'href="?q=san+pham&amp;kind=htx&amp;sort=-name"' in response.text
+    assert "??" not in response.text
