@@ -21,7 +21,10 @@ class NavItem:
 
 def navigation(user) -> list[NavItem]:
     """The main menu: each role sees the entries it can use."""
-    items = [NavItem(_("Tổng quan"), "home", "house")]
+    items = [
+        NavItem(_("Tổng quan"), "home", "house"),
+        NavItem(_("Danh mục sản phẩm"), "catalogue:list", "grid"),
+    ]
     if user.is_authenticated:
         items += [
             NavItem(_("Chủ thể"), "subjects:list", "buildings"),

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from ocop_portal import views
+from products import catalogue_views
+from products.sitemaps import sitemap_xml
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,6 +14,11 @@ urlpatterns = [
     path("areas/", include("areas.urls")),
     path("producers/", include("subjects.urls")),
     path("products/", include("products.urls")),
+    path("catalogue/", include("products.catalogue_urls")),
+    path("catalogue.csv", catalogue_views.catalogue_csv, name="catalogue_csv"),
+    path("catalogue.json", catalogue_views.catalogue_json, name="catalogue_json"),
+    path("sitemap.xml", sitemap_xml, name="sitemap"),
+    path("robots.txt", catalogue_views.robots_txt, name="robots_txt"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -11,7 +11,7 @@ def nav_labels(response) -> list[str]:
 
 def test_anonymous_sees_only_home_and_login(client, can_tho):
     response = client.get("/")
-    assert nav_labels(response) == ["Tổng quan"]
+    assert nav_labels(response) == ["Tổng quan", "Danh mục sản phẩm"]
     assert 'href="/accounts/login/"' in response.text
     assert "Đăng xuất" not in response.text
 

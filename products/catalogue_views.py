@@ -1,0 +1,456 @@
+"""The public OCOP catalogue: the products certified today, for everyone, without signing in.
+
+Every page here starts from :func:`public_products`, never from ``visible_to(user)``: the
+catalogue is the same for every visitor, signed in or not, and what keeps it public is the rule
+"a certificate valid today" (``ProductQuerySet.certified_on``). A draft, uncertified, expired or
+revoked product never passes it, and only public fields leave these views: no tax code, score,
+evaluation, internal note, unpublished contact or user.
+
+Pages are cached (:func:`cached`) as fragments: the navigation bar around them carries the
+visitor's name and a CSRF token, so it is rendered for each request, from the cache's one query.
+"""
+
+import csv
+import hashlib
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import get_resolver, reverse
+from django.urls.resolvers import RoutePattern
+from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
+from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator, slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_safe
+
+from areas.models import Area
+from ocop_portal.context_processors import data_as_of
+from ocop_portal.imports import neutralise
+from ocop_portal.lists import page_of
+from ocop_portal.text import fold
+from products import qr
+from products.catalogue_filters import CatalogueFilter
+from products.models import Certificate, Product, ProductCategory, ProductQuerySet
+
+#: How long a cached page may live. New data makes new keys at once (see ``cached``); this only
+#: bounds what no update time shows, such as a deleted record.
+CACHE_SECONDS = 15 * 60
+PAGE_SIZE = 24
+#: Stars first, then the name.
+ORDER = ("-current_stars", "search_name", "pk")
+QR_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
+#: The first segments of the public addresses; robots.txt disallows every other route.
+PUBLIC_ROUTES = ("catalogue", "sitemap.xml", "robots.txt", "static/", "media/")
+
+T = TypeVar("T")
+
+
+def public_read(view):
+    """A public page that only reads: GET and HEAD, outside ATOMIC_REQUESTS' transaction (two
+    round trips fewer; a page served from the cache makes one query, ``data_as_of``)."""
+    return transaction.non_atomic_requests(require_safe(view))
+
+
+def public_products(today: date) -> ProductQuerySet:
+    """The products of the public catalogue: those with a certificate valid on the day.
+
+    Deliberately not ``visible_to(user)``, which scopes the officers' pages to their areas: the
+    catalogue is public and the same for everyone. ``certified_on(today)`` is what keeps it so,
+    and every public page and file starts here. Annotated by ``with_status`` (current stars,
+    certificate, valid until).
+    """
+    return (
+        Product.objects.certified_on(today)
+        .with_status(today)
+        .select_related("producer__area", "category__parent__parent")
+    )
+
+
+def slug_of(product: Product) -> str:
+    """The product's name in its address, without diacritics: gao-st25-ho-quang-tri."""
+    return slugify(fold(product.name)) or "san-pham"
+
+
+def catalogue_url(product: Product) -> str:
+    return reverse("catalogue:product", args=[product.pk, slug_of(product)])
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a certified product comes from, named as today.
+
+    The producer's area is where it is registered, a certificate's area where it was recognised;
+    either may be a former district (until 30/06/2025). The current unit among them names the
+    place and the former district is named beside it; with no current unit, the communes that
+    took over the district's territory (``successors``) tell where that is now.
+    """
+
+    current: Area | None
+    former: Area | None
+
+    @classmethod
+    def of(cls, registered: Area, recognised: Area) -> "Place":
+        current = next((a for a in (registered, recognised) if a.is_current), None)
+        former = next((a for a in (recognised, registered) if not a.is_current), None)
+        return cls(current, former)
+
+    @property
+    def area(self) -> Area:
+        """The unit to name: today's, or the former district when no current one is known."""
+        return self.current or self.former
+
+
+def sector_of(category: ProductCategory) -> ProductCategory:
+    while category.parent_id and category.level != ProductCategory.Level.SECTOR:
+        category = category.parent
+    return category
+
+
+def describe(products) -> list[Product]:
+    """Attach what public pages show beside each product, in one query: its valid certificate
+    (``certificate``, with the area where it was recognised), ``place``, ``sector`` and ``url``."""
+    products = list(products)
+    certificates = Certificate.objects.select_related("area").in_bulk(
+        [product.current_certificate_id for product in products]
+    )
+    for product in products:
+        product.certificate = certificates[product.current_certificate_id]
+        product.place = Place.of(product.producer.area, product.certificate.area)
+        product.sector = sector_of(product.category)
+        product.url = catalogue_url(product)
+    return products
+
+
+def public_contacts(producer) -> list[dict]:
+    """The contact details the producer chose to publish, and nothing else."""
+    published = [
+        (producer.phone_public, producer.phone, "telephone", _("Điện thoại"), "tel:"),
+        (producer.email_public, producer.email, "envelope", _("Email"), "mailto:"),
+        (producer.website_public, producer.website, "globe", _("Website"), ""),
+    ]
+    return [
+        {"icon": icon, "label": label, "value": value, "href": scheme + value.replace(" ", "")}
+        for public, value, icon, label, scheme in published
+        if public and value
+    ]
+
+
+def cached(
+    request: HttpRequest, name: str, build: Callable[[date], T], *parts
+) -> tuple[T, datetime | None]:
+    """``build(today)``, kept in Django's cache until the data changes; and the data's time.
+
+    The key holds ``data_as_of()`` — the latest change of any area, producer, product or
+    certificate, in one query — so that recognising, renewing or revoking a certificate or
+    editing a product or producer makes new keys at once, with no signal and no explicit
+    invalidation; today's date, as a certificate stops being valid at midnight without any
+    write; the language; and the host, as pages carry absolute addresses. A deletion leaves
+    "data as of" unchanged: ``CACHE_SECONDS`` bounds how long it may go unseen.
+    """
+    as_of = data_as_of()
+    today = timezone.localdate()
+    language, host = translation.get_language(), request.get_host()
+    facts = repr((name, parts, as_of, today, language, request.scheme, host))
+    key = "catalogue:" + hashlib.sha256(facts.encode()).hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = build(today)
+        cache.set(key, value, CACHE_SECONDS)
+    return value, as_of
+
+
+def _fragment(request, template, context, *, title, description, breadcrumbs, **meta) -> dict:
+    """A page's cached part: its main content and what the head says about it (title,
+    description, Open Graph: ``canonical`` address, ``image``, ``kind``)."""
+    return {
+        "title": str(title),
+        "description": Truncator(str(description)).chars(300),
+        "url": request.build_absolute_uri(meta.get("canonical", request.get_full_path())),
+        "image": meta.get("image", ""),
+        "kind": meta.get("kind", "website"),
+        "breadcrumbs": [(str(label), url) for label, url in breadcrumbs],
+        "main": render_to_string(template, context, request),
+    }
+
+
+def _page(request: HttpRequest, fragment: dict, as_of) -> HttpResponse:
+    # The footer's "data as of" is the value the cache key was made of: no second query.
+    return render(request, "catalogue/page.html", {"fragment": fragment, "data_as_of": as_of})
+
+
+@public_read
+def catalogue(request: HttpRequest) -> HttpResponse:
+    """Certified products with a photo, stars, producer, area and sector; filters, a search that
+    ignores diacritics, stars first then the name."""
+
+    def build(today: date) -> dict:
+        catalogue_filter = CatalogueFilter(
+            request.GET, queryset=public_products(today), today=today
+        )
+        page = page_of(catalogue_filter.qs.order_by(*ORDER), request, PAGE_SIZE)
+        page.object_list = describe(page.object_list)
+        total = page.paginator.count
+        description = ngettext(
+            "%(count)s sản phẩm OCOP của %(province)s có giấy chứng nhận còn hiệu lực: tìm theo "
+            "tên, địa bàn, hạng sao, ngành; mỗi sản phẩm có mã QR dẫn về trang của mình.",
+            "%(count)s sản phẩm OCOP của %(province)s có giấy chứng nhận còn hiệu lực: tìm theo "
+            "tên, địa bàn, hạng sao, ngành; mỗi sản phẩm có mã QR dẫn về trang của mình.",
+            total,
+        ) % {"count": total, "province": settings.OCOP_PROVINCE_NAME}
+        context = {"filter": catalogue_filter, "page": page, "today": today}
+        return _fragment(
+            request,
+            "catalogue/_list.html",
+            context,
+            title=_("Danh mục sản phẩm OCOP"),
+            description=description,
+            breadcrumbs=[(_("Danh mục sản phẩm OCOP"), "")],
+        )
+
+    fragment, as_of = cached(request, "list", build, request.GET.urlencode())
+    return _page(request, fragment, as_of)
+
+
+@public_read
+def product_page(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
+    """A certified product: its certificate, producer, place, QR code and the producer's other
+    certified products. Any other address of it (a wrong or missing slug) redirects here."""
+
+    def build(today: date) -> dict:
+        product = describe([get_object_or_404(public_products(today), pk=pk)])[0]
+        certificate, place = product.certificate, product.place
+        successors = [] if place.current else list(place.former.successors.order_by("name"))
+        others = list(
+            public_products(today)
+            .filter(producer=product.producer_id)
+            .exclude(pk=pk)
+            .order_by(*ORDER)
+        )
+        for other in others:
+            other.url = catalogue_url(other)
+        canonical = product.url
+        context = {
+            "product": product,
+            "certificate": certificate,
+            "place": place,
+            "successors": successors,
+            "contacts": public_contacts(product.producer),
+            "others": others,
+            "page_url": request.build_absolute_uri(canonical),
+        }
+        description = _(
+            "%(name)s: sản phẩm OCOP %(stars)s sao của %(producer)s, %(place)s. Giấy chứng nhận "
+            "số %(number)s ngày %(date)s, hiệu lực đến %(until)s."
+        ) % {
+            "name": product.name,
+            "stars": product.current_stars,
+            "producer": product.producer.name,
+            "place": place.area.full_name,
+            "number": certificate.decision_number,
+            "date": date_format(certificate.decision_date, "SHORT_DATE_FORMAT"),
+            "until": date_format(certificate.valid_until, "SHORT_DATE_FORMAT"),
+        }
+        fragment = _fragment(
+            request,
+            "catalogue/_product.html",
+            context,
+            title=_("%(name)s — sản phẩm OCOP %(stars)s sao")
+            % {"name": product.name, "stars": product.current_stars},
+            description=f"{description} {product.description}".strip(),
+            breadcrumbs=[
+                (_("Danh mục sản phẩm OCOP"), reverse("catalogue:list")),
+                (product.name, ""),
+            ],
+            canonical=canonical,
+            image=request.build_absolute_uri(product.photo.url) if product.photo else "",
+            kind="product",
+        )
+        return {**fragment, "slug": slug_of(product)}
+
+    fragment, as_of = cached(request, "product", build, pk)
+    if slug != fragment["slug"]:
+        return redirect("catalogue:product", pk=pk, slug=fragment["slug"], permanent=True)
+    return _page(request, fragment, as_of)
+
+
+@public_read
+def product_qr(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """The QR code of a certified product's page, as SVG or PNG; ``?download=1`` saves it."""
+
+    def build(today: date) -> tuple[str, bytes]:
+        product = get_object_or_404(Product.objects.certified_on(today).only("name"), pk=pk)
+        url = request.build_absolute_uri(catalogue_url(product))
+        content = qr.svg(url, title=product.name) if kind == "svg" else qr.png(url)
+        return slug_of(product), content
+
+    (slug, content), _as_of = cached(request, f"qr.{kind}", build, pk)
+    response = HttpResponse(content, content_type=QR_TYPES[kind])
+    if request.GET.get("download"):
+        filename = f"qr-ocop-{pk}-{slug}.{kind}"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    patch_cache_control(response, public=True, max_age=60 * 60)
+    return response
+
+
+@public_read
+def producer_labels(request: HttpRequest, pk: int) -> HttpResponse:
+    """A printable A4 sheet of labels (QR code, name, stars), one for each certified product
+    of a producer."""
+
+    def build(today: date) -> dict:
+        products = list(public_products(today).filter(producer=pk).order_by(*ORDER))
+        if not products:
+            raise Http404
+        for product in products:
+            product.page_url = request.build_absolute_uri(catalogue_url(product))
+            # segno escapes the title it writes; the rest of the markup is its own.
+            product.qr = mark_safe(qr.svg_inline(product.page_url, title=product.name))
+        producer = products[0].producer
+        title = _("Nhãn mã QR — %(producer)s") % {"producer": producer.name}
+        return _fragment(
+            request,
+            "catalogue/_labels.html",
+            {"producer": producer, "products": products},
+            title=title,
+            description=_("Nhãn mã QR in trên khổ A4 cho các sản phẩm OCOP của %(producer)s.")
+            % {"producer": producer.name},
+            breadcrumbs=[(_("Danh mục sản phẩm OCOP"), reverse("catalogue:list")), (title, "")],
+        )
+
+    fragment, as_of = cached(request, "labels", build, pk)
+    return _page(request, fragment, as_of)
+
+
+#: The open data's columns: key (JSON) and header (CSV). Like the import files' headers they are
+#: part of the file format, the same whatever the interface language.
+OPEN_DATA_FIELDS = [
+    ("id", "Mã sản phẩm"),
+    ("name", "Tên sản phẩm"),
+    ("stars", "Hạng sao"),
+    ("producer", "Chủ thể"),
+    ("producer_kind", "Loại hình chủ thể"),
+    ("area", "Địa bàn"),
+    ("former_area", "Địa bàn trước 01/07/2025"),
+    ("sector", "Ngành"),
+    ("category", "Bộ sản phẩm"),
+    ("decision_number", "Số quyết định công nhận"),
+    ("decision_date", "Ngày quyết định"),
+    ("valid_until", "Hiệu lực đến"),
+    ("level", "Cấp công nhận"),
+    ("phone", "Điện thoại"),
+    ("email", "Email"),
+    ("website", "Website"),
+    ("photo", "Ảnh"),
+    ("url", "Trang sản phẩm"),
+]
+
+
+def _open_data(request: HttpRequest) -> tuple[list[dict], date]:
+    """The catalogue's public fields, one row a product (the page's filters apply), and the
+    day they hold for. Values are in Vietnamese whatever the interface language."""
+
+    def build(today: date) -> tuple[list[dict], date]:
+        catalogue_filter = CatalogueFilter(
+            request.GET, queryset=public_products(today), today=today
+        )
+        rows = []
+        with translation.override(settings.LANGUAGE_CODE):
+            for product in describe(catalogue_filter.qs.order_by(*ORDER)):
+                producer, certificate, place = product.producer, product.certificate, product.place
+                contacts = {c["icon"]: c["value"] for c in public_contacts(producer)}
+                photo = request.build_absolute_uri(product.photo.url) if product.photo else ""
+                values = [
+                    product.pk,
+                    product.name,
+                    product.current_stars,
+                    producer.name,
+                    producer.get_kind_display(),
+                    place.area.full_name,
+                    place.former.full_name if place.former else "",
+                    product.sector.name,
+                    f"{product.category.code} {product.category.name} ({product.category.scheme})",
+                    certificate.decision_number,
+                    certificate.decision_date.isoformat(),
+                    certificate.valid_until.isoformat(),
+                    certificate.get_level_display(),
+                    contacts.get("telephone", ""),
+                    contacts.get("envelope", ""),
+                    contacts.get("globe", ""),
+                    photo,
+                    request.build_absolute_uri(product.url),
+                ]
+                rows.append(dict(zip([key for key, _h in OPEN_DATA_FIELDS], values, strict=True)))
+        return rows, today
+
+    (rows, today), _as_of = cached(request, "open-data", build, request.GET.urlencode())
+    return rows, today
+
+
+@public_read
+def catalogue_csv(request: HttpRequest) -> HttpResponse:
+    """The catalogue for spreadsheets: UTF-8 with a BOM (Excel then reads the diacritics),
+    text that a spreadsheet would run as a formula neutralised."""
+    rows, today = _open_data(request)
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow([header for _key, header in OPEN_DATA_FIELDS])
+    for row in rows:
+        writer.writerow([neutralise(value) for value in row.values()])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="danh-muc-ocop-{today}.csv"'
+    return response
+
+
+@public_read
+def catalogue_json(request: HttpRequest) -> JsonResponse:
+    """The catalogue for other systems (the national OCOP system, newsrooms)."""
+    rows, today = _open_data(request)
+    data = {
+        "title": f"Danh mục sản phẩm OCOP — {settings.OCOP_PROVINCE_NAME}",
+        "publisher": settings.OCOP_DEPARTMENT_NAME,
+        "url": request.build_absolute_uri(reverse("catalogue:list")),
+        "valid_on": today.isoformat(),
+        "fields": dict(OPEN_DATA_FIELDS),
+        "count": len(rows),
+        "products": rows,
+    }
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    # Public data without credentials: any site may read it.
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@public_read
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Crawl the catalogue; stay out of the admin, the sign-in and every internal page (every
+    other first segment of the routes, so that pages added later are covered too)."""
+    disallowed = []
+    for pattern in get_resolver().url_patterns:
+        route = str(pattern.pattern)
+        literal = isinstance(pattern.pattern, RoutePattern) and route and "<" not in route
+        if literal and not route.startswith(PUBLIC_ROUTES):
+            disallowed.append(f"Disallow: /{route}")
+    lines = [
+        "User-agent: *",
+        "Allow: /$",
+        f"Allow: {reverse('catalogue:list')}",
+        f"Allow: {reverse('catalogue_csv')}",
+        f"Allow: {reverse('catalogue_json')}",
+        *disallowed,
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
