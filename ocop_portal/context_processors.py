@@ -1,5 +1,6 @@
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest
@@ -13,43 +14,59 @@ class NavItem:
     label: str
     url_name: str
     icon: str
+    #: A menu entry with children opens a dropdown; its own url_name is its first child's.
+    children: tuple["NavItem", ...] = ()
 
     @property
     def url(self) -> str:
         return reverse(self.url_name)
 
+    def is_active(self, path: str) -> bool:
+        if self.children:
+            return any(child.is_active(path) for child in self.children)
+        url = self.url
+        return path == url if url == "/" else path.startswith(url)
+
 
 def navigation(user) -> list[NavItem]:
     """The main menu: each role sees the entries it can use."""
-    items = [
+    catalogue = NavItem(_("Danh mục sản phẩm"), "catalogue:list", "grid")
+    if not user.is_authenticated:
+        return [NavItem(_("Tổng quan"), "home", "house"), catalogue]
+    products = (
+        NavItem(_("Danh sách sản phẩm"), "products:list", "box-seam"),
+        NavItem(_("Sắp hết hạn"), "products:expiring", "hourglass-split"),
+        NavItem(_("Danh mục công khai"), "catalogue:list", "grid"),
+    )
+    return [
         NavItem(_("Tổng quan"), "home", "house"),
-        NavItem(_("Danh mục sản phẩm"), "catalogue:list", "grid"),
+        NavItem(_("Chủ thể"), "subjects:list", "buildings"),
+        NavItem(_("Sản phẩm"), "products:list", "box-seam", children=products),
+        NavItem(_("Kế hoạch"), "budgets:list", "clipboard-data"),
+        NavItem(_("Địa bàn"), "areas:list", "geo-alt"),
     ]
-    if user.is_authenticated:
-        items += [
-            NavItem(_("Chủ thể"), "subjects:list", "buildings"),
-            NavItem(_("Sản phẩm"), "products:list", "box-seam"),
-            NavItem(_("Sắp hết hạn"), "products:expiring", "hourglass-split"),
-            NavItem(_("Địa bàn"), "areas:list", "geo-alt"),
-        ]
-    return items
+
+
+def record_models() -> list:
+    """The models whose rows carry an ``updated_at`` time (their histories excepted)."""
+    return [
+        model
+        for model in apps.get_models()
+        if any(field.name == "updated_at" for field in model._meta.fields)
+        and not model._meta.model_name.startswith("historical")
+    ]
 
 
 def data_as_of():
     """The time of the most recent change to the portal's records, in one query."""
-    from areas.models import Area
-    from products.models import Certificate, Product
-    from subjects.models import Producer
-
-    tables = [m._meta.db_table for m in (Area, Producer, Product, Certificate)]
+    tables = [model._meta.db_table for model in record_models()]
     union = " UNION ALL ".join(f"SELECT MAX(updated_at) AS latest FROM {t}" for t in tables)
-    field = Area._meta.get_field("updated_at")
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT MAX(latest) FROM ({union}) AS changes")
         (latest,) = cursor.fetchone()
-    # SQLite returns text here; the field converts it as it converts its own values.
-    converters = connection.ops.get_db_converters(field.get_col(Area._meta.db_table))
-    for converter in converters:
+    # SQLite returns text here; convert it as the field converts its own values.
+    field = record_models()[0]._meta.get_field("updated_at")
+    for converter in connection.ops.get_db_converters(field.get_col(field.model._meta.db_table)):
         latest = converter(latest, None, connection)
     return latest
 

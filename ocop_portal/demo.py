@@ -8,6 +8,7 @@ from django.db import transaction
 from accounts.models import User
 from areas import services as area_services
 from areas.models import Area
+from budgets import demo as plans
 from products import demo as registry
 from products.services import load_categories
 
@@ -45,6 +46,11 @@ def load_registry(progress: registry.Progress | None = None) -> dict[str, int]:
     """The product classification, then Cần Thơ's producers, products and star certificates."""
     load_categories()
     return registry.load_registry(progress=progress)
+
+
+def load_plans(progress: plans.Progress | None = None) -> dict[str, int]:
+    """Plans 2022 and 2023 with targets, budget, disbursements and published figures."""
+    return plans.load_plans(progress=progress)
 
 
 def _ensure_user(username: str, **values) -> User:

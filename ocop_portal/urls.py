@@ -14,6 +14,7 @@ urlpatterns = [
     path("areas/", include("areas.urls")),
     path("producers/", include("subjects.urls")),
     path("products/", include("products.urls")),
+    path("plans/", include("budgets.urls")),
     path("catalogue/", include("products.catalogue_urls")),
     path("catalogue.csv", catalogue_views.catalogue_csv, name="catalogue_csv"),
     path("catalogue.json", catalogue_views.catalogue_json, name="catalogue_json"),

@@ -13,6 +13,7 @@ from pathlib import Path
 from django.db import transaction
 
 from areas.models import Area
+from ocop_portal.loading import RecordWriter
 from ocop_portal.text import clean, fold
 from products.models import Certificate, Product, ProductCategory
 from subjects.models import Producer
@@ -36,48 +37,13 @@ PRODUCER_DEFAULTS = {
 WORKER_FIELDS = ("total", "women", "ethnic_minority", "local")
 
 
-class _Writer:
-    """Creates or updates one row at a time, validating what it writes and counting it."""
-
-    def __init__(self) -> None:
-        self.created = 0
-        self.updated = 0
-
-    def upsert(self, instance, existing, values: dict):
-        if existing is None:
-            for name, value in values.items():
-                setattr(instance, name, value)
-            self._save(instance)
-            self.created += 1
-            return instance
-        changed = {name: value for name, value in values.items() if _differs(existing, name, value)}
-        if changed:
-            for name, value in changed.items():
-                setattr(existing, name, value)
-            self._save(existing)
-            self.updated += 1
-        return existing
-
-    @staticmethod
-    def _save(instance) -> None:
-        # Derived fields first: full_clean checks them as required values.
-        if isinstance(instance, Producer | Product):
-            instance.name = clean(instance.name)
-            instance.search_name = fold(instance.name)
-        if isinstance(instance, Certificate):
-            instance.valid_until = instance.compute_valid_until()
-        # Fields (formats, choices, related rows) and the model's own rules; the database
-        # enforces the unique and check constraints on save, without a query per constraint.
-        instance.clean_fields()
-        instance.clean()
-        instance.save()
-
-
-def _differs(instance, name: str, value) -> bool:
-    field = instance._meta.get_field(name)
-    if field.is_relation:
-        return getattr(instance, field.attname) != (value.pk if value is not None else None)
-    return getattr(instance, name) != value
+def _prepare(instance) -> None:
+    """Derived fields, set before validation checks them as required values."""
+    if isinstance(instance, Producer | Product):
+        instance.name = clean(instance.name)
+        instance.search_name = fold(instance.name)
+    if isinstance(instance, Certificate):
+        instance.valid_until = instance.compute_valid_until()
 
 
 def _areas(data: dict) -> tuple[dict[str, Area], dict[str, Area]]:
@@ -122,7 +88,7 @@ def load_registry(progress: Progress | None = None, data_file: Path = DATA_FILE)
         for c in Certificate.objects.filter(product__in=products.values())
     }
 
-    writer = _Writer()
+    writer = RecordWriter(prepare=_prepare)
     total = sum(len(p["products"]) for p in data["producers"])
     counts = {"producers": 0, "products": 0, "certificates": 0}
     for row in data["producers"]:

@@ -138,7 +138,8 @@ def test_user_without_areas_sees_empty_lists(login, city, today):
 def test_menu_leads_to_the_page(login, officer_co_do):
     response = login(officer_co_do).get("/")
     assert f'href="{URL}"' in response.text
-    assert "Sắp hết hạn" in [str(item.label) for item in response.context["nav_items"]]
+    menu = response.context["nav_items"]
+    assert "Sắp hết hạn" in [str(child.label) for item in menu for child in item.children]
 
 
 # --- The page: what it shows ---------------------------------------------------------------

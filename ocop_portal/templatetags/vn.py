@@ -44,3 +44,9 @@ def minutes(value):
 def stars(count):
     """★★★★ with the number for screen readers: {% stars product.current_stars %}."""
     return {"count": count, "range": range(int(count or 0))}
+
+
+@register.filter
+def nav_active(item, path):
+    """Whether a menu entry (or one of its children) leads to the page at ``path``."""
+    return item.is_active(path)
