@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from ocop_portal import views
-from products import catalogue_views
+from products import open_data_views
 from products.sitemaps import sitemap_xml
 
 urlpatterns = [
@@ -16,10 +16,10 @@ urlpatterns = [
     path("products/", include("products.urls")),
     path("plans/", include("budgets.urls")),
     path("catalogue/", include("products.catalogue_urls")),
-    path("catalogue.csv", catalogue_views.catalogue_csv, name="catalogue_csv"),
-    path("catalogue.json", catalogue_views.catalogue_json, name="catalogue_json"),
+    path("catalogue.csv", open_data_views.catalogue_csv, name="catalogue_csv"),
+    path("catalogue.json", open_data_views.catalogue_json, name="catalogue_json"),
     path("sitemap.xml", sitemap_xml, name="sitemap"),
-    path("robots.txt", catalogue_views.robots_txt, name="robots_txt"),
+    path("robots.txt", open_data_views.robots_txt, name="robots_txt"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -10,9 +10,7 @@ Pages are cached (:func:`cached`) as fragments: the navigation bar around them c
 visitor's name and a CSRF token, so it is rendered for each request, from the cache's one query.
 """
 
-import csv
 import hashlib
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -21,11 +19,10 @@ from typing import TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import get_resolver, reverse
-from django.urls.resolvers import RoutePattern
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format
@@ -37,7 +34,6 @@ from django.views.decorators.http import require_safe
 
 from areas.models import Area
 from ocop_portal.context_processors import data_as_of
-from ocop_portal.imports import neutralise
 from ocop_portal.lists import page_of
 from ocop_portal.text import fold
 from products import qr
@@ -331,126 +327,3 @@ def producer_labels(request: HttpRequest, pk: int) -> HttpResponse:
 
     fragment, as_of = cached(request, "labels", build, pk)
     return _page(request, fragment, as_of)
-
-
-#: The open data's columns: key (JSON) and header (CSV). Like the import files' headers they are
-#: part of the file format, the same whatever the interface language.
-OPEN_DATA_FIELDS = [
-    ("id", "Mã sản phẩm"),
-    ("name", "Tên sản phẩm"),
-    ("stars", "Hạng sao"),
-    ("producer", "Chủ thể"),
-    ("producer_kind", "Loại hình chủ thể"),
-    ("area", "Địa bàn"),
-    ("former_area", "Địa bàn trước 01/07/2025"),
-    ("sector", "Ngành"),
-    ("category", "Bộ sản phẩm"),
-    ("decision_number", "Số quyết định công nhận"),
-    ("decision_date", "Ngày quyết định"),
-    ("valid_until", "Hiệu lực đến"),
-    ("level", "Cấp công nhận"),
-    ("phone", "Điện thoại"),
-    ("email", "Email"),
-    ("website", "Website"),
-    ("photo", "Ảnh"),
-    ("url", "Trang sản phẩm"),
-]
-
-
-def _open_data(request: HttpRequest) -> tuple[list[dict], date]:
-    """The catalogue's public fields, one row a product (the page's filters apply), and the
-    day they hold for. Values are in Vietnamese whatever the interface language."""
-
-    def build(today: date) -> tuple[list[dict], date]:
-        catalogue_filter = CatalogueFilter(
-            request.GET, queryset=public_products(today), today=today
-        )
-        rows = []
-        with translation.override(settings.LANGUAGE_CODE):
-            for product in describe(catalogue_filter.qs.order_by(*ORDER)):
-                producer, certificate, place = product.producer, product.certificate, product.place
-                contacts = {c["icon"]: c["value"] for c in public_contacts(producer)}
-                photo = request.build_absolute_uri(product.photo.url) if product.photo else ""
-                values = [
-                    product.pk,
-                    product.name,
-                    product.current_stars,
-                    producer.name,
-                    producer.get_kind_display(),
-                    place.area.full_name,
-                    place.former.full_name if place.former else "",
-                    product.sector.name,
-                    f"{product.category.code} {product.category.name} ({product.category.scheme})",
-                    certificate.decision_number,
-                    certificate.decision_date.isoformat(),
-                    certificate.valid_until.isoformat(),
-                    certificate.get_level_display(),
-                    contacts.get("telephone", ""),
-                    contacts.get("envelope", ""),
-                    contacts.get("globe", ""),
-                    photo,
-                    request.build_absolute_uri(product.url),
-                ]
-                rows.append(dict(zip([key for key, _h in OPEN_DATA_FIELDS], values, strict=True)))
-        return rows, today
-
-    (rows, today), _as_of = cached(request, "open-data", build, request.GET.urlencode())
-    return rows, today
-
-
-@public_read
-def catalogue_csv(request: HttpRequest) -> HttpResponse:
-    """The catalogue for spreadsheets: UTF-8 with a BOM (Excel then reads the diacritics),
-    text that a spreadsheet would run as a formula neutralised."""
-    rows, today = _open_data(request)
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow([header for _key, header in OPEN_DATA_FIELDS])
-    for row in rows:
-        writer.writerow([neutralise(value) for value in row.values()])
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="danh-muc-ocop-{today}.csv"'
-    return response
-
-
-@public_read
-def catalogue_json(request: HttpRequest) -> JsonResponse:
-    """The catalogue for other systems (the national OCOP system, newsrooms)."""
-    rows, today = _open_data(request)
-    data = {
-        "title": f"Danh mục sản phẩm OCOP — {settings.OCOP_PROVINCE_NAME}",
-        "publisher": settings.OCOP_DEPARTMENT_NAME,
-        "url": request.build_absolute_uri(reverse("catalogue:list")),
-        "valid_on": today.isoformat(),
-        "fields": dict(OPEN_DATA_FIELDS),
-        "count": len(rows),
-        "products": rows,
-    }
-    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
-    # Public data without credentials: any site may read it.
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
-@public_read
-def robots_txt(request: HttpRequest) -> HttpResponse:
-    """Crawl the catalogue; stay out of the admin, the sign-in and every internal page (every
-    other first segment of the routes, so that pages added later are covered too)."""
-    disallowed = []
-    for pattern in get_resolver().url_patterns:
-        route = str(pattern.pattern)
-        literal = isinstance(pattern.pattern, RoutePattern) and route and "<" not in route
-        if literal and not route.startswith(PUBLIC_ROUTES):
-            disallowed.append(f"Disallow: /{route}")
-    lines = [
-        "User-agent: *",
-        "Allow: /$",
-        f"Allow: {reverse('catalogue:list')}",
-        f"Allow: {reverse('catalogue_csv')}",
-        f"Allow: {reverse('catalogue_json')}",
-        *disallowed,
-        "",
-        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
-    ]
-    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
