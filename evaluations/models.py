@@ -1,1 +1,756 @@
-# Models of this app arrive with their issue; see the README for the plan.
+"""Evaluation and ranking (đánh giá, phân hạng): versioned criteria sets held as data, rounds
+with their councils, one evaluation per product and round with one score sheet per council
+member, and the record of every step of the review workflow.
+
+The workflow itself lives in ``evaluations.workflow`` (the transition table) and
+``evaluations.services`` (the transitions); nothing here changes a status on save."""
+
+from datetime import date
+from decimal import Decimal
+from functools import cached_property, reduce
+from operator import or_
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
+
+from areas.models import Area
+from ocop_portal.access import AreaScopedQuerySet
+from products.models import Certificate
+
+STAR_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
+SCORE_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+class Level(models.TextChoices):
+    """Levels of government taking part in OCOP (the certificate's levels and the commune)."""
+
+    COMMUNE = "commune", _("Cấp xã")
+    DISTRICT = Certificate.Level.DISTRICT.value, _("Cấp huyện")
+    CITY = Certificate.Level.CITY.value, _("Cấp tỉnh, thành phố")
+    CENTRAL = Certificate.Level.CENTRAL.value, _("Trung ương")
+
+
+# --- Criteria sets ---------------------------------------------------------------------------
+
+
+class CriteriaSetQuerySet(models.QuerySet):
+    def in_force_on(self, day: date) -> "CriteriaSetQuerySet":
+        return self.filter(
+            Q(valid_from__lte=day), Q(valid_until__isnull=True) | Q(valid_until__gte=day)
+        ).order_by("-valid_from", "-pk")
+
+
+class CriteriaSet(models.Model):
+    """The scoring rules of one legal basis: parts, star bands and who recognises what."""
+
+    code = models.SlugField(_("mã bộ tiêu chí"), max_length=40, unique=True)
+    name = models.CharField(_("tên"), max_length=255)
+    legal_basis = models.CharField(
+        _("căn cứ pháp lý"),
+        max_length=30,
+        help_text=_("Ghi trên giấy chứng nhận, ví dụ 148/QĐ-TTg."),
+    )
+    valid_from = models.DateField(_("áp dụng từ"))
+    valid_until = models.DateField(_("áp dụng đến"), null=True, blank=True)
+    local_level = models.CharField(
+        _("cấp lập và kiểm tra hồ sơ"),
+        max_length=10,
+        choices=Level.choices,
+        help_text=_("Cấp nhập phiếu chấm và gửi hồ sơ lên (huyện, hoặc xã từ 07/2025)."),
+    )
+    certificate_validity_months = models.PositiveSmallIntegerField(
+        _("hiệu lực giấy chứng nhận (tháng)"), validators=[MinValueValidator(1)]
+    )
+    central_proposal_score = models.DecimalField(
+        _("điểm đề nghị Trung ương"),
+        max_digits=5,
+        decimal_places=2,
+        validators=SCORE_VALIDATORS,
+        help_text=_("Từ điểm này, sản phẩm cấp thành phố là tiềm năng 5 sao."),
+    )
+    is_illustrative = models.BooleanField(
+        _("phiếu chấm minh họa"),
+        default=False,
+        help_text=_("Phiếu chấm minh họa, không phải phiếu chính thức của từng bộ sản phẩm."),
+    )
+    note = models.TextField(_("ghi chú"), blank=True)
+    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
+
+    objects = CriteriaSetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("bộ tiêu chí đánh giá")
+        verbose_name_plural = pgettext_lazy("số nhiều", "bộ tiêu chí đánh giá")
+        ordering = ["valid_from", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="criteria_set_valid_until_after_valid_from",
+            ),
+            models.CheckConstraint(
+                condition=Q(central_proposal_score__gte=0, central_proposal_score__lte=100),
+                name="criteria_set_central_score_0_to_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.valid_until and self.valid_from and self.valid_until < self.valid_from:
+            raise ValidationError({"valid_until": _("Ngày hết áp dụng phải sau ngày áp dụng.")})
+        months = Certificate.VALIDITY_MONTHS.get(self.legal_basis)
+        if months is not None and self.certificate_validity_months != months:
+            raise ValidationError(
+                {
+                    "certificate_validity_months": _(
+                        "Giấy chứng nhận theo %(basis)s có hiệu lực %(months)s tháng."
+                    )
+                    % {"basis": self.legal_basis, "months": months}
+                }
+            )
+
+    @property
+    def issues_certificates(self) -> bool:
+        """Whether the registry knows this legal basis, so recognitions can be certified."""
+        return self.legal_basis in Certificate.LegalBasis.values
+
+    @cached_property
+    def bands(self) -> list["StarBand"]:
+        """The star bands, highest first (one query, then kept on the instance)."""
+        return sorted(self.star_bands.all(), key=lambda band: -band.stars)
+
+    def stars_for(self, score: Decimal) -> int:
+        from evaluations.scoring import band_stars
+
+        return band_stars(score, [(band.stars, band.min_score) for band in self.bands])
+
+    def recognising_level(self, stars: int) -> str | None:
+        """The level that recognises this many stars, or None when they are not certified."""
+        for band in self.bands:
+            if band.stars == stars:
+                return band.recognised_by or None
+        return None
+
+    def certifiable_stars(self, stars: int) -> int | None:
+        """The most stars below the central council's that a local level recognises for a
+        product scoring `stars`: a 5★ score is recognised 4★ by the city and proposed to the
+        central council."""
+        local = [
+            band.stars
+            for band in self.bands
+            if band.recognised_by and band.recognised_by != Level.CENTRAL and band.stars <= stars
+        ]
+        return max(local, default=None)
+
+    @property
+    def lowest_certified_stars(self) -> int:
+        return min((band.stars for band in self.bands if band.recognised_by), default=3)
+
+
+class StarBand(models.Model):
+    """Scores from `min_score` up earn `stars`, recognised by the level named (if certified)."""
+
+    criteria_set = models.ForeignKey(
+        CriteriaSet, on_delete=models.CASCADE, related_name="star_bands"
+    )
+    stars = models.PositiveSmallIntegerField(_("số sao"), validators=STAR_VALIDATORS)
+    min_score = models.DecimalField(
+        _("điểm tối thiểu"), max_digits=5, decimal_places=2, validators=SCORE_VALIDATORS
+    )
+    recognised_by = models.CharField(
+        _("cấp công nhận"),
+        max_length=10,
+        choices=[(level.value, level.label) for level in Certificate.Level],
+        blank=True,
+        help_text=_("Để trống nếu hạng này không được cấp giấy chứng nhận."),
+    )
+
+    class Meta:
+        verbose_name = _("hạng sao")
+        verbose_name_plural = pgettext_lazy("số nhiều", "hạng sao")
+        ordering = ["criteria_set", "-stars"]
+        constraints = [
+            models.UniqueConstraint(fields=["criteria_set", "stars"], name="star_band_unique"),
+            models.CheckConstraint(condition=Q(stars__gte=1, stars__lte=5), name="band_stars_1_5"),
+            models.CheckConstraint(
+                condition=Q(min_score__gte=0, min_score__lte=100), name="band_score_0_to_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stars}★ ≥ {self.min_score}"
+
+
+class Part(models.Model):
+    """A part of the score sheet (A, B, C) with its maximum."""
+
+    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.CASCADE, related_name="parts")
+    code = models.CharField(_("mã"), max_length=10)
+    name = models.CharField(_("tên"), max_length=255)
+    max_points = models.DecimalField(
+        _("điểm tối đa"), max_digits=5, decimal_places=2, validators=SCORE_VALIDATORS
+    )
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        verbose_name = _("phần")
+        verbose_name_plural = pgettext_lazy("số nhiều", "phần")
+        ordering = ["criteria_set", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["criteria_set", "code"], name="part_code_per_set")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.name}"
+
+
+class Section(models.Model):
+    """A group of criteria inside a part."""
+
+    part = models.ForeignKey(Part, on_delete=models.CASCADE, related_name="sections")
+    code = models.CharField(_("mã"), max_length=10)
+    name = models.CharField(_("tên"), max_length=255)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        verbose_name = _("nhóm tiêu chí")
+        verbose_name_plural = pgettext_lazy("số nhiều", "nhóm tiêu chí")
+        ordering = ["part", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["part", "code"], name="section_code_per_part")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.name}"
+
+
+class Criterion(models.Model):
+    """One question of the sheet; the council member chooses one of its options."""
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="criteria")
+    code = models.CharField(_("mã"), max_length=12)
+    text = models.CharField(_("tiêu chí"), max_length=500)
+    mandatory_from_stars = models.PositiveSmallIntegerField(
+        _("bắt buộc từ hạng"),
+        null=True,
+        blank=True,
+        validators=STAR_VALIDATORS,
+        help_text=_(
+            "Bắt buộc với hạng sao này trở lên: nếu chọn mức 0 điểm, sản phẩm không được "
+            "xếp hạng này."
+        ),
+    )
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        verbose_name = _("tiêu chí")
+        verbose_name_plural = pgettext_lazy("số nhiều", "tiêu chí")
+        ordering = ["section", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["section", "code"], name="criterion_code_per_section"),
+            models.CheckConstraint(
+                condition=Q(mandatory_from_stars__isnull=True)
+                | Q(mandatory_from_stars__gte=1, mandatory_from_stars__lte=5),
+                name="criterion_mandatory_stars_1_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text}"
+
+
+class Option(models.Model):
+    """A level a criterion can be met at, worth a fixed number of points."""
+
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="options")
+    code = models.CharField(_("mã"), max_length=10)
+    text = models.CharField(_("mức đạt"), max_length=500)
+    points = models.DecimalField(
+        _("điểm"), max_digits=5, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    is_eliminating = models.BooleanField(
+        _("loại sản phẩm"),
+        default=False,
+        help_text=_("Chọn mức này thì sản phẩm không được xếp hạng."),
+    )
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        verbose_name = _("mức đạt")
+        verbose_name_plural = pgettext_lazy("số nhiều", "mức đạt")
+        ordering = ["criterion", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["criterion", "code"], name="option_code_per_criterion"),
+            models.CheckConstraint(condition=Q(points__gte=0), name="option_points_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.text} ({self.points})"
+
+
+# --- Rounds ----------------------------------------------------------------------------------
+
+
+class RoundQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "RoundQuerySet":
+        """Rounds of a council over the user's areas: inside them, or above them (the city's
+        rounds are visible to every officer of the city)."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.sees_everything:
+            return self.all()
+        paths = user.scope_paths
+        if not paths:
+            return self.none()
+        above = {prefix for path in paths for prefix in _prefixes(path)}
+        inside = reduce(or_, (Q(area__path__startswith=path) for path in paths))
+        return self.filter(inside | Q(area__path__in=above))
+
+    def open_on(self, day: date) -> "RoundQuerySet":
+        return self.filter(opens_on__lte=day).filter(
+            Q(closes_on__isnull=True) | Q(closes_on__gte=day)
+        )
+
+
+def _prefixes(path: str) -> list[str]:
+    codes = path.strip("/").split("/")
+    return ["/".join(codes[: i + 1]) + "/" for i in range(len(codes))]
+
+
+class Round(models.Model):
+    """An evaluation round of a council ("Đợt 1/2023"), open between two dates."""
+
+    class RoundLevel(models.TextChoices):
+        DISTRICT = Level.DISTRICT.value, Level.DISTRICT.label
+        CITY = Level.CITY.value, Level.CITY.label
+
+    year = models.PositiveSmallIntegerField(
+        _("năm"), validators=[MinValueValidator(2018), MaxValueValidator(2100)]
+    )
+    number = models.PositiveSmallIntegerField(_("đợt số"), validators=[MinValueValidator(1)])
+    level = models.CharField(_("cấp hội đồng"), max_length=10, choices=RoundLevel.choices)
+    area = models.ForeignKey(
+        "areas.Area",
+        verbose_name=_("địa bàn của hội đồng"),
+        on_delete=models.PROTECT,
+        related_name="evaluation_rounds",
+        help_text=_("Tỉnh, thành phố với hội đồng cấp tỉnh; quận, huyện với hội đồng cấp huyện."),
+    )
+    opens_on = models.DateField(_("ngày mở"))
+    closes_on = models.DateField(
+        _("ngày kết thúc"),
+        null=True,
+        blank=True,
+        help_text=_("Sau ngày này phiếu chấm và hồ sơ của đợt bị khóa."),
+    )
+    note = models.TextField(_("ghi chú"), blank=True)
+    is_illustrative = models.BooleanField(
+        _("dữ liệu minh họa"),
+        default=False,
+        help_text=_("Bản ghi trình diễn, không phải danh sách chính thức."),
+    )
+    created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = RoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đợt đánh giá")
+        verbose_name_plural = pgettext_lazy("số nhiều", "đợt đánh giá")
+        ordering = ["-year", "-number", "area__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "year", "number"],
+                name="round_number_per_area_and_year",
+                violation_error_message=_("Hội đồng này đã có đợt đánh giá số này trong năm."),
+            ),
+            models.CheckConstraint(
+                condition=Q(closes_on__isnull=True) | Q(closes_on__gte=models.F("opens_on")),
+                name="round_closes_after_it_opens",
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="round_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.title)
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluations:round_detail", args=[self.pk])
+
+    @property
+    def title(self) -> str:
+        label = _("Đợt %(number)s/%(year)s") % {"number": self.number, "year": self.year}
+        if self.level == self.RoundLevel.DISTRICT and self.area_id:
+            return f"{label} — {self.area.name}"
+        return label
+
+    def clean(self) -> None:
+        errors = {}
+        if self.opens_on and self.year and self.opens_on.year != self.year:
+            errors["opens_on"] = _("Ngày mở phải trong năm của đợt đánh giá.")
+        if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
+            errors["closes_on"] = _("Ngày kết thúc phải sau ngày mở.")
+        if self.area_id and self.level:
+            city = self.level == self.RoundLevel.CITY
+            wanted = Area.Level.PROVINCE if city else Area.Level.DISTRICT
+            if self.area.level != wanted:
+                errors["area"] = (
+                    _("Hội đồng cấp tỉnh thuộc một tỉnh, thành phố.")
+                    if wanted == Area.Level.PROVINCE
+                    else _("Hội đồng cấp huyện thuộc một quận, huyện.")
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def is_closed(self, on: date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return self.closes_on is not None and self.closes_on < on
+
+    def is_open(self, on: date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return self.opens_on <= on and not self.is_closed(on)
+
+    def criteria_set(self) -> CriteriaSet | None:
+        """The criteria set in force on the day the round opened."""
+        return CriteriaSet.objects.in_force_on(self.opens_on).first()
+
+
+class CouncilMember(models.Model):
+    """A member of a round's council, who fills one score sheet per product."""
+
+    class Role(models.TextChoices):
+        CHAIR = "chair", _("Chủ tịch hội đồng")
+        VICE_CHAIR = "vice_chair", _("Phó chủ tịch hội đồng")
+        MEMBER = "member", _("Ủy viên")
+        SECRETARY = "secretary", _("Ủy viên thư ký")
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="members")
+    name = models.CharField(_("họ và tên"), max_length=150)
+    role = models.CharField(_("vai trò"), max_length=12, choices=Role.choices, default=Role.MEMBER)
+    organisation = models.CharField(_("đơn vị công tác"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        verbose_name = _("thành viên hội đồng")
+        verbose_name_plural = pgettext_lazy("số nhiều", "thành viên hội đồng")
+        ordering = ["round", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "name"],
+                name="council_member_once_per_round",
+                violation_error_message=_("Thành viên này đã có trong hội đồng."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_role_display()})"
+
+
+# --- Evaluations -----------------------------------------------------------------------------
+
+
+class EvaluationQuerySet(AreaScopedQuerySet):
+    area_path_lookup = "product__producer__area__path"
+
+    def for_lists(self) -> "EvaluationQuerySet":
+        return self.select_related("product__producer__area__parent", "round__area", "criteria_set")
+
+
+class Evaluation(models.Model):
+    """One product in one round: the council's score sheets, the result and the decision."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Đang chấm điểm")
+        SUBMITTED = "submitted", _("Đã gửi thẩm định")
+        RETURNED = "returned", _("Bị trả lại")
+        RESUBMITTED = "resubmitted", _("Đã gửi lại")
+        RECOGNISED = "recognised", _("Đã công nhận")
+        NOT_RECOGNISED = "not_recognised", _("Không công nhận")
+        PROPOSED_CENTRAL = "proposed_central", _("Đề nghị Trung ương (tiềm năng 5 sao)")
+        CENTRAL_RECOGNISED = "central_recognised", _("Trung ương công nhận 5 sao")
+        CENTRAL_DECLINED = "central_declined", _("Trung ương giữ 4 sao")
+
+    #: Statuses in which a certificate was issued for the evaluation.
+    RECOGNISED_STATUSES = (
+        Status.RECOGNISED,
+        Status.PROPOSED_CENTRAL,
+        Status.CENTRAL_RECOGNISED,
+        Status.CENTRAL_DECLINED,
+    )
+    #: Statuses in which the score sheets may still be filled in.
+    EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
+    #: Statuses waiting for a reviewer's decision.
+    WAITING_STATUSES = (Status.SUBMITTED, Status.RESUBMITTED)
+
+    round = models.ForeignKey(
+        Round, verbose_name=_("đợt đánh giá"), on_delete=models.PROTECT, related_name="evaluations"
+    )
+    product = models.ForeignKey(
+        "products.Product",
+        verbose_name=_("sản phẩm"),
+        on_delete=models.PROTECT,
+        related_name="evaluations",
+    )
+    kind = models.CharField(
+        _("hình thức"),
+        max_length=10,
+        choices=Certificate.Kind.choices,
+        default=Certificate.Kind.NEW,
+    )
+    criteria_set = models.ForeignKey(
+        CriteriaSet,
+        verbose_name=_("bộ tiêu chí"),
+        on_delete=models.PROTECT,
+        related_name="evaluations",
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    previous_certificate = models.ForeignKey(
+        Certificate,
+        verbose_name=_("giấy chứng nhận trước đó"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_up_evaluations",
+        help_text=_("Giấy được công nhận lại hoặc nâng hạng."),
+    )
+    # The result, recomputed by the services from the sheets each time one is saved.
+    score = models.DecimalField(
+        _("điểm"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=SCORE_VALIDATORS,
+        help_text=_("Trung bình điểm của các thành viên hội đồng."),
+    )
+    band_stars = models.PositiveSmallIntegerField(
+        _("hạng theo điểm"), null=True, blank=True, validators=STAR_VALIDATORS
+    )
+    stars = models.PositiveSmallIntegerField(
+        _("hạng sao"), null=True, blank=True, validators=STAR_VALIDATORS
+    )
+    is_eliminated = models.BooleanField(_("bị loại"), default=False)
+    sheets_complete = models.BooleanField(_("đã chấm đủ"), default=False)
+    # The recognition decision.
+    decision_number = models.CharField(_("số quyết định"), max_length=40, blank=True)
+    decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
+    signer = models.CharField(_("người ký"), max_length=150, blank=True)
+    recognised_level = models.CharField(
+        _("cấp công nhận"), max_length=10, choices=Certificate.Level.choices, blank=True
+    )
+    recognised_stars = models.PositiveSmallIntegerField(
+        _("số sao công nhận"), null=True, blank=True, validators=STAR_VALIDATORS
+    )
+    certificate = models.OneToOneField(
+        Certificate,
+        verbose_name=_("giấy chứng nhận"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evaluation",
+    )
+    central_certificate = models.OneToOneField(
+        Certificate,
+        verbose_name=_("giấy chứng nhận 5 sao"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="central_evaluation",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tạo"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("ngày tạo"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = EvaluationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("hồ sơ đánh giá")
+        verbose_name_plural = pgettext_lazy("số nhiều", "hồ sơ đánh giá")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "round"],
+                name="evaluation_one_per_product_and_round",
+                violation_error_message=_("Sản phẩm này đã có hồ sơ trong đợt đánh giá này."),
+            ),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=100),
+                name="evaluation_score_0_to_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(stars__isnull=True) | Q(stars__gte=1, stars__lte=5),
+                name="evaluation_stars_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["recognised", "proposed_central"])
+                | (Q(certificate__isnull=False) & ~Q(decision_number="")),
+                name="evaluation_recognised_has_certificate",
+            ),
+            models.CheckConstraint(
+                condition=~Q(is_eliminated=True) | Q(stars__isnull=True),
+                name="evaluation_eliminated_has_no_stars",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product} — {self.round}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluations:detail", args=[self.pk])
+
+    @property
+    def is_recognised(self) -> bool:
+        return self.status in self.RECOGNISED_STATUSES
+
+    @property
+    def is_potential_five_star(self) -> bool:
+        return (
+            self.recognised_level == Certificate.Level.CITY
+            and self.score is not None
+            and self.score >= self.criteria_set.central_proposal_score
+        )
+
+
+class ScoreSheet(models.Model):
+    """One council member's sheet for one evaluation; `version` guards against lost updates."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="sheets")
+    member = models.ForeignKey(
+        CouncilMember,
+        verbose_name=_("thành viên hội đồng"),
+        on_delete=models.PROTECT,
+        related_name="sheets",
+    )
+    total = models.DecimalField(
+        _("tổng điểm"), max_digits=6, decimal_places=2, default=Decimal(0), editable=False
+    )
+    answered = models.PositiveSmallIntegerField(_("số tiêu chí đã chấm"), default=0)
+    is_complete = models.BooleanField(_("đã chấm đủ"), default=False)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người lưu"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("phiếu chấm điểm")
+        verbose_name_plural = pgettext_lazy("số nhiều", "phiếu chấm điểm")
+        ordering = ["evaluation", "member__order", "member__pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "member"], name="score_sheet_one_per_member"
+            ),
+            models.CheckConstraint(condition=Q(total__gte=0), name="score_sheet_total_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluation} — {self.member.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluations:sheet", args=[self.evaluation_id, self.pk])
+
+
+class Answer(models.Model):
+    """The option a council member chose for one criterion."""
+
+    sheet = models.ForeignKey(ScoreSheet, on_delete=models.CASCADE, related_name="answers")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    option = models.ForeignKey(Option, on_delete=models.PROTECT, related_name="answers")
+
+    class Meta:
+        verbose_name = _("lựa chọn")
+        verbose_name_plural = pgettext_lazy("số nhiều", "lựa chọn")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sheet", "criterion"], name="answer_one_option_per_criterion"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion.code}: {self.option.text}"
+
+    def clean(self) -> None:
+        if self.option_id and self.criterion_id and self.option.criterion_id != self.criterion_id:
+            raise ValidationError({"option": _("Mức đạt này không thuộc tiêu chí đã chọn.")})
+
+
+class Transition(models.Model):
+    """One step of an evaluation's workflow: who moved it, when, from where to where, why."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Tạo hồ sơ")
+        SUBMIT = "submit", _("Gửi thẩm định")
+        RETURN = "return", _("Trả lại")
+        RESUBMIT = "resubmit", _("Gửi lại")
+        RECOGNISE = "recognise", _("Công nhận")
+        NOT_RECOGNISE = "not_recognise", _("Không công nhận")
+        PROPOSE_CENTRAL = "propose_central", _("Đề nghị Trung ương")
+        CENTRAL_RECOGNISE = "central_recognise", _("Trung ương công nhận 5 sao")
+        CENTRAL_DECLINE = "central_decline", _("Trung ương không công nhận 5 sao")
+        CORRECT = "correct", _("Sửa sau công nhận")
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="transitions")
+    action = models.CharField(_("thao tác"), max_length=20, choices=Action.choices)
+    from_status = models.CharField(
+        _("từ trạng thái"), max_length=20, choices=Evaluation.Status.choices, blank=True
+    )
+    to_status = models.CharField(
+        _("sang trạng thái"), max_length=20, choices=Evaluation.Status.choices
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("thời điểm"), default=timezone.now)
+    comment = models.TextField(_("ý kiến, lý do"), blank=True)
+    decision_number = models.CharField(_("số quyết định"), max_length=40, blank=True)
+    decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
+    signer = models.CharField(_("người ký"), max_length=150, blank=True)
+    changes = models.TextField(_("nội dung sửa"), blank=True)
+
+    class Meta:
+        verbose_name = _("bước xử lý")
+        verbose_name_plural = pgettext_lazy("số nhiều", "bước xử lý")
+        ordering = ["evaluation", "at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(action="return") | ~Q(comment=""),
+                name="transition_return_has_comment",
+            ),
+            models.CheckConstraint(
+                condition=~Q(action="correct") | ~Q(comment=""),
+                name="transition_correction_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} — {self.at:%Y-%m-%d %H:%M}"

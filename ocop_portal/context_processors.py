@@ -42,6 +42,7 @@ def navigation(user) -> list[NavItem]:
         NavItem(_("Tổng quan"), "home", "house"),
         NavItem(_("Chủ thể"), "subjects:list", "buildings"),
         NavItem(_("Sản phẩm"), "products:list", "box-seam", children=products),
+        NavItem(_("Đánh giá"), "evaluations:queue", "clipboard-check"),
         NavItem(_("Kế hoạch"), "budgets:list", "clipboard-data"),
         NavItem(_("Địa bàn"), "areas:list", "geo-alt"),
     ]

@@ -9,6 +9,7 @@ from accounts.models import User
 from areas import services as area_services
 from areas.models import Area
 from budgets import demo as plans
+from evaluations import demo as evaluations
 from products import demo as registry
 from products.services import load_categories
 
@@ -51,6 +52,11 @@ def load_registry(progress: registry.Progress | None = None) -> dict[str, int]:
 def load_plans(progress: plans.Progress | None = None) -> dict[str, int]:
     """Plans 2022 and 2023 with targets, budget, disbursements and published figures."""
     return plans.load_plans(progress=progress)
+
+
+def load_evaluations(progress=None) -> dict[str, int]:
+    """Criteria sets, the 2022 rounds behind the recognitions and 2023 work for every account."""
+    return evaluations.load_evaluations(progress=progress)
 
 
 def _ensure_user(username: str, **values) -> User:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("areas/", include("areas.urls")),
     path("producers/", include("subjects.urls")),
     path("products/", include("products.urls")),
+    path("evaluations/", include("evaluations.urls")),
     path("plans/", include("budgets.urls")),
     path("catalogue/", include("products.catalogue_urls")),
     path("catalogue.csv", open_data_views.catalogue_csv, name="catalogue_csv"),

@@ -244,8 +244,16 @@ class CertificateQuerySet(AreaScopedQuerySet):
         return expired.not_renewed()
 
     def potential_five_star(self, on: date) -> "CertificateQuerySet":
-        return self.valid_on(on).filter(
-            level=Certificate.Level.CITY, stars=4, score__gte=POTENTIAL_FIVE_STAR_SCORE
+        """City 4★ scored 90 or more, not yet followed by the central decision."""
+        decided_since = Certificate.objects.filter(
+            product=OuterRef("product"),
+            decision_date__gt=OuterRef("decision_date"),
+            decision_date__lte=on,
+        )
+        return (
+            self.valid_on(on)
+            .filter(level=Certificate.Level.CITY, stars=4, score__gte=POTENTIAL_FIVE_STAR_SCORE)
+            .exclude(Exists(decided_since))
         )
 
 

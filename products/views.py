@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from evaluations.models import Evaluation
 from ocop_portal.history import history_entries
 from ocop_portal.lists import page_of, sort
 from products.filters import ProductFilter
@@ -51,9 +52,16 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     certificates = Certificate.objects.visible_to(request.user).filter(product=product)
+    evaluations = (
+        Evaluation.objects.visible_to(request.user)
+        .filter(product=product)
+        .select_related("round")
+        .order_by("-round__year", "-round__number", "-pk")
+    )
     context = {
         "product": product,
         "certificates": certificates.select_related("area"),
+        "evaluations": evaluations,
         "history": history_entries(product),
         "today": timezone.localdate(),
     }

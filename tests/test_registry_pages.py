@@ -381,3 +381,9 @@ def test_pagination_and_sort_links_keep_the_filters(login, city_reviewer, co_do)
     assert 'href="?q=san+pham&amp;kind=htx&amp;page=2"' in response.text
     assert 'href="?q=san+pham&amp;kind=htx&amp;sort=-name"' in response.text
     assert "??" not in response.text
+
+
+def test_product_page_leads_to_its_evaluations(login, officer_co_do, product_co_do):
+    response = login(officer_co_do).get(product_co_do.get_absolute_url())
+    assert f'href="/evaluations/new/?product={product_co_do.pk}"' in response.text
+    assert "Sản phẩm chưa có hồ sơ đánh giá nào" in response.text

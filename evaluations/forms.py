@@ -1,0 +1,224 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from areas.models import Area
+from evaluations.models import CouncilMember, Evaluation, Round
+from evaluations.scoring import SheetStructure
+from products.models import Certificate, Product
+
+
+class DateField(forms.DateField):
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's refusal next to the fields it names (the rest above the form)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class EvaluationCreateForm(forms.Form):
+    product = forms.ModelChoiceField(label=_("Sản phẩm"), queryset=Product.objects.none())
+    round = forms.ModelChoiceField(label=_("Đợt đánh giá"), queryset=Round.objects.none())
+    kind = forms.ChoiceField(
+        label=_("Hình thức"), choices=Certificate.Kind.choices, initial=Certificate.Kind.NEW
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["product"].queryset = (
+            Product.objects.visible_to(user)
+            .select_related("producer__area")
+            .order_by("search_name", "pk")
+        )
+        self.fields["product"].label_from_instance = lambda product: (
+            f"{product.name} — {product.producer.name}"
+        )
+        self.fields["round"].queryset = (
+            Round.objects.visible_to(user).open_on(today).select_related("area")
+        )
+        self.fields["round"].label_from_instance = lambda round: round.title
+        self.fields["round"].help_text = _("Các đợt đang mở của hội đồng phụ trách địa bàn.")
+        if not self.fields["round"].queryset.exists():
+            self.fields["round"].help_text = _(
+                "Chưa có đợt đánh giá nào đang mở: cấp tỉnh, thành phố lập đợt trước."
+            )
+
+
+class ScoreSheetForm(forms.Form):
+    """One radio group per criterion (``c<id>``), the version read, and for a correction of a
+    recognised evaluation, the reason. Keeps every choice posted, valid or not."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, structure: SheetStructure, correcting: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.structure = structure
+        for criterion in structure.criteria.values():
+            self.fields[f"c{criterion.id}"] = forms.TypedChoiceField(
+                label=f"{criterion.code} {criterion.text}",
+                choices=[(option.id, option.text) for option in criterion.options],
+                coerce=int,
+                required=False,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "invalid_choice": _("Mức đạt này không thuộc tiêu chí; hãy chọn lại.")
+                },
+            )
+        if correcting:
+            self.fields["reason"] = forms.CharField(
+                label=_("Lý do sửa (bắt buộc, được lưu lại)"),
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=_("Hồ sơ đã công nhận: mọi thay đổi được ghi vào lịch sử kèm lý do."),
+                error_messages={
+                    "required": _("Hãy ghi lý do sửa phiếu chấm của hồ sơ đã công nhận.")
+                },
+            )
+
+    def choices(self) -> dict[int, int]:
+        return {
+            int(name[1:]): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("c") and value not in (None, "")
+        }
+
+    def posted_choices(self) -> dict[int, int]:
+        """What was posted, valid or not, so a refused form shows exactly what was chosen."""
+        chosen = {}
+        for criterion_id in self.structure.criteria:
+            raw = self.data.get(f"c{criterion_id}")
+            if raw and str(raw).isdigit():
+                chosen[criterion_id] = int(raw)
+        return chosen
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Lý do trả lại"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Cán bộ địa phương thấy ý kiến này trong hồ sơ."),
+        error_messages={"required": _("Hãy ghi lý do trả lại để cán bộ địa phương bổ sung.")},
+    )
+
+
+class DecisionForm(forms.Form):
+    decision_number = forms.CharField(
+        label=_("Số quyết định"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"placeholder": "3787/QĐ-UBND"}),
+    )
+    decision_date = DateField(label=_("Ngày quyết định"))
+    signer = forms.CharField(
+        label=_("Người ký"),
+        max_length=150,
+        help_text=_("Họ tên và chức vụ, ví dụ: Phó Chủ tịch UBND thành phố."),
+    )
+    comment = forms.CharField(
+        label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("decision_date", timezone.localdate())
+        super().__init__(*args, **kwargs)
+
+
+class CentralDeclineForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Kết quả của Hội đồng Trung ương"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Hãy ghi kết quả của Hội đồng Trung ương.")},
+    )
+
+
+class CorrectDecisionForm(forms.Form):
+    decision_number = forms.CharField(label=_("Số quyết định"), max_length=40)
+    decision_date = DateField(label=_("Ngày quyết định"))
+    signer = forms.CharField(label=_("Người ký"), max_length=150)
+    reason = forms.CharField(
+        label=_("Lý do sửa (bắt buộc, được lưu lại)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Hãy ghi lý do sửa.")},
+    )
+
+
+class RoundRecogniseForm(DecisionForm):
+    evaluations = forms.ModelMultipleChoiceField(
+        label=_("Hồ sơ được công nhận"),
+        queryset=Evaluation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Hãy chọn ít nhất một hồ sơ.")},
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evaluations"].queryset = candidates
+        self.fields["evaluations"].label_from_instance = lambda evaluation: str(evaluation.product)
+
+
+class RoundForm(forms.ModelForm):
+    opens_on = DateField(label=_("Ngày mở"))
+    closes_on = DateField(
+        label=_("Ngày kết thúc"),
+        required=False,
+        help_text=_("Để trống nếu chưa ấn định. Sau ngày này hồ sơ và phiếu chấm của đợt bị khóa."),
+    )
+
+    class Meta:
+        model = Round
+        fields = ["level", "area", "year", "number", "opens_on", "closes_on", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        areas = Area.objects.visible_to(user).filter(
+            kind__in=[
+                Area.Kind.PROVINCE,
+                Area.Kind.CENTRAL_CITY,
+                Area.Kind.URBAN_DISTRICT,
+                Area.Kind.RURAL_DISTRICT,
+                Area.Kind.TOWN,
+                Area.Kind.CITY,
+            ]
+        )
+        self.fields["area"].queryset = areas.order_by("path")
+        self.fields["area"].label_from_instance = lambda area: area.full_name
+        if not self.instance.pk and not self.is_bound:
+            today = timezone.localdate()
+            self.initial.update(year=today.year, opens_on=today, level=Round.RoundLevel.CITY)
+
+
+class CouncilMemberForm(forms.ModelForm):
+    class Meta:
+        model = CouncilMember
+        fields = ["name", "role", "organisation"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and cleaned.get("DELETE") and self.instance.sheets.exists():
+            raise ValidationError(
+                _("Thành viên này đã có phiếu chấm, không xóa khỏi hội đồng được.")
+            )
+        return cleaned
+
+
+CouncilMemberFormSet = forms.inlineformset_factory(
+    Round,
+    CouncilMember,
+    form=CouncilMemberForm,
+    extra=2,
+    can_delete=True,
+    min_num=1,
+    validate_min=True,
+)

@@ -1,0 +1,254 @@
+"""Scoring: a member's total, the product's score and its stars.
+
+The rules, whatever the legal basis (its numbers come from the criteria set's data):
+
+- a member's total is the sum of the points of the options chosen on their sheet;
+- the product's score is the average of the members' totals, to two decimals, rounded half up;
+- the stars are those of the highest band whose minimum the score reaches;
+- an eliminating option on any member's sheet means the product is not rated at all;
+- a criterion mandatory from n★ that any member scored 0 (missing) caps the stars at n−1.
+
+``SheetStructure`` is a criteria set loaded once (two queries) and then used for every sheet of
+a page or a recomputation; the functions below it work on plain values only.
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+TWO_PLACES = Decimal("0.01")
+ZERO = Decimal(0)
+
+
+def average(totals: Sequence[Decimal]) -> Decimal | None:
+    """The mean of the members' totals to two decimals, half up (None without any total)."""
+    if not totals:
+        return None
+    mean = sum(totals, ZERO) / Decimal(len(totals))
+    return mean.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def band_stars(score: Decimal, bands: Iterable[tuple[int, Decimal]]) -> int:
+    """The stars of the highest band (stars, minimum score) that the score reaches."""
+    ordered = sorted(bands, key=lambda band: (-Decimal(band[1]), -band[0]))
+    for stars, minimum in ordered:
+        if score >= Decimal(minimum):
+            return stars
+    return min(stars for stars, _ in ordered)
+
+
+@dataclass(frozen=True)
+class OptionInfo:
+    id: int
+    criterion_id: int
+    code: str
+    text: str
+    points: Decimal
+    is_eliminating: bool
+
+
+@dataclass
+class CriterionInfo:
+    id: int
+    code: str
+    text: str
+    mandatory_from_stars: int | None
+    part_code: str
+    options: list[OptionInfo] = field(default_factory=list)
+
+    @property
+    def max_points(self) -> Decimal:
+        return max((option.points for option in self.options), default=ZERO)
+
+    def is_missing(self, option: OptionInfo) -> bool:
+        """A mandatory criterion is missing when the option chosen scores nothing."""
+        return self.mandatory_from_stars is not None and option.points == ZERO
+
+
+@dataclass
+class SectionInfo:
+    id: int
+    code: str
+    name: str
+    criteria: list[CriterionInfo] = field(default_factory=list)
+
+    @property
+    def max_points(self) -> Decimal:
+        return sum((criterion.max_points for criterion in self.criteria), ZERO)
+
+
+@dataclass
+class PartInfo:
+    id: int
+    code: str
+    name: str
+    max_points: Decimal
+    sections: list[SectionInfo] = field(default_factory=list)
+
+    @property
+    def sheet_max_points(self) -> Decimal:
+        """What the sheet's options allow; the loader checks it equals ``max_points``."""
+        return sum((section.max_points for section in self.sections), ZERO)
+
+
+@dataclass
+class SheetResult:
+    total: Decimal
+    part_totals: dict[str, Decimal]
+    answered: int
+    complete: bool
+    eliminated_by: list[CriterionInfo]
+    missing: list[CriterionInfo]
+
+    @property
+    def star_cap(self) -> int | None:
+        caps = [criterion.mandatory_from_stars - 1 for criterion in self.missing]
+        return min(caps, default=None)
+
+
+@dataclass
+class EvaluationResult:
+    score: Decimal | None
+    band_stars: int | None
+    stars: int | None
+    eliminated: bool
+    star_cap: int | None
+    capped_by: list[CriterionInfo]
+    eliminated_by: list[CriterionInfo]
+    complete: bool
+    sheets: list[SheetResult]
+
+
+class SheetStructure:
+    """A criteria set's parts → sections → criteria → options, and its star bands."""
+
+    def __init__(self, criteria_set, parts: list[PartInfo], bands: list[tuple[int, Decimal]]):
+        self.criteria_set = criteria_set
+        self.parts = parts
+        self.bands = bands
+        self.criteria = {
+            criterion.id: criterion
+            for part in parts
+            for section in part.sections
+            for criterion in section.criteria
+        }
+        self.options = {
+            option.id: option
+            for criterion in self.criteria.values()
+            for option in criterion.options
+        }
+
+    @classmethod
+    def load(cls, criteria_set) -> "SheetStructure":
+        from evaluations.models import Option, Part
+
+        parts = {
+            part.pk: PartInfo(part.pk, part.code, part.name, part.max_points)
+            for part in Part.objects.filter(criteria_set=criteria_set).order_by("order", "code")
+        }
+        options = (
+            Option.objects.filter(criterion__section__part__criteria_set=criteria_set)
+            .select_related("criterion__section__part")
+            .order_by(
+                "criterion__section__part__order",
+                "criterion__section__part__code",
+                "criterion__section__order",
+                "criterion__section__code",
+                "criterion__order",
+                "criterion__code",
+                "order",
+                "code",
+            )
+        )
+        sections: dict[int, SectionInfo] = {}
+        criteria: dict[int, CriterionInfo] = {}
+        for option in options:
+            criterion, section = option.criterion, option.criterion.section
+            if section.pk not in sections:
+                sections[section.pk] = SectionInfo(section.pk, section.code, section.name)
+                parts[section.part_id].sections.append(sections[section.pk])
+            if criterion.pk not in criteria:
+                criteria[criterion.pk] = CriterionInfo(
+                    criterion.pk,
+                    criterion.code,
+                    criterion.text,
+                    criterion.mandatory_from_stars,
+                    section.part.code,
+                )
+                sections[section.pk].criteria.append(criteria[criterion.pk])
+            criteria[criterion.pk].options.append(
+                OptionInfo(
+                    option.pk,
+                    criterion.pk,
+                    option.code,
+                    option.text,
+                    option.points,
+                    option.is_eliminating,
+                )
+            )
+        bands = [(band.stars, band.min_score) for band in criteria_set.bands]
+        return cls(criteria_set, list(parts.values()), bands)
+
+    @property
+    def max_total(self) -> Decimal:
+        return sum((part.max_points for part in self.parts), ZERO)
+
+    def sheet_result(self, chosen: Mapping[int, int]) -> SheetResult:
+        """A sheet's totals from {criterion id: option id}; unknown ids are ignored."""
+        part_totals = {part.code: ZERO for part in self.parts}
+        eliminated_by, missing = [], []
+        answered = 0
+        for criterion_id, option_id in chosen.items():
+            criterion, option = self.criteria.get(criterion_id), self.options.get(option_id)
+            if criterion is None or option is None or option.criterion_id != criterion_id:
+                continue
+            answered += 1
+            part_totals[criterion.part_code] += option.points
+            if option.is_eliminating:
+                eliminated_by.append(criterion)
+            elif criterion.is_missing(option):
+                missing.append(criterion)
+        return SheetResult(
+            total=sum(part_totals.values(), ZERO),
+            part_totals=part_totals,
+            answered=answered,
+            complete=answered == len(self.criteria),
+            eliminated_by=eliminated_by,
+            missing=missing,
+        )
+
+    def stars_for(self, score: Decimal) -> int:
+        return band_stars(score, self.bands)
+
+    def evaluation_result(self, sheets: Sequence[Mapping[int, int]]) -> EvaluationResult:
+        """The product's result from every member's choices (see the module's rules)."""
+        results = [self.sheet_result(chosen) for chosen in sheets]
+        started = [result for result in results if result.answered]
+        score = average([result.total for result in started])
+        eliminated_by = _unique(c for result in results for c in result.eliminated_by)
+        capped_by = _unique(c for result in results for c in result.missing)
+        cap = min((c.mandatory_from_stars - 1 for c in capped_by), default=None)
+        band = None if score is None else self.stars_for(score)
+        stars = band
+        if eliminated_by or band is None:
+            stars = None
+        elif cap is not None:
+            stars = min(band, cap) if cap >= 1 else None
+        return EvaluationResult(
+            score=score,
+            band_stars=band,
+            stars=stars,
+            eliminated=bool(eliminated_by),
+            star_cap=cap,
+            capped_by=capped_by,
+            eliminated_by=eliminated_by,
+            complete=bool(results) and all(result.complete for result in results),
+            sheets=results,
+        )
+
+
+def _unique(criteria: Iterable[CriterionInfo]) -> list[CriterionInfo]:
+    seen: dict[int, CriterionInfo] = {}
+    for criterion in criteria:
+        seen.setdefault(criterion.id, criterion)
+    return sorted(seen.values(), key=lambda criterion: criterion.code)

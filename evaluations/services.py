@@ -1,0 +1,606 @@
+"""Everything that changes an evaluation: creating it, saving a score sheet, and one function
+per workflow transition. Each runs in a transaction, asks ``workflow.check`` whether the move is
+allowed, validates what it writes (full_clean) and records who, when and why as a Transition.
+
+Nothing here runs from signals or save(): the pages and the demo call these functions."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from evaluations import workflow
+from evaluations.models import (
+    Answer,
+    Evaluation,
+    Round,
+    ScoreSheet,
+    Transition,
+)
+from evaluations.scoring import SheetStructure
+from products.models import Certificate, Product
+
+S = Evaluation.Status
+
+
+class SheetConflict(Exception):
+    """Someone saved the sheet after it was opened: nothing was written."""
+
+    def __init__(self, sheet: ScoreSheet, choices: dict[int, int]):
+        super().__init__(f"score sheet {sheet.pk} changed (version {sheet.version})")
+        self.sheet = sheet
+        self.choices = choices
+
+
+@dataclass(frozen=True)
+class Decision:
+    number: str
+    date: date
+    signer: str
+
+
+# --- Reading ---------------------------------------------------------------------------------
+
+
+def _locked(evaluation: Evaluation) -> Evaluation:
+    """The evaluation as stored now, locked for the rest of the transaction."""
+    return (
+        Evaluation.objects.select_for_update(of=("self",))
+        .select_related(
+            "round__area", "criteria_set", "product__producer__area", "previous_certificate"
+        )
+        .get(pk=evaluation.pk)
+    )
+
+
+def sheet_choices(sheets) -> dict[int, dict[int, int]]:
+    """{sheet id: {criterion id: option id}} for the sheets given, in one query."""
+    choices: dict[int, dict[int, int]] = {sheet.pk: {} for sheet in sheets}
+    rows = Answer.objects.filter(sheet__in=list(choices)).values_list(
+        "sheet_id", "criterion_id", "option_id"
+    )
+    for sheet_id, criterion_id, option_id in rows:
+        choices[sheet_id][criterion_id] = option_id
+    return choices
+
+
+def refresh_result(evaluation: Evaluation, structure: SheetStructure | None = None):
+    """Recompute the product's score and stars from every sheet and store them."""
+    structure = structure or SheetStructure.load(evaluation.criteria_set)
+    sheets = list(evaluation.sheets.all())
+    choices = sheet_choices(sheets)
+    result = structure.evaluation_result([choices[sheet.pk] for sheet in sheets])
+    evaluation.score = result.score
+    evaluation.band_stars = result.band_stars
+    evaluation.stars = result.stars
+    evaluation.is_eliminated = result.eliminated
+    evaluation.sheets_complete = result.complete
+    Evaluation.objects.filter(pk=evaluation.pk).update(
+        score=result.score,
+        band_stars=result.band_stars,
+        stars=result.stars,
+        is_eliminated=result.eliminated,
+        sheets_complete=result.complete,
+        updated_at=timezone.now(),
+    )
+    return result
+
+
+def _record(
+    evaluation: Evaluation,
+    target: str,
+    by,
+    *,
+    comment: str = "",
+    decision: Decision | None = None,
+    changes: str = "",
+    at=None,
+) -> Transition:
+    """Move the evaluation onto `target` (already checked) and write down the step."""
+    source = evaluation.status
+    action = workflow.action_for(evaluation, target)
+    evaluation.status = target
+    evaluation.full_clean()
+    evaluation.save()
+    step = Transition(
+        evaluation=evaluation,
+        action=action,
+        from_status=source,
+        to_status=target,
+        by=by,
+        at=at or timezone.now(),
+        comment=comment.strip(),
+        decision_number=decision.number if decision else "",
+        decision_date=decision.date if decision else None,
+        signer=decision.signer if decision else "",
+        changes=changes,
+    )
+    step.full_clean()
+    step.save()
+    return step
+
+
+# --- Creating ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def evaluation_create(*, product: Product, round: Round, kind: str, by, today=None) -> Evaluation:
+    """Open an evaluation of a product in a round, with one empty sheet per council member."""
+    today = today or timezone.localdate()
+    if (
+        not workflow.can_create(by)
+        or not Product.objects.visible_to(by).filter(pk=product.pk).exists()
+    ):
+        raise PermissionDenied(_("Chỉ cán bộ địa phương phụ trách sản phẩm mới lập hồ sơ."))
+    errors: dict[str, list[str]] = {}
+
+    def refuse(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    day = formats.date_format(round.opens_on, "SHORT_DATE_FORMAT")
+    criteria_set = round.criteria_set()
+    members = list(round.members.all())
+    if not round.is_open(today):
+        refuse("round", _("%(round)s không mở nhận hồ sơ hôm nay.") % {"round": round.title})
+    if criteria_set is None:
+        refuse("round", _("Chưa có bộ tiêu chí áp dụng ngày %(day)s.") % {"day": day})
+    if not members:
+        refuse("round", _("Đợt này chưa có thành viên hội đồng."))
+    if not product.producer.area.path.startswith(round.area.path):
+        refuse(
+            "product",
+            _("Sản phẩm không thuộc địa bàn của hội đồng %(area)s.") % {"area": round.area.name},
+        )
+    pending = (
+        Evaluation.objects.filter(product=product)
+        .exclude(status__in=[*Evaluation.RECOGNISED_STATUSES, S.NOT_RECOGNISED])
+        .select_related("round__area")
+        .first()
+    )
+    if pending:
+        refuse(
+            "product",
+            _("Sản phẩm đang có hồ sơ chưa kết luận trong %(round)s.") % {"round": pending.round},
+        )
+    previous = product.certificates.order_by("-decision_date", "-pk").first()
+    if kind == Certificate.Kind.NEW and previous:
+        refuse(
+            "kind",
+            _(
+                "Sản phẩm đã có giấy chứng nhận %(stars)s sao (%(number)s): chọn công nhận lại "
+                "hoặc nâng hạng."
+            )
+            % {"stars": previous.stars, "number": previous.decision_number},
+        )
+    if kind != Certificate.Kind.NEW and previous is None:
+        refuse("kind", _("Sản phẩm chưa có giấy chứng nhận: chọn công nhận mới."))
+    if kind == Certificate.Kind.UPGRADE and previous and previous.stars >= 5:
+        refuse("kind", _("Sản phẩm đã đạt 5 sao, không nâng hạng được nữa."))
+    if errors:
+        raise ValidationError(errors)
+
+    evaluation = Evaluation(
+        product=product,
+        round=round,
+        kind=kind,
+        criteria_set=criteria_set,
+        status=S.DRAFT,
+        previous_certificate=previous if kind != Certificate.Kind.NEW else None,
+        created_by=by,
+    )
+    evaluation.full_clean()
+    evaluation.save()
+    ScoreSheet.objects.bulk_create(
+        [ScoreSheet(evaluation=evaluation, member=member) for member in members]
+    )
+    step = Transition(
+        evaluation=evaluation, action=Transition.Action.CREATE, to_status=S.DRAFT, by=by
+    )
+    step.full_clean()
+    step.save()
+    return evaluation
+
+
+@transaction.atomic
+def round_add_missing_sheets(*, round: Round) -> int:
+    """An empty sheet for members added to the council after its evaluations were opened
+    (only where sheets can still be filled in). Returns the number of sheets added."""
+    members = list(round.members.all())
+    added = []
+    for evaluation in round.evaluations.filter(status__in=Evaluation.EDITABLE_STATUSES):
+        have = set(evaluation.sheets.values_list("member_id", flat=True))
+        added += [
+            ScoreSheet(evaluation=evaluation, member=member)
+            for member in members
+            if member.pk not in have
+        ]
+    ScoreSheet.objects.bulk_create(added)
+    for evaluation in {sheet.evaluation for sheet in added}:
+        refresh_result(evaluation)
+    return len(added)
+
+
+# --- Score sheets ----------------------------------------------------------------------------
+
+
+def _describe(structure: SheetStructure, option_id: int | None) -> str:
+    if option_id is None:
+        return "—"
+    option = structure.options[option_id]
+    return f"{option.text} ({formats.number_format(option.points.normalize(), use_l10n=True)})"
+
+
+@transaction.atomic
+def sheet_save(
+    *,
+    sheet: ScoreSheet,
+    by,
+    choices: dict[int, int],
+    version: int,
+    reason: str = "",
+    today=None,
+) -> ScoreSheet:
+    """Save a member's choices ({criterion id: option id}; a draft may leave criteria out).
+
+    Refused with SheetConflict when the sheet was saved by someone else since `version` was
+    read; with ValidationError when locked, an option does not belong to its criterion, or a
+    correction lacks its reason or would change the stars."""
+    evaluation = _locked(sheet.evaluation)
+    if reason_locked := workflow.sheet_lock_reason(evaluation, by, today=today):
+        raise ValidationError(reason_locked, code="locked")
+    correcting = workflow.is_correction(evaluation)
+    if correcting:
+        workflow.check(evaluation, evaluation.status, by, today=today)
+        if not reason.strip():
+            raise ValidationError(
+                {"reason": _("Hãy ghi lý do sửa phiếu chấm của hồ sơ đã công nhận.")}
+            )
+    structure = SheetStructure.load(evaluation.criteria_set)
+    errors = {
+        f"c{criterion_id}": _("Mức đạt này không thuộc tiêu chí.")
+        for criterion_id, option_id in choices.items()
+        if criterion_id not in structure.criteria
+        or structure.options.get(option_id) is None
+        or structure.options[option_id].criterion_id != criterion_id
+    }
+    if errors:
+        raise ValidationError(errors)
+
+    claimed = ScoreSheet.objects.filter(pk=sheet.pk, evaluation=evaluation, version=version).update(
+        version=F("version") + 1, updated_by=by, updated_at=timezone.now()
+    )
+    if not claimed:
+        current = ScoreSheet.objects.select_related("updated_by", "member").get(pk=sheet.pk)
+        raise SheetConflict(current, sheet_choices([current])[current.pk])
+
+    existing = {answer.criterion_id: answer for answer in sheet.answers.all()}
+    before = {criterion_id: answer.option_id for criterion_id, answer in existing.items()}
+    removed = [answer.pk for cid, answer in existing.items() if cid not in choices]
+    changed = []
+    for criterion_id, option_id in choices.items():
+        answer = existing.get(criterion_id)
+        if answer is not None and answer.option_id != option_id:
+            answer.option_id = option_id
+            changed.append(answer)
+    Answer.objects.filter(pk__in=removed).delete()
+    Answer.objects.bulk_update(changed, ["option"])
+    Answer.objects.bulk_create(
+        [
+            Answer(sheet_id=sheet.pk, criterion_id=criterion_id, option_id=option_id)
+            for criterion_id, option_id in choices.items()
+            if criterion_id not in existing
+        ]
+    )
+    result = structure.sheet_result(choices)
+    ScoreSheet.objects.filter(pk=sheet.pk).update(
+        total=result.total, answered=result.answered, is_complete=result.complete
+    )
+
+    recognised_stars, recognised_score = evaluation.stars, evaluation.score
+    refresh_result(evaluation, structure)
+    if correcting:
+        if evaluation.is_eliminated or evaluation.stars != recognised_stars:
+            raise ValidationError(
+                _(
+                    "Sửa như vậy làm thay đổi hạng sao đã công nhận (%(before)s sao): cần một "
+                    "quyết định mới, không sửa được ở đây."
+                )
+                % {"before": recognised_stars},
+                code="stars_changed",
+            )
+        lines = [
+            f"{sheet.member.name} — {structure.criteria[cid].code}: "
+            f"{_describe(structure, before.get(cid))} → {_describe(structure, choices.get(cid))}"
+            for cid in sorted(set(before) | set(choices), key=lambda c: structure.criteria[c].code)
+            if before.get(cid) != choices.get(cid)
+        ]
+        if recognised_score != evaluation.score:
+            lines.append(
+                _("Điểm: %(before)s → %(after)s")
+                % {"before": recognised_score, "after": evaluation.score}
+            )
+            for certificate in (evaluation.certificate, evaluation.central_certificate):
+                if certificate is not None:
+                    certificate.score = evaluation.score
+                    certificate.full_clean()
+                    certificate.save()
+        _record(evaluation, evaluation.status, by, comment=reason, changes="\n".join(lines))
+    sheet.refresh_from_db()
+    return sheet
+
+
+# --- Transitions -----------------------------------------------------------------------------
+
+
+def _require(field: str, value: str, message: str) -> None:
+    if not (value or "").strip():
+        raise ValidationError({field: message})
+
+
+def _decision(
+    evaluation: Evaluation, number: str, day: date | None, signer: str, today: date
+) -> Decision:
+    errors = {}
+    if not (number or "").strip():
+        errors["decision_number"] = _("Hãy ghi số quyết định.")
+    if day is None:
+        errors["decision_date"] = _("Hãy ghi ngày quyết định.")
+    elif day > today:
+        errors["decision_date"] = _("Ngày quyết định không được ở tương lai.")
+    elif day < evaluation.round.opens_on:
+        errors["decision_date"] = _("Ngày quyết định không được trước ngày mở đợt đánh giá.")
+    if not (signer or "").strip():
+        errors["signer"] = _("Hãy ghi người ký quyết định.")
+    if errors:
+        raise ValidationError(errors)
+    return Decision(number.strip(), day, signer.strip())
+
+
+def _issue(evaluation: Evaluation, *, stars: int, level: str, decision: Decision) -> Certificate:
+    """The certificate in the registry: valid for the set's months from the decision date."""
+    certificate = Certificate(
+        product=evaluation.product,
+        stars=stars,
+        score=evaluation.score,
+        legal_basis=evaluation.criteria_set.legal_basis,
+        level=level,
+        kind=evaluation.kind,
+        decision_number=decision.number,
+        decision_date=decision.date,
+        area=evaluation.product.producer.area,
+    )
+    certificate.valid_until = certificate.compute_valid_until()
+    certificate.full_clean()
+    certificate.save()
+    return certificate
+
+
+@transaction.atomic
+def evaluation_submit(*, evaluation: Evaluation, by, today=None) -> Evaluation:
+    """The local officer sends a fully scored evaluation for review."""
+    evaluation = _locked(evaluation)
+    workflow.check(evaluation, S.SUBMITTED, by, today=today)
+    _record(evaluation, S.SUBMITTED, by)
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_resubmit(*, evaluation: Evaluation, by, comment: str = "", today=None):
+    """The local officer sends a returned evaluation back, completed."""
+    evaluation = _locked(evaluation)
+    workflow.check(evaluation, S.RESUBMITTED, by, today=today)
+    _record(evaluation, S.RESUBMITTED, by, comment=comment)
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_return(*, evaluation: Evaluation, by, comment: str, today=None) -> Evaluation:
+    """The deciding level sends the evaluation back to the officer, saying what to fix."""
+    evaluation = _locked(evaluation)
+    workflow.check(evaluation, S.RETURNED, by, today=today)
+    _require("comment", comment, _("Hãy ghi lý do trả lại để cán bộ địa phương bổ sung."))
+    _record(evaluation, S.RETURNED, by, comment=comment)
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_recognise(
+    *,
+    evaluation: Evaluation,
+    by,
+    decision_number: str,
+    decision_date: date | None,
+    signer: str,
+    comment: str = "",
+    today=None,
+) -> Evaluation:
+    """Record the recognition decision of the level allowed to recognise the stars scored and
+    issue the certificate (a 5★ score: 4★ by the city, then a proposal to the centre)."""
+    today = today or timezone.localdate()
+    evaluation = _locked(evaluation)
+    workflow.check(evaluation, S.RECOGNISED, by, today=today)
+    decision = _decision(evaluation, decision_number, decision_date, signer, today)
+    criteria_set = evaluation.criteria_set
+    stars = criteria_set.certifiable_stars(evaluation.stars)
+    level = criteria_set.recognising_level(stars)
+    evaluation.certificate = _issue(evaluation, stars=stars, level=level, decision=decision)
+    evaluation.decision_number = decision.number
+    evaluation.decision_date = decision.date
+    evaluation.signer = decision.signer
+    evaluation.recognised_level = level
+    evaluation.recognised_stars = stars
+    _record(evaluation, S.RECOGNISED, by, comment=comment, decision=decision)
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_not_recognise(*, evaluation: Evaluation, by, comment: str = "", today=None):
+    """Record that the product is not recognised: eliminated, or below the certified stars."""
+    evaluation = _locked(evaluation)
+    workflow.check(evaluation, S.NOT_RECOGNISED, by, today=today)
+    if not comment.strip():
+        comment = refusal_reason(evaluation)
+    _record(evaluation, S.NOT_RECOGNISED, by, comment=comment)
+    return evaluation
+
+
+def refusal_reason(evaluation: Evaluation) -> str:
+    if evaluation.is_eliminated:
+        return _("Bị loại theo tiêu chí loại trừ.")
+    score = formats.number_format(evaluation.score, 2, use_l10n=True)
+    if evaluation.stars and evaluation.previous_certificate and evaluation.kind == "upgrade":
+        return _("Đạt %(score)s điểm, %(stars)s sao: không cao hơn hạng hiện có.") % {
+            "score": score,
+            "stars": evaluation.stars,
+        }
+    return _("Đạt %(score)s điểm, dưới hạng được công nhận.") % {"score": score}
+
+
+@transaction.atomic
+def evaluation_propose_central(*, evaluation: Evaluation, by, comment: str = "", today=None):
+    """The city forwards a product it recognised with 90 points or more (potential 5★)."""
+    evaluation = _locked(evaluation)
+    workflow.check(evaluation, S.PROPOSED_CENTRAL, by, today=today)
+    _record(evaluation, S.PROPOSED_CENTRAL, by, comment=comment)
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_central_recognise(
+    *,
+    evaluation: Evaluation,
+    by,
+    decision_number: str,
+    decision_date: date | None,
+    signer: str,
+    comment: str = "",
+    today=None,
+) -> Evaluation:
+    """Record the central council's 5★ decision: a 5★ certificate supersedes the city's 4★."""
+    today = today or timezone.localdate()
+    evaluation = _locked(evaluation)
+    workflow.check(evaluation, S.CENTRAL_RECOGNISED, by, today=today)
+    decision = _decision(evaluation, decision_number, decision_date, signer, today)
+    stars = max(band.stars for band in evaluation.criteria_set.bands)
+    evaluation.central_certificate = _issue(
+        evaluation, stars=stars, level=Certificate.Level.CENTRAL, decision=decision
+    )
+    evaluation.recognised_stars = stars
+    evaluation.recognised_level = Certificate.Level.CENTRAL
+    _record(evaluation, S.CENTRAL_RECOGNISED, by, comment=comment, decision=decision)
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_central_decline(*, evaluation: Evaluation, by, comment: str, today=None):
+    """Record that the central council kept the product at 4★ (the city's certificate stands)."""
+    evaluation = _locked(evaluation)
+    workflow.check(evaluation, S.CENTRAL_DECLINED, by, today=today)
+    _require("comment", comment, _("Hãy ghi kết quả của Hội đồng Trung ương."))
+    _record(evaluation, S.CENTRAL_DECLINED, by, comment=comment)
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_correct_decision(
+    *,
+    evaluation: Evaluation,
+    by,
+    reason: str,
+    decision_number: str,
+    decision_date: date | None,
+    signer: str,
+    today=None,
+) -> Evaluation:
+    """An administrator corrects the recorded decision (and its certificate), with a reason."""
+    today = today or timezone.localdate()
+    evaluation = _locked(evaluation)
+    workflow.check(evaluation, evaluation.status, by, today=today)
+    _require("reason", reason, _("Hãy ghi lý do sửa."))
+    decision = _decision(evaluation, decision_number, decision_date, signer, today)
+    labels = {
+        "decision_number": _("Số quyết định"),
+        "decision_date": _("Ngày quyết định"),
+        "signer": _("Người ký"),
+    }
+    new = {
+        "decision_number": decision.number,
+        "decision_date": decision.date,
+        "signer": decision.signer,
+    }
+    lines = [
+        f"{labels[name]}: {_show(getattr(evaluation, name))} → {_show(value)}"
+        for name, value in new.items()
+        if getattr(evaluation, name) != value
+    ]
+    if not lines:
+        raise ValidationError(_("Không có gì thay đổi."), code="unchanged")
+    for name, value in new.items():
+        setattr(evaluation, name, value)
+    certificate = evaluation.certificate
+    if certificate is not None:
+        certificate.decision_number = decision.number
+        certificate.decision_date = decision.date
+        certificate.valid_until = certificate.compute_valid_until()
+        certificate.full_clean()
+        certificate.save()
+    _record(evaluation, evaluation.status, by, comment=reason, changes="\n".join(lines))
+    return evaluation
+
+
+def _show(value) -> str:
+    if isinstance(value, date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    return str(value or "—")
+
+
+@transaction.atomic
+def round_recognise(
+    *,
+    round: Round,
+    by,
+    evaluations,
+    decision_number: str,
+    decision_date: date | None,
+    signer: str,
+    today=None,
+) -> list[Evaluation]:
+    """Recognise several evaluations of a round under one decision: all of them, or none."""
+    if not by.is_city_reviewer:
+        raise PermissionDenied(_("Việc này do cán bộ thẩm định cấp tỉnh, thành phố thực hiện."))
+    evaluations = list(evaluations)
+    if not evaluations:
+        raise ValidationError({"evaluations": _("Hãy chọn ít nhất một hồ sơ.")})
+    done, problems = [], []
+    for evaluation in evaluations:
+        if evaluation.round_id != round.pk:
+            raise ValidationError({"evaluations": _("Hồ sơ không thuộc đợt đánh giá này.")})
+        try:
+            with transaction.atomic():
+                done.append(
+                    evaluation_recognise(
+                        evaluation=evaluation,
+                        by=by,
+                        decision_number=decision_number,
+                        decision_date=decision_date,
+                        signer=signer,
+                        today=today,
+                    )
+                )
+        except ValidationError as error:
+            if hasattr(error, "error_dict") and set(error.error_dict) & {
+                "decision_number",
+                "decision_date",
+                "signer",
+            }:
+                raise
+            problems.append(f"{evaluation.product}: {' '.join(error.messages)}")
+        except PermissionDenied as error:
+            problems.append(f"{evaluation.product}: {error}")
+    if problems:
+        raise ValidationError({"evaluations": problems})
+    return done

@@ -1,0 +1,42 @@
+"""Tags of the evaluation pages: {{ evaluation.status|status_class }}, {% points value %}."""
+
+from decimal import Decimal
+
+from django import template
+
+from evaluations.models import Evaluation
+from ocop_portal import numbers
+
+register = template.Library()
+
+S = Evaluation.Status
+STATUS_CLASSES = {
+    S.DRAFT: "text-bg-secondary",
+    S.SUBMITTED: "text-bg-primary",
+    S.RESUBMITTED: "text-bg-primary",
+    S.RETURNED: "text-bg-warning",
+    S.RECOGNISED: "text-bg-success",
+    S.NOT_RECOGNISED: "text-bg-danger",
+    S.PROPOSED_CENTRAL: "text-bg-warning",
+    S.CENTRAL_RECOGNISED: "text-bg-success",
+    S.CENTRAL_DECLINED: "text-bg-success",
+}
+
+
+@register.filter
+def status_class(status: str) -> str:
+    return STATUS_CLASSES.get(status, "text-bg-light")
+
+
+@register.filter
+def points(value) -> str:
+    """Points as the sheet writes them: 3, 2,5, 75,25 (no trailing zeros)."""
+    if value is None:
+        return "–"
+    value = Decimal(value).quantize(Decimal("0.01")).normalize()
+    return numbers.format_number(value, max(0, -value.as_tuple().exponent))
+
+
+@register.filter
+def get(mapping, key):
+    return mapping.get(key) if mapping else None

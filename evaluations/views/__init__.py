@@ -1,0 +1,33 @@
+"""The evaluation pages: work queues and lists, the evaluation with its workflow, the score
+sheets, and the rounds. Every read starts from ``visible_to(request.user)``."""
+
+from evaluations.views.evaluation import (
+    evaluation_action,
+    evaluation_correct,
+    evaluation_create,
+    evaluation_detail,
+)
+from evaluations.views.lists import evaluation_list, queue
+from evaluations.views.rounds import (
+    round_create,
+    round_detail,
+    round_edit,
+    round_list,
+    round_recognise,
+)
+from evaluations.views.sheets import sheet_edit
+
+__all__ = [
+    "evaluation_action",
+    "evaluation_correct",
+    "evaluation_create",
+    "evaluation_detail",
+    "evaluation_list",
+    "queue",
+    "round_create",
+    "round_detail",
+    "round_edit",
+    "round_list",
+    "round_recognise",
+    "sheet_edit",
+]

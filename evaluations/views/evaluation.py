@@ -1,0 +1,260 @@
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from evaluations import services, workflow
+from evaluations.forms import (
+    CentralDeclineForm,
+    CommentForm,
+    CorrectDecisionForm,
+    DecisionForm,
+    EvaluationCreateForm,
+    ReturnForm,
+    add_service_errors,
+)
+from evaluations.models import Evaluation, Round
+from evaluations.scoring import SheetStructure
+from products.models import Product
+
+S = Evaluation.Status
+
+
+@dataclass(frozen=True)
+class Action:
+    """A workflow button of the evaluation page: its URL name, form and service."""
+
+    name: str
+    target: str
+    label: str
+    form_class: type | None
+    service: Callable
+    style: str = "primary"
+    success: str = ""
+
+
+ACTIONS = {
+    action.name: action
+    for action in [
+        Action(
+            "submit",
+            S.SUBMITTED,
+            gettext_lazy("Gửi thẩm định"),
+            None,
+            services.evaluation_submit,
+            success=gettext_lazy("Đã gửi hồ sơ đi thẩm định."),
+        ),
+        Action(
+            "resubmit",
+            S.RESUBMITTED,
+            gettext_lazy("Gửi lại"),
+            CommentForm,
+            services.evaluation_resubmit,
+            success=gettext_lazy("Đã gửi lại hồ sơ."),
+        ),
+        Action(
+            "return",
+            S.RETURNED,
+            gettext_lazy("Trả lại hồ sơ"),
+            ReturnForm,
+            services.evaluation_return,
+            style="outline-danger",
+            success=gettext_lazy("Đã trả lại hồ sơ cho cán bộ địa phương."),
+        ),
+        Action(
+            "recognise",
+            S.RECOGNISED,
+            gettext_lazy("Công nhận"),
+            DecisionForm,
+            services.evaluation_recognise,
+            success=gettext_lazy("Đã công nhận và cấp giấy chứng nhận."),
+        ),
+        Action(
+            "not-recognise",
+            S.NOT_RECOGNISED,
+            gettext_lazy("Không công nhận"),
+            CommentForm,
+            services.evaluation_not_recognise,
+            style="outline-danger",
+            success=gettext_lazy("Đã ghi kết luận không công nhận."),
+        ),
+        Action(
+            "propose-central",
+            S.PROPOSED_CENTRAL,
+            gettext_lazy("Đề nghị Trung ương công nhận 5 sao"),
+            CommentForm,
+            services.evaluation_propose_central,
+            success=gettext_lazy("Đã đề nghị Trung ương công nhận 5 sao."),
+        ),
+        Action(
+            "central-recognise",
+            S.CENTRAL_RECOGNISED,
+            gettext_lazy("Ghi quyết định 5 sao của Trung ương"),
+            DecisionForm,
+            services.evaluation_central_recognise,
+            success=gettext_lazy("Đã ghi quyết định 5 sao và cấp giấy chứng nhận."),
+        ),
+        Action(
+            "central-decline",
+            S.CENTRAL_DECLINED,
+            gettext_lazy("Trung ương giữ 4 sao"),
+            CentralDeclineForm,
+            services.evaluation_central_decline,
+            style="outline-secondary",
+            success=gettext_lazy("Đã ghi kết quả của Hội đồng Trung ương."),
+        ),
+    ]
+}
+BY_TARGET = {action.target: action for action in ACTIONS.values()}
+
+
+def visible_evaluations(user):
+    return Evaluation.objects.visible_to(user).select_related(
+        "product__producer__area",
+        "product__category",
+        "round__area",
+        "criteria_set",
+        "previous_certificate",
+        "certificate",
+        "central_certificate",
+        "created_by",
+    )
+
+
+def _detail(request, evaluation, *, bound=None, status=200) -> HttpResponse:
+    """The evaluation page; `bound` is an action's form posted with errors, shown open."""
+    user = request.user
+    today = timezone.localdate()
+    structure = SheetStructure.load(evaluation.criteria_set)
+    sheets = list(evaluation.sheets.select_related("member", "updated_by"))
+    choices = services.sheet_choices(sheets)
+    result = structure.evaluation_result([choices[sheet.pk] for sheet in sheets])
+    for sheet in sheets:
+        sheet.result = structure.sheet_result(choices[sheet.pk])
+    moves = []
+    for move in workflow.available(evaluation, user, today=today):
+        if move.target == S.PROPOSED_CENTRAL and not move.allowed:
+            continue  # only for products of 90 points or more: nothing to explain otherwise
+        action = BY_TARGET[move.target]
+        form = None
+        if action.form_class:
+            is_bound = bound is not None and bound[0] == action.name
+            form = bound[1] if is_bound else action.form_class(prefix=action.name)
+        moves.append(
+            {
+                "action": action,
+                "move": move,
+                "form": form,
+                "open": bound is not None and bound[0] == action.name,
+            }
+        )
+    context = {
+        "evaluation": evaluation,
+        "structure": structure,
+        "sheets": sheets,
+        "result": result,
+        "moves": moves,
+        "lock_reason": workflow.sheet_lock_reason(evaluation, user, today=today),
+        "deciding_level": workflow.deciding_level(evaluation),
+        "transitions": evaluation.transitions.select_related("by"),
+        "can_correct": workflow.is_correction(evaluation) and user.sees_everything,
+        "criteria_set": evaluation.criteria_set,
+    }
+    return render(request, "evaluations/evaluation_detail.html", context, status=status)
+
+
+@require_safe
+@login_required
+def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = get_object_or_404(visible_evaluations(request.user), pk=pk)
+    return _detail(request, evaluation)
+
+
+@require_POST
+@login_required
+def evaluation_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """One workflow transition, through its service; a refused form stays filled in."""
+    evaluation = get_object_or_404(visible_evaluations(request.user), pk=pk)
+    step = ACTIONS.get(action)
+    if step is None:
+        raise Http404
+    form = step.form_class(request.POST, prefix=step.name) if step.form_class else None
+    if form is None or form.is_valid():
+        values = form.cleaned_data if form else {}
+        try:
+            step.service(evaluation=evaluation, by=request.user, **values)
+        except ValidationError as error:
+            if form is None:
+                messages.error(request, " ".join(error.messages))
+                return redirect(evaluation)
+            add_service_errors(form, error)
+        except PermissionDenied as error:
+            messages.error(request, str(error) or _("Bạn không được thực hiện việc này."))
+            return redirect(evaluation)
+        else:
+            messages.success(request, step.success)
+            return redirect(evaluation)
+    evaluation.refresh_from_db()
+    return _detail(request, evaluation, bound=(step.name, form))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def evaluation_create(request: HttpRequest) -> HttpResponse:
+    if not workflow.can_create(request.user):
+        raise PermissionDenied(_("Cán bộ địa phương lập hồ sơ đánh giá."))
+    initial = {}
+    if (product_id := request.GET.get("product", "")).isdigit():
+        initial["product"] = Product.objects.visible_to(request.user).filter(pk=product_id).first()
+    if (round_id := request.GET.get("round", "")).isdigit():
+        initial["round"] = Round.objects.visible_to(request.user).filter(pk=round_id).first()
+    form = EvaluationCreateForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            evaluation = services.evaluation_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Đã lập hồ sơ đánh giá “%(product)s” với %(count)s phiếu chấm.")
+                % {"product": evaluation.product, "count": evaluation.sheets.count()},
+            )
+            return redirect(evaluation)
+    return render(request, "evaluations/evaluation_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def evaluation_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """An administrator corrects the decision of a recognised evaluation, with a reason."""
+    evaluation = get_object_or_404(visible_evaluations(request.user), pk=pk)
+    if not (request.user.sees_everything and workflow.is_correction(evaluation)):
+        raise PermissionDenied(_("Chỉ quản trị viên sửa được hồ sơ đã công nhận."))
+    initial = {
+        "decision_number": evaluation.decision_number,
+        "decision_date": evaluation.decision_date,
+        "signer": evaluation.signer,
+    }
+    form = CorrectDecisionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evaluation_correct_decision(
+                evaluation=evaluation, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Đã sửa quyết định; lý do được lưu trong lịch sử."))
+            return redirect(evaluation)
+    return render(
+        request, "evaluations/correct_form.html", {"form": form, "evaluation": evaluation}
+    )

@@ -1,0 +1,113 @@
+from itertools import groupby
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from areas.models import Area
+from evaluations import workflow
+from evaluations.filters import EvaluationFilter
+from evaluations.models import Evaluation, Level
+from ocop_portal.lists import page_of, sort
+
+S = Evaluation.Status
+#: A queue shows at most this many evaluations per section; the list shows them all.
+QUEUE_LIMIT = 100
+
+SORT_COLUMNS = {
+    "product": ("product__search_name",),
+    "round": ("round__year", "round__number", "product__search_name"),
+    "area": ("product__producer__area__full_name", "product__search_name"),
+    "status": ("status", "product__search_name"),
+    "score": ("score", "product__search_name"),
+    "updated": ("updated_at",),
+}
+
+
+def _visible(user):
+    return (
+        Evaluation.objects.visible_to(user).for_lists().prefetch_related("criteria_set__star_bands")
+    )
+
+
+def district_of(area: Area) -> Area:
+    """The district an area lies in (itself for a district, or a commune made after 07/2025)."""
+    if (
+        area.level == Area.Level.COMMUNE
+        and area.parent
+        and area.parent.level == Area.Level.DISTRICT
+    ):
+        return area.parent
+    return area
+
+
+def _by_round_and_district(evaluations: list[Evaluation]) -> list[dict]:
+    """[{round, districts: [{area, evaluations}]}] in round order, districts by name."""
+    groups = []
+    for round_, items in groupby(evaluations, key=lambda evaluation: evaluation.round):
+        items = sorted(
+            items,
+            key=lambda e: (district_of(e.product.producer.area).name, e.product.search_name),
+        )
+        districts = [
+            {"area": area, "evaluations": list(rows)}
+            for area, rows in groupby(items, key=lambda e: district_of(e.product.producer.area))
+        ]
+        groups.append({"round": round_, "districts": districts, "count": len(items)})
+    return groups
+
+
+@require_safe
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """What the user has to do: the officer's drafts and returned evaluations and decisions of
+    their district; the city's evaluations waiting for review, by round and district. One query
+    for all of it, split here."""
+    user = request.user
+    is_reviewer, is_local = user.is_city_reviewer, workflow.can_create(user)
+    statuses = list(Evaluation.WAITING_STATUSES)
+    if is_reviewer:
+        statuses.append(S.PROPOSED_CENTRAL)
+    if is_local:
+        statuses += [S.DRAFT, S.RETURNED]
+    order = ("-round__year", "-round__number", "round__pk", "product__search_name", "pk")
+    rows = list(_visible(user).filter(status__in=statuses).order_by(*order)[: QUEUE_LIMIT * 4])
+
+    def having(*wanted):
+        return [e for e in rows if e.status in wanted][:QUEUE_LIMIT]
+
+    waiting = having(*Evaluation.WAITING_STATUSES)
+    context = {"is_reviewer": is_reviewer, "limit": QUEUE_LIMIT}
+    if is_reviewer:
+        for_city = [e for e in waiting if workflow.deciding_level(e) != Level.DISTRICT]
+        context.update(
+            review_groups=_by_round_and_district(for_city),
+            review_count=len(for_city),
+            district_decisions=[e for e in waiting if e not in for_city],
+            central=having(S.PROPOSED_CENTRAL),
+        )
+    if is_local:
+        mine = [e for e in waiting if workflow.acts_as(user, workflow.Actor.DECIDER, e)]
+        context.update(
+            drafts=having(S.DRAFT),
+            returned=having(S.RETURNED),
+            to_decide=[] if is_reviewer else mine,
+            waiting=[] if is_reviewer else [e for e in waiting if e not in mine],
+        )
+    return render(request, "evaluations/queue.html", context)
+
+
+@require_safe
+@login_required
+def evaluation_list(request: HttpRequest) -> HttpResponse:
+    evaluation_filter = EvaluationFilter(
+        request.GET, queryset=_visible(request.user), user=request.user
+    )
+    evaluations, current_sort = sort(evaluation_filter.qs, request, SORT_COLUMNS, "-updated")
+    context = {
+        "filter": evaluation_filter,
+        "page": page_of(evaluations, request),
+        "current_sort": current_sort,
+    }
+    return render(request, "evaluations/evaluation_list.html", context)

@@ -1,0 +1,179 @@
+from functools import reduce
+from operator import or_
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from evaluations import services, workflow
+from evaluations.forms import (
+    CouncilMemberFormSet,
+    RoundForm,
+    RoundRecogniseForm,
+    add_service_errors,
+)
+from evaluations.models import Evaluation, Round
+
+S = Evaluation.Status
+
+
+def _visible_evaluations_q(user) -> Q:
+    """The evaluations of a round that the user may see (for counts on the round list)."""
+    if user.sees_everything:
+        return Q()
+    paths = user.scope_paths or ["\x00"]
+    lookup = "evaluations__product__producer__area__path__startswith"
+    return reduce(or_, (Q(**{lookup: path}) for path in paths))
+
+
+@require_safe
+@login_required
+def round_list(request: HttpRequest) -> HttpResponse:
+    visible = _visible_evaluations_q(request.user)
+    rounds = (
+        Round.objects.visible_to(request.user)
+        .select_related("area")
+        .annotate(
+            evaluation_count=Count("evaluations", filter=visible, distinct=True),
+            waiting_count=Count(
+                "evaluations",
+                filter=visible & Q(evaluations__status__in=Evaluation.WAITING_STATUSES),
+                distinct=True,
+            ),
+        )
+    )
+    context = {
+        "rounds": rounds,
+        "today": timezone.localdate(),
+        "can_manage": request.user.is_city_reviewer,
+    }
+    return render(request, "evaluations/round_list.html", context)
+
+
+def _candidates(round_: Round, user, evaluations: list[Evaluation]) -> list[int]:
+    """Evaluations of the round this user may recognise now."""
+    ids = []
+    for evaluation in evaluations:
+        try:
+            workflow.check(evaluation, S.RECOGNISED, user)
+        except (ValidationError, PermissionDenied):
+            continue
+        ids.append(evaluation.pk)
+    return ids
+
+
+def _round_page(request, round_: Round, *, form=None) -> HttpResponse:
+    user = request.user
+    evaluations = list(
+        Evaluation.objects.visible_to(user)
+        .filter(round=round_)
+        .select_related("product__producer__area", "criteria_set", "round__area")
+        .prefetch_related("criteria_set__star_bands")
+        .order_by("product__producer__area__full_name", "product__search_name", "pk")
+    )
+    candidate_ids = _candidates(round_, user, evaluations) if user.is_city_reviewer else []
+    if candidate_ids and form is None:
+        form = RoundRecogniseForm(
+            candidates=Evaluation.objects.filter(pk__in=candidate_ids).select_related("product"),
+            initial={"evaluations": candidate_ids},
+        )
+    context = {
+        "round": round_,
+        "members": round_.members.all(),
+        "criteria_set": round_.criteria_set(),
+        "evaluations": evaluations,
+        "candidate_ids": set(candidate_ids),
+        "form": form if candidate_ids or form is not None else None,
+        "today": timezone.localdate(),
+        "can_manage": user.is_city_reviewer,
+        "can_create": workflow.can_create(user) and round_.is_open(),
+    }
+    return render(request, "evaluations/round_detail.html", context)
+
+
+@require_safe
+@login_required
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = get_object_or_404(Round.objects.visible_to(request.user).select_related("area"), pk=pk)
+    return _round_page(request, round_)
+
+
+@require_POST
+@login_required
+def round_recognise(request: HttpRequest, pk: int) -> HttpResponse:
+    """The city recognises the chosen evaluations of a round under one decision."""
+    round_ = get_object_or_404(Round.objects.visible_to(request.user).select_related("area"), pk=pk)
+    if not request.user.is_city_reviewer:
+        raise PermissionDenied(_("Việc này do cán bộ thẩm định cấp tỉnh, thành phố thực hiện."))
+    candidates = (
+        Evaluation.objects.visible_to(request.user)
+        .filter(round=round_, status__in=Evaluation.WAITING_STATUSES)
+        .select_related("product")
+    )
+    form = RoundRecogniseForm(request.POST, candidates=candidates)
+    if form.is_valid():
+        values = form.cleaned_data
+        try:
+            done = services.round_recognise(
+                round=round_,
+                by=request.user,
+                evaluations=values["evaluations"],
+                decision_number=values["decision_number"],
+                decision_date=values["decision_date"],
+                signer=values["signer"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Đã công nhận %(count)s sản phẩm theo quyết định %(number)s.")
+                % {"count": len(done), "number": values["decision_number"]},
+            )
+            return redirect(round_)
+    return _round_page(request, round_, form=form)
+
+
+def _round_form(request, round_: Round | None) -> HttpResponse:
+    if not request.user.is_city_reviewer:
+        raise PermissionDenied(_("Cấp tỉnh, thành phố lập và sửa đợt đánh giá."))
+    instance = round_ or Round()
+    form = RoundForm(request.POST or None, instance=instance, user=request.user)
+    members = CouncilMemberFormSet(request.POST or None, instance=instance, prefix="members")
+    if request.method == "POST" and form.is_valid() and members.is_valid():
+        with transaction.atomic():
+            saved = form.save()
+            members.instance = saved
+            for order, member_form in enumerate(members.forms):
+                member_form.instance.order = order
+            members.save()
+            added = services.round_add_missing_sheets(round=saved)
+        message = _("Đã lưu %(round)s.") % {"round": saved.title}
+        if added:
+            message += " " + _("Đã thêm %(count)s phiếu chấm cho thành viên mới.") % {
+                "count": added
+            }
+        messages.success(request, message)
+        return redirect(saved)
+    context = {"form": form, "members": members, "round": round_}
+    return render(request, "evaluations/round_form.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def round_create(request: HttpRequest) -> HttpResponse:
+    return _round_form(request, None)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = get_object_or_404(Round.objects.visible_to(request.user), pk=pk)
+    return _round_form(request, round_)
