@@ -111,3 +111,15 @@ def test_product_search_ignores_case_and_diacritics(can_tho):
     assert Product.objects.search("tra mang cau").count() == 1
     assert Product.objects.search("TRÀ MÃNG").count() == 1
     assert Product.objects.search("tra sen").count() == 0
+
+
+def test_load_categories_command_is_idempotent(capsys):
+    from django.core.management import call_command
+
+    from products.models import ProductCategory
+
+    call_command("load_categories")
+    assert "thêm 0 mục" in capsys.readouterr().out  # already loaded for the test database
+    leaves = ProductCategory.objects.filter(scheme="148/QĐ-TTg", is_leaf=True)
+    assert leaves.count() == 26
+    assert ProductCategory.objects.filter(scheme="148/QĐ-TTg", level=2).count() == 17
