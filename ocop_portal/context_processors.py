@@ -40,6 +40,7 @@ def navigation(user) -> list[NavItem]:
     )
     return [
         NavItem(_("Tổng quan"), "home", "house"),
+        NavItem(_("Bảng điều khiển"), "dashboards:city", "speedometer2"),
         NavItem(_("Chủ thể"), "subjects:list", "buildings"),
         NavItem(_("Sản phẩm"), "products:list", "box-seam", children=products),
         NavItem(_("Đánh giá"), "evaluations:queue", "clipboard-check"),

@@ -1,0 +1,104 @@
+"""Whose numbers a dashboard shows: the whole province, one chosen area, or an officer's areas.
+
+Every read of the dashboards starts from ``visible_to(request.user)`` and is then narrowed to
+the scope's paths; an area outside what the user may read is a 404, never an empty page."""
+
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q
+from django.http import Http404
+
+from areas.models import Area
+from budgets.models import province_paths
+
+PROVINCE_KINDS = [Area.Kind.PROVINCE, Area.Kind.CENTRAL_CITY]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The province, the area chosen (None: the user's whole scope) and the area paths counted.
+
+    ``paths`` are prefixes: a record counts when its area's path starts with one of them."""
+
+    province: Area
+    area: Area | None
+    paths: tuple[str, ...]
+    is_city: bool
+    label: str
+
+    def q(self, lookup: str) -> Q:
+        """Records whose ``lookup`` (an area path) lies inside the scope."""
+        return reduce(or_, (Q(**{f"{lookup}__startswith": path}) for path in self.paths))
+
+    @property
+    def area_query(self) -> str:
+        """The ``area=<pk>`` parameter of the lists the figures link to ("" for the province)."""
+        return f"area={self.area.pk}" if self.area else ""
+
+
+def _province(user) -> Area:
+    provinces = Area.objects.filter(kind__in=PROVINCE_KINDS, valid_until__isnull=True)
+    if not user.sees_everything:
+        provinces = provinces.filter(path__in=province_paths(user))
+    province = provinces.order_by("path").first()
+    if province is None:
+        raise Http404
+    return province
+
+
+def _minimal(paths) -> tuple[str, ...]:
+    """Leave out paths inside another one of the list."""
+    paths = sorted(set(paths))
+    return tuple(p for p in paths if not any(p != q and p.startswith(q) for q in paths))
+
+
+def resolve_scope(user, area_param: str | None) -> Scope:
+    """The scope of a dashboard request; 404 for an area the user may not read."""
+    province = _province(user)
+    sees_province = user.sees_everything or province.path in user.scope_paths
+    if area_param:
+        if not area_param.isdigit():
+            raise Http404
+        area = (
+            Area.objects.visible_to(user)
+            .below_province()
+            .filter(pk=area_param, path__startswith=province.path)
+            .prefetch_related("successors")
+            .first()
+        )
+        if area is None:
+            raise Http404
+        # A former district lives on in the communes that took it over after 07/2025.
+        paths = [area.path, *(successor.path for successor in area.successors.all())]
+        return Scope(province, area, _minimal(paths), False, area.full_name)
+    if sees_province:
+        return Scope(province, None, (province.path,), True, province.name)
+    paths = [path for path in user.scope_paths if path.startswith(province.path)]
+    if not paths:
+        raise Http404
+    names = ", ".join(
+        area.name for area in user.assigned_areas if area.level == Area.Level.DISTRICT
+    )
+    return Scope(province, None, _minimal(paths), False, names or province.name)
+
+
+def area_choices(user, province: Area) -> list[tuple[str, list[tuple[int, str]]]]:
+    """The areas a user may pick, grouped: former districts, today's communes, former communes."""
+    groups = {"districts": [], "communes": [], "former_communes": []}
+    areas = (
+        Area.objects.visible_to(user)
+        .below_province()
+        .filter(path__startswith=province.path)
+        .only("pk", "name", "kind", "valid_until", "path")
+        .order_by("name")
+    )
+    for area in areas:
+        if area.level == Area.Level.DISTRICT:
+            groups["districts"].append((area.pk, area.name))
+        elif area.valid_until is None:
+            groups["communes"].append((area.pk, area.name))
+        else:
+            groups["former_communes"].append((area.pk, area.name))
+    return groups

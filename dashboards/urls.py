@@ -1,0 +1,10 @@
+from django.urls import path
+
+from dashboards import views
+
+app_name = "dashboards"
+urlpatterns = [
+    path("", views.city, name="city"),
+    path("years/", views.years, name="years"),
+    path("export.xlsx", views.export, name="export"),
+]

@@ -1,0 +1,87 @@
+"""The dashboards: the city's (or an area's) year against its plan, several years side by side,
+and the same tables as a spreadsheet. Signed-in users only; each sees their own areas."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from budgets.models import FIRST_YEAR
+from dashboards import export as spreadsheet
+from dashboards.reports import (
+    MAX_YEARS,
+    city_dashboard,
+    dashboard_charts,
+    years_charts,
+    years_report,
+)
+from dashboards.scope import area_choices, resolve_scope
+
+
+def _year(request: HttpRequest, name: str, default: int) -> int:
+    """A year from the query string, between the programme's first year and this one."""
+    value = request.GET.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or not FIRST_YEAR <= int(value) <= timezone.localdate().year:
+        raise Http404
+    return int(value)
+
+
+def _common(request: HttpRequest, scope) -> dict:
+    this_year = timezone.localdate().year
+    return {
+        "scope": scope,
+        "areas": area_choices(request.user, scope.province),
+        "all_years": list(range(this_year, FIRST_YEAR - 1, -1)),
+    }
+
+
+@require_safe
+@login_required
+def city(request: HttpRequest) -> HttpResponse:
+    scope = resolve_scope(request.user, request.GET.get("area"))
+    year = _year(request, "year", timezone.localdate().year)
+    dashboard = city_dashboard(request.user, scope, year)
+    context = {
+        **_common(request, scope),
+        "year": year,
+        "dashboard": dashboard,
+        "charts": dashboard_charts(dashboard),
+    }
+    return render(request, "dashboards/city.html", context)
+
+
+@require_safe
+@login_required
+def years(request: HttpRequest) -> HttpResponse:
+    scope = resolve_scope(request.user, request.GET.get("area"))
+    this_year = timezone.localdate().year
+    last = _year(request, "to", this_year)
+    first = _year(request, "from", max(last - 4, FIRST_YEAR))
+    if first > last:
+        first, last = last, first
+    first = max(first, last - MAX_YEARS + 1)
+    columns = years_report(request.user, scope, first, last)
+    context = {
+        **_common(request, scope),
+        "first": first,
+        "last": last,
+        "columns": columns,
+        "charts": years_charts(columns),
+        "years_range": True,
+    }
+    return render(request, "dashboards/years.html", context)
+
+
+@require_safe
+@login_required
+def export(request: HttpRequest) -> HttpResponse:
+    scope = resolve_scope(request.user, request.GET.get("area"))
+    year = _year(request, "year", timezone.localdate().year)
+    dashboard = city_dashboard(request.user, scope, year)
+    response = HttpResponse(spreadsheet.workbook_bytes(dashboard), content_type=spreadsheet.XLSX)
+    name = f"ocop-dashboard-{year}" + (f"-{scope.area.code}" if scope.area else "")
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response

@@ -1,0 +1,297 @@
+"""The dashboard on the demo data of Cần Thơ: every figure for 2021, 2022 and 2023 — the
+headline cards, the targets, the stars at each year end, areas, producer kinds, sectors, the
+evaluation pipeline, the budget and the published figures beside the records — and the years
+side by side and the spreadsheet export."""
+
+import io
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from accounts.models import User
+from products.models import Certificate
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """load_demo and the demo evaluations, once for this module, rolled back at its end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", allow_demo_passwords=True, stdout=StringIO())
+        try:
+            from evaluations.demo import load_evaluations
+        except ImportError:  # the evaluations demo is not there: certificates stand in
+            load_evaluations = None
+        if load_evaluations is not None:
+            load_evaluations()
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def as_user(demo, client):
+    def _as(username: str):
+        client.force_login(User.objects.get(username=username))
+        return client
+
+    return _as
+
+
+def dashboard(client, year: int, **params):
+    response = client.get(reverse("dashboards:city"), {"year": year, **params})
+    assert response.status_code == 200
+    return response, response.context["dashboard"]
+
+
+def stars(d) -> tuple:
+    return d.stars.total, d.stars.by_stars[5], d.stars.by_stars[4], d.stars.by_stars[3]
+
+
+def areas(d) -> dict:
+    return {row.area.name: (row.certified, row.new) for row in d.by_area}
+
+
+def kinds(d) -> dict:
+    return {row.key: (row.producers, row.products) for row in d.by_kind}
+
+
+def sectors(d) -> dict:
+    return {row.label: (row.certified, row.new) for row in d.by_sector}
+
+
+def pipeline(d) -> dict:
+    return {row.status: row.count for row in d.pipeline if row.count}
+
+
+def expiring_today() -> int:
+    return Certificate.objects.expiring_within(90).values("product").distinct().count()
+
+
+# --- 2021 -----------------------------------------------------------------------------------
+
+
+def test_2021_every_figure(as_user):
+    response, d = dashboard(as_user("city"), 2021)
+    assert d.scope.is_city and str(d.on) == "2021-12-31"
+    assert stars(d) == (41, 0, 25, 16)
+    assert d.stars.potential_five_star == 0
+    assert d.new_products == 22 and d.new_by_stars == {3: 2, 4: 20, 5: 0}
+    assert d.new_target is None and d.new_achievement is None and d.plan is None
+    assert d.producers_new == 12
+    assert (d.units.with_products, d.units.evaluating, d.units.total) == (7, 9, 9)
+    assert d.expiring == expiring_today()
+    assert d.targets == [] and d.budget is None and d.comparisons == []
+    assert [(s.year, s.total) for s in d.series] == [(2020, 19), (2021, 41)]
+    assert areas(d) == {
+        "Quận Thốt Nốt": (10, 0),
+        "Quận Ninh Kiều": (8, 3),
+        "Quận Bình Thủy": (5, 5),
+        "Quận Cái Răng": (5, 5),
+        "Quận Ô Môn": (4, 4),
+        "Huyện Cờ Đỏ": (4, 0),
+        "Huyện Vĩnh Thạnh": (3, 3),
+        "Huyện Phong Điền": (1, 1),
+        "Huyện Thới Lai": (1, 1),
+    }
+    assert kinds(d) == {"dn": (3, 9), "htx": (4, 5), "ho": (5, 8)}
+    assert sectors(d) == {"Thực phẩm": (39, 22), "Thảo dược": (1, 0), "Đồ uống": (1, 0)}
+    assert pipeline(d) == {}
+    assert "Chưa có kế hoạch OCOP năm 2021." in response.content.decode()
+
+
+# --- 2022 -----------------------------------------------------------------------------------
+
+AREAS_2022 = {
+    "Quận Ninh Kiều": (18, 10),
+    "Quận Thốt Nốt": (15, 5),
+    "Quận Bình Thủy": (14, 9),
+    "Huyện Thới Lai": (12, 11),
+    "Huyện Vĩnh Thạnh": (8, 5),
+    "Huyện Cờ Đỏ": (8, 4),
+    "Quận Ô Môn": (7, 3),
+    "Huyện Phong Điền": (5, 4),
+    "Quận Cái Răng": (5, 0),
+}
+
+
+def test_2022_headline_figures(as_user):
+    _response, d = dashboard(as_user("city"), 2022)
+    assert stars(d) == (92, 0, 58, 34)
+    assert d.stars.potential_five_star == 2
+    assert d.new_products == 51 and d.new_by_stars == {3: 18, 4: 33, 5: 0}
+    assert d.new_target == 20 and d.new_achievement == 255
+    assert d.producers_new == 27
+    assert (d.units.with_products, d.units.evaluating, d.units.total) == (8, 9, 9)
+    assert d.expiring == expiring_today()
+
+
+def test_2022_tables(as_user):
+    _response, d = dashboard(as_user("city"), 2022)
+    assert [(s.year, s.total, s.by_stars[4], s.by_stars[3]) for s in d.series] == [
+        (2020, 19, 5, 14),
+        (2021, 41, 25, 16),
+        (2022, 92, 58, 34),
+    ]
+    assert areas(d) == AREAS_2022
+    assert sum(new for _certified, new in AREAS_2022.values()) == 51
+    assert kinds(d) == {"dn": (4, 17), "htx": (11, 11), "ho": (12, 23)}
+    assert sectors(d) == {
+        "Thực phẩm": (78, 39),
+        "Thảo dược": (9, 8),
+        "Đồ uống": (4, 3),
+        "Lưu niệm, nội thất, trang trí": (1, 1),
+    }
+    assert pipeline(d) == {"recognised": 49, "proposed_central": 2}
+    [target] = d.targets
+    assert (target.target.indicator, target.target.value, target.result) == ("new_products", 20, 51)
+    assert target.achievement == 255
+    assert d.budget is None
+
+
+def test_2022_published_figures_beside_the_records(as_user):
+    _response, d = dashboard(as_user("city"), 2022)
+    rows = [(c.figure.measure, c.published, c.recorded, c.agrees) for c in d.comparisons]
+    assert len(rows) == 11
+    assert ("new_products", 58, 51, False) in rows
+    assert ("producers_new", 46, 27, False) in rows
+    assert ("certified_3_star", 32, 34, False) in rows
+    assert d.disagreements == 3
+
+
+def test_2022_page_shows_and_links_the_figures(as_user):
+    response, _d = dashboard(as_user("city"), 2022)
+    page = response.content.decode()
+    for text in [
+        "255%",
+        "33 × 4★ + 18 × 3★",
+        "58 × 4★ · 34 × 3★",
+        "8/9",
+        "9/9",
+        "Hợp tác xã và tổ hợp tác (HTX + THT)",
+        "3 số liệu không khớp",
+        "+7",
+        "+19",
+    ]:
+        assert text in page, text
+    assert 'href="/products/?year=2022"' in page
+    assert 'href="/plans/2022/"' in page
+    assert "/evaluations/all/?year=2022&amp;status=recognised" in page
+    assert 'href="/products/expiring/"' in page
+    assert "/producers/?kind=dn" in page
+    assert page.count("<svg") >= 4 and page.count("<details") >= 4
+    assert "<script>" not in page.split("</main>")[0]
+
+
+# --- 2023 -----------------------------------------------------------------------------------
+
+
+def test_2023_every_figure(as_user):
+    _response, d = dashboard(as_user("city"), 2023)
+    assert stars(d) == (73, 0, 53, 20)
+    assert d.stars.potential_five_star == 2
+    assert d.new_products == 0 and d.new_target == 20 and d.new_achievement == 0
+    assert d.producers_new == 0
+    assert (d.units.with_products, d.units.evaluating, d.units.total) == (0, 9, 9)
+    assert areas(d) == {
+        "Quận Bình Thủy": (14, 0),
+        "Quận Ninh Kiều": (13, 0),
+        "Huyện Thới Lai": (12, 0),
+        "Huyện Vĩnh Thạnh": (8, 0),
+        "Quận Ô Môn": (7, 0),
+        "Huyện Phong Điền": (5, 0),
+        "Quận Cái Răng": (5, 0),
+        "Quận Thốt Nốt": (5, 0),
+        "Huyện Cờ Đỏ": (4, 0),
+    }
+    assert kinds(d) == {"dn": (0, 0), "htx": (0, 0), "ho": (0, 0)}
+    assert sectors(d) == {
+        "Thực phẩm": (61, 0),
+        "Thảo dược": (8, 0),
+        "Đồ uống": (3, 0),
+        "Lưu niệm, nội thất, trang trí": (1, 0),
+    }
+    assert pipeline(d) == {"draft": 8, "submitted": 2, "returned": 1}
+    targets = {row.target.indicator: (row.target.value, row.result) for row in d.targets}
+    assert targets["new_3_star"] == (10, 0) and targets["new_4_star"] == (10, 0)
+    assert targets["standardised"] == (92, 0) and targets["new_5_star"] == (2, 0)
+    assert targets["tourism_villages"] == (1, None)
+
+
+def test_2023_budget_by_source_and_activity(as_user):
+    response, d = dashboard(as_user("city"), 2023)
+    budget = d.budget
+    assert budget.total.planned == 3_600_000_000 and budget.total.disbursed == 1_640_000_000
+    assert (budget.state.planned, budget.socialised.planned) == (1_900_000_000, 1_700_000_000)
+    assert sum(row.planned for row in budget.by_activity) == 3_600_000_000
+    page = response.content.decode()
+    assert "3,6 tỷ đồng" in page and "52,8%" in page and "47,2%" in page
+
+
+def test_2023_published_figures_disagreeing(as_user):
+    _response, d = dashboard(as_user("city"), 2023)
+    wrong = {
+        (c.figure.measure, c.published, c.compared) for c in d.comparisons if c.agrees is False
+    }
+    assert wrong == {
+        ("budget_total", Decimal("3800000000.00"), Decimal("3600000000")),
+        ("budget_state_share", Decimal("52.70"), Decimal("52.8")),
+        ("budget_socialised_share", Decimal("47.30"), Decimal("47.2")),
+    }
+
+
+# --- Years side by side, export ----------------------------------------------------------------
+
+
+def test_years_side_by_side(as_user):
+    response = as_user("city").get(reverse("dashboards:years"), {"from": 2021, "to": 2023})
+    assert response.status_code == 200
+    columns = {c.year: c for c in response.context["columns"]}
+    assert [columns[y].stars.total for y in (2021, 2022, 2023)] == [41, 92, 73]
+    assert [columns[y].new_products for y in (2021, 2022, 2023)] == [22, 51, 0]
+    assert [columns[y].new_target for y in (2021, 2022, 2023)] == [None, 20, 20]
+    assert columns[2022].achievement == 255
+    assert [columns[y].producers_new for y in (2021, 2022, 2023)] == [12, 27, 0]
+    assert [columns[y].stars.potential_five_star for y in (2021, 2022, 2023)] == [0, 2, 2]
+    assert (columns[2023].budget, columns[2023].disbursed) == (3_600_000_000, 1_640_000_000)
+    assert [columns[y].evaluations for y in (2021, 2022, 2023)] == [0, 51, 11]
+    assert "<polyline" in response.content.decode()
+
+
+def test_export_has_the_dashboard_tables(as_user):
+    response = as_user("city").get(reverse("dashboards:export"), {"year": 2022})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == [
+        "Tổng hợp",
+        "Chỉ tiêu",
+        "Sao theo năm",
+        "Theo địa bàn",
+        "Theo loại hình",
+        "Theo ngành",
+        "Đánh giá",
+        "Kinh phí theo nguồn",
+        "Kinh phí theo nội dung",
+        "Đối chiếu số liệu",
+    ]
+    for sheet in book.worksheets:
+        assert sheet["B2"].value == "Thành phố Cần Thơ"
+        assert sheet["B3"].value == 2022
+        assert sheet["A4"].value == "Số liệu đến" and sheet["B4"].value
+    summary = {row[0]: row[1] for row in book["Tổng hợp"].iter_rows(min_row=7, values_only=True)}
+    assert summary["Sản phẩm OCOP còn hiệu lực"] == 92
+    assert summary["Sản phẩm công nhận mới trong năm"] == 51
+    assert summary["Tỷ lệ đạt chỉ tiêu (%)"] == 255
+    assert summary["Chủ thể có sản phẩm công nhận mới"] == 27
+    stars_rows = list(book["Sao theo năm"].iter_rows(min_row=7, values_only=True))
+    assert stars_rows[-1] == (2022, 34, 58, 0, 92, 2)
+    kinds_rows = list(book["Theo loại hình"].iter_rows(min_row=7, values_only=True))
+    assert [row[1:] for row in kinds_rows] == [(4, 17), (11, 11), (12, 23)]
+    figures = list(book["Đối chiếu số liệu"].iter_rows(min_row=7, values_only=True))
+    assert sum(1 for row in figures if row[5] == "không khớp") == 3
