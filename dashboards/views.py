@@ -17,6 +17,7 @@ from dashboards.reports import (
     years_report,
 )
 from dashboards.scope import area_choices, resolve_scope
+from ocop_portal.caching import cached_until_changed
 
 
 def _year(request: HttpRequest, name: str, default: int) -> int:
@@ -38,12 +39,28 @@ def _common(request: HttpRequest, scope) -> dict:
     }
 
 
+def _dashboard(request: HttpRequest, scope, year: int):
+    """The year's dashboard for a scope, computed once until the data changes: users who see
+    the same areas share it."""
+    user = request.user
+    viewer = (user.sees_everything, tuple(sorted(user.scope_paths)))
+    area = scope.area.pk if scope.area else None
+    dashboard, _as_of = cached_until_changed(
+        "dashboard.city",
+        lambda today: city_dashboard(user, scope, year, today),
+        viewer,
+        area,
+        year,
+    )
+    return dashboard
+
+
 @require_safe
 @login_required
 def city(request: HttpRequest) -> HttpResponse:
     scope = resolve_scope(request.user, request.GET.get("area"))
     year = _year(request, "year", timezone.localdate().year)
-    dashboard = city_dashboard(request.user, scope, year)
+    dashboard = _dashboard(request, scope, year)
     context = {
         **_common(request, scope),
         "year": year,
@@ -80,7 +97,7 @@ def years(request: HttpRequest) -> HttpResponse:
 def export(request: HttpRequest) -> HttpResponse:
     scope = resolve_scope(request.user, request.GET.get("area"))
     year = _year(request, "year", timezone.localdate().year)
-    dashboard = city_dashboard(request.user, scope, year)
+    dashboard = _dashboard(request, scope, year)
     response = HttpResponse(spreadsheet.workbook_bytes(dashboard), content_type=spreadsheet.XLSX)
     name = f"ocop-dashboard-{year}" + (f"-{scope.area.code}" if scope.area else "")
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'

@@ -8,11 +8,16 @@ An officer corrects data in Excel and loads it back. The rules every register fo
   lists every bad row with its line number in the sheet and the reason;
 * nothing is written unless every row is valid: the confirm step is offered only after a clean
   dry run, and a row failing during the real import undoes the whole import;
-* exported text that a spreadsheet would run as a formula is neutralised.
+* exported text that a spreadsheet would run as a formula is neutralised, and a formula in an
+  imported sheet is read as its text, never as the value a spreadsheet computed;
+* an upload is inspected by its content before it is read (``inspect_upload``): an empty,
+  damaged or oversized file, a zip bomb, or a CSV file not in UTF-8 is refused with the reason.
 """
 
+import csv
 import re
 import unicodedata
+import zipfile
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
@@ -41,7 +46,15 @@ from ocop_portal.text import clean, fold
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: Dates are written day first in Vietnam; ISO dates and real spreadsheet dates work too.
 DATE_INPUT_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S")
+# Limits of an uploaded file, checked before it is parsed.
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
+#: Records in one file (the header line not counted).
+MAX_IMPORT_ROWS = 5_000
+MAX_IMPORT_COLUMNS = 100
+#: An XLSX file is a zip archive: what its members may unpack to, in all and each.
+MAX_UNZIPPED_BYTES = 50 * 1024 * 1024
+MAX_ZIP_MEMBERS = 1_000
+MAX_ZIP_RATIO = 100  # a real sheet packs 5 to 30 times; a zip bomb thousands of times
 #: Cell values for yes and no. Like the headers they are part of the file format, the same
 #: whatever the interface language, so they are not translated.
 YES, NO = "Có", "Không"
@@ -75,6 +88,92 @@ def clean_cell(value, multiline: bool = False):
     return value
 
 
+class FileRefused(ValueError):
+    """An uploaded file that is not read, with the reason for the officer."""
+
+
+def inspect_upload(data: bytes, file_format) -> None:
+    """Refuse, by its content whatever its name, a file that cannot or must not be read."""
+    if not data.strip():
+        raise FileRefused(_("Tệp rỗng, không có dữ liệu để nhập."))
+    if len(data) > MAX_IMPORT_BYTES:
+        raise FileRefused(_("Tệp quá lớn: tối đa 5 MB."))
+    is_zip = data.startswith(b"PK\x03\x04")
+    if issubclass(file_format, base_formats.XLSX):
+        if not is_zip:
+            raise FileRefused(
+                _(
+                    "Tệp không phải là tệp Excel (.xlsx). Nếu đây là tệp CSV, hãy chọn định "
+                    "dạng csv; nếu là tệp .xls cũ, hãy mở bằng Excel và lưu lại dạng .xlsx."
+                )
+            )
+        _inspect_zip(data)
+        return
+    if is_zip:
+        raise FileRefused(_("Tệp này là tệp Excel (.xlsx), không phải CSV: hãy chọn dạng xlsx."))
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
+        raise FileRefused(_("Tệp không phải là tệp CSV dạng chữ (UTF-8)."))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise FileRefused(
+            _(
+                "Tệp CSV không được lưu bằng bảng mã UTF-8 nên tiếng Việt sẽ bị lỗi. Trong "
+                "Excel, chọn Lưu thành → “CSV UTF-8 (phân cách bằng dấu phẩy)” rồi tải lên lại."
+            )
+        ) from None
+    for count, _row in enumerate(csv.reader(text.splitlines())):
+        if count > MAX_IMPORT_ROWS:
+            raise _too_many_rows()
+
+
+def has_records(dataset):
+    """The dataset, refused if it has no record under its header line."""
+    if not dataset.headers or not len(dataset):
+        raise FileRefused(_("Tệp không có dòng dữ liệu nào dưới dòng tên cột."))
+    return dataset
+
+
+def _too_many_rows() -> FileRefused:
+    return FileRefused(
+        _("Tệp có hơn %(rows)s dòng dữ liệu: hãy chia thành nhiều tệp nhỏ hơn.")
+        % {"rows": f"{MAX_IMPORT_ROWS:,}".replace(",", ".")}
+    )
+
+
+def _inspect_zip(data: bytes) -> None:
+    """The directory of an XLSX archive, read before anything is unpacked."""
+    damaged = FileRefused(
+        _(
+            "Tệp Excel bị hỏng hoặc chưa tải lên hết. Hãy mở tệp bằng Excel, lưu lại "
+            "dạng .xlsx rồi tải lên lại."
+        )
+    )
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+        raise damaged from None
+    if "xl/workbook.xml" not in {member.filename for member in members}:
+        raise damaged
+    # The declared sizes bound what is unpacked: zipfile stops at them (and fails the CRC).
+    if (
+        len(members) > MAX_ZIP_MEMBERS
+        or sum(member.file_size for member in members) > MAX_UNZIPPED_BYTES
+        or any(
+            member.file_size > 1024 * 1024
+            and member.file_size > MAX_ZIP_RATIO * max(member.compress_size, 1)
+            for member in members
+        )
+    ):
+        raise FileRefused(
+            _(
+                "Tệp Excel khi giải nén quá lớn hoặc có cấu trúc bất thường (nghi là “bom "
+                "nén”), không được đọc. Hãy lưu lại dữ liệu vào một tệp .xlsx mới."
+            )
+        )
+
+
 def is_blank(values) -> bool:
     return all(value is None or (isinstance(value, str) and not value.strip()) for value in values)
 
@@ -103,10 +202,39 @@ class CSV(_NeutraliseFormulae, base_formats.CSV):
             in_stream = in_stream.decode(self.encoding or "utf-8-sig")
         header = in_stream.split("\n", 1)[0]
         delimiter = ";" if header.count(";") > header.count(",") else ","
-        return super().create_dataset(in_stream, delimiter=delimiter, **kwargs)
+        return has_records(super().create_dataset(in_stream, delimiter=delimiter, **kwargs))
 
 
 class XLSX(_NeutraliseFormulae, base_formats.XLSX):
+    def create_dataset(self, in_stream):
+        """The first sheet, as the library reads it but with formulas as their text (the
+        library reads the value the spreadsheet last computed) and at most MAX_IMPORT_ROWS
+        records, counted while reading."""
+        import openpyxl
+        import tablib
+
+        inspect_upload(in_stream, type(self))
+        book = openpyxl.load_workbook(BytesIO(in_stream), read_only=True, data_only=False)
+        try:
+            rows = book.active.iter_rows(values_only=True)
+            headers = list(next(rows, ()))
+            while headers and headers[-1] is None:
+                headers.pop()
+            if len(headers) > MAX_IMPORT_COLUMNS:
+                raise FileRefused(
+                    _("Tệp có quá nhiều cột (tối đa %(columns)d).")
+                    % {"columns": MAX_IMPORT_COLUMNS}
+                )
+            dataset = tablib.Dataset(headers=headers)
+            for row in rows:
+                if len(dataset) >= MAX_IMPORT_ROWS:
+                    raise _too_many_rows()
+                row = (list(row) + [None] * len(headers))[: len(headers)]
+                dataset.append(row)
+        finally:
+            book.close()
+        return has_records(dataset)
+
     def export_data(self, dataset, **kwargs):
         import openpyxl
 
@@ -420,17 +548,31 @@ class PortalResource(ModelResource):
 
 
 class ImportForm(BaseImportForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        self.formats = formats
         self.fields["import_file"].label = _("Tệp cần nhập")
         self.fields["import_file"].help_text = _("Excel (.xlsx) hoặc CSV, tối đa 5 MB.")
         self.fields["format"].label = _("Định dạng")
 
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
-        if upload.size > MAX_IMPORT_BYTES:
+        if upload.size > MAX_IMPORT_BYTES:  # refused before a byte of it is read
             raise forms.ValidationError(_("Tệp quá lớn: tối đa 5 MB."))
         return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        upload, chosen = cleaned.get("import_file"), cleaned.get("format")
+        if upload is not None and chosen not in (None, ""):
+            upload.seek(0)
+            try:
+                inspect_upload(upload.read(), self.formats[int(chosen)])
+            except FileRefused as refused:
+                self.add_error("import_file", str(refused))
+            finally:
+                upload.seek(0)
+        return cleaned
 
 
 class ExportForm(BaseExportForm):
@@ -491,6 +633,9 @@ class ImportExportAdminMixin(ImportExportMixin):
         return context
 
     def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, FileRefused):
+            form.add_error("import_file", str(e))
+            return
         form.add_error(
             "import_file",
             _("Không đọc được tệp. Hãy kiểm tra định dạng đã chọn (xlsx hay csv) đúng với tệp."),

@@ -10,20 +10,17 @@ Pages are cached (:func:`cached`) as fragments: the navigation bar around them c
 visitor's name and a CSRF token, so it is rendered for each request, from the cache's one query.
 """
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
@@ -33,16 +30,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from areas.models import Area
-from ocop_portal.context_processors import data_as_of
+from ocop_portal.caching import cached_until_changed
 from ocop_portal.lists import page_of
 from ocop_portal.text import fold
 from products import qr
 from products.catalogue_filters import CatalogueFilter
 from products.models import Certificate, Product, ProductCategory, ProductQuerySet
 
-#: How long a cached page may live. New data makes new keys at once (see ``cached``); this only
-#: bounds what no update time shows, such as a deleted record.
-CACHE_SECONDS = 15 * 60
 PAGE_SIZE = 24
 #: Stars first, then the name.
 ORDER = ("-current_stars", "search_name", "pk")
@@ -146,25 +140,11 @@ def public_contacts(producer) -> list[dict]:
 def cached(
     request: HttpRequest, name: str, build: Callable[[date], T], *parts
 ) -> tuple[T, datetime | None]:
-    """``build(today)``, kept in Django's cache until the data changes; and the data's time.
-
-    The key holds ``data_as_of()`` — the latest change of any area, producer, product or
-    certificate, in one query — so that recognising, renewing or revoking a certificate or
-    editing a product or producer makes new keys at once, with no signal and no explicit
-    invalidation; today's date, as a certificate stops being valid at midnight without any
-    write; the language; and the host, as pages carry absolute addresses. A deletion leaves
-    "data as of" unchanged: ``CACHE_SECONDS`` bounds how long it may go unseen.
-    """
-    as_of = data_as_of()
-    today = timezone.localdate()
-    language, host = translation.get_language(), request.get_host()
-    facts = repr((name, parts, as_of, today, language, request.scheme, host))
-    key = "catalogue:" + hashlib.sha256(facts.encode()).hexdigest()
-    value = cache.get(key)
-    if value is None:
-        value = build(today)
-        cache.set(key, value, CACHE_SECONDS)
-    return value, as_of
+    """``build(today)`` from the cache until the data changes (ocop_portal/caching.py); the
+    scheme and host are part of the key, as public pages carry absolute addresses."""
+    return cached_until_changed(
+        f"catalogue.{name}", build, parts, request.scheme, request.get_host()
+    )
 
 
 def _fragment(request, template, context, *, title, description, breadcrumbs, **meta) -> dict:

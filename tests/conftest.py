@@ -87,3 +87,11 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached pages never leak from one test to another."""
+    from django.core.cache import cache
+
+    cache.clear()
