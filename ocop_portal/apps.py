@@ -7,3 +7,10 @@ class PortalConfig(AppConfig):
 
     name = "ocop_portal"
     verbose_name = _("Cổng thông tin OCOP")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from ocop_portal.middleware import SessionRefreshMiddleware
+
+        user_logged_in.connect(SessionRefreshMiddleware.mark_fresh, dispatch_uid="session-fresh")

@@ -76,3 +76,30 @@ def test_every_setting_read_from_the_environment_is_documented():
 @pytest.mark.parametrize("name", ["DATABASE_URL", "CACHE_URL", "EMAIL_URL", "CSRF_TRUSTED_ORIGINS"])
 def test_connection_settings_are_documented(name):
     assert f"{name}=" in (ROOT / ".env.example").read_text()
+
+
+PRODUCTION = {"DEBUG": "false", "ALLOWED_HOSTS": "ocop.example.gov.vn"}
+SHOW = (
+    "from django.conf import settings as s; "
+    "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.CSRF_COOKIE_HTTPONLY, "
+    "s.SESSION_COOKIE_AGE, s.SESSION_COOKIE_HTTPONLY, s.LOG_FORMAT)"
+)
+
+
+def test_production_cookies_are_secure_and_logs_are_json():
+    result = manage("shell", "-c", SHOW, SECRET_KEY=secrets.token_urlsafe(50), **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-6:] == ["True", "True", "True", "1800", "True", "json"]
+
+
+def test_debug_logs_plain_lines_and_log_format_can_be_chosen():
+    result = manage("shell", "-c", SHOW, DEBUG="true")
+    assert result.stdout.split()[-1] == "plain", result.stderr
+    result = manage("shell", "-c", SHOW, DEBUG="true", LOG_FORMAT="json")
+    assert result.stdout.split()[-1] == "json", result.stderr
+
+
+def test_an_unknown_log_format_stops_the_start():
+    result = manage("check", DEBUG="true", LOG_FORMAT="xml")
+    assert result.returncode != 0
+    assert "LOG_FORMAT" in result.stderr

@@ -1,0 +1,42 @@
+"""gunicorn settings of the OCOP portal: `gunicorn ocop_portal.wsgi` reads this file from the
+project root. Every value can be set from the environment (see .env.example)."""
+
+import multiprocessing
+import os
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    return value in {"1", "true", "yes", "on"} if value else default
+
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")
+# Sync workers: 2 x cores + 1, at most 12 (each holds a database connection).
+workers = _int("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 12))
+timeout = _int("GUNICORN_TIMEOUT", 30)
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
+keepalive = 5
+# Recycle workers now and then so that slow leaks never pile up; the jitter keeps them from
+# restarting all at once.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 100)
+# Only these proxies may set X-Forwarded-For/-Proto (see BEHIND_PROXY in the settings).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# Errors of gunicorn itself on stderr; the portal logs every request as a JSON line on stdout
+# (ocop_portal.middleware.RequestLogMiddleware). gunicorn's own access line is optional: it
+# would repeat those lines, with the raw URL (query string and reset tokens included).
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+if _bool("GUNICORN_ACCESS_LOG"):
+    accesslog = "-"
+    access_log_format = (
+        '{"time": "%(t)s", "level": "INFO", "logger": "gunicorn.access", '
+        '"message": "%(m)s %(U)s %(s)s", "method": "%(m)s", "path": "%(U)s", '
+        '"status": %(s)s, "duration_ms": %(M)s, "remote": "%(h)s"}'
+    )
