@@ -103,7 +103,8 @@ class Area(models.Model):
     path = models.CharField(max_length=255, editable=False, db_index=True)
     full_name = models.CharField(_("tên đầy đủ"), max_length=400, editable=False)
     search_name = models.CharField(max_length=400, editable=False)
-    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
+    # Indexed: the "data as of" time of every page is the latest of these.
+    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True, db_index=True)
 
     history = HistoricalRecords()
     objects = AreaQuerySet.as_manager()

@@ -211,7 +211,8 @@ class Plan(models.Model):
     )
     note = models.TextField(_("ghi chú"), blank=True)
     created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
+    # Indexed: the "data as of" time of every page is the latest of these.
+    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True, db_index=True)
 
     history = HistoricalRecords()
     objects = PlanQuerySet.as_manager()
@@ -337,7 +338,8 @@ class Target(models.Model):
     )
     reported_on = models.DateField(_("ngày báo cáo"), null=True, blank=True)
     created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
+    # Indexed: the "data as of" time of every page is the latest of these.
+    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True, db_index=True)
 
     history = HistoricalRecords()
     objects = TargetQuerySet.as_manager()
@@ -529,7 +531,8 @@ class BudgetLine(models.Model):
         help_text=_("Bản ghi trình diễn, không phải số liệu chính thức."),
     )
     created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
+    # Indexed: the "data as of" time of every page is the latest of these.
+    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True, db_index=True)
 
     history = HistoricalRecords()
     objects = BudgetLineQuerySet.as_manager()
@@ -595,7 +598,8 @@ class Disbursement(models.Model):
         help_text=_("Bản ghi trình diễn, không phải số liệu chính thức."),
     )
     created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
+    # Indexed: the "data as of" time of every page is the latest of these.
+    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True, db_index=True)
 
     history = HistoricalRecords()
     objects = DisbursementQuerySet.as_manager()
@@ -665,7 +669,8 @@ class PublishedFigure(models.Model):
         _("ghi chú"), blank=True, help_text=_("Ví dụ: câu văn gốc, hoặc vì sao số liệu khác.")
     )
     created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
+    # Indexed: the "data as of" time of every page is the latest of these.
+    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True, db_index=True)
 
     history = HistoricalRecords()
     objects = PublishedFigureQuerySet.as_manager()

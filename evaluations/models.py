@@ -82,7 +82,8 @@ class CriteriaSet(models.Model):
         help_text=_("Phiếu chấm minh họa, không phải phiếu chính thức của từng bộ sản phẩm."),
     )
     note = models.TextField(_("ghi chú"), blank=True)
-    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
+    # Indexed: the "data as of" time of every page is the latest of these.
+    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True, db_index=True)
 
     objects = CriteriaSetQuerySet.as_manager()
 
@@ -359,7 +360,8 @@ class Round(models.Model):
         help_text=_("Bản ghi trình diễn, không phải danh sách chính thức."),
     )
     created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
+    # Indexed: the "data as of" time of every page is the latest of these.
+    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True, db_index=True)
 
     history = HistoricalRecords()
     objects = RoundQuerySet.as_manager()
@@ -578,7 +580,8 @@ class Evaluation(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("ngày tạo"), default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
+    # Indexed: the "data as of" time of every page is the latest of these.
+    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True, db_index=True)
 
     history = HistoricalRecords()
     objects = EvaluationQuerySet.as_manager()
@@ -655,7 +658,8 @@ class ScoreSheet(models.Model):
         blank=True,
         related_name="+",
     )
-    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
+    # Indexed: the "data as of" time of every page is the latest of these.
+    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("phiếu chấm điểm")

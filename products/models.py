@@ -184,7 +184,8 @@ class Product(models.Model):
         help_text=_("Bản ghi trình diễn, không phải danh sách chính thức."),
     )
     created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
+    # Indexed: the "data as of" time of every page is the latest of these.
+    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True, db_index=True)
 
     history = HistoricalRecords()
     objects = ProductQuerySet.as_manager()
@@ -313,7 +314,8 @@ class Certificate(models.Model):
         _("đã báo sắp hết hạn lúc"), null=True, blank=True, editable=False
     )
     created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
+    # Indexed: the "data as of" time of every page is the latest of these.
+    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True, db_index=True)
 
     history = HistoricalRecords()
     objects = CertificateQuerySet.as_manager()

@@ -84,7 +84,8 @@ class Producer(models.Model):
         help_text=_("Bản ghi trình diễn, không phải danh sách chính thức."),
     )
     created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
+    # Indexed: the "data as of" time of every page is the latest of these.
+    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True, db_index=True)
 
     history = HistoricalRecords()
     objects = ProducerQuerySet.as_manager()
