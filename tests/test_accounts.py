@@ -81,3 +81,9 @@ def test_password_reset_sends_a_vietnamese_email(client, officer_co_do, mailoutb
     assert len(mailoutbox) == 1
     assert "Đặt lại mật khẩu" in mailoutbox[0].subject
     assert "/accounts/reset/" in mailoutbox[0].body
+
+
+def test_an_overlong_user_name_is_refused_at_the_field(client, can_tho):
+    response = client.post(reverse("login"), {"username": "a" * 10_000, "password": "x"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["username"]
