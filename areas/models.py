@@ -15,6 +15,16 @@ from ocop_portal.text import clean, fold
 REFORM_DATE = date(2025, 7, 1)
 
 
+def containing_paths(path: str) -> list[str]:
+    """Paths of every unit containing the one at ``path``: the province first, itself last.
+
+    Paths end with "/", so these prefixes are exactly the units whose path this one starts
+    with, and ``path__in`` finds them all from the index.
+    """
+    codes = path.strip("/").split("/")
+    return ["/".join(codes[: i + 1]) + "/" for i in range(len(codes))]
+
+
 class AreaQuerySet(AreaScopedQuerySet):
     area_path_lookup = "path"
 
@@ -176,13 +186,7 @@ class Area(models.Model):
 
     @property
     def containing_paths(self) -> list[str]:
-        """Paths of every unit containing this one: the province first, this unit last.
-
-        Paths end with "/", so these prefixes are exactly the units whose path this one starts
-        with, and ``path__in`` finds them all from the index.
-        """
-        codes = self.path.strip("/").split("/")
-        return ["/".join(codes[: i + 1]) + "/" for i in range(len(codes))]
+        return containing_paths(self.path)
 
     def _derive_names(self) -> None:
         parent = self.parent

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from areas.models import containing_paths
 from ocop_portal.access import AreaScopedQuerySet
 
 #: OCOP began with Decision 490/QĐ-TTg in 2018; no plan is older.
@@ -107,7 +108,7 @@ def unit_of(measure: str) -> str | None:
 
 def province_paths(user) -> list[str]:
     """The provinces a user works in, as area paths ("92/"): their programme is read there."""
-    return sorted({path.split("/", 1)[0] + "/" for path in user.scope_paths})
+    return sorted({containing_paths(path)[0] for path in user.scope_paths})
 
 
 class ProvinceScopedQuerySet(models.QuerySet):

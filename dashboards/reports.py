@@ -14,7 +14,7 @@ from django.db.models import CharField as CharFieldType
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from areas.models import Area
+from areas.models import Area, containing_paths
 from budgets.models import BudgetLine, Disbursement, Measure, Plan, PublishedFigure, Target
 from budgets.reports import (
     BudgetSummary,
@@ -289,11 +289,7 @@ def units_of(user, scope: Scope, year: int, decided_paths, evaluated_paths) -> U
 
 def _prefixes(paths) -> list[str]:
     """Paths of the units containing the scope's paths (a commune's district)."""
-    result = set()
-    for path in paths:
-        codes = path.strip("/").split("/")
-        result.update("/".join(codes[: i + 1]) + "/" for i in range(1, len(codes)))
-    return sorted(result)
+    return sorted({prefix for path in paths for prefix in containing_paths(path)[1:]})
 
 
 def _inside(path: str, scope: Scope) -> bool:

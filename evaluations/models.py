@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from areas.models import Area
+from areas.models import Area, containing_paths
 from ocop_portal.access import AreaScopedQuerySet
 from products.models import Certificate
 
@@ -312,7 +312,7 @@ class RoundQuerySet(models.QuerySet):
         paths = user.scope_paths
         if not paths:
             return self.none()
-        above = {prefix for path in paths for prefix in _prefixes(path)}
+        above = {prefix for path in paths for prefix in containing_paths(path)}
         inside = reduce(or_, (Q(area__path__startswith=path) for path in paths))
         return self.filter(inside | Q(area__path__in=above))
 
@@ -320,11 +320,6 @@ class RoundQuerySet(models.QuerySet):
         return self.filter(opens_on__lte=day).filter(
             Q(closes_on__isnull=True) | Q(closes_on__gte=day)
         )
-
-
-def _prefixes(path: str) -> list[str]:
-    codes = path.strip("/").split("/")
-    return ["/".join(codes[: i + 1]) + "/" for i in range(len(codes))]
 
 
 class Round(models.Model):

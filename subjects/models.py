@@ -30,8 +30,7 @@ class ProducerQuerySet(AreaScopedQuerySet):
         return self
 
     def in_province_of(self, area) -> "ProducerQuerySet":
-        province_path = area.path.split("/", 1)[0] + "/"
-        return self.filter(area__path__startswith=province_path)
+        return self.filter(area__path__startswith=area.containing_paths[0])
 
 
 class Producer(models.Model):
