@@ -29,7 +29,7 @@ max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 100)
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 # Errors of gunicorn itself on stderr; the portal logs every request as a JSON line on stdout
-# (ocop_portal.middleware.RequestLogMiddleware). gunicorn's own access line is optional: it
+# (core.middleware.RequestLogMiddleware). gunicorn's own access line is optional: it
 # would repeat those lines, with the raw URL (query string and reset tokens included).
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()

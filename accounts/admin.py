@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from ocop_portal.admin import VisibleToAdminMixin
+from core.admin import VisibleToAdminMixin
 
 
 @admin.register(User)

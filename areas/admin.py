@@ -2,7 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from areas.models import Area
-from ocop_portal.admin import FoldedSearchMixin, ReferenceDataAdminMixin, VisibleToAdminMixin
+from core.admin import FoldedSearchMixin, ReferenceDataAdminMixin, VisibleToAdminMixin
 
 
 @admin.register(Area)

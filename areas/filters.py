@@ -2,7 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import Area
-from ocop_portal.filters import PortalFilterSet
+from core.filters import PortalFilterSet
 
 
 class AreaFilter(PortalFilterSet):

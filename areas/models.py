@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from ocop_portal.access import AreaScopedQuerySet
-from ocop_portal.text import clean, fold
+from core.access import AreaScopedQuerySet
+from core.text import clean, fold
 
 #: The day the two-tier local government (province, commune) took effect.
 REFORM_DATE = date(2025, 7, 1)

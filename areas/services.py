@@ -12,7 +12,8 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from vietnam_provinces import Province, VietNamDivisionType, Ward
 
 from areas.models import REFORM_DATE, Area
-from ocop_portal.text import clean
+from core.loading import RecordWriter
+from core.text import clean
 
 DEMO_PROVINCE_CODE = "92"
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -37,20 +38,15 @@ def commune_code(code: int) -> str:
     return f"{int(code):05d}"
 
 
+def _writer() -> RecordWriter:
+    # The path and full name are derived from the parent before they are validated.
+    return RecordWriter(prepare=Area._derive_names)
+
+
 def _upsert_current(code: str, **values) -> Area:
     """The current unit with this code, created or brought up to date; unchanged rows are not
     saved again, so that a second load writes nothing."""
-    area = Area.objects.filter(code=code, valid_until__isnull=True).first()
-    if area is None:
-        area = Area(code=code, **values)
-        area.save()
-        return area
-    changed = [name for name, value in values.items() if getattr(area, name) != value]
-    if changed:
-        for name in changed:
-            setattr(area, name, values[name])
-        area.save()
-    return area
+    return _writer().put(Area, {"code": code, "valid_until__isnull": True}, values)
 
 
 @transaction.atomic
@@ -63,16 +59,11 @@ def load_former_districts(data_file: Path = DATA_DIR / "can_tho.json") -> list[A
     )
     until = date.fromisoformat(data["districts_valid_until"])
     districts = []
+    writer = _writer()
     for row in data["districts"]:
-        district = Area.objects.filter(code=row["code"], valid_until=until).first()
         values = {"name": clean(row["name"]), "kind": row["kind"], "parent": province}
-        if district is None:
-            district = Area.objects.create(code=row["code"], valid_until=until, **values)
-        elif any(getattr(district, name) != value for name, value in values.items()):
-            for name, value in values.items():
-                setattr(district, name, value)
-            district.save()
-        districts.append(district)
+        lookup = {"code": row["code"], "valid_until": until}
+        districts.append(writer.put(Area, lookup, values))
     return districts
 
 

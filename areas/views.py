@@ -5,7 +5,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from accounts.models import User
 from areas.filters import AreaFilter
 from areas.models import Area
 
@@ -41,8 +40,8 @@ def area_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "predecessors": predecessors,
         "successors": successors,
         "linkable": set(visible.filter(pk__in=related_ids).values_list("pk", flat=True)),
-        "officers": User.objects.visible_to(request.user)
-        .filter(areas=area, is_active=True)
+        "officers": area.officers.visible_to(request.user)
+        .filter(is_active=True)
         .order_by("role", "full_name"),
     }
     return render(request, "areas/area_detail.html", context)

@@ -119,8 +119,8 @@ fi
 echo "  wrk over the whole run: $(awk '/requests in/ {printf "%s requests; ", $1}
   /Non-2xx/ {printf "non-2xx (the 503s): %s; ", $NF} /Socket errors/ {printf "%s", $0}' "$WORK/wrk.txt")"
 # Every response is logged by the request log (JSON lines, ERROR for 5xx): count them by status.
-S500=$(grep '"ocop_portal.requests"' "$WORK/gunicorn.log" | grep -c '"status": 500' || true)
-S503=$(grep '"ocop_portal.requests"' "$WORK/gunicorn.log" | grep -c '"status": 503' || true)
+S500=$(grep '"core.requests"' "$WORK/gunicorn.log" | grep -c '"status": 500' || true)
+S503=$(grep '"core.requests"' "$WORK/gunicorn.log" | grep -c '"status": 503' || true)
 echo "  responses logged by gunicorn: ${S503} × 503, ${S500} × 500"
 [[ $S500 == 0 ]] || BAD=1
 if [[ $BAD == 0 ]]; then

@@ -2,7 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from budgets.models import BudgetLine, Disbursement, Plan, PublishedFigure, Target
-from ocop_portal.admin import VisibleToAdminMixin
+from core.admin import VisibleToAdminMixin
 
 
 class CityWritesMixin:

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from areas.models import Area
 from budgets.models import BudgetLine, Disbursement, Plan, PublishedFigure, Target
-from ocop_portal.loading import RecordWriter as Writer
+from core.loading import RecordWriter as Writer
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "plans_can_tho.json"
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from areas.models import Area
 from budgets.models import BudgetLine, Disbursement, Measure, Plan, PublishedFigure, Target
-from ocop_portal.numbers import format_vnd
+from core.numbers import format_vnd
 
 
 def parse_number(text: str) -> Decimal:

@@ -21,7 +21,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from areas.models import containing_paths
-from ocop_portal.access import AreaScopedQuerySet
+from core.access import AreaScopedQuerySet
 
 #: OCOP began with Decision 490/QĐ-TTg in 2018; no plan is older.
 FIRST_YEAR = 2018

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from budgets.models import BudgetLine, Disbursement, Plan, PublishedFigure, Target
-from ocop_portal.numbers import format_vnd
+from core.numbers import format_vnd
 
 #: Fields of a target that an approved plan keeps as they are: only the value may change.
 FIXED_ONCE_APPROVED = ("indicator", "custom_name", "custom_unit", "area_id")

@@ -37,7 +37,7 @@ from budgets.models import (
     Target,
 )
 from budgets.reports import YearRecords, budget_summary, compare, target_results
-from ocop_portal.history import history_entries
+from core.history import history_entries
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
 

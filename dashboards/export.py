@@ -11,9 +11,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from budgets.models import Unit
+from core.context_processors import data_as_of
+from core.imports import neutralise
 from dashboards.reports import Dashboard
-from ocop_portal.context_processors import data_as_of
-from ocop_portal.imports import neutralise
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER_ROWS = 5

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from budgets.models import FIRST_YEAR
+from core.caching import cached_until_changed
 from dashboards import export as spreadsheet
 from dashboards.reports import (
     MAX_YEARS,
@@ -17,7 +18,6 @@ from dashboards.reports import (
     years_report,
 )
 from dashboards.scope import area_choices, resolve_scope
-from ocop_portal.caching import cached_until_changed
 
 
 def _year(request: HttpRequest, name: str, default: int) -> int:

@@ -5,6 +5,7 @@ here. Rounds and evaluations are scoped by ``visible_to`` like every page."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import FoldedSearchMixin, VisibleToAdminMixin
 from evaluations.models import (
     CouncilMember,
     CriteriaSet,
@@ -14,7 +15,6 @@ from evaluations.models import (
     StarBand,
     Transition,
 )
-from ocop_portal.admin import FoldedSearchMixin, VisibleToAdminMixin
 
 
 class StarBandInline(admin.TabularInline):

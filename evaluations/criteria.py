@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 
+from core.loading import RecordWriter
 from evaluations.models import CriteriaSet, Criterion, Option, Part, Section, StarBand
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -94,34 +95,14 @@ def load_criteria_sets(data_dir: Path = DATA_DIR) -> dict[str, int]:
     return {"sets": len(sets), **counter.__dict__}
 
 
-def _upsert(model, counter: _Counter, lookup: dict, values: dict):
-    instance = model.objects.filter(**lookup).first()
-    if instance is None:
-        instance = model(**lookup, **values)
-        _save(instance)
-        counter.created += 1
-        return instance, True
-    changed = [key for key, value in values.items() if getattr(instance, key) != value]
-    if changed:
-        for key in changed:
-            setattr(instance, key, values[key])
-        _save(instance)
-        counter.updated += 1
-    return instance, bool(changed)
-
-
-def _save(instance) -> None:
-    try:
-        instance.full_clean()
-    except ValidationError as error:
-        raise CriteriaDataError(f"{instance._meta.verbose_name} “{instance}”: {error}") from error
-    instance.save()
+def _refuse(instance, error: ValidationError) -> CriteriaDataError:
+    return CriteriaDataError(f"{instance._meta.verbose_name} “{instance}”: {error}")
 
 
 def _load_set(data: dict, counter: _Counter) -> None:
-    criteria_set, _ = _upsert(
+    writer = RecordWriter(refuse=_refuse)
+    criteria_set = writer.put(
         CriteriaSet,
-        counter,
         {"code": data["code"]},
         {
             "name": data["name"],
@@ -151,7 +132,8 @@ def _load_set(data: dict, counter: _Counter) -> None:
         raise in_use_error from error
     if in_use and _sheet_signature(criteria_set) != before:
         raise in_use_error
-    counter.created += sheet_counter.created
+    counter.created += writer.created + sheet_counter.created
+    counter.updated += writer.updated
     counter.updated += sheet_counter.updated
     counter.deleted += sheet_counter.deleted
 

@@ -3,9 +3,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import Area
+from core.filters import PortalFilterSet
+from core.text import fold
 from evaluations.models import Evaluation, Round
-from ocop_portal.filters import PortalFilterSet
-from ocop_portal.text import fold
 from products.models import Certificate
 
 STAR_CHOICES = [(n, _("%(n)s sao") % {"n": n}) for n in range(5, 0, -1)]

@@ -22,7 +22,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from areas.models import Area, containing_paths
-from ocop_portal.access import AreaScopedQuerySet
+from core.access import AreaScopedQuerySet
 from products.models import Certificate
 
 STAR_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
+    "core",
     "ocop_portal",
     "accounts",
     "areas",
@@ -60,15 +61,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First, so that the time and status of every response (redirects included) are logged.
-    "ocop_portal.middleware.RequestLogMiddleware",
+    "core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "ocop_portal.middleware.DatabaseUnavailableMiddleware",  # database down → 503 page
+    "core.middleware.DatabaseUnavailableMiddleware",  # database down → 503 page
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "ocop_portal.middleware.SessionRefreshMiddleware",
-    "ocop_portal.middleware.LanguageMiddleware",
+    "core.middleware.SessionRefreshMiddleware",
+    "core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -93,7 +94,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "ocop_portal.context_processors.portal",
+                "core.context_processors.portal",
             ],
         },
     },
@@ -142,7 +143,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Ho_Chi_Minh")
 USE_I18N = True
 USE_TZ = True
-FORMAT_MODULE_PATH = ["ocop_portal.formats"]
+FORMAT_MODULE_PATH = ["core.formats"]
 
 # Static files: Bootstrap comes from the npm registry (package.json) and is served by WhiteNoise
 STATIC_URL = "static/"
@@ -233,7 +234,7 @@ if env.bool("BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Logs: one line per event on stdout. JSON lines (time, level, logger, message and, for each
-# request, method, path, status, duration_ms and user_id: ocop_portal.middleware) in
+# request, method, path, status, duration_ms and user_id: core.middleware) in
 # production; readable lines on a developer's machine.
 LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
 if LOG_FORMAT not in {"json", "plain"}:

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from areas.models import Area
-from ocop_portal.text import clean, fold
+from core.text import clean, fold
 from products.models import Certificate, Product, ProductCategory, add_months
 from subjects.models import Producer
 

@@ -5,9 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from ocop_portal.admin import FoldedSearchMixin, ReferenceDataAdminMixin, VisibleToAdminMixin
-from ocop_portal.imports import ImportExportAdminMixin
-from ocop_portal.text import fold
+from core.admin import FoldedSearchMixin, ReferenceDataAdminMixin, VisibleToAdminMixin
+from core.imports import ImportExportAdminMixin
+from core.text import fold
 from products.models import EXPIRING_WITHIN_DAYS, Certificate, Product, ProductCategory
 from products.resources import CertificateResource, ProductResource
 

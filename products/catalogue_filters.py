@@ -12,8 +12,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import Area
-from ocop_portal.filters import PortalFilterSet
-from ocop_portal.text import fold
+from core.filters import PortalFilterSet
+from core.text import fold
 from products.filters import STAR_CHOICES
 from products.models import Certificate, Product, ProductCategory
 

@@ -30,9 +30,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from areas.models import Area
-from ocop_portal.caching import cached_until_changed
-from ocop_portal.lists import page_of
-from ocop_portal.text import fold
+from core.caching import cached_until_changed
+from core.lists import page_of
+from core.text import fold
 from products import qr
 from products.catalogue_filters import CatalogueFilter
 from products.models import Certificate, Product, ProductCategory, ProductQuerySet
@@ -140,7 +140,7 @@ def public_contacts(producer) -> list[dict]:
 def cached(
     request: HttpRequest, name: str, build: Callable[[date], T], *parts
 ) -> tuple[T, datetime | None]:
-    """``build(today)`` from the cache until the data changes (ocop_portal/caching.py); the
+    """``build(today)`` from the cache until the data changes (core/caching.py); the
     scheme and host are part of the key, as public pages carry absolute addresses."""
     return cached_until_changed(
         f"catalogue.{name}", build, parts, request.scheme, request.get_host()

@@ -13,8 +13,8 @@ from pathlib import Path
 from django.db import transaction
 
 from areas.models import Area
-from ocop_portal.loading import RecordWriter
-from ocop_portal.text import clean, fold
+from core.loading import RecordWriter
+from core.text import clean, fold
 from products.models import Certificate, Product, ProductCategory
 from subjects.models import Producer
 

@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from ocop_portal.lists import PAGE_SIZE
+from core.lists import PAGE_SIZE
 from products.expiry_filters import ExpiryFilterForm
 from products.models import Certificate, CertificateQuerySet
 

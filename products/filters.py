@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import Area
-from ocop_portal.filters import PortalFilterSet
+from core.filters import PortalFilterSet
 from products.models import Certificate, Product, ProductCategory
 from subjects.models import Producer
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ocop_portal.text import fold
+from core.text import fold
 from products.models import Product, ProductCategory
 from subjects.models import Producer
 

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from ocop_portal.access import AreaScopedQuerySet
-from ocop_portal.text import clean, fold
+from core.access import AreaScopedQuerySet
+from core.text import clean, fold
 
 #: A certificate about to expire is flagged this many days ahead.
 EXPIRING_WITHIN_DAYS = 90

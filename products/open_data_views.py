@@ -11,7 +11,7 @@ from django.urls import get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 from django.utils import translation
 
-from ocop_portal.imports import neutralise
+from core.imports import neutralise
 from products.catalogue_filters import CatalogueFilter
 from products.catalogue_views import (
     ORDER,

@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from import_export import widgets
 from import_export.fields import Field
 
-from ocop_portal.imports import (
-    AreaWidget,
+from areas.imports import AreaWidget
+from core.imports import (
     ChoiceWidget,
     DateWidget,
     DecimalWidget,
@@ -13,7 +13,7 @@ from ocop_portal.imports import (
     PortalResource,
     TextWidget,
 )
-from ocop_portal.text import fold
+from core.text import fold
 from products.models import Certificate, Product, ProductCategory
 from subjects.resources import NAME as PRODUCER_NAME
 from subjects.resources import PRODUCER_TAX_CODE, ProducerWidget, find_producer

@@ -6,9 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from evaluations.models import Evaluation
-from ocop_portal.history import history_entries
-from ocop_portal.lists import page_of, sort
+from core.history import history_entries
+from core.lists import page_of, sort
 from products.filters import ProductFilter
 from products.forms import ProductForm
 from products.models import Certificate, Product
@@ -53,8 +52,7 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     certificates = Certificate.objects.visible_to(request.user).filter(product=product)
     evaluations = (
-        Evaluation.objects.visible_to(request.user)
-        .filter(product=product)
+        product.evaluations.visible_to(request.user)
         .select_related("round")
         .order_by("-round__year", "-round__number", "-pk")
     )

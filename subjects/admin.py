@@ -3,8 +3,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from ocop_portal.admin import FoldedSearchMixin, VisibleToAdminMixin
-from ocop_portal.imports import ImportExportAdminMixin
+from core.admin import FoldedSearchMixin, VisibleToAdminMixin
+from core.imports import ImportExportAdminMixin
 from subjects.models import Producer
 from subjects.resources import ProducerResource
 

@@ -3,7 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import Area
-from ocop_portal.filters import PortalFilterSet
+from core.filters import PortalFilterSet
 from subjects.models import Producer
 
 

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import Area
-from ocop_portal.text import fold
+from core.text import fold
 from subjects.models import Producer
 
 

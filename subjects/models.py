@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from ocop_portal.access import AreaScopedQuerySet
-from ocop_portal.text import clean, fold
+from core.access import AreaScopedQuerySet
+from core.text import clean, fold
 
 #: Enterprise tax codes (10 digits, or 13 with a branch suffix) and personal ID numbers
 #: (12 digits), which households use as their tax code.

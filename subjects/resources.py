@@ -4,15 +4,15 @@ from django.utils.translation import gettext_lazy as _
 from import_export import widgets
 from import_export.fields import Field
 
-from ocop_portal.imports import (
-    AreaWidget,
+from areas.imports import AreaWidget
+from core.imports import (
     BooleanWidget,
     ChoiceWidget,
     IntegerWidget,
     PortalResource,
     TextWidget,
 )
-from ocop_portal.text import fold
+from core.text import fold
 from subjects.models import Producer
 
 # Headers are the file format, the same whatever the interface language: not translated.

@@ -6,9 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from ocop_portal.history import history_entries
-from ocop_portal.lists import page_of, sort
-from products.models import Product
+from core.history import history_entries
+from core.lists import page_of, sort
 from subjects.filters import ProducerFilter
 from subjects.forms import ProducerForm
 from subjects.models import Producer
@@ -45,12 +44,7 @@ def producer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     producer = get_object_or_404(
         Producer.objects.visible_to(request.user).select_related("area"), pk=pk
     )
-    products = (
-        Product.objects.visible_to(request.user)
-        .filter(producer=producer)
-        .select_related("category")
-        .with_status()
-    )
+    products = producer.products.visible_to(request.user).select_related("category").with_status()
     context = {"producer": producer, "products": products, "history": history_entries(producer)}
     return render(request, "subjects/producer_detail.html", context)
 

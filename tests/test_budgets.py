@@ -15,7 +15,7 @@ from areas.models import Area
 from budgets import services
 from budgets.models import BudgetLine, Measure, Plan, PublishedFigure, Target, Unit
 from budgets.reports import YearRecords, budget_summary, compare, target_results
-from ocop_portal.numbers import format_percent, share_percent
+from core.numbers import format_percent, share_percent
 from tests.conftest import district
 from tests.factories import AreaFactory, CertificateFactory, ProducerFactory, UserFactory
 

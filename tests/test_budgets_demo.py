@@ -14,7 +14,7 @@ from django.urls import reverse
 from accounts.models import User
 from budgets.demo import load_plans
 from budgets.models import BudgetLine, Disbursement, Plan, PublishedFigure, Target
-from ocop_portal.numbers import format_percent, format_vnd, share_percent
+from core.numbers import format_percent, format_vnd, share_percent
 
 pytestmark = pytest.mark.django_db
 

@@ -7,14 +7,14 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from ocop_portal.numbers import (
+from core.numbers import (
     format_number,
     format_percent,
     format_vnd,
     format_vnd_short,
     share_percent,
 )
-from ocop_portal.text import clean, fold
+from core.text import clean, fold
 
 
 @pytest.fixture(autouse=True)

@@ -594,14 +594,14 @@ def test_the_export_follows_the_lists_search(login, importer):
     ],
 )
 def test_dates_are_read_day_first(cell, day):
-    from ocop_portal.imports import DateWidget
+    from core.imports import DateWidget
 
     assert DateWidget().clean(cell) == day
 
 
 @pytest.mark.parametrize("cell", ["15/3/24", "03/15/2024", "hôm qua"])
 def test_bad_dates_are_refused(cell):
-    from ocop_portal.imports import DateWidget
+    from core.imports import DateWidget
 
     with pytest.raises(ValueError, match="hãy nhập dạng ngày/tháng/năm"):
         DateWidget().clean(cell)
@@ -611,7 +611,7 @@ def test_bad_dates_are_refused(cell):
     "cell, value", [("1.200", 1200), ("1 200", 1200), (12, 12), ("12", 12), ("", None)]
 )
 def test_whole_numbers(cell, value):
-    from ocop_portal.imports import IntegerWidget
+    from core.imports import IntegerWidget
 
     assert IntegerWidget().clean(cell) == value
 
@@ -626,6 +626,6 @@ def test_whole_numbers(cell, value):
     ],
 )
 def test_cells_are_cleaned(cell, text):
-    from ocop_portal.imports import clean_cell
+    from core.imports import clean_cell
 
     assert clean_cell(cell) == text

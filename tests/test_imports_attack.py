@@ -10,7 +10,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from ocop_portal.imports import MAX_IMPORT_ROWS
+from core.imports import MAX_IMPORT_ROWS
 from products.models import Product
 from subjects.models import Producer
 from tests.test_imports import (

@@ -55,7 +55,7 @@ def test_pages_fit_a_phone(client, can_tho):
 def test_as_of_is_the_latest_change_of_any_record(can_tho):
     from datetime import datetime
 
-    from ocop_portal.context_processors import data_as_of
+    from core.context_processors import data_as_of
     from tests.factories import ProducerFactory
 
     producer = ProducerFactory()

@@ -88,7 +88,7 @@ def test_cookies_are_http_only_and_same_site():
 
 def test_an_idle_session_ends_after_thirty_minutes_by_default():
     assert django_settings.SESSION_COOKIE_AGE == 30 * 60
-    assert "ocop_portal.middleware.SessionRefreshMiddleware" in django_settings.MIDDLEWARE
+    assert "core.middleware.SessionRefreshMiddleware" in django_settings.MIDDLEWARE
 
 
 def test_an_active_session_is_written_at_most_once_a_minute(client, django_assert_num_queries):
@@ -137,13 +137,13 @@ def test_each_request_extends_an_active_session(client):
 
 
 def request_records(caplog):
-    return [r for r in caplog.records if r.name == "ocop_portal.requests"]
+    return [r for r in caplog.records if r.name == "core.requests"]
 
 
 def test_each_request_is_logged_with_its_fields(client, caplog):
     user = UserFactory()
     client.force_login(user)
-    with caplog.at_level(logging.INFO, logger="ocop_portal.requests"):
+    with caplog.at_level(logging.INFO, logger="core.requests"):
         client.get(reverse("products:list"), {"q": "secret-search"})
     (record,) = request_records(caplog)
     assert record.method == "GET"
@@ -175,13 +175,11 @@ def test_json_log_lines(settings, capsys):
     formatter = logging.config.DictConfigurator(settings.LOGGING).configure_custom(
         dict(settings.LOGGING["formatters"]["json"])
     )
-    record = logging.LogRecord(
-        "ocop_portal.requests", logging.INFO, __file__, 1, "GET / %s", (200,), None
-    )
+    record = logging.LogRecord("core.requests", logging.INFO, __file__, 1, "GET / %s", (200,), None)
     record.method, record.path, record.status, record.user_id = "GET", "/", 200, 7
     line = json.loads(formatter.format(record))
     assert {"time", "level", "logger", "message"} <= line.keys()
     assert line["level"] == "INFO"
-    assert line["logger"] == "ocop_portal.requests"
+    assert line["logger"] == "core.requests"
     assert line["message"] == "GET / 200"
     assert (line["method"], line["path"], line["status"], line["user_id"]) == ("GET", "/", 200, 7)

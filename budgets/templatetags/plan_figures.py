@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import template
 
 from budgets.models import Unit
-from ocop_portal import numbers
+from core import numbers
 
 register = template.Library()
 

@@ -8,14 +8,14 @@ table for screen readers and for print: no JavaScript.
     {% line_chart title categories series %}
 
 Every chart draws in a viewBox at width 100%, so it shrinks to a 360 px screen; numbers are
-written the Vietnamese way (ocop_portal.numbers)."""
+written the Vietnamese way (core.numbers)."""
 
 import itertools
 import math
 
 from django import template
 
-from ocop_portal.numbers import format_number, share_percent
+from core.numbers import format_number, share_percent
 
 register = template.Library()
 

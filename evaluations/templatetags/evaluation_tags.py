@@ -4,8 +4,8 @@ from decimal import Decimal
 
 from django import template
 
+from core import numbers
 from evaluations.models import Evaluation
-from ocop_portal import numbers
 
 register = template.Library()
 

@@ -6,10 +6,10 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from areas.models import Area
+from core.lists import page_of, sort
 from evaluations import workflow
 from evaluations.filters import EvaluationFilter
 from evaluations.models import Evaluation, Level
-from ocop_portal.lists import page_of, sort
 
 S = Evaluation.Status
 #: A queue shows at most this many evaluations per section; the list shows them all.

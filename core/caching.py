@@ -14,7 +14,7 @@ from typing import TypeVar
 from django.core.cache import cache
 from django.utils import timezone, translation
 
-from ocop_portal.context_processors import data_as_of
+from core.context_processors import data_as_of
 
 CACHE_SECONDS = 15 * 60
 T = TypeVar("T")

@@ -1,19 +1,34 @@
-"""Idempotent loading of data files (the demo): write only what differs, validated, counted."""
+"""Idempotent loading of data files (areas, classifications, criteria sets, the demo): write only
+what differs, validated, counted. Every create-or-update loader of the portal goes through it."""
 
 from collections.abc import Callable
+
+from django.core.exceptions import ValidationError
 
 
 class RecordWriter:
     """Creates or updates one row at a time, validating what it writes and counting it.
 
     ``prepare`` sets derived fields (search keys, computed dates) before validation, which
-    checks them as required values.
+    checks them as required values. ``refuse`` turns a validation error into the loader's own
+    error (naming the data file, say); by default the ValidationError goes up as it is.
     """
 
-    def __init__(self, prepare: Callable[[object], None] | None = None) -> None:
+    def __init__(
+        self,
+        prepare: Callable[[object], None] | None = None,
+        refuse: Callable[[object, ValidationError], Exception] | None = None,
+    ) -> None:
         self.created = 0
         self.updated = 0
         self.prepare = prepare
+        self.refuse = refuse
+
+    def put(self, model, lookup: dict, values: dict):
+        """The row that ``lookup`` finds, created or brought up to date with ``values``."""
+        existing = model._default_manager.filter(**lookup).first()
+        fields = {name: value for name, value in lookup.items() if "__" not in name}
+        return self.upsert(model(**fields), existing, values)
 
     def upsert(self, instance, existing, values: dict):
         if existing is None:
@@ -35,8 +50,13 @@ class RecordWriter:
             self.prepare(instance)
         # Fields (formats, choices, related rows) and the model's own rules; the database
         # enforces the unique and check constraints on save, without a query per constraint.
-        instance.clean_fields()
-        instance.clean()
+        try:
+            instance.clean_fields()
+            instance.clean()
+        except ValidationError as error:
+            if self.refuse is None:
+                raise
+            raise self.refuse(instance, error) from error
         instance.save()
 
 

@@ -1,8 +1,8 @@
-"""Template filters over ocop_portal.numbers: {{ amount|vnd }}, {{ amount|vnd_short }}, …"""
+"""Template filters over core.numbers: {{ amount|vnd }}, {{ amount|vnd_short }}, …"""
 
 from django import template
 
-from ocop_portal import numbers
+from core import numbers
 
 register = template.Library()
 

@@ -59,7 +59,7 @@ class RequestLogMiddleware:
     is replaced by ``***``.
     """
 
-    logger = logging.getLogger("ocop_portal.requests")
+    logger = logging.getLogger("core.requests")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -97,7 +97,7 @@ class DatabaseUnavailableMiddleware:
     """
 
     RETRY_AFTER_SECONDS = 30
-    logger = logging.getLogger("ocop_portal.database")
+    logger = logging.getLogger("core.database")
 
     def __init__(self, get_response):
         from django.core.signals import got_request_exception

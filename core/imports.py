@@ -26,7 +26,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F
 from django.shortcuts import redirect
 from django.utils import timezone, translation
 from django.utils.text import capfirst, slugify
@@ -39,8 +38,7 @@ from import_export.forms import ImportForm as BaseImportForm
 from import_export.resources import ModelResource
 from import_export.results import Result, RowResult
 
-from areas.models import Area
-from ocop_portal.text import clean, fold
+from core.text import clean, fold
 
 #: Spreadsheets run a cell that starts with one of these as a formula (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -372,29 +370,6 @@ class ChoiceWidget(widgets.Widget):
 
     def render(self, value, obj=None, **kwargs):
         return self.labels().get(value, value or "")
-
-
-class AreaWidget(widgets.Widget):
-    """An area by its official code, among the areas the importing user works in."""
-
-    def clean(self, value, row=None, user=None, **kwargs):
-        if value is None or value == "":
-            return None
-        code = str(value)
-        # The code of today's unit, or of a former district for records made before the 2025
-        # reorganisation; today's unit first.
-        areas = Area.objects.filter(code=code).order_by(F("valid_until").desc(nulls_first=True))
-        area = areas.visible_to(user).first()
-        if area is None:
-            if areas.exists():
-                raise ValueError(
-                    _("Địa bàn có mã %(code)s không thuộc địa bàn bạn phụ trách.") % {"code": code}
-                )
-            raise ValueError(_("Không tìm thấy địa bàn có mã %(code)s.") % {"code": code})
-        return area
-
-    def render(self, value, obj=None, **kwargs):
-        return value.code if value else ""
 
 
 # Resources ----------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ from django.contrib.admin.utils import unquote
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from ocop_portal.text import fold
+from core.text import fold
 
 admin.site.site_header = _("Quản trị Cổng thông tin OCOP")
 admin.site.site_title = _("Quản trị OCOP")
