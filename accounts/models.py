@@ -6,13 +6,15 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core import policy
+
 
 class UserQuerySet(models.QuerySet):
     def visible_to(self, user) -> "UserQuerySet":
         """Users who work somewhere inside the viewer's areas, and the viewer."""
-        if not user.is_authenticated or not user.is_active:
+        if not policy.is_signed_in(user):
             return self.none()
-        if user.sees_everything:
+        if policy.sees_everything(user):
             return self.all()
         from areas.models import Area
 
@@ -28,9 +30,9 @@ class User(AbstractUser):
     """A person who signs in: a local officer, a city reviewer or an administrator."""
 
     class Role(models.TextChoices):
-        OFFICER = "officer", _("Cán bộ địa phương")
-        CITY = "city", _("Cán bộ thẩm định cấp tỉnh/thành phố")
-        ADMIN = "admin", _("Quản trị viên")
+        OFFICER = policy.OFFICER, _("Cán bộ địa phương")
+        CITY = policy.CITY, _("Cán bộ thẩm định cấp tỉnh/thành phố")
+        ADMIN = policy.ADMIN, _("Quản trị viên")
 
     full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
     role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices, default=Role.OFFICER)
@@ -60,19 +62,20 @@ class User(AbstractUser):
     def get_short_name(self) -> str:
         return self.full_name.split()[-1] if self.full_name else self.username
 
+    # The role questions are the policy's (core.policy); these read it for templates.
     @property
     def sees_everything(self) -> bool:
-        return self.is_superuser or self.role == self.Role.ADMIN
+        return policy.sees_everything(self)
 
     @property
     def is_city_reviewer(self) -> bool:
         """Reviews and decides for the whole province (administrators may too)."""
-        return self.role in (self.Role.CITY, self.Role.ADMIN) or self.is_superuser
+        return bool(policy.is_city_reviewer(self))
 
-    @cached_property
+    @property
     def scope_paths(self) -> list[str]:
         """Paths of the areas this user works in; everything under them is visible."""
-        return list(self.areas.values_list("path", flat=True))
+        return policy.scope_paths(self)
 
     @cached_property
     def assigned_areas(self) -> list:

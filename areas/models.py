@@ -9,20 +9,11 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.access import AreaScopedQuerySet
+from core.policy import containing_paths
 from core.text import clean, fold
 
 #: The day the two-tier local government (province, commune) took effect.
 REFORM_DATE = date(2025, 7, 1)
-
-
-def containing_paths(path: str) -> list[str]:
-    """Paths of every unit containing the one at ``path``: the province first, itself last.
-
-    Paths end with "/", so these prefixes are exactly the units whose path this one starts
-    with, and ``path__in`` finds them all from the index.
-    """
-    codes = path.strip("/").split("/")
-    return ["/".join(codes[: i + 1]) + "/" for i in range(len(codes))]
 
 
 class AreaQuerySet(AreaScopedQuerySet):

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from areas.models import containing_paths
+from core import policy
 from core.access import AreaScopedQuerySet
 
 #: OCOP began with Decision 490/QĐ-TTg in 2018; no plan is older.
@@ -106,22 +106,15 @@ def unit_of(measure: str) -> str | None:
     return MEASURE_UNITS.get(Measure(measure), Unit.PRODUCTS)
 
 
-def province_paths(user) -> list[str]:
-    """The provinces a user works in, as area paths ("92/"): their programme is read there."""
-    return sorted({containing_paths(path)[0] for path in user.scope_paths})
-
-
 class ProvinceScopedQuerySet(models.QuerySet):
     """Rows that belong to a whole province: read by everyone signed in who works there."""
 
     province_path_lookup = "province__path"
 
     def visible_to(self, user):
-        if not user.is_authenticated or not user.is_active:
+        if not policy.is_signed_in(user):
             return self.none()
-        if user.sees_everything:
-            return self.all()
-        return self.filter(**{f"{self.province_path_lookup}__in": province_paths(user)})
+        return self.filter(policy.in_provinces(user, self.province_path_lookup))
 
 
 class PlanPartQuerySet(AreaScopedQuerySet):
@@ -133,16 +126,12 @@ class PlanPartQuerySet(AreaScopedQuerySet):
     province_path_lookup = "plan__province__path"
 
     def visible_to(self, user):
-        in_areas = super().visible_to(user)
-        if not user.is_authenticated or not user.is_active or user.sees_everything:
-            return in_areas
-        province_wide = self.filter(
-            **{
-                f"{self.area_lookup}__isnull": True,
-                f"{self.province_path_lookup}__in": province_paths(user),
-            }
+        if not policy.is_signed_in(user):
+            return self.none()
+        province_wide = Q(**{f"{self.area_lookup}__isnull": True}) & policy.in_provinces(
+            user, self.province_path_lookup
         )
-        return province_wide | in_areas
+        return self.filter(province_wide | policy.inside(user, self.area_path_lookup))
 
 
 class PlanQuerySet(ProvinceScopedQuerySet):

@@ -1,16 +1,10 @@
-"""The one access rule of the portal.
-
-Every read of a record that lies in an administrative area starts from
-``Model.objects.visible_to(user)``: views, search, exports and the admin alike. A user sees
-what lies inside the areas they are assigned to (an area and everything under it); the city
-reviewer is assigned to the province and so sees all of it; administrators see everything.
-"""
-
-from functools import reduce
-from operator import or_
+"""``Model.objects.visible_to(user)``: every read of a record that lies in an administrative
+area starts from it (views, search, exports and the admin alike). The rule itself is the
+policy's (``core.policy.inside``); this is the queryset that carries it."""
 
 from django.db import models
-from django.db.models import Q
+
+from core import policy
 
 
 class AreaScopedQuerySet(models.QuerySet):
@@ -20,12 +14,6 @@ class AreaScopedQuerySet(models.QuerySet):
     area_path_lookup = "area__path"
 
     def visible_to(self, user) -> "AreaScopedQuerySet":
-        if not user.is_authenticated or not user.is_active:
+        if not policy.is_signed_in(user):
             return self.none()
-        if user.sees_everything:
-            return self.all()
-        paths = user.scope_paths
-        if not paths:
-            return self.none()
-        lookup = f"{self.area_path_lookup}__startswith"
-        return self.filter(reduce(or_, (Q(**{lookup: path}) for path in paths)))
+        return self.filter(policy.inside(user, self.area_path_lookup))

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from areas.models import Area
-from budgets.models import province_paths
+from core.policy import province_paths
 
 PROVINCE_KINDS = [Area.Kind.PROVINCE, Area.Kind.CENTRAL_CITY]
 

@@ -7,8 +7,7 @@ The workflow itself lives in ``evaluations.workflow`` (the transition table) and
 
 from datetime import date
 from decimal import Decimal
-from functools import cached_property, reduce
-from operator import or_
+from functools import cached_property
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,7 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from areas.models import Area, containing_paths
+from areas.models import Area
+from core import policy
 from core.access import AreaScopedQuerySet
 from products.models import Certificate
 
@@ -305,16 +305,9 @@ class RoundQuerySet(models.QuerySet):
     def visible_to(self, user) -> "RoundQuerySet":
         """Rounds of a council over the user's areas: inside them, or above them (the city's
         rounds are visible to every officer of the city)."""
-        if not user.is_authenticated or not user.is_active:
+        if not policy.is_signed_in(user):
             return self.none()
-        if user.sees_everything:
-            return self.all()
-        paths = user.scope_paths
-        if not paths:
-            return self.none()
-        above = {prefix for path in paths for prefix in containing_paths(path)}
-        inside = reduce(or_, (Q(area__path__startswith=path) for path in paths))
-        return self.filter(inside | Q(area__path__in=above))
+        return self.filter(policy.inside_or_above(user, "area__path"))
 
     def open_on(self, day: date) -> "RoundQuerySet":
         return self.filter(opens_on__lte=day).filter(

@@ -1,0 +1,266 @@
+"""The portal's one policy: what a user may see, and what a user may do.
+
+Seeing. A user sees what lies inside the areas assigned to them (an area and everything under
+it); the city reviewer is assigned to the province and so sees all of it; administrators see
+everything. Every ``visible_to(user)`` of the portal is built from the filters here:
+``inside`` (records in the user's areas), ``inside_or_above`` (records of the units the user
+works in or above them: a city's rounds), ``in_provinces`` (records of a whole province).
+
+Doing. Every action is a rule named ``"<noun>.<verb>"`` ("product.change",
+``"round.manage"``), registered below with the reason shown when it is refused. ``can(user,
+action, obj)`` answers with a :class:`Decision` (true or false, with that reason): services
+refuse with it, views and the admin ask it, templates show a button only when it is allowed
+(``{% can "product.change" product as decision %}``, from ``core.templatetags.policy``).
+
+The rules are `django-rules <https://github.com/dfunckt/django-rules>`_ predicates, composed with
+``&``, ``|`` and ``~``; they are kept in their own rule set, not in Django's permission
+backends, because Django answers every ``has_perm`` of a superuser with yes, and nobody here may
+decide their own file, superuser or not.
+"""
+
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+import rules
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+# --- Who ------------------------------------------------------------------------------------
+
+#: The roles, as stored in ``accounts.User.role``.
+OFFICER, CITY, ADMIN = "officer", "city", "admin"
+
+
+@rules.predicate
+def is_signed_in(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+@rules.predicate
+def is_administrator(user) -> bool:
+    """Sees and corrects everything (the role, or Django's superuser flag)."""
+    return is_signed_in(user) and (user.is_superuser or user.role == ADMIN)
+
+
+@rules.predicate
+def is_city_reviewer(user) -> bool:
+    """Reviews and decides for the whole province (administrators may too)."""
+    return is_signed_in(user) and (user.role in (CITY, ADMIN) or user.is_superuser)
+
+
+@rules.predicate
+def is_local_officer(user) -> bool:
+    """A commune (formerly district) officer: registers, files, pre-assesses."""
+    return is_signed_in(user) and user.role == OFFICER and not user.is_superuser
+
+
+@rules.predicate
+def is_staff(user) -> bool:
+    return is_signed_in(user) and user.is_staff
+
+
+def sees_everything(user) -> bool:
+    return bool(is_administrator(user))
+
+
+def scope_paths(user) -> list[str]:
+    """Paths of the areas the user works in ("92/", "92/916/"); everything under them is
+    visible. Read once per user object."""
+    if not is_signed_in(user):
+        return []
+    if not hasattr(user, "_policy_paths"):
+        user._policy_paths = list(user.areas.values_list("path", flat=True))
+    return user._policy_paths
+
+
+# --- Where: the filters every visible_to is built from -----------------------------------------
+
+
+def _none() -> Q:
+    return Q(pk__in=[])
+
+
+def inside(user, lookup: str) -> Q:
+    """Rows whose area path (reached through ``lookup``, e.g. "producer__area__path") lies in
+    the user's areas."""
+    if not is_signed_in(user):
+        return _none()
+    if sees_everything(user):
+        return Q()
+    paths = scope_paths(user)
+    if not paths:
+        return _none()
+    return reduce(or_, (Q(**{f"{lookup}__startswith": path}) for path in paths))
+
+
+def containing_paths(path: str) -> list[str]:
+    """Paths of every unit containing the one at ``path``: the province first, itself last.
+
+    Paths end with "/", so these prefixes are exactly the units whose path this one starts
+    with, and ``path__in`` finds them all from the index.
+    """
+    codes = path.strip("/").split("/")
+    return ["/".join(codes[: i + 1]) + "/" for i in range(len(codes))]
+
+
+def inside_or_above(user, lookup: str) -> Q:
+    """Rows inside the user's areas or of a unit above them (the city's rounds and plans
+    concern every officer of the city)."""
+    if not is_signed_in(user) or sees_everything(user):
+        return inside(user, lookup)
+    above = {prefix for path in scope_paths(user) for prefix in containing_paths(path)}
+    return inside(user, lookup) | Q(**{f"{lookup}__in": above})
+
+
+def province_paths(user) -> list[str]:
+    """The provinces the user works in, as area paths ("92/")."""
+    return sorted({containing_paths(path)[0] for path in scope_paths(user)})
+
+
+def in_provinces(user, lookup: str) -> Q:
+    """Rows that belong to a whole province the user works in (plans, budgets)."""
+    if not is_signed_in(user):
+        return _none()
+    if sees_everything(user):
+        return Q()
+    return Q(**{f"{lookup}__in": province_paths(user)})
+
+
+def covers(user, path: str | None) -> bool:
+    """The area with this path lies in the user's areas (the object-level twin of ``inside``)."""
+    if not is_signed_in(user):
+        return False
+    if sees_everything(user):
+        return True
+    return bool(path) and any(path.startswith(scope) for scope in scope_paths(user))
+
+
+def area_path_of(obj) -> str | None:
+    """The path of the area an object lies in, through the same lookup its queryset's
+    ``visible_to`` filters on (``area_path_lookup``), so the two can never disagree."""
+    if obj is None:
+        return None
+    lookup = getattr(type(obj)._default_manager._queryset_class, "area_path_lookup", None)
+    if lookup is None:
+        return getattr(obj, "path", None)
+    value = obj
+    for name in lookup.split("__"):
+        value = getattr(value, name, None)
+        if value is None:
+            return None
+    return value
+
+
+@rules.predicate
+def in_users_areas(user, obj) -> bool:
+    """The object lies in the user's areas (administrators: everywhere)."""
+    return covers(user, area_path_of(obj))
+
+
+@rules.predicate
+def works_somewhere(user) -> bool:
+    return is_signed_in(user) and (sees_everything(user) or bool(scope_paths(user)))
+
+
+# --- What: the actions -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    predicate: rules.Predicate
+    #: Why the action is refused, shown beside a disabled button and in the 403 page.
+    refusal: str
+
+
+RULES: dict[str, Rule] = {}
+
+
+def allow(action: str, predicate, refusal) -> None:
+    """Register who may take an action; the refusal says who does it instead."""
+    RULES[action] = Rule(predicate, refusal)
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+def can(user, action: str, obj=None) -> Decision:
+    """May this user take this action (on this object)? With the reason when not."""
+    rule = RULES[action]
+    if rule.predicate.test(user, obj):
+        return Decision(True)
+    return Decision(False, str(rule.refusal))
+
+
+def require(user, action: str, obj=None) -> None:
+    """Refuse with PermissionDenied (a 403 that says why) unless the user may act."""
+    decision = can(user, action, obj)
+    if not decision:
+        raise PermissionDenied(decision.reason)
+
+
+# Registry: producers and products of one's own areas.
+allow(
+    "producer.add",
+    works_somewhere,
+    _("Chỉ cán bộ được phân công địa bàn mới đăng ký chủ thể."),
+)
+allow(
+    "producer.change",
+    in_users_areas,
+    _("Chủ thể này không thuộc địa bàn bạn phụ trách."),
+)
+allow(
+    "product.add",
+    works_somewhere,
+    _("Chỉ cán bộ được phân công địa bàn mới đăng ký sản phẩm."),
+)
+allow(
+    "product.change",
+    in_users_areas,
+    _("Sản phẩm này không thuộc địa bàn bạn phụ trách."),
+)
+
+# Evaluations: local officers (and administrators) open them; the city manages rounds.
+allow(
+    "evaluation.add",
+    is_local_officer | is_administrator,
+    _("Hồ sơ đánh giá do cán bộ địa phương phụ trách sản phẩm lập."),
+)
+allow(
+    "round.manage",
+    is_city_reviewer,
+    _("Đợt đánh giá do cán bộ thẩm định cấp tỉnh, thành phố quản lý."),
+)
+allow(
+    "evaluation.correct",
+    is_administrator,
+    _("Chỉ quản trị viên sửa được hồ sơ đã công nhận, kèm lý do bằng văn bản."),
+)
+
+# The yearly plan and budget: the city sets them.
+allow(
+    "plan.change",
+    is_city_reviewer,
+    _("Kế hoạch và kinh phí do cán bộ cấp tỉnh, thành phố lập."),
+)
+
+# Reference data (administrative units, classifications, criteria sets): administrators.
+allow(
+    "reference.change",
+    is_administrator,
+    _("Dữ liệu danh mục chỉ quản trị viên sửa được."),
+)
+allow("admin.enter", is_staff, _("Trang quản trị dành cho cán bộ được cấp quyền."))
+allow(
+    "everything.view",
+    is_administrator,
+    _("Chỉ quản trị viên xem được dữ liệu của mọi địa bàn."),
+)

@@ -1,0 +1,13 @@
+"""``{% can "product.change" product as decision %}``: show a button only when its action is
+allowed, and say why when it is not (``decision.reason``)."""
+
+from django import template
+
+from core import policy
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def can(context, action: str, obj=None) -> policy.Decision:
+    return policy.can(context["request"].user, action, obj)
