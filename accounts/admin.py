@@ -8,6 +8,11 @@ from core.admin import VisibleToAdminMixin
 
 @admin.register(User)
 class UserAdmin(VisibleToAdminMixin, DjangoUserAdmin):
+    """Staff read the accounts of their areas; only administrators change them (role, areas and
+    the admin rights decide what everyone else may do)."""
+
+    model_rule = add_rule = change_rule = delete_rule = "user.manage"
+
     list_display = ["username", "full_name", "role", "is_active", "is_staff", "last_login"]
     list_filter = ["role", "is_active", "is_staff"]
     search_fields = ["username", "full_name", "email"]

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,3 +15,11 @@ class CoreConfig(AppConfig):
         from core.middleware import SessionRefreshMiddleware
 
         user_logged_in.connect(SessionRefreshMiddleware.mark_fresh, dispatch_uid="session-fresh")
+
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    """Django's admin on the portal's site (``core.admin.PortalAdminSite``), which asks the
+    policy. Listed in INSTALLED_APPS in place of "django.contrib.admin"."""
+
+    default = False  # not the configuration of the core app itself
+    default_site = "core.admin.PortalAdminSite"

@@ -264,3 +264,58 @@ allow(
     is_administrator,
     _("Chỉ quản trị viên xem được dữ liệu của mọi địa bàn."),
 )
+
+# Admin ----------------------------------------------------------------------------------------
+# Rules the admin asks besides Django's model permissions (``core.admin.PolicyAdminMixin``).
+
+
+@rules.predicate
+def visible(user, obj) -> bool:
+    """The object is among those its ``visible_to(user)`` returns (one query): the object-level
+    twin of any queryset rule, for records not seen through one area only (a plan: its
+    province; a target: its area, or the province when it has none)."""
+    if obj is None or obj.pk is None:
+        return False
+    manager = type(obj)._default_manager
+    return hasattr(manager, "visible_to") and manager.visible_to(user).filter(pk=obj.pk).exists()
+
+
+@rules.predicate
+def issued_by_an_evaluation(user, obj) -> bool:
+    """A certificate the evaluation workflow issued (the council's recognition, or the central
+    one): what it states changes only through a new evaluation."""
+    if obj is None or obj.pk is None:
+        return False
+    # The evaluations' one-to-one links, read by name: the kernel imports no domain app. A
+    # certificate without one raises a DoesNotExist that is also an AttributeError.
+    return any(hasattr(obj, link) for link in ("evaluation", "central_evaluation"))
+
+
+allow(
+    "certificate.add",
+    works_somewhere,
+    _("Chỉ cán bộ được phân công địa bàn mới nhập giấy chứng nhận."),
+)
+allow(
+    "certificate.change",
+    in_users_areas,
+    _("Giấy chứng nhận này không thuộc địa bàn bạn phụ trách."),
+)
+allow(
+    "certificate.correct",
+    in_users_areas & ~issued_by_an_evaluation,
+    _(
+        "Chỉ sửa được giấy chứng nhận nhập tay thuộc địa bàn bạn phụ trách; số sao và quyết định "
+        "của giấy do hồ sơ đánh giá cấp chỉ thay đổi qua một hồ sơ đánh giá mới."
+    ),
+)
+allow(
+    "plan.edit",
+    is_city_reviewer & visible,
+    _("Kế hoạch và kinh phí do cán bộ cấp tỉnh, thành phố lập."),
+)
+allow(
+    "user.manage",
+    is_administrator,
+    _("Tài khoản người dùng do quản trị viên quản lý."),
+)

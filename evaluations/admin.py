@@ -1,11 +1,13 @@
 """The admin shows evaluations for reading and correcting reference data; the workflow (status,
-decisions, certificates) changes only through the pages and their services, so it is read-only
-here. Rounds and evaluations are scoped by ``visible_to`` like every page."""
+decisions, certificates, score sheets, their transitions) changes only through the pages and
+their services, so it is read-only here, history included. Rounds and evaluations are scoped by
+``visible_to`` like every page; rounds are managed by those the policy lets manage them."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import FoldedSearchMixin, VisibleToAdminMixin
+from core.admin import FoldedSearchMixin, PolicyAdminMixin, VisibleToAdminMixin
+from evaluations import services
 from evaluations.models import (
     CouncilMember,
     CriteriaSet,
@@ -17,20 +19,33 @@ from evaluations.models import (
 )
 
 
-class StarBandInline(admin.TabularInline):
-    model = StarBand
+class ReadOnlyInline(admin.TabularInline):
+    """Rows of a workflow record or of a criteria set's sheet, shown as they are."""
+
     extra = 0
-    readonly_fields = ["stars", "min_score", "recognised_by"]
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class StarBandInline(ReadOnlyInline):
+    model = StarBand
+    readonly_fields = ["stars", "min_score", "recognised_by"]
+
 
 @admin.register(CriteriaSet)
-class CriteriaSetAdmin(admin.ModelAdmin):
+class CriteriaSetAdmin(PolicyAdminMixin, admin.ModelAdmin):
     """Criteria sets are loaded from evaluations/data/*.json (load_criteria_sets); the admin
     shows them and lets administrators fix their wording, not their sheet."""
+
+    model_rule = change_rule = "reference.change"  # no add or delete: loaded from files
 
     list_display = ["code", "legal_basis", "valid_from", "valid_until", "is_illustrative"]
     readonly_fields = [
@@ -45,15 +60,6 @@ class CriteriaSetAdmin(admin.ModelAdmin):
     ]
     inlines = [StarBandInline]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.sees_everything and super().has_change_permission(request, obj)
-
 
 class CouncilMemberInline(admin.TabularInline):
     model = CouncilMember
@@ -62,37 +68,38 @@ class CouncilMemberInline(admin.TabularInline):
 
 @admin.register(Round)
 class RoundAdmin(VisibleToAdminMixin, SimpleHistoryAdmin):
+    model_rule = add_rule = change_rule = delete_rule = "round.manage"
+
     list_display = ["__str__", "level", "area", "opens_on", "closes_on", "is_illustrative"]
     list_filter = ["year", "level", "is_illustrative"]
     list_select_related = ["area"]
     autocomplete_fields = ["area"]
     inlines = [CouncilMemberInline]
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # As the round page does: a member added to the council gets a sheet in each evaluation.
+        services.round_add_missing_sheets(round=form.instance)
 
-class ScoreSheetInline(admin.TabularInline):
+
+class ScoreSheetInline(ReadOnlyInline):
     model = ScoreSheet
-    extra = 0
     fields = ["member", "total", "answered", "is_complete", "version", "updated_by", "updated_at"]
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class TransitionInline(admin.TabularInline):
+class TransitionInline(ReadOnlyInline):
     model = Transition
-    extra = 0
     fields = ["at", "action", "from_status", "to_status", "by", "comment", "decision_number"]
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Evaluation)
 class EvaluationAdmin(VisibleToAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+    """Read-only (no rule: nobody adds, changes, deletes or reverts one here)."""
+
+    history_revert = False
+
     list_display = ["product", "round", "kind", "status", "score", "stars"]
     list_filter = ["status", "kind", "round__year", "criteria_set"]
     list_select_related = ["product", "round__area"]
@@ -101,9 +108,3 @@ class EvaluationAdmin(VisibleToAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

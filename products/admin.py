@@ -1,10 +1,12 @@
 from datetime import timedelta
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core import policy
 from core.admin import FoldedSearchMixin, ReferenceDataAdminMixin, VisibleToAdminMixin
 from core.imports import ImportExportAdminMixin
 from core.text import fold
@@ -42,6 +44,9 @@ class ProductCategoryAdmin(ReferenceDataAdminMixin, admin.ModelAdmin):
 class ProductAdmin(
     VisibleToAdminMixin, FoldedSearchMixin, ImportExportAdminMixin, SimpleHistoryAdmin
 ):
+    model_rule = add_rule = "product.add"
+    change_rule = delete_rule = "product.change"
+
     resource_classes = [ProductResource]
     list_display = ["name", "producer", "category", "created_at"]
     list_filter = [
@@ -94,11 +99,58 @@ class ValidityFilter(admin.SimpleListFilter):
         return queryset
 
 
+#: What an evaluation's decision states on the certificate it issued: changed only through a new
+#: evaluation (or the evaluation's own correction), never here. Its revocation is recorded here.
+ISSUED_FIELDS = [
+    "product",
+    "stars",
+    "score",
+    "legal_basis",
+    "level",
+    "kind",
+    "decision_number",
+    "decision_date",
+    "area",
+]
+
+
+def restated_fields(certificate: Certificate) -> list[str]:
+    """The issued fields of a stored certificate that differ from the database."""
+    stored = Certificate.objects.get(pk=certificate.pk)
+    attnames = [(name, Certificate._meta.get_field(name).attname) for name in ISSUED_FIELDS]
+    return [
+        name
+        for name, attname in attnames
+        if getattr(stored, attname) != getattr(certificate, attname)
+    ]
+
+
+class CertificateAdminResource(CertificateResource):
+    """The admin's spreadsheet: a row may correct a certificate entered by hand, but not
+    restate one an evaluation issued (it may record its revocation)."""
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        if instance.pk is not None:
+            decision = policy.can(self.user, "certificate.correct", instance)
+            changed = [] if decision else restated_fields(instance)
+            if changed:
+                errors = {name: [decision.reason] for name in changed}
+                raise ValidationError(self._by_column(errors))
+        super().validate_instance(instance, import_validation_errors, validate_unique)
+
+
 @admin.register(Certificate)
 class CertificateAdmin(
     VisibleToAdminMixin, FoldedSearchMixin, ImportExportAdminMixin, SimpleHistoryAdmin
 ):
-    resource_classes = [CertificateResource]
+    """Certificates entered by hand are corrected here; one an evaluation issued shows what it
+    states read-only (only its revocation is recorded here) and is never reverted or deleted."""
+
+    model_rule = add_rule = "certificate.add"
+    change_rule = "certificate.change"
+    delete_rule = "certificate.correct"
+
+    resource_classes = [CertificateAdminResource]
     list_display = [
         "product",
         "product__producer__name",
@@ -117,6 +169,21 @@ class CertificateAdmin(
     autocomplete_fields = ["product", "area"]
     readonly_fields = ["valid_until", "expiry_notice_sent_at", "created_at", "updated_at"]
     list_per_page = 50
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.pk and not policy.can(request.user, "certificate.correct", obj):
+            fields += [name for name in ISSUED_FIELDS if name not in fields]
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        # The form has no issued field of such a certificate; this holds should one be added.
+        if change and restated_fields(obj):
+            policy.require(request.user, "certificate.correct", obj)
+        super().save_model(request, obj, form, change)
+
+    def may_revert(self, request, obj) -> bool:
+        return obj is not None and bool(policy.can(request.user, "certificate.correct", obj))
 
     @admin.display(description=_("đã thu hồi"), boolean=True, ordering="revoked_on")
     def is_revoked(self, certificate: Certificate) -> bool:

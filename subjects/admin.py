@@ -13,6 +13,9 @@ from subjects.resources import ProducerResource
 class ProducerAdmin(
     VisibleToAdminMixin, FoldedSearchMixin, ImportExportAdminMixin, SimpleHistoryAdmin
 ):
+    model_rule = add_rule = "producer.add"
+    change_rule = delete_rule = "producer.change"
+
     resource_classes = [ProducerResource]
     list_display = ["name", "kind", "area_name", "tax_code", "is_active"]
     list_filter = ["kind", "is_active", "is_illustrative"]
