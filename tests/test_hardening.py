@@ -1,0 +1,191 @@
+"""What an attacker or a mistake can do through the front door: control characters in stored
+text (refused next to the field, stripped from every export)."""
+
+import csv
+import io
+import json
+from datetime import timedelta
+
+import openpyxl
+import pytest
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from budgets.models import Measure, PublishedFigure
+from core.apps import portal_app_configs
+from core.text import NoControlCharacters, multi_line, single_line, strip_control
+from evaluations.forms import CommentForm, DecisionForm
+from products.models import Product
+from subjects.models import Producer
+from tests.factories import CertificateFactory, ProducerFactory, ProductFactory
+from tests.test_budgets import PlanFactory, PublishedFigureFactory
+from tests.test_imports import (
+    PRODUCER_HEADERS,
+    PRODUCERS,
+    check,
+    csv_file,
+    importer,  # noqa: F401  (a fixture)
+    producer_rows,
+)
+from tests.test_registry_pages import product_data
+
+pytestmark = pytest.mark.django_db
+
+BEL = "\x07"
+REFUSED_BEL = "Không được chứa ký tự điều khiển (mã U+0007)."
+#: The portal's own apps, written out here so that an app missed by core.apps shows up.
+PORTAL_APPS = {
+    "core",
+    "ocop_portal",
+    "accounts",
+    "areas",
+    "subjects",
+    "products",
+    "evaluations",
+    "budgets",
+    "dashboards",
+}
+
+
+# --- Clean text: one validator on every text field ----------------------------------------
+
+
+def text_fields():
+    for label in sorted(PORTAL_APPS):
+        for model in apps.get_app_config(label).get_models():
+            for field in model._meta.fields:
+                if isinstance(field, models.CharField | models.TextField):
+                    yield model, field
+
+
+def test_the_portal_apps_are_found_and_no_library_is_among_them():
+    assert {config.label for config in portal_app_configs()} == PORTAL_APPS
+
+
+def test_every_text_field_of_every_portal_model_refuses_control_characters():
+    fields = list(text_fields())
+    assert len(fields) > 100  # historical models included
+    for model, field in fields:
+        expected = multi_line if isinstance(field, models.TextField) else single_line
+        found = [v for v in field.validators if isinstance(v, NoControlCharacters)]
+        assert found == [expected], f"{model.__name__}.{field.name}: {found}"
+
+
+def test_the_validator_names_the_character():
+    with pytest.raises(ValidationError) as refused:
+        single_line(f"Trà{BEL} mãng cầu")
+    assert refused.value.messages == [REFUSED_BEL]
+    for text in ("Tên\x00", "Tên\x1b[31m", "Tên\x7f", "Tên\x85", "Tên\x9b"):
+        with pytest.raises(ValidationError):
+            multi_line(text)
+    # A name is one line; a description keeps its line breaks and tabs.
+    for text in ("Dòng 1\nDòng 2", "Cột\tcột", "Dòng\r\n"):
+        with pytest.raises(ValidationError):
+            single_line(text)
+        multi_line(text)
+    single_line("Trà mãng cầu “Kim Nhiên” — 5★ (ĐBSCL)")
+
+
+def test_a_product_name_with_a_bel_is_refused_next_to_the_field(login, officer_co_do, co_do):
+    producer = ProducerFactory(area=co_do)
+    response = login(officer_co_do).post(
+        reverse("products:create"), product_data(producer, name=f"Mứt mãng cầu{BEL}")
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["name"] == [REFUSED_BEL]
+    assert not Product.objects.exists()
+
+
+def test_a_published_figure_note_with_a_bel_is_refused_next_to_the_field(
+    login, city_reviewer, can_tho
+):
+    plan = PlanFactory(year=2023)
+    data = {
+        "measure": Measure.NEW_3_STAR,
+        "value": "12",
+        "unit": "products",
+        "document": "Báo cáo 15/BC-SNN",
+        "published_on": "2023-12-20",
+        "note": f"Số liệu{BEL} đầu năm",
+    }
+    url = reverse("budgets:figure_create", args=[plan.year])
+    response = login(city_reviewer).post(url, data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["note"] == [REFUSED_BEL]
+    assert not PublishedFigure.objects.exists()
+    # Line breaks are fine in a note.
+    assert login(city_reviewer).post(url, {**data, "note": "Dòng 1\nDòng 2"}).status_code == 302
+
+
+def test_forms_that_are_not_model_forms_refuse_them_too():
+    data = {"decision_number": "12/QĐ-UBND", "decision_date": "2025-03-01", "signer": "Ông A"}
+    assert DecisionForm({**data, "comment": "Dòng 1\nDòng 2"}).is_valid()
+    form = DecisionForm({**data, "signer": f"Ông{BEL} A"})
+    assert form.errors["signer"] == [REFUSED_BEL]
+    assert CommentForm({"comment": f"Ý kiến{BEL}"}).errors["comment"] == [REFUSED_BEL]
+
+
+def test_an_import_refuses_a_cell_with_a_control_character(login, importer):  # noqa: F811
+    rows = producer_rows(3)
+    rows[1][1] = f"Hợp tác xã{BEL} Cờ Đỏ"
+    checked = check(login(importer), PRODUCERS, csv_file(PRODUCER_HEADERS, rows), "1")
+    invalid = {row.number: row.error_dict for row in checked.context["result"].invalid_rows}
+    assert list(invalid) == [3]
+    assert invalid[3]["Tên chủ thể"] == [REFUSED_BEL]
+    assert not Producer.objects.exists()
+
+
+# --- Exports strip what was stored before (or around) the validator ------------------------
+
+
+def test_strip_control_keeps_line_breaks_and_tabs():
+    assert strip_control(f"A{BEL}B\x00C\x9b\nD\tE\r") == "ABC\nD\tE\r"
+
+
+def test_dashboard_export_with_a_bel_in_a_published_figure(login, city_reviewer, co_do):
+    CertificateFactory(
+        product=ProductFactory(producer=ProducerFactory(area=co_do)),
+        stars=3,
+        decision_date=timezone.localdate().replace(month=3, day=1),
+    )
+    figure = PublishedFigureFactory(year=timezone.localdate().year, measure=Measure.NEW_3_STAR)
+    # Stored before the validator existed: .update() skips validation.
+    PublishedFigure.objects.filter(pk=figure.pk).update(document=f"Báo cáo{BEL} 15/BC")
+    response = login(city_reviewer).get(
+        reverse("dashboards:export"), {"year": timezone.localdate().year}
+    )
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    cells = [v for row in book["Đối chiếu số liệu"].iter_rows(values_only=True) for v in row]
+    assert "Báo cáo 15/BC" in cells
+
+
+@pytest.mark.parametrize("file_format", ["0", "1"])
+def test_admin_export_with_a_bel_in_a_producer_name(login, importer, file_format):  # noqa: F811
+    producer = ProducerFactory(area=importer.areas.first(), name="Hợp tác xã Cờ Đỏ")
+    Producer.objects.filter(pk=producer.pk).update(name=f"Hợp tác xã{BEL} Cờ Đỏ")
+    response = login(importer).post(f"{PRODUCERS}export/", {"format": file_format, "resource": "0"})
+    assert response.status_code == 200
+    if file_format == "0":
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        cells = [v for row in sheet.iter_rows(values_only=True) for v in row]
+    else:
+        text = response.content.decode("utf-8-sig")
+        cells = [v for row in csv.reader(io.StringIO(text)) for v in row]
+    assert "Hợp tác xã Cờ Đỏ" in cells
+    assert not any(isinstance(v, str) and BEL in v for v in cells)
+
+
+def test_open_data_with_a_bel_in_a_product_name(client, can_tho, co_do):
+    product = ProductFactory(producer=ProducerFactory(area=co_do), name="Trà mãng cầu")
+    CertificateFactory(product=product, decision_date=timezone.localdate() - timedelta(days=30))
+    Product.objects.filter(pk=product.pk).update(name=f"Trà{BEL} mãng cầu")
+    response = client.get(reverse("catalogue_csv"))
+    assert response.status_code == 200
+    assert BEL not in response.content.decode()
+    assert "Trà mãng cầu" in response.content.decode()
+    response = client.get(reverse("catalogue_json"))
+    assert [p["name"] for p in json.loads(response.content)["products"]] == ["Trà mãng cầu"]
