@@ -1,5 +1,6 @@
 """What an attacker or a mistake can do through the front door: control characters in stored
-text (refused next to the field, stripped from every export)."""
+text (refused next to the field, stripped from every export), and what an officer learns
+about records outside their areas."""
 
 import csv
 import io
@@ -189,3 +190,56 @@ def test_open_data_with_a_bel_in_a_product_name(client, can_tho, co_do):
     assert "Trà mãng cầu" in response.content.decode()
     response = client.get(reverse("catalogue_json"))
     assert [p["name"] for p in json.loads(response.content)["products"]] == ["Trà mãng cầu"]
+
+
+# --- What an outsider learns: duplicates outside the user's areas are not described --------
+
+
+def producer_form(client, **overrides):
+    from tests.test_registry_pages import commune, producer_data
+
+    return client.post(
+        reverse("subjects:create"), producer_data(commune("Xã Thới Hưng"), **overrides)
+    )
+
+
+def test_a_same_name_producer_in_another_district_is_not_described(login, officer_co_do, ninh_kieu):
+    other = ProducerFactory(
+        name="HỢP TÁC XÃ BÍ MẬT", area=ninh_kieu, tax_code="1809999999", address="Số 7 Bí Ẩn"
+    )
+    response = producer_form(login(officer_co_do), name="Hợp tác xã bí mật")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Một chủ thể trùng tên đã có ở một địa bàn khác." in page
+    for secret in ("HỢP TÁC XÃ BÍ MẬT", "Ninh Kiều", other.get_absolute_url(), "1809999999"):
+        assert secret not in page
+    assert response.context["form"].duplicates == []
+    assert Producer.objects.count() == 1
+
+
+def test_a_same_name_producer_in_the_officers_district_is_named_with_a_link(
+    login, officer_co_do, co_do
+):
+    other = ProducerFactory(name="HỢP TÁC XÃ CỜ ĐỎ XANH", area=co_do, tax_code="1808888888")
+    response = producer_form(login(officer_co_do), name="Hợp tác xã Cờ Đỏ Xanh")
+    page = response.content.decode()
+    assert "HỢP TÁC XÃ CỜ ĐỎ XANH" in page and other.get_absolute_url() in page
+    assert "1808888888" in page
+    assert "đã có ở một địa bàn khác" not in page
+
+
+def test_a_tax_code_taken_in_another_district_is_not_described(login, officer_co_do, ninh_kieu):
+    ProducerFactory(name="Doanh nghiệp Ninh Kiều Kín", area=ninh_kieu, tax_code="1809999999")
+    response = producer_form(login(officer_co_do), tax_code="1809999999")
+    assert response.context["form"].errors["tax_code"] == [
+        "Mã số thuế này đã có ở một địa bàn khác."
+    ]
+    assert "Ninh Kiều Kín" not in response.content.decode()
+
+
+def test_a_tax_code_taken_in_the_officers_district_names_the_producer(login, officer_co_do, co_do):
+    ProducerFactory(name="Hợp tác xã Trà Cờ Đỏ", area=co_do, tax_code="1808888888")
+    response = producer_form(login(officer_co_do), tax_code="1808888888")
+    assert response.context["form"].errors["tax_code"] == [
+        "Mã số thuế này đã được đăng ký cho chủ thể “Hợp tác xã Trà Cờ Đỏ” (Huyện Cờ Đỏ)."
+    ]
