@@ -1,22 +1,26 @@
 """What an attacker or a mistake can do through the front door: control characters in stored
-text (refused next to the field, stripped from every export), and what an officer learns
-about records outside their areas."""
+text (refused next to the field, stripped from every export), what an officer learns about
+records outside their areas, the login lockout behind the reverse proxy, the password reset
+rate limit, pages kept out of shared caches, and one log line per database outage."""
 
 import csv
 import io
 import json
+import logging
 from datetime import timedelta
 
 import openpyxl
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import OperationalError, connections, models
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
 from budgets.models import Measure, PublishedFigure
 from core.apps import portal_app_configs
+from core.network import client_address
 from core.text import NoControlCharacters, multi_line, single_line, strip_control
 from evaluations.forms import CommentForm, DecisionForm
 from products.models import Product
@@ -243,3 +247,170 @@ def test_a_tax_code_taken_in_the_officers_district_names_the_producer(login, off
     assert response.context["form"].errors["tax_code"] == [
         "Mã số thuế này đã được đăng ký cho chủ thể “Hợp tác xã Trà Cờ Đỏ” (Huyện Cờ Đỏ)."
     ]
+
+
+# --- Accounts: the lockout behind the reverse proxy ----------------------------------------
+
+PASSWORD = "mat-khau-thu-nghiem-1"
+OFFICE, ATTACKER = "198.51.100.7", "203.0.113.9"
+
+
+def behind(address: str, forged: str = "") -> dict:
+    """A request through the proxy on 127.0.0.1, which appends the address it saw."""
+    return {"HTTP_X_FORWARDED_FOR": f"{forged}, {address}" if forged else address}
+
+
+@pytest.fixture
+def behind_proxy(settings):
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+
+
+def test_five_failures_for_city_lock_only_that_name_from_that_address(
+    behind_proxy, city_reviewer, settings
+):
+    attacker = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        # Forging the office's address on the left changes nothing: the proxy adds the real one.
+        attacker.post(
+            reverse("login"), {"username": "city", "password": "sai"}, **behind(ATTACKER, OFFICE)
+        )
+    locked = attacker.post(
+        reverse("login"), {"username": "city", "password": PASSWORD}, **behind(ATTACKER)
+    )
+    assert locked.status_code == 429
+    office = Client()
+    response = office.post(
+        reverse("login"), {"username": "city", "password": PASSWORD}, **behind(OFFICE)
+    )
+    assert response.status_code == 302
+    assert office.session["_auth_user_id"] == str(city_reviewer.pk)
+
+
+def test_failures_for_one_name_do_not_lock_another_name_from_the_same_address(
+    behind_proxy, city_reviewer, officer_co_do, settings
+):
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "city", "password": "sai"}, **behind(ATTACKER))
+    response = client.post(
+        reverse("login"), {"username": "codo", "password": PASSWORD}, **behind(ATTACKER)
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("remote", "forwarded", "proxies", "client"),
+    [
+        ("127.0.0.1", "", [], "127.0.0.1"),  # no proxy: the peer is the client
+        ("127.0.0.1", "203.0.113.9", [], "127.0.0.1"),  # no proxy: the header is not believed
+        ("127.0.0.1", "203.0.113.9", ["127.0.0.1"], "203.0.113.9"),
+        ("127.0.0.1", "1.1.1.1, 203.0.113.9", ["127.0.0.1"], "203.0.113.9"),
+        ("10.0.0.2", "203.0.113.9, 10.0.0.1", ["10.0.0.0/8"], "203.0.113.9"),  # two proxies
+        ("198.51.100.7", "1.1.1.1", ["127.0.0.1"], "198.51.100.7"),  # not from the proxy
+        ("127.0.0.1", "nonsense", ["127.0.0.1"], "127.0.0.1"),
+        ("192.0.2.1", "1.1.1.1, 203.0.113.9", ["*"], "203.0.113.9"),
+        ("::1", "2001:db8::5", ["::1"], "2001:db8::5"),
+    ],
+)
+def test_client_address(settings, remote, forwarded, proxies, client):
+    settings.TRUSTED_PROXIES = proxies
+    headers = {"REMOTE_ADDR": remote}
+    if forwarded:
+        headers["HTTP_X_FORWARDED_FOR"] = forwarded
+    assert client_address(RequestFactory().get("/", **headers)) == client
+
+
+# --- Accounts: password reset rate limit ----------------------------------------------------
+
+
+def ask_reset(client, email: str, **headers):
+    response = client.post(reverse("password_reset"), {"email": email}, follow=True, **headers)
+    assert response.status_code == 200
+    # The same neutral page whether the e-mail was sent or not.
+    assert "Nếu địa chỉ email này thuộc một tài khoản" in response.text
+    return response
+
+
+def test_password_reset_is_limited_per_email_address(client, officer_co_do, mailoutbox, settings):
+    officer_co_do.email = "codo@example.gov.vn"
+    officer_co_do.save()
+    for _ in range(settings.PASSWORD_RESET_LIMIT_PER_EMAIL + 2):
+        ask_reset(client, "CoDo@example.gov.vn")
+    assert len(mailoutbox) == settings.PASSWORD_RESET_LIMIT_PER_EMAIL
+
+
+def test_password_reset_is_limited_per_client_address(
+    behind_proxy, client, co_do, mailoutbox, settings
+):
+    from tests.factories import UserFactory
+
+    settings.PASSWORD_RESET_LIMIT_PER_ADDRESS = 2
+    emails = [f"can-bo-{n}@example.gov.vn" for n in range(4)]
+    for email in emails:
+        UserFactory(email=email, areas=[co_do])
+    for email in emails[:3]:
+        ask_reset(client, email, **behind(ATTACKER))
+    assert len(mailoutbox) == 2
+    ask_reset(client, emails[3], **behind(OFFICE))
+    assert len(mailoutbox) == 3
+
+
+# --- Pages of a signed-in user are never cached ---------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["/", "/products/", "/catalogue/", "/accounts/password_change/"])
+def test_signed_in_pages_are_not_stored(login, officer_co_do, url):
+    response = login(officer_co_do).get(url)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store, private"
+
+
+def test_the_public_catalogue_stays_cacheable_for_visitors(client, can_tho):
+    for url in ("/", "/catalogue/", reverse("catalogue_csv")):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "no-store" not in response.get("Cache-Control", ""), url
+
+
+def test_static_files_are_left_to_whitenoise(login, officer_co_do, settings):
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.WHITENOISE_AUTOREFRESH = True
+    client = login(officer_co_do)
+    response = client.get("/static/vendor/bootstrap/css/bootstrap.min.css")
+    assert response.status_code == 200
+    assert "no-store" not in response.get("Cache-Control", "")
+
+
+# --- A database outage: one line each request, no traceback ---------------------------------
+
+
+def test_a_database_outage_logs_one_line_without_a_traceback(city_reviewer, monkeypatch, caplog):
+    client = Client(raise_request_exception=False)
+    client.force_login(city_reviewer)
+
+    def refuse(*args, **kwargs):
+        raise OperationalError('connection to server at "127.0.0.1", port 5432 failed')
+
+    monkeypatch.setattr(connections["default"], "cursor", refuse)
+    caplog.set_level(logging.INFO)
+    assert client.get("/products/").status_code == 503
+    assert not [r for r in caplog.records if r.exc_info], "a traceback was logged"
+    assert not [r for r in caplog.records if r.name == "django.request"]
+    outage = [r for r in caplog.records if r.name == "core.database"]
+    assert len(outage) == 1
+    assert outage[0].getMessage() == (
+        "Database unavailable: GET /products/: OperationalError: "
+        'connection to server at "127.0.0.1", port 5432 failed'
+    )
+
+
+def test_other_errors_still_log_their_traceback(city_reviewer, monkeypatch, caplog):
+    client = Client(raise_request_exception=False)
+    client.force_login(city_reviewer)
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("a bug, not the database")
+
+    monkeypatch.setattr(connections["default"], "cursor", fail)
+    assert client.get("/products/").status_code == 500
+    assert [r for r in caplog.records if r.name == "django.request" and r.exc_info]
