@@ -313,3 +313,6 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Uploaded photos: at most this many pixels (a file of a few kilobytes can declare an image
+# that takes gigabytes to decode, in the portal or in every visitor's browser).
+PHOTO_MAX_PIXELS = 40_000_000

@@ -1,18 +1,22 @@
 """What an attacker or a mistake can do through the front door: control characters in stored
 text (refused next to the field, stripped from every export), what an officer learns about
 records outside their areas, the login lockout behind the reverse proxy, the password reset
-rate limit, pages kept out of shared caches, and one log line per database outage."""
+rate limit, pages kept out of shared caches, one log line per database outage, and photos
+too large in pixels."""
 
 import csv
 import io
 import json
 import logging
+import struct
+import zlib
 from datetime import timedelta
 
 import openpyxl
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError, connections, models
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -20,10 +24,11 @@ from django.utils import timezone
 
 from budgets.models import Measure, PublishedFigure
 from core.apps import portal_app_configs
+from core.images import PhotoFormField
 from core.network import client_address
 from core.text import NoControlCharacters, multi_line, single_line, strip_control
 from evaluations.forms import CommentForm, DecisionForm
-from products.models import Product
+from products.models import Product, validate_photo
 from subjects.models import Producer
 from tests.factories import CertificateFactory, ProducerFactory, ProductFactory
 from tests.test_budgets import PlanFactory, PublishedFigureFactory
@@ -35,7 +40,7 @@ from tests.test_imports import (
     importer,  # noqa: F401  (a fixture)
     producer_rows,
 )
-from tests.test_registry_pages import product_data
+from tests.test_registry_pages import png_bytes, product_data
 
 pytestmark = pytest.mark.django_db
 
@@ -414,3 +419,55 @@ def test_other_errors_still_log_their_traceback(city_reviewer, monkeypatch, capl
     monkeypatch.setattr(connections["default"], "cursor", fail)
     assert client.get("/products/").status_code == 500
     assert [r for r in caplog.records if r.name == "django.request" and r.exc_info]
+
+
+# --- Photos: a pixel limit, decompression bombs included ------------------------------------
+
+
+def png_declaring(width: int, height: int) -> bytes:
+    """A PNG of a few hundred bytes whose header declares width × height pixels."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # 1-bit greyscale
+    pixels = zlib.compress(b"\x00" * 1024)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+TOO_MANY_PIXELS = "Ảnh quá lớn: tối đa 40 megapixel. Hãy thu nhỏ ảnh rồi tải lên lại."
+
+
+@pytest.mark.parametrize(
+    "size",
+    [(7_000, 7_000), (20_000, 20_000)],  # 49 megapixels; 400, a decompression bomb for Pillow
+    ids=["49-megapixels", "decompression-bomb"],
+)
+def test_a_photo_with_too_many_pixels_is_refused_at_the_field(
+    login, officer_co_do, co_do, settings, tmp_path, size
+):
+    settings.MEDIA_ROOT = tmp_path
+    photo = SimpleUploadedFile("anh.png", png_declaring(*size), content_type="image/png")
+    assert len(photo) < 2_000
+    response = login(officer_co_do).post(
+        reverse("products:create"),
+        product_data(ProducerFactory(area=co_do), photo=photo),
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["photo"] == [TOO_MANY_PIXELS]
+    assert not Product.objects.exists()
+
+
+def test_the_pixel_limit_is_a_setting_and_holds_in_every_form_of_the_model(settings):
+    assert isinstance(Product._meta.get_field("photo").formfield(), PhotoFormField)  # the admin
+    settings.PHOTO_MAX_PIXELS = 1_000
+    with pytest.raises(ValidationError) as refused:
+        validate_photo(SimpleUploadedFile("anh.png", png_bytes((40, 40))))
+    assert refused.value.messages == [
+        "Ảnh quá lớn: tối đa 0,001 megapixel. Hãy thu nhỏ ảnh rồi tải lên lại."
+    ]
+    settings.PHOTO_MAX_PIXELS = 1_600
+    validate_photo(SimpleUploadedFile("anh.png", png_bytes((40, 40))))
