@@ -1,10 +1,19 @@
+import logging
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.validators import MaxLengthValidator
+from django.http import HttpResponseRedirect
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
+
+from core.network import client_address
+from core.ratelimit import over_limit
+
+logger = logging.getLogger("accounts.password_reset")
 
 
 class LoginForm(AuthenticationForm):
@@ -35,3 +44,27 @@ class LogoutView(auth_views.LogoutView):
 class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
     success_url = reverse_lazy("home")
     success_message = _("Mật khẩu đã được đổi.")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """At most PASSWORD_RESET_LIMIT_PER_EMAIL requests an hour for one e-mail address and
+    PASSWORD_RESET_LIMIT_PER_ADDRESS from one client address: nobody can flood an officer's
+    mailbox or probe addresses at speed. Above the limit the page answers exactly as usual,
+    so it tells nothing either; the e-mail is just not sent."""
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().lower()
+        # Both counted on every request: one address cannot spread over many e-mails.
+        by_email = over_limit("reset-email", email, settings.PASSWORD_RESET_LIMIT_PER_EMAIL)
+        by_address = over_limit(
+            "reset-address",
+            client_address(self.request) or "",
+            settings.PASSWORD_RESET_LIMIT_PER_ADDRESS,
+        )
+        if by_email or by_address:
+            logger.warning(
+                "Password reset not sent: over the limit for this %s",
+                "e-mail address" if by_email else "client address",
+            )
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)

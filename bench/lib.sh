@@ -27,6 +27,8 @@ export DEBUG=false
 SECRET_KEY=$("$PY" -c "import secrets; print(secrets.token_urlsafe(50))")
 export SECRET_KEY
 export ALLOWED_HOSTS=127.0.0.1
+# No mail leaves a bench run (with DEBUG off the console backend is refused).
+export EMAIL_URL=dummymail://
 export MEDIA_ROOT="$WORK/media"
 export SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false
 export SECURE_HSTS_SECONDS=0

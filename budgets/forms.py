@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from areas.models import Area
 from budgets.models import BudgetLine, Disbursement, Measure, Plan, PublishedFigure, Target
 from core.numbers import format_vnd
+from core.text import multi_line
 
 
 def parse_number(text: str) -> Decimal:
@@ -128,6 +129,7 @@ class TargetForm(forms.ModelForm):
         label=_("Lý do điều chỉnh"),
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Bắt buộc: kế hoạch đã phê duyệt, lịch sử giữ cả giá trị cũ và lý do."),
+        validators=[multi_line],
     )
 
     class Meta:

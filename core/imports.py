@@ -10,6 +10,8 @@ An officer corrects data in Excel and loads it back. The rules every register fo
   dry run, and a row failing during the real import undoes the whole import;
 * exported text that a spreadsheet would run as a formula is neutralised, and a formula in an
   imported sheet is read as its text, never as the value a spreadsheet computed;
+* a cell holding a control character is refused on import; an export drops such characters
+  (stored before they were refused) instead of failing;
 * an upload is inspected by its content before it is read (``inspect_upload``): an empty,
   damaged or oversized file, a zip bomb, or a CSV file not in UTF-8 is refused with the reason.
 """
@@ -38,7 +40,7 @@ from import_export.forms import ImportForm as BaseImportForm
 from import_export.resources import ModelResource
 from import_export.results import Result, RowResult
 
-from core.text import clean, fold
+from core.text import clean, fold, multi_line, strip_control
 
 #: Spreadsheets run a cell that starts with one of these as a formula (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -62,8 +64,12 @@ _THOUSANDS = re.compile(r"\d{1,3}([.,]\d{3})+")
 
 
 def neutralise(value):
-    """Text that a spreadsheet would run as a formula, prefixed with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    """Text safe in a spreadsheet: without control characters (a spreadsheet library refuses
+    them), and prefixed with an apostrophe if a spreadsheet would run it as a formula."""
+    if not isinstance(value, str):
+        return value
+    value = strip_control(value)
+    if value.startswith(FORMULA_START):
         return "'" + value
     return value
 
@@ -185,12 +191,19 @@ class _NeutraliseFormulae:
     The library's own escaping drops a leading "=" only, leaves + - @ (which spreadsheets run
     too, from a CSV file above all) and turns every cell into text: dates, numbers, and empty
     cells as "None". Here text cells are prefixed with an apostrophe (the import removes it
-    again) and every other cell keeps its type.
+    again) and every other cell keeps its type. Control characters are dropped from every
+    export, formula setting or not.
     """
 
     def _escape_formulae(self, dataset):
         for index, row in enumerate(dataset):
             dataset[index] = [neutralise(cell) for cell in row]
+
+    def export_data(self, dataset, **kwargs):
+        # openpyxl refuses a cell with a control character: the whole export would fail.
+        for index, row in enumerate(dataset):
+            dataset[index] = [strip_control(c) if isinstance(c, str) else c for c in row]
+        return super().export_data(dataset, **kwargs)
 
 
 class CSV(_NeutraliseFormulae, base_formats.CSV):
@@ -251,10 +264,17 @@ class XLSX(_NeutraliseFormulae, base_formats.XLSX):
 
 
 class TextWidget(widgets.CharWidget):
-    """Text as cleaned from the cell; digits typed as a number (a tax code) become text."""
+    """Text as cleaned from the cell; digits typed as a number (a tax code) become text. A
+    control character is refused (line breaks are left to the model: kept in multi-line text,
+    refused in a name)."""
 
     def clean(self, value, row=None, **kwargs):
-        return "" if value is None else str(value)
+        text = "" if value is None else str(value)
+        try:
+            multi_line(text)
+        except ValidationError as error:
+            raise ValueError(error.messages[0]) from None
+        return text
 
 
 class IntegerWidget(widgets.Widget):

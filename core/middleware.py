@@ -52,6 +52,28 @@ class SessionRefreshMiddleware(MiddlewareMixin):
         request.session[cls.KEY] = int(time.time())
 
 
+class PrivatePagesMiddleware:
+    """Every response to a signed-in user says ``Cache-Control: no-store, private``.
+
+    Such a page shows the user's name and data that the public may not see: neither a shared
+    cache (a proxy of the department) nor the browser, for the next person at the same computer,
+    may keep it. Anonymous visitors are left alone, so the public catalogue stays cacheable;
+    static files never get here (WhiteNoise answers them earlier).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response["Cache-Control"] = "no-store, private"
+            if "Expires" in response:
+                del response["Expires"]
+        return response
+
+
 class RequestLogMiddleware:
     """One log line per request: method, path, status, duration_ms and user_id (JSON fields).
 
@@ -87,7 +109,9 @@ class RequestLogMiddleware:
 
 class DatabaseUnavailableMiddleware:
     """A database that cannot be reached (OperationalError, InterfaceError) answers a clear 503
-    page with ``Retry-After`` instead of the generic 500, and is logged once with its cause.
+    page with ``Retry-After`` instead of the generic 500, and is logged in one line with its
+    cause: no traceback (``DatabaseOutageLogFilter``), which during an outage would fill the
+    log with one per request.
 
     Errors from the view, from the transaction that ATOMIC_REQUESTS opens around it and from
     rendering reach ``process_exception``; errors in another middleware (a session saved in
@@ -134,7 +158,23 @@ class DatabaseUnavailableMiddleware:
         response = HttpResponse(loader.get_template("503.html").render(), status=503)
         response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
         response["Cache-Control"] = "no-store"
+        # Logged above: Django's handler adds no "Service Unavailable" line of its own.
+        response._has_been_logged = True
         return response
+
+
+class DatabaseOutageLogFilter(logging.Filter):
+    """On ``django.request``: drops Django's "Internal Server Error" record, traceback and all,
+    for a database that cannot be reached; DatabaseUnavailableMiddleware logs that request."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from django.db import InterfaceError, OperationalError
+
+        request = getattr(record, "request", None)
+        if getattr(request, "_database_unavailable", None) is not None:
+            return False
+        error = record.exc_info[1] if record.exc_info else None
+        return not isinstance(error, OperationalError | InterfaceError)
 
 
 def _mark_database_error(sender, request=None, **kwargs) -> None:

@@ -1,5 +1,6 @@
 """The dashboard's tables as a spreadsheet: one sheet per table, each headed by the area, the
-year and the time of the data; text that a spreadsheet would run as a formula is neutralised."""
+year and the time of the data; text that a spreadsheet would run as a formula is neutralised,
+and control characters are dropped (``neutralise``): a spreadsheet refuses them."""
 
 import io
 from decimal import Decimal

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import Area
+from core.text import multi_line, single_line
 from evaluations.models import CouncilMember, Evaluation, Round
 from evaluations.scoring import SheetStructure
 from products.models import Certificate, Product
@@ -79,6 +80,7 @@ class ScoreSheetForm(forms.Form):
                 error_messages={
                     "required": _("Hãy ghi lý do sửa phiếu chấm của hồ sơ đã công nhận.")
                 },
+                validators=[multi_line],
             )
 
     def choices(self) -> dict[int, int]:
@@ -100,7 +102,10 @@ class ScoreSheetForm(forms.Form):
 
 class CommentForm(forms.Form):
     comment = forms.CharField(
-        label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Ý kiến"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[multi_line],
     )
 
 
@@ -110,6 +115,7 @@ class ReturnForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Cán bộ địa phương thấy ý kiến này trong hồ sơ."),
         error_messages={"required": _("Hãy ghi lý do trả lại để cán bộ địa phương bổ sung.")},
+        validators=[multi_line],
     )
 
 
@@ -118,15 +124,20 @@ class DecisionForm(forms.Form):
         label=_("Số quyết định"),
         max_length=40,
         widget=forms.TextInput(attrs={"placeholder": "3787/QĐ-UBND"}),
+        validators=[single_line],
     )
     decision_date = DateField(label=_("Ngày quyết định"))
     signer = forms.CharField(
         label=_("Người ký"),
         max_length=150,
         help_text=_("Họ tên và chức vụ, ví dụ: Phó Chủ tịch UBND thành phố."),
+        validators=[single_line],
     )
     comment = forms.CharField(
-        label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Ghi chú"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[multi_line],
     )
 
     def __init__(self, *args, **kwargs):
@@ -139,17 +150,21 @@ class CentralDeclineForm(forms.Form):
         label=_("Kết quả của Hội đồng Trung ương"),
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Hãy ghi kết quả của Hội đồng Trung ương.")},
+        validators=[multi_line],
     )
 
 
 class CorrectDecisionForm(forms.Form):
-    decision_number = forms.CharField(label=_("Số quyết định"), max_length=40)
+    decision_number = forms.CharField(
+        label=_("Số quyết định"), max_length=40, validators=[single_line]
+    )
     decision_date = DateField(label=_("Ngày quyết định"))
-    signer = forms.CharField(label=_("Người ký"), max_length=150)
+    signer = forms.CharField(label=_("Người ký"), max_length=150, validators=[single_line])
     reason = forms.CharField(
         label=_("Lý do sửa (bắt buộc, được lưu lại)"),
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Hãy ghi lý do sửa.")},
+        validators=[multi_line],
     )
 
 

@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.PrivatePagesMiddleware",  # signed in → Cache-Control: no-store
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -110,6 +111,22 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://ocop-portal")
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# These keep an e-mail where its recipient never sees it and someone else may (the console
+# backend writes password reset links into the log): fine on a developer's machine only.
+_LOCAL_EMAIL_BACKENDS = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+}
+if not DEBUG and EMAIL_CONFIG["EMAIL_BACKEND"] in _LOCAL_EMAIL_BACKENDS:
+    raise ImproperlyConfigured(
+        "EMAIL_URL chưa được đặt (hoặc chỉ in thư ra màn hình, bộ nhớ, tệp). Khi DEBUG tắt, "
+        "cổng thông tin không khởi động vì liên kết đặt lại mật khẩu sẽ nằm trong nhật ký: đặt "
+        "EMAIL_URL là máy chủ SMTP (hoặc dummymail:// để không gửi thư), xem .env.example. / "
+        "EMAIL_URL is not set (or prints, keeps in memory or writes mail to files): with DEBUG "
+        "off the portal refuses to start, as password reset links would land in the log; set "
+        "EMAIL_URL to an SMTP server (or dummymail:// to send none), see .env.example."
+    )
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="OCOP <ocop@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -128,10 +145,20 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+# Password reset requests in an hour, per e-mail address and per client address. Above them
+# the page answers as always ("an e-mail was sent if the address is known") and sends nothing.
+PASSWORD_RESET_LIMIT_PER_EMAIL = 3
+PASSWORD_RESET_LIMIT_PER_ADDRESS = 10
 
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+# A user name is locked from the address the failures came from, not everywhere: otherwise
+# anyone could lock the city reviewer out with five wrong passwords.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client's address behind the reverse proxy (TRUSTED_PROXIES below). django-axes would use
+# django-ipware when installed, which the portal does not need: one function decides, for the
+# lockout and the rate limits alike.
+AXES_CLIENT_IP_CALLABLE = "core.network.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_VERBOSE = False
@@ -229,9 +256,13 @@ PERMISSIONS_POLICY = {
         "xr-spatial-tracking",
     )
 }
-if env.bool("BEHIND_PROXY", default=False):
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
     # Only when a trusted reverse proxy sets this header and strips it from clients.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Addresses (or networks) of the reverse proxies whose X-Forwarded-For is believed: the same
+# variable gunicorn reads (gunicorn.conf.py). Without a proxy, the client is REMOTE_ADDR.
+TRUSTED_PROXIES = env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1"]) if BEHIND_PROXY else []
 
 # Logs: one line per event on stdout. JSON lines (time, level, logger, message and, for each
 # request, method, path, status, duration_ms and user_id: core.middleware) in
@@ -251,6 +282,10 @@ LOGGING = {
             "json_ensure_ascii": False,
         },
     },
+    "filters": {
+        # A database outage is logged in one line (core.middleware), not a traceback each.
+        "database_outage": {"()": "core.middleware.DatabaseOutageLogFilter"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
@@ -261,6 +296,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["database_outage"]},
         # The request log below replaces runserver's own line per request.
         "django.server": {"level": "WARNING"},
     },
@@ -277,3 +313,6 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Uploaded photos: at most this many pixels (a file of a few kilobytes can declare an image
+# that takes gigabytes to decode, in the portal or in every visitor's browser).
+PHOTO_MAX_PIXELS = 40_000_000

@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.access import AreaScopedQuerySet
+from core.images import PhotoField, check_pixels
 from core.text import clean, fold
 
 #: A certificate about to expire is flagged this many days ahead.
@@ -31,11 +32,13 @@ def add_months(day: date, months: int) -> date:
 
 
 def validate_photo(photo) -> None:
-    """JPEG, PNG or WebP up to 5 MB, judged by the file's content, never by its name."""
+    """JPEG, PNG or WebP up to 5 MB and PHOTO_MAX_PIXELS pixels, judged by the file's content,
+    never by its name."""
     from PIL import Image, UnidentifiedImageError
 
     if photo.size > MAX_PHOTO_BYTES:
         raise ValidationError(_("Ảnh quá lớn: tối đa 5 MB."), code="photo_too_large")
+    check_pixels(photo)
     position = photo.tell() if hasattr(photo, "tell") else 0
     try:
         photo.seek(0)
@@ -171,7 +174,7 @@ class Product(models.Model):
         limit_choices_to={"is_leaf": True},
     )
     description = models.TextField(_("mô tả"), blank=True)
-    photo = models.ImageField(
+    photo = PhotoField(
         _("ảnh sản phẩm"),
         upload_to="products/%Y/",
         blank=True,

@@ -12,6 +12,7 @@ from django.urls.resolvers import RoutePattern
 from django.utils import translation
 
 from core.imports import neutralise
+from core.text import strip_control
 from products.catalogue_filters import CatalogueFilter
 from products.catalogue_views import (
     ORDER,
@@ -81,6 +82,8 @@ def _open_data(request: HttpRequest) -> tuple[list[dict], date]:
                     photo,
                     request.build_absolute_uri(product.url),
                 ]
+                # Control characters stored before they were refused would break a reader.
+                values = [strip_control(v) if isinstance(v, str) else v for v in values]
                 rows.append(dict(zip([key for key, _h in OPEN_DATA_FIELDS], values, strict=True)))
         return rows, today
 

@@ -52,16 +52,38 @@ class ProducerForm(forms.ModelForm):
             areas = areas | Area.objects.filter(pk=self.instance.area_id)
         self.fields["area"].queryset = areas
         self.fields["area"].label_from_instance = lambda area: area.full_name
+        self.user = user
+        # Producers with the same name: those the user may see are named (with a link), the
+        # others only said to exist "in another area": an officer learns nothing about a
+        # record outside their areas beyond the fact that the name is taken.
         self.duplicates: list[Producer] = []
+        self.duplicates_elsewhere = False
+
+    @property
+    def has_duplicates(self) -> bool:
+        return bool(self.duplicates) or self.duplicates_elsewhere
 
     def clean_tax_code(self) -> str:
         tax_code = self.cleaned_data["tax_code"].strip()
-        taken = Producer.objects.filter(tax_code=tax_code).exclude(pk=self.instance.pk)
-        if tax_code and taken.exists():
+        if not tax_code:
+            return tax_code
+        taken = (
+            Producer.objects.filter(tax_code=tax_code)
+            .exclude(pk=self.instance.pk)
+            .select_related("area")
+            .first()
+        )
+        if taken is None:
+            return tax_code
+        if not Producer.objects.visible_to(self.user).filter(pk=taken.pk).exists():
             raise forms.ValidationError(
-                _("Mã số thuế này đã được đăng ký cho chủ thể khác."), code="duplicate_tax_code"
+                _("Mã số thuế này đã có ở một địa bàn khác."), code="duplicate_tax_code"
             )
-        return tax_code
+        raise forms.ValidationError(
+            _("Mã số thuế này đã được đăng ký cho chủ thể “%(name)s” (%(area)s).")
+            % {"name": taken.name, "area": taken.area.name},
+            code="duplicate_tax_code",
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -78,10 +100,11 @@ class ProducerForm(forms.ModelForm):
                 Producer.objects.in_province_of(area)
                 .filter(search_name=fold(name))
                 .exclude(pk=self.instance.pk)
-                .select_related("area")
             )
-            self.duplicates = list(same_name[:5])
-            if self.duplicates:
+            visible = same_name.visible_to(self.user)
+            self.duplicates = list(visible.select_related("area").order_by("pk")[:5])
+            self.duplicates_elsewhere = same_name.exclude(pk__in=visible.values("pk")).exists()
+            if self.has_duplicates:
                 raise forms.ValidationError(
                     _(
                         "Trong tỉnh đã có chủ thể trùng tên. Kiểm tra danh sách bên dưới; nếu "

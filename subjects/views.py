@@ -75,13 +75,4 @@ def producer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _form_context(request: HttpRequest, form: ProducerForm) -> dict:
-    visible = (
-        set(
-            Producer.objects.visible_to(request.user)
-            .filter(pk__in=[p.pk for p in form.duplicates])
-            .values_list("pk", flat=True)
-        )
-        if form.duplicates
-        else set()
-    )
-    return {"form": form, "producer": form.instance, "visible_duplicates": visible}
+    return {"form": form, "producer": form.instance}

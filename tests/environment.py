@@ -15,6 +15,9 @@ TEST_ENVIRONMENT = {
     "SESSION_COOKIE_SECURE": "false",
     "CSRF_COOKIE_SECURE": "false",
     "SECURE_HSTS_SECONDS": "0",
+    # With DEBUG off the portal refuses the console e-mail backend; the test runner replaces
+    # this one by its own outbox (mailoutbox) anyway.
+    "EMAIL_URL": "smtp://localhost:25",
     # Plain static storage: the hashed manifest only exists after collectstatic.
     "STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
 }

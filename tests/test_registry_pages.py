@@ -161,7 +161,10 @@ def test_bad_values_are_explained_next_to_their_fields_and_nothing_is_saved(logi
     )
     response = login(officer_co_do).post(reverse("subjects:create"), data)
     errors = response.context["form"].errors
-    assert errors["tax_code"] == ["Mã số thuế này đã được đăng ký cho chủ thể khác."]
+    # The other producer is in the officer's district: it is named.
+    assert errors["tax_code"] == [
+        "Mã số thuế này đã được đăng ký cho chủ thể “Một chủ thể khác” (Huyện Cờ Đỏ)."
+    ]
     assert errors["workers_women"] == ["Không được lớn hơn tổng số lao động (25)."]
     assert "email" in errors and "phone" in errors
     assert Producer.objects.count() == 1
@@ -180,7 +183,9 @@ def test_same_name_in_the_province_warns_before_saving(login, officer_co_do, off
     response = client.post(reverse("subjects:create"), data)
     assert response.status_code == 200
     assert "Trong tỉnh đã có chủ thể trùng tên" in response.text
-    assert "Quận Ninh Kiều" in response.text
+    # In another district: neither its name nor its area is shown (tests/test_hardening.py).
+    assert "Một chủ thể trùng tên đã có ở một địa bàn khác." in response.text
+    assert "Quận Ninh Kiều" not in response.text
     assert Producer.objects.count() == 1
     response = client.post(reverse("subjects:create"), {**data, "confirm_duplicate": "on"})
     assert response.status_code == 302

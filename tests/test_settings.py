@@ -43,9 +43,29 @@ def test_production_settings_pass_check_deploy():
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="ocop.example.gov.vn",
+        EMAIL_URL="smtp+tls://ocop:secret@smtp.example.gov.vn:587",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("email_url", [None, "consolemail://", "memorymail://", "filemail:///tmp"])
+def test_mail_printed_to_the_log_with_debug_off_stops_the_start(email_url):
+    """The console backend would write live password reset links into the log."""
+    env = {"DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(50)}
+    if email_url:
+        env["EMAIL_URL"] = email_url
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert "EMAIL_URL chưa được đặt" in result.stderr
+    assert "EMAIL_URL is not set" in result.stderr
+
+
+def test_without_mail_on_purpose_the_portal_starts():
+    result = manage(
+        "check", DEBUG="false", SECRET_KEY=secrets.token_urlsafe(50), EMAIL_URL="dummymail://"
+    )
+    assert result.returncode == 0, result.stderr
 
 
 def test_debug_runs_without_a_secret_key():
@@ -78,7 +98,11 @@ def test_connection_settings_are_documented(name):
     assert f"{name}=" in (ROOT / ".env.example").read_text()
 
 
-PRODUCTION = {"DEBUG": "false", "ALLOWED_HOSTS": "ocop.example.gov.vn"}
+PRODUCTION = {
+    "DEBUG": "false",
+    "ALLOWED_HOSTS": "ocop.example.gov.vn",
+    "EMAIL_URL": "smtp://smtp.example.gov.vn:25",
+}
 SHOW = (
     "from django.conf import settings as s; "
     "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.CSRF_COOKIE_HTTPONLY, "
@@ -103,3 +127,24 @@ def test_an_unknown_log_format_stops_the_start():
     result = manage("check", DEBUG="true", LOG_FORMAT="xml")
     assert result.returncode != 0
     assert "LOG_FORMAT" in result.stderr
+
+
+TRUSTED = "from django.conf import settings as s; print(repr(s.TRUSTED_PROXIES))"
+
+
+def test_trusted_proxies_follow_behind_proxy_and_forwarded_allow_ips():
+    key = secrets.token_urlsafe(50)
+    result = manage("shell", "-c", TRUSTED, SECRET_KEY=key, **PRODUCTION)
+    assert result.stdout.strip().splitlines()[-1] == "[]", result.stderr
+    result = manage("shell", "-c", TRUSTED, SECRET_KEY=key, BEHIND_PROXY="true", **PRODUCTION)
+    assert result.stdout.strip().splitlines()[-1] == "['127.0.0.1']", result.stderr
+    result = manage(
+        "shell",
+        "-c",
+        TRUSTED,
+        SECRET_KEY=key,
+        BEHIND_PROXY="true",
+        FORWARDED_ALLOW_IPS="10.0.0.0/8,192.168.1.5",
+        **PRODUCTION,
+    )
+    assert result.stdout.strip().splitlines()[-1] == "['10.0.0.0/8', '192.168.1.5']"
