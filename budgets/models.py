@@ -4,7 +4,7 @@ documents published them, kept beside what the records say.
 Who reads what: a plan belongs to a province and everyone signed in there reads it. Targets and
 budget lines may name an area: without one they are province-wide (read by everyone in the
 province), with one only those working in that area read them. Writing is for the city
-reviewers and administrators (``User.is_city_reviewer``)."""
+reviewers and administrators (the policy's ``plan.change``)."""
 
 from datetime import date
 
