@@ -254,7 +254,7 @@ def _area_in_plan(area, plan: Plan) -> dict:
     """Errors for an area outside the plan's province or not existing in the plan's year."""
     if area is None or plan is None:
         return {}
-    if not area.path.startswith(plan.province.path) or area.pk == plan.province_id:
+    if not plan.province.contains(area) or area.pk == plan.province_id:
         return {
             "area": _("Chọn một quận, huyện hoặc xã, phường của %(province)s.")
             % {"province": plan.province.name}
