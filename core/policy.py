@@ -5,6 +5,10 @@ it); the city reviewer is assigned to the province and so sees all of it; admini
 everything. Every ``visible_to(user)`` of the portal is built from the filters here:
 ``inside`` (records in the user's areas), ``inside_or_above`` (records of the units the user
 works in or above them: a city's rounds), ``in_provinces`` (records of a whole province).
+Who reads a whole province (``oversees_a_province``), who the local officers are
+(``local_officers``, as a filter) and whose view a cache may share (``visibility_key``) are
+answered here too. ``under`` is the one path-containment filter; a filter by an area the user
+chose (not an access rule) reaches it through ``Area.q_within``.
 
 Doing. Every action is a rule named ``"<noun>.<verb>"`` ("product.change",
 ``"round.manage"``), registered below with the reason shown when it is refused. ``can(user,
