@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.access import AreaScopedQuerySet
-from core.policy import containing_paths
+from core.policy import containing_paths, under
 from core.text import clean, fold
 
 #: The day the two-tier local government (province, commune) took effect.
@@ -174,6 +174,12 @@ class Area(models.Model):
 
     def contains(self, other: "Area") -> bool:
         return other.path.startswith(self.path)
+
+    def q_within(self, lookup: str = "path") -> Q:
+        """Rows whose area (its path reached through ``lookup``, e.g. "producer__area__path")
+        is this unit or lies under it: a filter by an area the user chose. Not an access rule:
+        the queryset's ``visible_to`` still applies first."""
+        return under(lookup, self.path)
 
     @property
     def containing_paths(self) -> list[str]:

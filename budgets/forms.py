@@ -69,10 +69,12 @@ class CalendarDateField(forms.DateField):
     widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _area_field(field: forms.ModelChoiceField, plan: Plan) -> None:
+def _area_field(field: forms.ModelChoiceField, plan: Plan, user) -> None:
+    """The plan's districts and communes of its year that the user reads."""
     start, end = date(plan.year, 1, 1), plan.year_end
     field.queryset = (
-        Area.objects.filter(path__startswith=plan.province.path)
+        Area.objects.visible_to(user)
+        .filter(plan.province.q_within())
         .exclude(pk=plan.province_id)
         .exclude(valid_from__gt=end)
         .exclude(valid_until__lt=start)
@@ -137,13 +139,13 @@ class TargetForm(forms.ModelForm):
         fields = ["indicator", "custom_name", "custom_unit", "area", "value", "note"]
         field_classes = {"value": NumberField}
 
-    def __init__(self, *args, plan: Plan, **kwargs):
+    def __init__(self, *args, plan: Plan, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.plan = plan
         self.fields["indicator"].error_messages["invalid_choice"] = _(
             "Không có chỉ tiêu “%(value)s” trong danh mục chỉ tiêu OCOP."
         )
-        _area_field(self.fields["area"], plan)
+        _area_field(self.fields["area"], plan, user)
         if not plan.is_approved:
             del self.fields["change_reason"]
         elif self.instance.pk:
@@ -188,10 +190,10 @@ class BudgetLineForm(forms.ModelForm):
         fields = ["source", "activity", "area", "description", "amount"]
         field_classes = {"amount": VndField}
 
-    def __init__(self, *args, plan: Plan, **kwargs):
+    def __init__(self, *args, plan: Plan, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.plan = plan
-        _area_field(self.fields["area"], plan)
+        _area_field(self.fields["area"], plan, user)
 
 
 class DisbursementForm(forms.ModelForm):

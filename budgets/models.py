@@ -4,7 +4,7 @@ documents published them, kept beside what the records say.
 Who reads what: a plan belongs to a province and everyone signed in there reads it. Targets and
 budget lines may name an area: without one they are province-wide (read by everyone in the
 province), with one only those working in that area read them. Writing is for the city
-reviewers and administrators (``User.is_city_reviewer``)."""
+reviewers and administrators (the policy's ``plan.change``)."""
 
 from datetime import date
 
@@ -254,7 +254,7 @@ def _area_in_plan(area, plan: Plan) -> dict:
     """Errors for an area outside the plan's province or not existing in the plan's year."""
     if area is None or plan is None:
         return {}
-    if not area.path.startswith(plan.province.path) or area.pk == plan.province_id:
+    if not plan.province.contains(area) or area.pk == plan.province_id:
         return {
             "area": _("Chọn một quận, huyện hoặc xã, phường của %(province)s.")
             % {"province": plan.province.name}

@@ -76,7 +76,7 @@ class YearRecords:
             self.budget_lines = budget_lines
 
     def _certificates(self):
-        return Certificate.objects.filter(area__path__startswith=self.province.path)
+        return Certificate.objects.filter(self.province.q_within("area__path"))
 
     @cached_property
     def decided(self) -> list[Decided]:
@@ -105,7 +105,7 @@ class YearRecords:
         # products forwarded to the central council.
         rows = (
             Certificate.objects.potential_five_star(self.year_end)
-            .filter(area__path__startswith=self.province.path)
+            .filter(self.province.q_within("area__path"))
             .values_list("product_id", "area__path")
         )
         return dict(rows)

@@ -1,7 +1,9 @@
 """Writes of the plans, targets, budget and published figures.
 
-Each write is one transaction and validates the whole record (``full_clean``) before saving
-anything; a refused write raises ``ValidationError`` keyed by field, for the form to show."""
+Each write asks the policy first (``plan.change`` on the plan it belongs to: PermissionDenied,
+saying who writes plans, for anyone else), is one transaction and validates the whole record
+(``full_clean``) before saving anything; a refused write raises ``ValidationError`` keyed by
+field, for the form to show."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from budgets.models import BudgetLine, Disbursement, Plan, PublishedFigure, Target
+from core import policy
 from core.numbers import format_vnd
 
 #: Fields of a target that an approved plan keeps as they are: only the value may change.
@@ -28,11 +31,13 @@ def _save(instance, *, by, reason: str = ""):
 
 @transaction.atomic
 def plan_create(*, plan: Plan, by) -> Plan:
+    policy.require(by, "plan.change", plan if plan.province_id else None)
     return _save(plan, by=by)
 
 
 @transaction.atomic
 def plan_update(*, plan: Plan, by) -> Plan:
+    policy.require(by, "plan.change", plan)
     return _save(plan, by=by)
 
 
@@ -40,6 +45,7 @@ def plan_update(*, plan: Plan, by) -> Plan:
 def plan_approve(*, plan: Plan, by) -> Plan:
     """Draft → approved. From then on a target's value changes only with a reason."""
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    policy.require(by, "plan.change", plan)
     if plan.is_approved:
         raise ValidationError(_("Kế hoạch này đã được phê duyệt."), code="already_approved")
     if not plan.targets.exists():
@@ -58,6 +64,7 @@ def target_save(*, target: Target, by, reason: str = "") -> Target:
     """Add a target or change one. In an approved plan a reason is required, the indicator and
     area stay as approved, and the first change keeps the approved value as the original."""
     plan = Plan.objects.select_for_update().get(pk=target.plan_id)
+    policy.require(by, "plan.change", plan)
     if plan.is_approved:
         reason = reason.strip()
         if not reason:
@@ -85,6 +92,7 @@ def target_save(*, target: Target, by, reason: str = "") -> Target:
 def target_report_result(*, target: Target, value, source: str, reported_on, by) -> Target:
     """The result of a target that no record counts (training, tourism villages, custom)."""
     target = Target.objects.select_for_update().select_related("plan__province").get(pk=target.pk)
+    policy.require(by, "plan.change", target.plan)
     target.reported_value = value
     target.reported_source = source
     target.reported_on = reported_on
@@ -93,6 +101,7 @@ def target_report_result(*, target: Target, value, source: str, reported_on, by)
 
 @transaction.atomic
 def budget_line_create(*, line: BudgetLine, by) -> BudgetLine:
+    policy.require(by, "plan.change", line.plan)
     return _save(line, by=by)
 
 
@@ -118,7 +127,10 @@ def disbursement_create(
 ) -> Disbursement:
     """Record a disbursement; past its line's plan only when the user has confirmed it."""
     # Lock the line: two disbursements entered at once must not both fit the same remainder.
-    line = BudgetLine.objects.select_for_update().get(pk=disbursement.line_id)
+    line = (
+        BudgetLine.objects.select_for_update().select_related("plan").get(pk=disbursement.line_id)
+    )
+    policy.require(by, "plan.change", line.plan)
     if disbursement.amount is not None and disbursement.amount > 0:
         message = over_plan_message(line, disbursement.amount)
         if message and not confirm_over_plan:
@@ -129,4 +141,6 @@ def disbursement_create(
 
 @transaction.atomic
 def published_figure_create(*, figure: PublishedFigure, by) -> PublishedFigure:
+    # A figure belongs to its province's year, as its plan does.
+    policy.require(by, "plan.change", figure)
     return _save(figure, by=by)

@@ -2,16 +2,16 @@
 figures beside the records) and the forms of the city reviewers.
 
 Everyone signed in in the province reads a plan: officers read the province-wide part and what
-lies in their areas; only city reviewers and administrators write (``city_reviewer_required``).
+lies in their areas; only city reviewers and administrators write (the policy's
+``plan.change``, asked by every form page and every service).
 """
 
 from collections.abc import Callable
 from copy import copy
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -37,21 +37,10 @@ from budgets.models import (
     Target,
 )
 from budgets.reports import YearRecords, budget_summary, compare, target_results
+from core import policy
 from core.history import history_entries
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
-
-
-def city_reviewer_required(view: Callable) -> Callable:
-    """Plans are written by the city reviewers and administrators; officers only read them."""
-
-    @wraps(view)
-    def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_city_reviewer:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return checked
 
 
 def _plan(request: HttpRequest, year: int) -> Plan:
@@ -66,6 +55,14 @@ def _plan(request: HttpRequest, year: int) -> Plan:
     )
     if plan is None:
         raise Http404
+    return plan
+
+
+def _plan_to_change(request: HttpRequest, year: int) -> Plan:
+    """The plan of the year (404 if the user does not read it), if the user may change it (403
+    saying who does, if not): officers only read plans."""
+    plan = _plan(request, year)
+    policy.require(request.user, "plan.change", plan)
     return plan
 
 
@@ -101,7 +98,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def plan_detail(request: HttpRequest, year: int) -> HttpResponse:
     user = request.user
-    plan = _plan(request, year)
+    plan = _plan(request, year)  # read by everyone in the province
     # The whole plan's lines give the province-wide totals, which every reader of the plan
     # sees; the lines themselves are listed only where visible_to allows.
     all_lines = list(BudgetLine.objects.filter(plan=plan).with_disbursed().select_related("area"))
@@ -129,7 +126,7 @@ def plan_detail(request: HttpRequest, year: int) -> HttpResponse:
         .filter(line__plan=plan)
         .select_related("line__area"),
         "comparisons": compare(figures, {(plan.province_id, plan.year): records}),
-        "can_edit": user.is_city_reviewer,
+        "can_edit": policy.can(user, "plan.change", plan).allowed,
         "history": history_entries(plan),
     }
     return render(request, "budgets/plan_detail.html", context)
@@ -137,8 +134,8 @@ def plan_detail(request: HttpRequest, year: int) -> HttpResponse:
 
 @require_http_methods(FORM_METHODS)
 @login_required
-@city_reviewer_required
 def plan_create(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, "plan.change")
     form = PlanForm(request.POST or None, user=request.user)
     if _submitted(request, form, lambda: services.plan_create(plan=form.instance, by=request.user)):
         messages.success(request, _("Đã tạo %(plan)s.") % {"plan": form.instance})
@@ -148,9 +145,8 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(FORM_METHODS)
 @login_required
-@city_reviewer_required
 def plan_edit(request: HttpRequest, year: int) -> HttpResponse:
-    plan = _plan(request, year)
+    plan = _plan_to_change(request, year)
     form = PlanDocumentForm(request.POST or None, instance=plan)
     if _submitted(request, form, lambda: services.plan_update(plan=plan, by=request.user)):
         messages.success(request, _("Đã lưu %(plan)s.") % {"plan": plan})
@@ -160,9 +156,8 @@ def plan_edit(request: HttpRequest, year: int) -> HttpResponse:
 
 @require_POST
 @login_required
-@city_reviewer_required
 def plan_approve(request: HttpRequest, year: int) -> HttpResponse:
-    plan = _plan(request, year)
+    plan = _plan_to_change(request, year)
     try:
         services.plan_approve(plan=plan, by=request.user)
     except ValidationError as error:
@@ -177,10 +172,9 @@ def plan_approve(request: HttpRequest, year: int) -> HttpResponse:
 
 @require_http_methods(FORM_METHODS)
 @login_required
-@city_reviewer_required
 def target_create(request: HttpRequest, year: int) -> HttpResponse:
-    plan = _plan(request, year)
-    form = TargetForm(request.POST or None, plan=plan)
+    plan = _plan_to_change(request, year)
+    form = TargetForm(request.POST or None, plan=plan, user=request.user)
     if _submitted(request, form, lambda: _save_target(request, form)):
         messages.success(request, _("Đã thêm chỉ tiêu “%(target)s”.") % {"target": form.instance})
         return redirect(f"{plan.get_absolute_url()}#targets")
@@ -189,14 +183,13 @@ def target_create(request: HttpRequest, year: int) -> HttpResponse:
 
 @require_http_methods(FORM_METHODS)
 @login_required
-@city_reviewer_required
 def target_edit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    plan = _plan(request, year)
+    plan = _plan_to_change(request, year)
     target = get_object_or_404(
         Target.objects.visible_to(request.user).filter(plan=plan).select_related("area"), pk=pk
     )
     saved = copy(target)  # the form changes its instance while it validates
-    form = TargetForm(request.POST or None, instance=target, plan=plan)
+    form = TargetForm(request.POST or None, instance=target, plan=plan, user=request.user)
     if _submitted(request, form, lambda: _save_target(request, form)):
         messages.success(request, _("Đã lưu chỉ tiêu “%(target)s”.") % {"target": target})
         return redirect(f"{plan.get_absolute_url()}#targets")
@@ -212,9 +205,8 @@ def _save_target(request: HttpRequest, form: TargetForm) -> Target:
 
 @require_http_methods(FORM_METHODS)
 @login_required
-@city_reviewer_required
 def target_result(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    plan = _plan(request, year)
+    plan = _plan_to_change(request, year)
     target = get_object_or_404(
         Target.objects.visible_to(request.user)
         .filter(plan=plan, indicator__in=REPORTED_MEASURES)
@@ -240,10 +232,9 @@ def target_result(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 
 @require_http_methods(FORM_METHODS)
 @login_required
-@city_reviewer_required
 def budget_line_create(request: HttpRequest, year: int) -> HttpResponse:
-    plan = _plan(request, year)
-    form = BudgetLineForm(request.POST or None, plan=plan)
+    plan = _plan_to_change(request, year)
+    form = BudgetLineForm(request.POST or None, plan=plan, user=request.user)
     if _submitted(
         request, form, lambda: services.budget_line_create(line=form.instance, by=request.user)
     ):
@@ -254,9 +245,8 @@ def budget_line_create(request: HttpRequest, year: int) -> HttpResponse:
 
 @require_http_methods(FORM_METHODS)
 @login_required
-@city_reviewer_required
 def disbursement_create(request: HttpRequest, year: int) -> HttpResponse:
-    plan = _plan(request, year)
+    plan = _plan_to_change(request, year)
     lines = BudgetLine.objects.visible_to(request.user).filter(plan=plan).select_related("area")
     initial = {"line": request.GET["line"]} if request.GET.get("line", "").isdigit() else {}
     form = DisbursementForm(request.POST or None, initial=initial, lines=lines)
@@ -278,9 +268,8 @@ def disbursement_create(request: HttpRequest, year: int) -> HttpResponse:
 
 @require_http_methods(FORM_METHODS)
 @login_required
-@city_reviewer_required
 def figure_create(request: HttpRequest, year: int) -> HttpResponse:
-    plan = _plan(request, year)
+    plan = _plan_to_change(request, year)
     form = PublishedFigureForm(request.POST or None, plan=plan)
     if _submitted(
         request,

@@ -5,6 +5,10 @@ it); the city reviewer is assigned to the province and so sees all of it; admini
 everything. Every ``visible_to(user)`` of the portal is built from the filters here:
 ``inside`` (records in the user's areas), ``inside_or_above`` (records of the units the user
 works in or above them: a city's rounds), ``in_provinces`` (records of a whole province).
+Who reads a whole province (``oversees_a_province``), who the local officers are
+(``local_officers``, as a filter) and whose view a cache may share (``visibility_key``) are
+answered here too. ``under`` is the one path-containment filter; a filter by an area the user
+chose (not an access rule) reaches it through ``Area.q_within``.
 
 Doing. Every action is a rule named ``"<noun>.<verb>"`` ("product.change",
 ``"round.manage"``), registered below with the reason shown when it is refused. ``can(user,
@@ -82,6 +86,15 @@ def _none() -> Q:
     return Q(pk__in=[])
 
 
+def under(lookup: str, path) -> Q:
+    """Rows whose area path (through ``lookup``) lies in the unit at ``path`` or under it.
+
+    The one place a path prefix is written: paths end with "/", so a prefix is exactly
+    containment ("92/916/" does not take in "92/9161/"). ``path`` may be an expression
+    (``OuterRef("path")``). Filters by an area the user chose go through ``Area.q_within``."""
+    return Q(**{f"{lookup}__startswith": path})
+
+
 def inside(user, lookup: str) -> Q:
     """Rows whose area path (reached through ``lookup``, e.g. "producer__area__path") lies in
     the user's areas."""
@@ -92,7 +105,7 @@ def inside(user, lookup: str) -> Q:
     paths = scope_paths(user)
     if not paths:
         return _none()
-    return reduce(or_, (Q(**{f"{lookup}__startswith": path}) for path in paths))
+    return reduce(or_, (under(lookup, path) for path in paths))
 
 
 def containing_paths(path: str) -> list[str]:
@@ -128,6 +141,32 @@ def in_provinces(user, lookup: str) -> Q:
     return Q(**{f"{lookup}__in": province_paths(user)})
 
 
+def oversees_a_province(user) -> bool:
+    """The user reads a whole province: assigned to it (the city reviewers) or an
+    administrator. Pages offer such a reader every area of it rather than their own few."""
+    if not is_signed_in(user):
+        return False
+    return sees_everything(user) or any(covers(user, path) for path in province_paths(user))
+
+
+def visibility_key(user) -> tuple:
+    """Equal for two users who see exactly the same records: what a cache shared between
+    readers is keyed on."""
+    return (sees_everything(user), tuple(sorted(scope_paths(user))))
+
+
+def local_officers(prefix: str = "") -> Q:
+    """The users ``is_local_officer`` says yes to, as a filter (through ``prefix``, e.g.
+    "user__" from an area assignment): who is told about what happens in their areas."""
+    return Q(
+        **{
+            f"{prefix}is_active": True,
+            f"{prefix}role": OFFICER,
+            f"{prefix}is_superuser": False,
+        }
+    )
+
+
 def covers(user, path: str | None) -> bool:
     """The area with this path lies in the user's areas (the object-level twin of ``inside``)."""
     if not is_signed_in(user):
@@ -139,10 +178,14 @@ def covers(user, path: str | None) -> bool:
 
 def area_path_of(obj) -> str | None:
     """The path of the area an object lies in, through the same lookup its queryset's
-    ``visible_to`` filters on (``area_path_lookup``), so the two can never disagree."""
+    ``visible_to`` filters on (``area_path_lookup``, or ``province_path_lookup`` for the
+    records of a whole province: plans, published figures), so the two can never disagree."""
     if obj is None:
         return None
-    lookup = getattr(type(obj)._default_manager._queryset_class, "area_path_lookup", None)
+    queryset_class = type(obj)._default_manager._queryset_class
+    lookup = getattr(queryset_class, "area_path_lookup", None) or getattr(
+        queryset_class, "province_path_lookup", None
+    )
     if lookup is None:
         return getattr(obj, "path", None)
     value = obj
@@ -157,6 +200,16 @@ def area_path_of(obj) -> str | None:
 def in_users_areas(user, obj) -> bool:
     """The object lies in the user's areas (administrators: everywhere)."""
     return covers(user, area_path_of(obj))
+
+
+@rules.predicate
+def without_object(user, obj) -> bool:
+    """Asked in general (a "new" button), not about one record."""
+    return obj is None
+
+
+#: Asked in general, or about a record in the user's areas.
+in_users_areas_if_any = without_object | in_users_areas
 
 
 @rules.predicate
@@ -228,16 +281,34 @@ allow(
     _("Sản phẩm này không thuộc địa bàn bạn phụ trách."),
 )
 
-# Evaluations: local officers (and administrators) open them; the city manages rounds.
+# Evaluations: local officers (and administrators) open them for a product of their areas
+# (the object, when given), score them and send them; the city reviews, decides on what the
+# city recognises, and manages rounds. Who decides one evaluation (the district or the city)
+# is its criteria set's to say: evaluations/workflow.py picks the rule.
 allow(
     "evaluation.add",
-    is_local_officer | is_administrator,
+    (is_local_officer | is_administrator) & in_users_areas_if_any,
     _("Hồ sơ đánh giá do cán bộ địa phương phụ trách sản phẩm lập."),
 )
 allow(
+    "evaluation.fill",
+    (is_local_officer | is_administrator) & in_users_areas,
+    _("Phiếu chấm và hồ sơ do cán bộ địa phương phụ trách sản phẩm nhập và gửi."),
+)
+allow(
+    "evaluation.review",
+    is_city_reviewer & in_users_areas_if_any,
+    _("Việc này do cán bộ thẩm định cấp tỉnh, thành phố thực hiện."),
+)
+allow(
     "round.manage",
-    is_city_reviewer,
+    is_city_reviewer & in_users_areas_if_any,
     _("Đợt đánh giá do cán bộ thẩm định cấp tỉnh, thành phố quản lý."),
+)
+allow(
+    "round.recognise",
+    is_city_reviewer & in_users_areas_if_any,
+    _("Công nhận cả đợt theo một quyết định do cán bộ thẩm định cấp tỉnh, thành phố thực hiện."),
 )
 allow(
     "evaluation.correct",
@@ -248,7 +319,7 @@ allow(
 # The yearly plan and budget: the city sets them.
 allow(
     "plan.change",
-    is_city_reviewer,
+    is_city_reviewer & in_users_areas_if_any,
     _("Kế hoạch và kinh phí do cán bộ cấp tỉnh, thành phố lập."),
 )
 

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from areas.models import Area
-from core.policy import province_paths
+from core import policy
 
 PROVINCE_KINDS = [Area.Kind.PROVINCE, Area.Kind.CENTRAL_CITY]
 
@@ -27,10 +27,12 @@ class Scope:
     paths: tuple[str, ...]
     is_city: bool
     label: str
+    #: The reader's own scope is the whole province (what "no area chosen" means to them).
+    reaches_province: bool = False
 
     def q(self, lookup: str) -> Q:
         """Records whose ``lookup`` (an area path) lies inside the scope."""
-        return reduce(or_, (Q(**{f"{lookup}__startswith": path}) for path in self.paths))
+        return reduce(or_, (policy.under(lookup, path) for path in self.paths))
 
     @property
     def area_query(self) -> str:
@@ -39,9 +41,9 @@ class Scope:
 
 
 def _province(user) -> Area:
-    provinces = Area.objects.filter(kind__in=PROVINCE_KINDS, valid_until__isnull=True)
-    if not user.sees_everything:
-        provinces = provinces.filter(path__in=province_paths(user))
+    provinces = Area.objects.filter(kind__in=PROVINCE_KINDS, valid_until__isnull=True).filter(
+        policy.in_provinces(user, "path")
+    )
     province = provinces.order_by("path").first()
     if province is None:
         raise Http404
@@ -57,14 +59,14 @@ def _minimal(paths) -> tuple[str, ...]:
 def resolve_scope(user, area_param: str | None) -> Scope:
     """The scope of a dashboard request; 404 for an area the user may not read."""
     province = _province(user)
-    sees_province = user.sees_everything or province.path in user.scope_paths
+    sees_province = policy.covers(user, province.path)
     if area_param:
         if not area_param.isdigit():
             raise Http404
         area = (
             Area.objects.visible_to(user)
             .below_province()
-            .filter(pk=area_param, path__startswith=province.path)
+            .filter(province.q_within(), pk=area_param)
             .prefetch_related("successors")
             .first()
         )
@@ -72,16 +74,14 @@ def resolve_scope(user, area_param: str | None) -> Scope:
             raise Http404
         # A former district lives on in the communes that took it over after 07/2025.
         paths = [area.path, *(successor.path for successor in area.successors.all())]
-        return Scope(province, area, _minimal(paths), False, area.full_name)
+        return Scope(province, area, _minimal(paths), False, area.full_name, sees_province)
     if sees_province:
-        return Scope(province, None, (province.path,), True, province.name)
-    paths = [path for path in user.scope_paths if path.startswith(province.path)]
-    if not paths:
+        return Scope(province, None, (province.path,), True, province.name, True)
+    own = [area for area in user.assigned_areas if province.contains(area)]
+    if not own:
         raise Http404
-    names = ", ".join(
-        area.name for area in user.assigned_areas if area.level == Area.Level.DISTRICT
-    )
-    return Scope(province, None, _minimal(paths), False, names or province.name)
+    names = ", ".join(area.name for area in own if area.level == Area.Level.DISTRICT)
+    return Scope(province, None, _minimal(a.path for a in own), False, names or province.name)
 
 
 def area_choices(user, province: Area) -> list[tuple[str, list[tuple[int, str]]]]:
@@ -90,7 +90,7 @@ def area_choices(user, province: Area) -> list[tuple[str, list[tuple[int, str]]]
     areas = (
         Area.objects.visible_to(user)
         .below_province()
-        .filter(path__startswith=province.path)
+        .filter(province.q_within())
         .only("pk", "name", "kind", "valid_until", "path")
         .order_by("name")
     )

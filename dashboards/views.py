@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from budgets.models import FIRST_YEAR
+from core import policy
 from core.caching import cached_until_changed
 from dashboards import export as spreadsheet
 from dashboards.reports import (
@@ -43,7 +44,7 @@ def _dashboard(request: HttpRequest, scope, year: int):
     """The year's dashboard for a scope, computed once until the data changes: users who see
     the same areas share it."""
     user = request.user
-    viewer = (user.sees_everything, tuple(sorted(user.scope_paths)))
+    viewer = policy.visibility_key(user)
     area = scope.area.pk if scope.area else None
     dashboard, _as_of = cached_until_changed(
         "dashboard.city",

@@ -60,4 +60,4 @@ class EvaluationFilter(PortalFilterSet):
         return queryset
 
     def filter_area(self, queryset, name, area):
-        return queryset.filter(product__producer__area__path__startswith=area.path)
+        return queryset.filter(area.q_within("product__producer__area__path"))

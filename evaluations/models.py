@@ -302,12 +302,15 @@ class Option(models.Model):
 
 
 class RoundQuerySet(models.QuerySet):
+    #: The council's area: what the policy's rules on a round (``round.manage``) look at.
+    area_path_lookup = "area__path"
+
     def visible_to(self, user) -> "RoundQuerySet":
         """Rounds of a council over the user's areas: inside them, or above them (the city's
         rounds are visible to every officer of the city)."""
         if not policy.is_signed_in(user):
             return self.none()
-        return self.filter(policy.inside_or_above(user, "area__path"))
+        return self.filter(policy.inside_or_above(user, self.area_path_lookup))
 
     def open_on(self, day: date) -> "RoundQuerySet":
         return self.filter(opens_on__lte=day).filter(

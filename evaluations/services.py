@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from core import policy
 from evaluations import workflow
 from evaluations.models import (
     Answer,
@@ -131,11 +132,7 @@ def _record(
 def evaluation_create(*, product: Product, round: Round, kind: str, by, today=None) -> Evaluation:
     """Open an evaluation of a product in a round, with one empty sheet per council member."""
     today = today or timezone.localdate()
-    if (
-        not workflow.can_create(by)
-        or not Product.objects.visible_to(by).filter(pk=product.pk).exists()
-    ):
-        raise PermissionDenied(_("Chỉ cán bộ địa phương phụ trách sản phẩm mới lập hồ sơ."))
+    policy.require(by, "evaluation.add", product)
     errors: dict[str, list[str]] = {}
 
     def refuse(field: str, message: str) -> None:
@@ -150,7 +147,7 @@ def evaluation_create(*, product: Product, round: Round, kind: str, by, today=No
         refuse("round", _("Chưa có bộ tiêu chí áp dụng ngày %(day)s.") % {"day": day})
     if not members:
         refuse("round", _("Đợt này chưa có thành viên hội đồng."))
-    if not product.producer.area.path.startswith(round.area.path):
+    if not round.area.contains(product.producer.area):
         refuse(
             "product",
             _("Sản phẩm không thuộc địa bàn của hội đồng %(area)s.") % {"area": round.area.name},
@@ -570,8 +567,7 @@ def round_recognise(
     today=None,
 ) -> list[Evaluation]:
     """Recognise several evaluations of a round under one decision: all of them, or none."""
-    if not by.is_city_reviewer:
-        raise PermissionDenied(_("Việc này do cán bộ thẩm định cấp tỉnh, thành phố thực hiện."))
+    policy.require(by, "round.recognise", round)
     evaluations = list(evaluations)
     if not evaluations:
         raise ValidationError({"evaluations": _("Hãy chọn ít nhất một hồ sơ.")})

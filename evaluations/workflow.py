@@ -18,6 +18,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import policy
 from evaluations.models import Evaluation, Level, Transition
 from products.models import Certificate
 
@@ -77,23 +78,13 @@ def action_for(evaluation: Evaluation, target: str) -> str:
 
 
 # --- Who ------------------------------------------------------------------------------------
-
-
-def in_scope(user, evaluation: Evaluation) -> bool:
-    """The product lies in the user's areas (the views already read through visible_to)."""
-    if user.sees_everything:
-        return True
-    path = evaluation.product.producer.area.path
-    return any(path.startswith(scope) for scope in user.scope_paths)
+# Who each actor is, is the policy's question (core.policy); only which actor decides one
+# evaluation (its criteria set's bands) is answered here.
 
 
 def is_local(user, evaluation: Evaluation) -> bool:
     """A local officer of the product's area (or an administrator)."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.sees_everything:
-        return True
-    return user.role == user.Role.OFFICER and in_scope(user, evaluation)
+    return policy.can(user, "evaluation.fill", evaluation).allowed
 
 
 def deciding_level(evaluation: Evaluation) -> str:
@@ -106,18 +97,24 @@ def deciding_level(evaluation: Evaluation) -> str:
     return criteria_set.recognising_level(stars) or Level.CITY.value
 
 
+#: The policy's rule for each actor of the table (the decider's is chosen by deciding_level).
+RULE_OF_ACTOR = {
+    Actor.LOCAL: "evaluation.fill",
+    Actor.REVIEWER: "evaluation.review",
+    Actor.ADMIN: "evaluation.correct",
+}
+
+
+def rule_for(actor: Actor, evaluation: Evaluation) -> str:
+    """The policy's rule that says who acts as ``actor`` on this evaluation."""
+    if actor == Actor.DECIDER:
+        local = deciding_level(evaluation) == Level.DISTRICT
+        return RULE_OF_ACTOR[Actor.LOCAL if local else Actor.REVIEWER]
+    return RULE_OF_ACTOR[actor]
+
+
 def acts_as(user, actor: Actor, evaluation: Evaluation) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if actor == Actor.LOCAL:
-        return is_local(user, evaluation)
-    if actor == Actor.REVIEWER:
-        return user.is_city_reviewer
-    if actor == Actor.ADMIN:
-        return user.sees_everything
-    if deciding_level(evaluation) == Level.DISTRICT:
-        return is_local(user, evaluation)
-    return user.is_city_reviewer
+    return policy.can(user, rule_for(actor, evaluation), evaluation).allowed
 
 
 # --- Conditions -----------------------------------------------------------------------------
@@ -218,6 +215,16 @@ GUARDS = {
 # --- The check ------------------------------------------------------------------------------
 
 
+def require_actor(evaluation: Evaluation, target: str, user) -> None:
+    """Refuse (PermissionDenied, saying who does it) a move of the table that this user does
+    not make; a move the table does not have is left to ``check``."""
+    actor = TRANSITIONS.get(evaluation.status, {}).get(target)
+    if actor is not None and not acts_as(user, actor, evaluation):
+        raise PermissionDenied(
+            _("Việc này do %(actor)s thực hiện.") % {"actor": Actor(actor).label}
+        )
+
+
 def check(evaluation: Evaluation, target: str, user, *, today: date | None = None) -> None:
     """Refuse a move that the table, the user's role or the evaluation's state does not allow:
     PermissionDenied for the wrong person, ValidationError (with the reason) otherwise."""
@@ -229,10 +236,7 @@ def check(evaluation: Evaluation, target: str, user, *, today: date | None = Non
             % {"source": S(evaluation.status).label, "target": S(target).label},
             code="transition_not_allowed",
         )
-    if not acts_as(user, actor, evaluation):
-        raise PermissionDenied(
-            _("Việc này do %(actor)s thực hiện.") % {"actor": Actor(actor).label}
-        )
+    require_actor(evaluation, target, user)
     if target in NEEDS_OPEN_ROUND and (reason := round_closed_reason(evaluation, today)):
         raise ValidationError(reason, code="round_closed")
     is_correction = target == evaluation.status
@@ -268,11 +272,6 @@ def available(evaluation: Evaluation, user, *, today: date | None = None) -> lis
     return moves
 
 
-def can_create(user) -> bool:
-    """Local officers (and administrators) open evaluations; reviewers decide on them."""
-    return user.is_authenticated and (user.sees_everything or user.role == user.Role.OFFICER)
-
-
 def sheet_lock_reason(evaluation: Evaluation, user, *, today: date | None = None) -> str | None:
     """Why this user cannot change the score sheets now, or None if they can (for an
     administrator on a recognised evaluation: a correction, which needs a written reason)."""
@@ -287,7 +286,7 @@ def sheet_lock_reason(evaluation: Evaluation, user, *, today: date | None = None
     if status in Evaluation.WAITING_STATUSES:
         return _("Hồ sơ đã gửi thẩm định: phiếu chấm bị khóa cho đến khi hồ sơ được trả lại.")
     if status in Evaluation.RECOGNISED_STATUSES:
-        if user.sees_everything:
+        if policy.can(user, "evaluation.correct", evaluation):
             return None
         return _(
             "Hồ sơ đã được công nhận (quyết định %(number)s): chỉ quản trị viên sửa được, "

@@ -96,7 +96,7 @@ class CatalogueFilter(PortalFilterSet):
         recognised there. A former district also covers the communes that took over its
         territory, where its products have been recognised again since 01/07/2025."""
         area = self.areas[value]
-        within = Q(path__startswith=area.path)
+        within = area.q_within()
         if not area.is_current:
             within |= Q(predecessors=area)
         areas = Area.objects.filter(within)

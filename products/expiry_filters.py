@@ -7,11 +7,12 @@ A plain form rather than a FilterSet: the page has two lists, and ``days`` shape
 from datetime import date
 
 from django import forms
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import Area
+from core import policy
 from products.models import EXPIRING_WITHIN_DAYS, Certificate, CertificateQuerySet
 
 MIN_DAYS, MAX_DAYS = 1, 365
@@ -76,27 +77,27 @@ class ExpiryFilterForm(forms.Form):
         if area is None:
             return certificates
         return certificates.filter(
-            Q(area__path__startswith=area.path)
-            | Q(product__producer__area__path__startswith=area.path)
+            area.q_within("area__path") | area.q_within("product__producer__area__path")
         )
 
 
 def area_choices(user, today: date):
     """The areas the user may pick, in one query.
 
-    The city and administrators pick any district or commune. An officer picks among their
-    visible areas holding a certificate on the page: expiring within the longest window (so the
-    options do not change with ``days``) or expired without renewal.
+    Whoever reads a whole province (the city, administrators) picks any district or commune.
+    An officer picks among their visible areas holding a certificate on the page: expiring
+    within the longest window (so the options do not change with ``days``) or expired without
+    renewal.
     """
     areas = Area.objects.visible_to(user).below_province()
-    if not user.is_city_reviewer:
+    if not policy.oversees_a_province(user):
         visible = Certificate.objects.visible_to(user)
         on_the_page = visible.expiring_within(MAX_DAYS, today).not_renewed() | (
             visible.expired_not_renewed(today)
         )
         inside = on_the_page.filter(
-            Q(area__path__startswith=OuterRef("path"))
-            | Q(product__producer__area__path__startswith=OuterRef("path"))
+            policy.under("area__path", OuterRef("path"))
+            | policy.under("product__producer__area__path", OuterRef("path"))
         )
         areas = areas.filter(Exists(inside))
     # Former districts first, then today's communes, each alphabetically.

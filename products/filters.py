@@ -82,11 +82,9 @@ class ProductFilter(PortalFilterSet):
     def filter_area(self, queryset, name, area):
         # The producer's area today, or where any of its certificates was recognised.
         recognised_there = Certificate.objects.filter(
-            product=OuterRef("pk"), area__path__startswith=area.path
+            area.q_within("area__path"), product=OuterRef("pk")
         )
-        return queryset.filter(
-            Q(producer__area__path__startswith=area.path) | Exists(recognised_there)
-        )
+        return queryset.filter(area.q_within("producer__area__path") | Exists(recognised_there))
 
     def filter_stars(self, queryset, name, stars):
         return queryset.filter(current_stars=int(stars))

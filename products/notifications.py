@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from accounts.models import User
+from core import policy
 from products.models import Certificate, CertificateQuerySet
 
 logger = logging.getLogger(__name__)
@@ -136,14 +137,13 @@ def send_expiry_notices(
 def _officer_emails_by_area_path(paths: Iterable[str]) -> dict[str, set[str]]:
     """Area path → addresses of the active local officers assigned to that area, one query.
 
-    Only officers: city reviewers are assigned to the province, which contains everything, and
-    follow expiries on the portal's page instead of receiving every notice of the city.
+    Only local officers (the policy says who they are): city reviewers are assigned to the
+    province, which contains everything, and follow expiries on the portal's page instead of
+    receiving every notice of the city.
     """
     assignments = (
         User.areas.through.objects.filter(
-            area__path__in=set(paths),
-            user__is_active=True,
-            user__role=User.Role.OFFICER,
+            policy.local_officers("user__"), area__path__in=set(paths)
         )
         .exclude(user__email="")
         .values_list("area__path", "user__email")

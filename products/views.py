@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core import policy
 from core.history import history_entries
 from core.lists import page_of, sort
 from products.filters import ProductFilter
@@ -69,6 +70,7 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def product_create(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, "product.add")
     initial = {}
     if producer_id := request.GET.get("producer", "").strip():
         producer = (
@@ -92,6 +94,7 @@ def product_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
     product = get_object_or_404(Product.objects.visible_to(request.user), pk=pk)
+    policy.require(request.user, "product.change", product)
     form = ProductForm(
         request.POST or None, request.FILES or None, instance=product, user=request.user
     )

@@ -42,4 +42,4 @@ class ProducerFilter(PortalFilterSet):
         return queryset.search(value)
 
     def filter_area(self, queryset, name, area):
-        return queryset.filter(area__path__startswith=area.path)
+        return queryset.filter(area.q_within("area__path"))

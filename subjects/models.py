@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from core import policy
 from core.access import AreaScopedQuerySet
 from core.text import clean, fold
 
@@ -30,7 +31,7 @@ class ProducerQuerySet(AreaScopedQuerySet):
         return self
 
     def in_province_of(self, area) -> "ProducerQuerySet":
-        return self.filter(area__path__startswith=area.containing_paths[0])
+        return self.filter(policy.under("area__path", area.containing_paths[0]))
 
 
 class Producer(models.Model):

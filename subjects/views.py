@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core import policy
 from core.history import history_entries
 from core.lists import page_of, sort
 from subjects.filters import ProducerFilter
@@ -52,6 +53,7 @@ def producer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def producer_create(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, "producer.add")
     form = ProducerForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         producer = form.save()
@@ -64,6 +66,7 @@ def producer_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def producer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     producer = get_object_or_404(Producer.objects.visible_to(request.user), pk=pk)
+    policy.require(request.user, "producer.change", producer)
     form = ProducerForm(request.POST or None, instance=producer, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()

@@ -1,5 +1,7 @@
 """The one policy (core.policy): who sees what, who may do what, and why not."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -99,3 +101,143 @@ def test_inside_or_above_reaches_the_province_but_not_a_sibling(officer_co_do):
 
 def test_containing_paths():
     assert policy.containing_paths("92/916/31117/") == ["92/", "92/916/", "92/916/31117/"]
+
+
+# --- The rules the pages ask --------------------------------------------------------------------
+
+
+def test_evaluating_a_product_is_for_its_local_officers(
+    officer_co_do, officer_ninh_kieu, city_reviewer, administrator, product_in_co_do
+):
+    assert policy.can(officer_co_do, "evaluation.add", product_in_co_do)
+    assert policy.can(administrator, "evaluation.add", product_in_co_do)
+    for user in (officer_ninh_kieu, city_reviewer):
+        decision = policy.can(user, "evaluation.add", product_in_co_do)
+        assert not decision
+        assert decision.reason == "Hồ sơ đánh giá do cán bộ địa phương phụ trách sản phẩm lập."
+    # Asked in general (the "new" button), an officer of any area may.
+    assert policy.can(officer_ninh_kieu, "evaluation.add")
+
+
+def test_filling_needs_the_object_in_the_officers_areas(
+    officer_co_do, officer_ninh_kieu, city_reviewer, administrator, product_in_co_do
+):
+    assert policy.can(officer_co_do, "evaluation.fill", product_in_co_do)
+    assert policy.can(administrator, "evaluation.fill", product_in_co_do)
+    assert not policy.can(officer_ninh_kieu, "evaluation.fill", product_in_co_do)
+    assert not policy.can(city_reviewer, "evaluation.fill", product_in_co_do)
+    assert not policy.can(officer_co_do, "evaluation.fill")  # never without the record
+
+
+def test_reviewing_is_the_citys_inside_its_areas(
+    officer_co_do, city_reviewer, administrator, product_in_co_do
+):
+    assert policy.can(city_reviewer, "evaluation.review", product_in_co_do)
+    assert policy.can(administrator, "evaluation.review", product_in_co_do)
+    assert not policy.can(officer_co_do, "evaluation.review", product_in_co_do)
+    reviewer_elsewhere = UserFactory(role="city", areas=[])
+    reviewer_elsewhere._policy_paths = ["93/"]
+    assert policy.can(reviewer_elsewhere, "evaluation.review")
+    assert not policy.can(reviewer_elsewhere, "evaluation.review", product_in_co_do)
+
+
+def test_plans_are_checked_against_their_province(city_reviewer, officer_co_do, can_tho):
+    from budgets.models import Plan, PublishedFigure
+
+    plan = Plan(province=can_tho, year=2024)
+    figure = PublishedFigure(province=can_tho, year=2024)
+    assert policy.area_path_of(plan) == policy.area_path_of(figure) == "92/"
+    assert policy.can(city_reviewer, "plan.change", plan)
+    assert policy.can(city_reviewer, "plan.change", figure)
+    decision = policy.can(officer_co_do, "plan.change", plan)
+    assert decision.reason == "Kế hoạch và kinh phí do cán bộ cấp tỉnh, thành phố lập."
+    reviewer_elsewhere = UserFactory(role="city", areas=[])
+    reviewer_elsewhere._policy_paths = ["93/"]
+    assert not policy.can(reviewer_elsewhere, "plan.change", plan)
+
+
+def test_rounds_are_checked_against_their_council_area(city_reviewer, officer_co_do, co_do):
+    from evaluations.models import Round
+
+    round_ = Round(area=co_do, year=2024, number=1)
+    assert policy.area_path_of(round_) == co_do.path
+    assert policy.can(city_reviewer, "round.manage", round_)
+    assert not policy.can(officer_co_do, "round.manage", round_)
+    assert policy.can(city_reviewer, "round.recognise", round_)
+
+
+def test_every_refusal_is_said_in_vietnamese():
+    for action, rule in policy.RULES.items():
+        reason = str(rule.refusal)
+        assert reason.endswith(".") and len(reason) > 20, action
+        assert re.search(r"[àáảãạăâđèéêìíòóôơùúưỳý]", reason.lower()), action
+
+
+# --- The helpers the pages share ----------------------------------------------------------------
+
+
+def test_under_and_q_within_take_the_unit_and_what_lies_beneath(can_tho, co_do, ninh_kieu):
+    from areas.models import Area
+    from tests.factories import AreaFactory
+
+    alike = AreaFactory(code="9251", parent=can_tho, kind=Area.Kind.RURAL_DISTRICT)
+    commune = AreaFactory(parent=co_do)
+
+    def paths(q):
+        return set(Area.objects.filter(q).values_list("path", flat=True))
+
+    assert paths(co_do.q_within()) == {co_do.path, commune.path}
+    assert paths(policy.under("path", co_do.path)) == paths(co_do.q_within())
+    assert alike.path not in paths(co_do.q_within())
+    assert {co_do.path, ninh_kieu.path, alike.path} <= paths(can_tho.q_within())
+    producer = ProducerFactory(area=commune)
+    assert list(Producer.objects.filter(co_do.q_within("area__path"))) == [producer]
+    assert not Producer.objects.filter(alike.q_within("area__path")).exists()
+
+
+def test_local_officers_as_a_filter_agree_with_the_predicate(
+    officer_co_do, city_reviewer, administrator, can_tho
+):
+    from accounts.models import User
+
+    inactive = UserFactory(areas=[can_tho], is_active=False)
+    officer_flagged_superuser = UserFactory(areas=[can_tho], is_superuser=True)
+    everyone = [officer_co_do, city_reviewer, administrator, inactive, officer_flagged_superuser]
+    chosen = set(
+        User.objects.filter(policy.local_officers()).filter(pk__in=[u.pk for u in everyone])
+    )
+    assert chosen == {user for user in everyone if policy.is_local_officer(user)}
+    assert chosen == {officer_co_do}
+
+
+def test_who_oversees_a_province(officer_co_do, city_reviewer, administrator):
+    assert policy.oversees_a_province(city_reviewer)
+    assert policy.oversees_a_province(administrator)
+    assert not policy.oversees_a_province(officer_co_do)
+    assert not policy.oversees_a_province(AnonymousUser())
+
+
+def test_readers_of_the_same_areas_share_a_cache_key(officer_co_do, officer_ninh_kieu, co_do):
+    from tests.conftest import officer_of
+
+    colleague = officer_of("925", username="codo2")
+    assert policy.visibility_key(colleague) == policy.visibility_key(officer_co_do)
+    assert policy.visibility_key(officer_ninh_kieu) != policy.visibility_key(officer_co_do)
+
+
+def test_the_template_tag_answers_with_the_decision(rf, city_reviewer, product_in_co_do):
+    from django.template import Context, Template
+
+    template = Template(
+        '{% load policy %}{% can "evaluation.add" product as d %}'
+        "{% if d %}yes{% else %}no: {{ d.reason }}{% endif %}"
+    )
+    request = rf.get("/")
+    request.user = city_reviewer
+    rendered = template.render(Context({"request": request, "product": product_in_co_do}))
+    assert rendered == "no: Hồ sơ đánh giá do cán bộ địa phương phụ trách sản phẩm lập."
+    # An error page rendered without a request allows nothing, and does not break.
+    assert (
+        Template('{% load policy %}{% can "admin.enter" as d %}{{ d.allowed }}').render(Context({}))
+        == "False"
+    )

@@ -10,4 +10,6 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def can(context, action: str, obj=None) -> policy.Decision:
-    return policy.can(context["request"].user, action, obj)
+    # No request (an error page rendered bare): nobody is signed in, nothing is allowed.
+    request = context.get("request")
+    return policy.can(getattr(request, "user", None), action, obj)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core import policy
 from evaluations import services, workflow
 from evaluations.forms import (
     CentralDeclineForm,
@@ -165,7 +166,7 @@ def _detail(request, evaluation, *, bound=None, status=200) -> HttpResponse:
         "lock_reason": workflow.sheet_lock_reason(evaluation, user, today=today),
         "deciding_level": workflow.deciding_level(evaluation),
         "transitions": evaluation.transitions.select_related("by"),
-        "can_correct": workflow.is_correction(evaluation) and user.sees_everything,
+        "is_correction": workflow.is_correction(evaluation),
         "criteria_set": evaluation.criteria_set,
     }
     return render(request, "evaluations/evaluation_detail.html", context, status=status)
@@ -181,11 +182,13 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def evaluation_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """One workflow transition, through its service; a refused form stays filled in."""
+    """One workflow transition, through its service; a refused form stays filled in. Someone
+    who does not make this move is refused (403, saying who does) before the form is read."""
     evaluation = get_object_or_404(visible_evaluations(request.user), pk=pk)
     step = ACTIONS.get(action)
     if step is None:
         raise Http404
+    workflow.require_actor(evaluation, step.target, request.user)
     form = step.form_class(request.POST, prefix=step.name) if step.form_class else None
     if form is None or form.is_valid():
         values = form.cleaned_data if form else {}
@@ -196,9 +199,6 @@ def evaluation_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
                 messages.error(request, " ".join(error.messages))
                 return redirect(evaluation)
             add_service_errors(form, error)
-        except PermissionDenied as error:
-            messages.error(request, str(error) or _("Bạn không được thực hiện việc này."))
-            return redirect(evaluation)
         else:
             messages.success(request, step.success)
             return redirect(evaluation)
@@ -209,8 +209,7 @@ def evaluation_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def evaluation_create(request: HttpRequest) -> HttpResponse:
-    if not workflow.can_create(request.user):
-        raise PermissionDenied(_("Cán bộ địa phương lập hồ sơ đánh giá."))
+    policy.require(request.user, "evaluation.add")
     initial = {}
     if (product_id := request.GET.get("product", "")).isdigit():
         initial["product"] = Product.objects.visible_to(request.user).filter(pk=product_id).first()
@@ -237,8 +236,9 @@ def evaluation_create(request: HttpRequest) -> HttpResponse:
 def evaluation_correct(request: HttpRequest, pk: int) -> HttpResponse:
     """An administrator corrects the decision of a recognised evaluation, with a reason."""
     evaluation = get_object_or_404(visible_evaluations(request.user), pk=pk)
-    if not (request.user.sees_everything and workflow.is_correction(evaluation)):
-        raise PermissionDenied(_("Chỉ quản trị viên sửa được hồ sơ đã công nhận."))
+    policy.require(request.user, "evaluation.correct", evaluation)
+    if not workflow.is_correction(evaluation):
+        raise PermissionDenied(_("Chỉ sửa được quyết định của hồ sơ đã công nhận."))
     initial = {
         "decision_number": evaluation.decision_number,
         "decision_date": evaluation.decision_date,

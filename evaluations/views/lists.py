@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from areas.models import Area
+from core import policy
 from core.lists import page_of, sort
 from evaluations import workflow
 from evaluations.filters import EvaluationFilter
@@ -65,7 +66,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     their district; the city's evaluations waiting for review, by round and district. One query
     for all of it, split here."""
     user = request.user
-    is_reviewer, is_local = user.is_city_reviewer, workflow.can_create(user)
+    is_reviewer = policy.can(user, "evaluation.review").allowed
+    is_local = policy.can(user, "evaluation.add").allowed
     statuses = list(Evaluation.WAITING_STATUSES)
     if is_reviewer:
         statuses.append(S.PROPOSED_CENTRAL)

@@ -1,6 +1,3 @@
-from functools import reduce
-from operator import or_
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core import policy
 from evaluations import services, workflow
 from evaluations.forms import (
     CouncilMemberFormSet,
@@ -19,18 +17,15 @@ from evaluations.forms import (
     RoundRecogniseForm,
     add_service_errors,
 )
-from evaluations.models import Evaluation, Round
+from evaluations.models import Evaluation, EvaluationQuerySet, Round
 
 S = Evaluation.Status
 
 
 def _visible_evaluations_q(user) -> Q:
-    """The evaluations of a round that the user may see (for counts on the round list)."""
-    if user.sees_everything:
-        return Q()
-    paths = user.scope_paths or ["\x00"]
-    lookup = "evaluations__product__producer__area__path__startswith"
-    return reduce(or_, (Q(**{lookup: path}) for path in paths))
+    """The evaluations of a round that the user may see (for counts on the round list): the
+    rule of ``Evaluation.objects.visible_to``, reached from the round."""
+    return policy.inside(user, f"evaluations__{EvaluationQuerySet.area_path_lookup}")
 
 
 @require_safe
@@ -49,11 +44,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
             ),
         )
     )
-    context = {
-        "rounds": rounds,
-        "today": timezone.localdate(),
-        "can_manage": request.user.is_city_reviewer,
-    }
+    context = {"rounds": rounds, "today": timezone.localdate()}
     return render(request, "evaluations/round_list.html", context)
 
 
@@ -78,7 +69,8 @@ def _round_page(request, round_: Round, *, form=None) -> HttpResponse:
         .prefetch_related("criteria_set__star_bands")
         .order_by("product__producer__area__full_name", "product__search_name", "pk")
     )
-    candidate_ids = _candidates(round_, user, evaluations) if user.is_city_reviewer else []
+    may_recognise = policy.can(user, "round.recognise", round_)
+    candidate_ids = _candidates(round_, user, evaluations) if may_recognise else []
     if candidate_ids and form is None:
         form = RoundRecogniseForm(
             candidates=Evaluation.objects.filter(pk__in=candidate_ids).select_related("product"),
@@ -92,8 +84,7 @@ def _round_page(request, round_: Round, *, form=None) -> HttpResponse:
         "candidate_ids": set(candidate_ids),
         "form": form if candidate_ids or form is not None else None,
         "today": timezone.localdate(),
-        "can_manage": user.is_city_reviewer,
-        "can_create": workflow.can_create(user) and round_.is_open(),
+        "is_open": round_.is_open(),
     }
     return render(request, "evaluations/round_detail.html", context)
 
@@ -110,8 +101,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def round_recognise(request: HttpRequest, pk: int) -> HttpResponse:
     """The city recognises the chosen evaluations of a round under one decision."""
     round_ = get_object_or_404(Round.objects.visible_to(request.user).select_related("area"), pk=pk)
-    if not request.user.is_city_reviewer:
-        raise PermissionDenied(_("Việc này do cán bộ thẩm định cấp tỉnh, thành phố thực hiện."))
+    policy.require(request.user, "round.recognise", round_)
     candidates = (
         Evaluation.objects.visible_to(request.user)
         .filter(round=round_, status__in=Evaluation.WAITING_STATUSES)
@@ -142,8 +132,7 @@ def round_recognise(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _round_form(request, round_: Round | None) -> HttpResponse:
-    if not request.user.is_city_reviewer:
-        raise PermissionDenied(_("Cấp tỉnh, thành phố lập và sửa đợt đánh giá."))
+    policy.require(request.user, "round.manage", round_)
     instance = round_ or Round()
     form = RoundForm(request.POST or None, instance=instance, user=request.user)
     members = CouncilMemberFormSet(request.POST or None, instance=instance, prefix="members")
