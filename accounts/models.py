@@ -62,23 +62,6 @@ class User(AbstractUser):
     def get_short_name(self) -> str:
         return self.full_name.split()[-1] if self.full_name else self.username
 
-    # The role questions are the policy's (core.policy). Pages and templates ask it directly
-    # (``policy.can``, ``{% can %}``); these three remain for the admin modules until they do,
-    # and go with their last use.
-    @property
-    def sees_everything(self) -> bool:
-        return policy.sees_everything(self)
-
-    @property
-    def is_city_reviewer(self) -> bool:
-        """Reviews and decides for the whole province (administrators may too)."""
-        return bool(policy.is_city_reviewer(self))
-
-    @property
-    def scope_paths(self) -> list[str]:
-        """Paths of the areas this user works in; everything under them is visible."""
-        return policy.scope_paths(self)
-
     @cached_property
     def assigned_areas(self) -> list:
         """The areas this user works in, former districts before today's communes."""
