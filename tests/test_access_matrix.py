@@ -16,6 +16,10 @@ officer of the other area, ``staff_own``/``staff_other`` the staff officer of A 
 A cell the portal answers wrongly today is listed in the row's ``today`` with what it answers
 now and why that is wrong: it runs as a strict xfail, so that the fix shows up as a failure
 that asks for the line to be removed.
+
+Every cell is a GET (and a HEAD, which must answer the same). POST-only endpoints answer GET
+with 405, and an outsider's POST there is refused and changes nothing; likewise a POST from
+anyone a page turns away on GET.
 """
 
 import re
