@@ -86,6 +86,12 @@ def _none() -> Q:
     return Q(pk__in=[])
 
 
+def _everything() -> Q:
+    # Not an empty Q(): Django drops an empty Q from an OR, so "province-wide rows | inside"
+    # would shrink an administrator's view to the province-wide rows alone.
+    return Q(pk__isnull=False)
+
+
 def under(lookup: str, path) -> Q:
     """Rows whose area path (through ``lookup``) lies in the unit at ``path`` or under it.
 
@@ -101,7 +107,7 @@ def inside(user, lookup: str) -> Q:
     if not is_signed_in(user):
         return _none()
     if sees_everything(user):
-        return Q()
+        return _everything()
     paths = scope_paths(user)
     if not paths:
         return _none()
@@ -137,7 +143,7 @@ def in_provinces(user, lookup: str) -> Q:
     if not is_signed_in(user):
         return _none()
     if sees_everything(user):
-        return Q()
+        return _everything()
     return Q(**{f"{lookup}__in": province_paths(user)})
 
 

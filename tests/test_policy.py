@@ -241,3 +241,17 @@ def test_the_template_tag_answers_with_the_decision(rf, city_reviewer, product_i
         Template('{% load policy %}{% can "admin.enter" as d %}{{ d.allowed }}').render(Context({}))
         == "False"
     )
+
+
+def test_everything_survives_an_or(administrator, officer_co_do):
+    """An administrator's filter ORed with another one still reads everything (an empty Q()
+    would vanish from the OR and leave only the other side)."""
+    from django.db.models import Q
+
+    from areas.models import Area
+
+    everything = policy.inside(administrator, "path") | Q(path="92/")
+    assert Area.objects.filter(everything).count() == Area.objects.count()
+    assert Area.objects.filter(policy.in_provinces(administrator, "path")).count() == (
+        Area.objects.count()
+    )
