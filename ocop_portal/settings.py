@@ -60,6 +60,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before anything reads the Host header, redirects to HTTPS or logs: /healthz (core.health).
+    "core.health.HealthCheckMiddleware",
     # First, so that the time and status of every response (redirects included) are logged.
     "core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
