@@ -386,3 +386,36 @@ class Certificate(models.Model):
             and self.score is not None
             and self.score >= POTENTIAL_FIVE_STAR_SCORE
         )
+
+
+class SentNotice(models.Model):
+    """A notice about a certificate that went out to one address: written *before* the message
+    is sent, so that two runs of a job that overlap (a slow run and the next one, or cron on two
+    servers) cannot both send it — the second one's insert meets the unique constraint. Removed
+    again if sending fails, so the next run tries that address again."""
+
+    class Kind(models.TextChoices):
+        EXPIRY = "expiry", _("Báo giấy chứng nhận sắp hết hạn")
+
+    certificate = models.ForeignKey(
+        Certificate,
+        verbose_name=_("giấy chứng nhận"),
+        on_delete=models.CASCADE,
+        related_name="sent_notices",
+    )
+    kind = models.CharField(_("loại thông báo"), max_length=20, choices=Kind.choices)
+    #: Lower case: an address differing in case only is the same mailbox.
+    recipient = models.CharField(_("người nhận"), max_length=254)
+    sent_at = models.DateTimeField(_("gửi lúc"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("thông báo đã gửi")
+        verbose_name_plural = pgettext_lazy("số nhiều", "thông báo đã gửi")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certificate", "kind", "recipient"], name="sent_notice_once_per_recipient"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.certificate} → {self.recipient}"

@@ -2,7 +2,9 @@
 
 A certificate is valid 36 months from its decision; the issuer must notify the producer at least
 30 days before it expires, so that the product can be re-evaluated in time. ``notify_expiring``
-runs this every day; a certificate is notified once (``Certificate.expiry_notice_sent_at``).
+runs this every day; a certificate is notified once (``Certificate.expiry_notice_sent_at``), and
+each message goes out once even when two runs overlap (``SentNotice``: one row per certificate and
+address, written before the message is sent).
 """
 
 import logging
@@ -13,11 +15,12 @@ from datetime import date
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from accounts.models import User
-from products.models import Certificate, CertificateQuerySet
+from products.models import Certificate, CertificateQuerySet, SentNotice
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +48,8 @@ class NoticeResult:
     failed: list[tuple[Certificate, str]] = field(default_factory=list)
     #: Certificates with neither a producer's nor an officer's address: tried again next day.
     without_recipients: list[Certificate] = field(default_factory=list)
+    #: (certificate, address) already sent, or being sent, by another run: skipped.
+    already_sent: list[tuple[Certificate, str]] = field(default_factory=list)
 
 
 def due_for_notice(*, on: date, days_before: int = NOTICE_DAYS_BEFORE) -> CertificateQuerySet:
@@ -111,9 +116,13 @@ def send_expiry_notices(
                 continue
             sent_to, failed = [], []
             for address in notice.recipients:
+                if not _claim(certificate, address):
+                    result.already_sent.append((certificate, address))
+                    continue
                 try:
                     _message(notice, address, on).send()
                 except Exception:
+                    _release(certificate, address)
                     # Any backend error (refused recipient, server down): log it, go on.
                     logger.exception(
                         "Could not send the expiry notice of certificate %s to %s",
@@ -128,7 +137,7 @@ def send_expiry_notices(
                 _mark_notified(certificate)
                 result.notified.append(certificate)
                 result.messages_sent += len(sent_to)
-            if progress:
+            if progress and (sent_to or failed):
                 progress(notice, sent_to, failed)
     return result
 
@@ -183,6 +192,27 @@ def _message(notice: Notice, address: str, on: date) -> EmailMessage:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[address],
     )
+
+
+def _claim(certificate: Certificate, address: str) -> bool:
+    """Record that this message goes out; False when another run already did. The row is
+    committed at once (outside any transaction, as a command runs), so that a run starting a
+    moment later sees it; on PostgreSQL a concurrent insert waits for this one and then fails."""
+    try:
+        with transaction.atomic():
+            SentNotice.objects.create(
+                certificate=certificate, kind=SentNotice.Kind.EXPIRY, recipient=address.lower()
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def _release(certificate: Certificate, address: str) -> None:
+    """The message could not be sent: let the next run try this address again."""
+    SentNotice.objects.filter(
+        certificate=certificate, kind=SentNotice.Kind.EXPIRY, recipient=address.lower()
+    ).delete()
 
 
 def _mark_notified(certificate: Certificate) -> None:
