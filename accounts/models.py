@@ -23,7 +23,11 @@ class UserQuerySet(models.QuerySet):
 
 
 class PortalUserManager(UserManager.from_queryset(UserQuerySet)):
-    pass
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        # `createsuperuser` makes the portal's administrator: the role says so too, or lists,
+        # e-mails and the admin would call them a local officer.
+        extra_fields.setdefault("role", policy.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
 
 
 class User(AbstractUser):

@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-# A local .env file is convenient on a developer's machine; real environment variables win.
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# The portal's configuration file: .env in the project, or the file OCOP_ENV_FILE names (gunicorn
+# and the scripts read the same one); real environment variables win.
+environ.Env.read_env(env.str("OCOP_ENV_FILE", default=str(BASE_DIR / ".env")), overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 
