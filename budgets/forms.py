@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import Area
@@ -68,7 +69,7 @@ class CalendarDateField(forms.DateField):
     widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _area_field(field: forms.ModelChoiceField, plan: Plan) -> None:
+def _area_field(field: forms.ModelChoiceField, plan: Plan, what: str) -> None:
     start, end = date(plan.year, 1, 1), plan.year_end
     field.queryset = (
         Area.objects.filter(path__startswith=plan.province.path)
@@ -78,7 +79,13 @@ def _area_field(field: forms.ModelChoiceField, plan: Plan) -> None:
         .order_by("path")
     )
     field.label_from_instance = lambda area: area.full_name
-    field.empty_label = _("Toàn tỉnh, thành phố")
+    # "Toàn tỉnh" or "Toàn thành phố": the plan's province says which.
+    words = plan.province.province_words
+    field.empty_label = capfirst(words.whole)
+    field.help_text = _("Để trống: %(what)s chung của %(whole)s.") % {
+        "what": what,
+        "whole": words.whole,
+    }
 
 
 class PlanForm(forms.ModelForm):
@@ -96,6 +103,7 @@ class PlanForm(forms.ModelForm):
         field = self.fields["province"]
         field.queryset = provinces
         field.label_from_instance = lambda area: area.name
+        field.label = _("Đơn vị cấp tỉnh")
         if len(provinces) == 1:
             field.initial = provinces[0]
             field.disabled = True
@@ -141,7 +149,7 @@ class TargetForm(forms.ModelForm):
         self.fields["indicator"].error_messages["invalid_choice"] = _(
             "Không có chỉ tiêu “%(value)s” trong danh mục chỉ tiêu OCOP."
         )
-        _area_field(self.fields["area"], plan)
+        _area_field(self.fields["area"], plan, _("chỉ tiêu"))
         if not plan.is_approved:
             del self.fields["change_reason"]
         elif self.instance.pk:
@@ -162,7 +170,11 @@ class TargetForm(forms.ModelForm):
                 self.add_error(
                     "indicator",
                     _("Kế hoạch đã có chỉ tiêu này cho %(where)s: hãy sửa chỉ tiêu đó.")
-                    % {"where": area.full_name if area else _("toàn tỉnh, thành phố")},
+                    % {
+                        "where": area.full_name
+                        if area
+                        else self.instance.plan.province.province_words.whole
+                    },
                 )
         return cleaned
 
@@ -189,7 +201,7 @@ class BudgetLineForm(forms.ModelForm):
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.plan = plan
-        _area_field(self.fields["area"], plan)
+        _area_field(self.fields["area"], plan, _("kinh phí"))
 
 
 class DisbursementForm(forms.ModelForm):

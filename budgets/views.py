@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from areas.provinces import home_first
 from budgets import services
 from budgets.forms import (
     BudgetLineForm,
@@ -56,12 +57,12 @@ def city_reviewer_required(view: Callable) -> Callable:
 
 def _plan(request: HttpRequest, year: int) -> Plan:
     # One province per portal: should a user see several provinces' plans for the same year,
-    # the first province by code answers.
+    # the installation's own province answers, else the first by code.
     plan = (
         Plan.objects.visible_to(request.user)
         .select_related("province", "approved_by")
         .filter(year=year)
-        .order_by("province__path")
+        .order_by(home_first("province__code"), "province__path")
         .first()
     )
     if plan is None:

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from areas.models import Area
+from areas.provinces import home_first
 from core.policy import province_paths
 
 PROVINCE_KINDS = [Area.Kind.PROVINCE, Area.Kind.CENTRAL_CITY]
@@ -42,7 +43,7 @@ def _province(user) -> Area:
     provinces = Area.objects.filter(kind__in=PROVINCE_KINDS, valid_until__isnull=True)
     if not user.sees_everything:
         provinces = provinces.filter(path__in=province_paths(user))
-    province = provinces.order_by("path").first()
+    province = provinces.order_by(home_first("code"), "path").first()
     if province is None:
         raise Http404
     return province

@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.portal",
+                "areas.context_processors.province",
             ],
         },
     },
@@ -269,10 +270,12 @@ LOGGING = {
     },
 }
 
-OCOP_PROVINCE_NAME = env.str("OCOP_PROVINCE_NAME", default="Thành phố Cần Thơ")
-OCOP_DEPARTMENT_NAME = env.str(
-    "OCOP_DEPARTMENT_NAME", default="Sở Nông nghiệp và Môi trường thành phố Cần Thơ"
-)
+# The province this portal serves (areas.provinces): its official code (default: the province
+# that has the data); its name and its department's come from the data ("Tỉnh An Giang", "Sở Nông
+# nghiệp và Môi trường tỉnh An Giang") unless these name them otherwise.
+OCOP_PROVINCE_CODE = env.str("OCOP_PROVINCE_CODE", default="")
+OCOP_PROVINCE_NAME = env.str("OCOP_PROVINCE_NAME", default="")
+OCOP_DEPARTMENT_NAME = env.str("OCOP_DEPARTMENT_NAME", default="")
 
 # Imports and exports (django-import-export): all or nothing, and no live formulas in exports.
 IMPORT_EXPORT_USE_TRANSACTIONS = True

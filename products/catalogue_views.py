@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TypeVar
 
-from django.conf import settings
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
+from areas import provinces
 from areas.models import Area
 from core.caching import cached_until_changed
 from core.lists import page_of
@@ -184,7 +184,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             "%(count)s sản phẩm OCOP của %(province)s có giấy chứng nhận còn hiệu lực: tìm theo "
             "tên, địa bàn, hạng sao, ngành; mỗi sản phẩm có mã QR dẫn về trang của mình.",
             total,
-        ) % {"count": total, "province": settings.OCOP_PROVINCE_NAME}
+        ) % {"count": total, "province": provinces.home().name}
         context = {"filter": catalogue_filter, "page": page, "today": today}
         return _fragment(
             request,

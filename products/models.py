@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -377,6 +378,14 @@ class Certificate(models.Model):
         return self.decision_date <= on <= self.valid_until and not (
             self.revoked_on and self.revoked_on <= on
         )
+
+    @property
+    def level_name(self) -> str:
+        """The level as its province says it: "Cấp tỉnh" in An Giang, "Cấp thành phố" in Cần
+        Thơ (the choice's own label, "Cấp tỉnh, thành phố", names both)."""
+        if self.level == self.Level.CITY:
+            return capfirst(self.area.province_words.level)
+        return self.get_level_display()
 
     @property
     def is_potential_five_star(self) -> bool:

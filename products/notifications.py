@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from accounts.models import User
+from areas import provinces
 from products.models import Certificate, CertificateQuerySet, SentNotice
 
 logger = logging.getLogger(__name__)
@@ -175,14 +176,16 @@ def _unique_addresses(addresses: Iterable[str]) -> tuple[str, ...]:
 
 def _message(notice: Notice, address: str, on: date) -> EmailMessage:
     certificate = notice.certificate
+    province = provinces.words_of(certificate.area)
     context = {
         "certificate": certificate,
         "product": certificate.product,
         "producer": certificate.product.producer,
         "days_left": (certificate.valid_until - on).days,
         "to_producer": address.lower() == notice.producer_email.lower(),
-        "province_name": settings.OCOP_PROVINCE_NAME,
-        "department_name": settings.OCOP_DEPARTMENT_NAME,
+        # The certificate's own province, whatever else this installation serves.
+        "province_name": province.name,
+        "department_name": province.department,
     }
     subject = render_to_string("products/email/expiry_notice_subject.txt", context)
     return EmailMessage(

@@ -11,6 +11,7 @@ from django.urls import get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 from django.utils import translation
 
+from areas import provinces
 from core.imports import neutralise
 from products.catalogue_filters import CatalogueFilter
 from products.catalogue_views import (
@@ -74,7 +75,7 @@ def _open_data(request: HttpRequest) -> tuple[list[dict], date]:
                     certificate.decision_number,
                     certificate.decision_date.isoformat(),
                     certificate.valid_until.isoformat(),
-                    certificate.get_level_display(),
+                    certificate.level_name,
                     contacts.get("telephone", ""),
                     contacts.get("envelope", ""),
                     contacts.get("globe", ""),
@@ -108,9 +109,10 @@ def catalogue_csv(request: HttpRequest) -> HttpResponse:
 def catalogue_json(request: HttpRequest) -> JsonResponse:
     """The catalogue for other systems (the national OCOP system, newsrooms)."""
     rows, today = _open_data(request)
+    home = provinces.home()
     data = {
-        "title": f"Danh mục sản phẩm OCOP — {settings.OCOP_PROVINCE_NAME}",
-        "publisher": settings.OCOP_DEPARTMENT_NAME,
+        "title": f"Danh mục sản phẩm OCOP — {home.name}",
+        "publisher": home.department,
         "url": request.build_absolute_uri(reverse("catalogue:list")),
         "valid_on": today.isoformat(),
         "fields": dict(OPEN_DATA_FIELDS),

@@ -15,6 +15,9 @@ TEST_ENVIRONMENT = {
     "SESSION_COOKIE_SECURE": "false",
     "CSRF_COOKIE_SECURE": "false",
     "SECURE_HSTS_SECONDS": "0",
+    # The suite's province (its data are Cần Thơ's), named in the settings as a configured
+    # installation does; tests of a portal that finds its province in the data clear it.
+    "OCOP_PROVINCE_CODE": "92",
     # Plain static storage: the hashed manifest only exists after collectstatic.
     "STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
 }
