@@ -182,11 +182,53 @@ def _province_with_data() -> str:
     return max(sorted(counts), key=lambda code: counts[code])
 
 
-def home_first(code_lookup: str) -> Case:
-    """An ordering that puts the installation's province first (not Hà Nội, the first of the
-    34 by code, when every province is loaded): ``order_by(home_first("code"), "path")``."""
-    code = home_code()
-    return Case(When(**{code_lookup: code}, then=Value(0)), default=Value(1)) if code else Value(1)
+def home_first(code_lookup: str, chosen: str = "") -> Case:
+    """An ordering that puts the province the user chose first, then the installation's (not
+    Hà Nội, the first of the 34 by code, when every province is loaded):
+    ``order_by(home_first("code", chosen_code(request)), "path")``."""
+    whens = [
+        When(**{code_lookup: code}, then=Value(rank))
+        for rank, code in enumerate(dict.fromkeys(code for code in (chosen, home_code()) if code))
+    ]
+    return Case(*whens, default=Value(len(whens))) if whens else Value(0)
+
+
+#: The session remembers the province a user with several chose (dashboards, plans).
+SESSION_KEY = "ocop_province"
+
+
+def may_choose(user, code: str) -> bool:
+    from core.policy import province_paths, sees_everything
+
+    return sees_everything(user) or f"{code}/" in province_paths(user)
+
+
+def chosen_code(request) -> str:
+    """The province chosen with ``?province=CODE`` (then remembered in the session), or the one
+    chosen before; "" when none. A province the user does not work in is not a choice."""
+    wanted = request.GET.get("province", "").strip()
+    if wanted and may_choose(request.user, wanted):
+        if request.session.get(SESSION_KEY) != wanted:
+            request.session[SESSION_KEY] = wanted
+        return wanted
+    remembered = request.session.get(SESSION_KEY, "")
+    return remembered if remembered and may_choose(request.user, remembered) else ""
+
+
+def choices_for(user) -> list[tuple[str, str]]:
+    """(code, name) of the provinces a user may choose between: the installation's first."""
+    from core.policy import province_paths, sees_everything
+
+    provinces = Area.objects.current().filter(kind__in=PROVINCE_KINDS)
+    if not sees_everything(user):
+        paths = province_paths(user)
+        if len(paths) <= 1:
+            return []  # one province: nothing to choose, nothing to ask
+        provinces = provinces.filter(path__in=paths)
+    return [
+        (area.code, official_name(area.name, area.kind))
+        for area in provinces.order_by(home_first("code"), "path")
+    ]
 
 
 def home() -> ProvinceWords:

@@ -34,6 +34,7 @@ OPEN_DATA_FIELDS = [
     ("producer_kind", "Loại hình chủ thể"),
     ("area", "Địa bàn"),
     ("former_area", "Địa bàn trước 01/07/2025"),
+    ("province", "Đơn vị hành chính cấp tỉnh"),
     ("sector", "Ngành"),
     ("category", "Bộ sản phẩm"),
     ("decision_number", "Số quyết định công nhận"),
@@ -70,6 +71,7 @@ def _open_data(request: HttpRequest) -> tuple[list[dict], date]:
                     producer.get_kind_display(),
                     place.area.full_name,
                     place.former.full_name if place.former else "",
+                    product.producer.area.province_words.name,
                     product.sector.name,
                     f"{product.category.code} {product.category.name} ({product.category.scheme})",
                     certificate.decision_number,
@@ -109,10 +111,13 @@ def catalogue_csv(request: HttpRequest) -> HttpResponse:
 def catalogue_json(request: HttpRequest) -> JsonResponse:
     """The catalogue for other systems (the national OCOP system, newsrooms)."""
     rows, today = _open_data(request)
-    home = provinces.home()
+    # Asked for one province (?province=91): named as its own; else the installation's.
+    chosen = request.GET.get("province", "").strip()
+    asked = provinces.words_for_code(chosen) if chosen.isdigit() else provinces.UNKNOWN
+    province = asked if asked.name else provinces.home()
     data = {
-        "title": f"Danh mục sản phẩm OCOP — {home.name}",
-        "publisher": home.department,
+        "title": f"Danh mục sản phẩm OCOP — {province.name}",
+        "publisher": province.department,
         "url": request.build_absolute_uri(reverse("catalogue:list")),
         "valid_on": today.isoformat(),
         "fields": dict(OPEN_DATA_FIELDS),
