@@ -1,8 +1,40 @@
 """gunicorn settings of the OCOP portal: `gunicorn ocop_portal.wsgi` reads this file from the
-project root. Every value can be set from the environment (see .env.example)."""
+project root. Every value can be set in the portal's .env or the environment (see .env.example)."""
 
 import multiprocessing
 import os
+from pathlib import Path
+
+import environ
+
+
+class _EnvFile(environ.Env):
+    ENVIRON: dict[str, str] = {}
+
+
+def _read_env_file() -> None:
+    """The portal's configuration file (.env, or OCOP_ENV_FILE), read into the environment that
+    the workers inherit, so that the portal (ocop_portal/settings.py), gunicorn and the scripts
+    all follow one file. Real environment variables win.
+
+    gunicorn runs this file again on every reload (``systemctl reload`` → HUP) in the same master
+    process: a value changed in the file since then must replace the one read last time, and a
+    variable removed from it must go, so the master remembers which names the real environment
+    gave it and which came from the file.
+    """
+    real = os.environ.setdefault("_OCOP_REAL_ENV_NAMES", ",".join(sorted(os.environ)))
+    real_names = set(real.split(","))
+    path = os.environ.get("OCOP_ENV_FILE") or Path(__file__).resolve().parent / ".env"
+    _EnvFile.ENVIRON = {}
+    _EnvFile.read_env(path, overwrite=True)
+    from_file = {k: v for k, v in _EnvFile.ENVIRON.items() if k not in real_names}
+    for name in set(os.environ.get("_OCOP_ENV_FILE_NAMES", "").split(",")) - set(from_file) - {""}:
+        os.environ.pop(name, None)
+    os.environ.update(from_file)
+    os.environ["_OCOP_ENV_FILE_NAMES"] = ",".join(sorted(from_file))
+
+
+_read_env_file()
 
 
 def _int(name: str, default: int) -> int:

@@ -23,7 +23,11 @@ class UserQuerySet(models.QuerySet):
 
 
 class PortalUserManager(UserManager.from_queryset(UserQuerySet)):
-    pass
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        # `createsuperuser` makes the portal's administrator: the role says so too, or lists,
+        # e-mails and the admin would call them a local officer.
+        extra_fields.setdefault("role", policy.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
 
 
 class User(AbstractUser):
@@ -31,7 +35,7 @@ class User(AbstractUser):
 
     class Role(models.TextChoices):
         OFFICER = policy.OFFICER, _("Cán bộ địa phương")
-        CITY = policy.CITY, _("Cán bộ thẩm định cấp tỉnh/thành phố")
+        CITY = policy.CITY, _("Cán bộ thẩm định cấp tỉnh")
         ADMIN = policy.ADMIN, _("Quản trị viên")
 
     full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
@@ -58,6 +62,15 @@ class User(AbstractUser):
 
     def get_full_name(self) -> str:
         return self.full_name or super().get_full_name() or self.username
+
+    def get_role_display(self) -> str:
+        """The role, a reviewer's named after their province's kind: "Cán bộ thẩm định cấp
+        thành phố" in Cần Thơ, "… cấp tỉnh" in An Giang."""
+        if self.role == self.Role.CITY:
+            from areas.provinces import of_user
+
+            return of_user(self).reviewer
+        return str(self.Role(self.role).label) if self.role in self.Role.values else self.role
 
     def get_short_name(self) -> str:
         return self.full_name.split()[-1] if self.full_name else self.username

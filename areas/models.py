@@ -182,6 +182,13 @@ class Area(models.Model):
         return under(lookup, self.path)
 
     @property
+    def province_words(self):
+        """How pages name the province this unit lies in (areas.provinces.ProvinceWords)."""
+        from areas.provinces import words_of
+
+        return words_of(self)
+
+    @property
     def containing_paths(self) -> list[str]:
         return containing_paths(self.path)
 

@@ -12,6 +12,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from vietnam_provinces import Province, VietNamDivisionType, Ward
 
 from areas.models import REFORM_DATE, Area
+from areas.provinces import official_name
 from core.loading import RecordWriter
 from core.text import clean
 
@@ -49,15 +50,54 @@ def _upsert_current(code: str, **values) -> Area:
     return _writer().put(Area, {"code": code, "valid_until__isnull": True}, values)
 
 
+class DataFileError(ValueError):
+    """A former-districts file that cannot be loaded as it is; the message says why."""
+
+
+def read_former_districts(data_file: Path) -> dict:
+    """The province and its former district-level units from a data file (see
+    areas/data/can_tho.json), checked before anything is written."""
+    try:
+        data = json.loads(Path(data_file).read_text(encoding="utf-8"))
+    except OSError as error:
+        raise DataFileError(f"Không đọc được tệp {data_file}: {error.strerror}") from error
+    except ValueError as error:
+        raise DataFileError(f"Tệp {data_file} không phải JSON hợp lệ: {error}") from error
+    try:
+        province, until, districts = (
+            data["province"],
+            date.fromisoformat(data["districts_valid_until"]),
+            data["districts"],
+        )
+        for key in ("code", "name", "kind"):
+            province[key] = str(province[key]).strip()
+        for row in districts:
+            for key in ("code", "name", "kind"):
+                row[key] = str(row[key]).strip()
+            row["successors"] = [str(code).strip() for code in row.get("successors", [])]
+    except (KeyError, TypeError, ValueError) as error:
+        raise DataFileError(
+            f"Tệp {data_file} thiếu hoặc sai mục {error}: cần province (code, name, kind), "
+            "districts_valid_until (YYYY-MM-DD) và districts (code, name, kind, successors)."
+        ) from error
+    if province["kind"] not in (Area.Kind.PROVINCE, Area.Kind.CENTRAL_CITY):
+        raise DataFileError(f"Loại đơn vị cấp tỉnh không hợp lệ: {province['kind']}")
+    for row in districts:
+        if Area.LEVEL_OF_KIND.get(row["kind"]) != Area.Level.DISTRICT:
+            raise DataFileError(f"{row['name']}: loại đơn vị cấp huyện không hợp lệ: {row['kind']}")
+    data["districts_valid_until"] = until
+    return data
+
+
 @transaction.atomic
 def load_former_districts(data_file: Path = DATA_DIR / "can_tho.json") -> list[Area]:
     """The province and its district-level units as they were until the 2025 reform."""
-    data = json.loads(data_file.read_text(encoding="utf-8"))
+    data = read_former_districts(data_file)
     province_data = data["province"]
     province = _upsert_current(
         province_data["code"], name=clean(province_data["name"]), kind=province_data["kind"]
     )
-    until = date.fromisoformat(data["districts_valid_until"])
+    until = data["districts_valid_until"]
     districts = []
     writer = _writer()
     for row in data["districts"]:
@@ -69,18 +109,45 @@ def load_former_districts(data_file: Path = DATA_DIR / "can_tho.json") -> list[A
 
 @transaction.atomic
 def link_successors(data_file: Path = DATA_DIR / "can_tho.json") -> int:
-    """Record which current communes took over each former district; returns links added."""
-    data = json.loads(data_file.read_text(encoding="utf-8"))
-    until = date.fromisoformat(data["districts_valid_until"])
+    """Record which current communes took over each former district; returns links added.
+
+    Every successor must be a current commune of the same province: a code that is not is an
+    error in the file, reported with the district it was listed under."""
+    data = read_former_districts(data_file)
+    until = data["districts_valid_until"]
+    province_path = f"{data['province']['code']}/"
     added = 0
     for row in data["districts"]:
         district = Area.objects.get(code=row["code"], valid_until=until)
-        communes = Area.objects.current().filter(code__in=row["successors"])
+        communes = Area.objects.current().filter(
+            code__in=row["successors"], path__startswith=province_path
+        )
+        unknown = set(row["successors"]) - set(communes.values_list("code", flat=True))
+        if unknown:
+            raise DataFileError(
+                f"{row['name']}: không có xã, phường hiện hành mã {', '.join(sorted(unknown))} "
+                f"trong tỉnh mã {data['province']['code']} (đã nạp đơn vị hiện hành chưa?)."
+            )
         missing = communes.exclude(predecessors=district)
         added += missing.count()
         for commune in missing:
             commune.predecessors.add(district)
     return added
+
+
+@transaction.atomic
+def load_province_history(data_file: Path, progress: Progress | None = None) -> dict[str, int]:
+    """One province, before and after the reform, from one data file: its current communes
+    (from the official list, when the province is in it), its former districts and which
+    communes took over each. Idempotent; all or nothing."""
+    data = read_former_districts(data_file)
+    code = data["province"]["code"]
+    known = {province_code(p.code) for p in Province.iter_all()}
+    if code in known:
+        load_current_units([code], progress=progress)
+    districts = load_former_districts(data_file)
+    links = link_successors(data_file)
+    return {"province": code, "districts": len(districts), "links": links}
 
 
 @transaction.atomic
@@ -103,9 +170,9 @@ def load_current_units(
     for p in provinces:
         code = province_code(p.code)
         existed = Area.objects.filter(code=code, valid_until__isnull=True).exists()
-        by_code[code] = _upsert_current(
-            code, name=clean(p.name), kind=KIND_OF_DIVISION[p.division_type]
-        )
+        kind = KIND_OF_DIVISION[p.division_type]
+        # "Tỉnh An Giang", as "Thành phố Cần Thơ": the list names only the cities with their kind.
+        by_code[code] = _upsert_current(code, name=official_name(clean(p.name), kind), kind=kind)
         created += not existed
 
     wards = [w for w in Ward.iter_all() if province_code(w.province_code) in by_code]

@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import Area
@@ -69,7 +70,7 @@ class CalendarDateField(forms.DateField):
     widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _area_field(field: forms.ModelChoiceField, plan: Plan, user) -> None:
+def _area_field(field: forms.ModelChoiceField, plan: Plan, user, what: str) -> None:
     """The plan's districts and communes of its year that the user reads."""
     start, end = date(plan.year, 1, 1), plan.year_end
     field.queryset = (
@@ -81,7 +82,13 @@ def _area_field(field: forms.ModelChoiceField, plan: Plan, user) -> None:
         .order_by("path")
     )
     field.label_from_instance = lambda area: area.full_name
-    field.empty_label = _("Toàn tỉnh, thành phố")
+    # "Toàn tỉnh" or "Toàn thành phố": the plan's province says which.
+    words = plan.province.province_words
+    field.empty_label = capfirst(words.whole)
+    field.help_text = _("Để trống: %(what)s chung của %(whole)s.") % {
+        "what": what,
+        "whole": words.whole,
+    }
 
 
 class PlanForm(forms.ModelForm):
@@ -99,6 +106,7 @@ class PlanForm(forms.ModelForm):
         field = self.fields["province"]
         field.queryset = provinces
         field.label_from_instance = lambda area: area.name
+        field.label = _("Đơn vị cấp tỉnh")
         if len(provinces) == 1:
             field.initial = provinces[0]
             field.disabled = True
@@ -145,7 +153,7 @@ class TargetForm(forms.ModelForm):
         self.fields["indicator"].error_messages["invalid_choice"] = _(
             "Không có chỉ tiêu “%(value)s” trong danh mục chỉ tiêu OCOP."
         )
-        _area_field(self.fields["area"], plan, user)
+        _area_field(self.fields["area"], plan, user, _("chỉ tiêu"))
         if not plan.is_approved:
             del self.fields["change_reason"]
         elif self.instance.pk:
@@ -166,7 +174,11 @@ class TargetForm(forms.ModelForm):
                 self.add_error(
                     "indicator",
                     _("Kế hoạch đã có chỉ tiêu này cho %(where)s: hãy sửa chỉ tiêu đó.")
-                    % {"where": area.full_name if area else _("toàn tỉnh, thành phố")},
+                    % {
+                        "where": area.full_name
+                        if area
+                        else self.instance.plan.province.province_words.whole
+                    },
                 )
         return cleaned
 
@@ -193,7 +205,7 @@ class BudgetLineForm(forms.ModelForm):
     def __init__(self, *args, plan: Plan, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.plan = plan
-        _area_field(self.fields["area"], plan, user)
+        _area_field(self.fields["area"], plan, user, _("kinh phí"))
 
 
 class DisbursementForm(forms.ModelForm):

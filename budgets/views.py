@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from areas.provinces import chosen_code, home_first
 from budgets import services
 from budgets.forms import (
     BudgetLineForm,
@@ -45,12 +46,13 @@ FORM_METHODS = ["GET", "HEAD", "POST"]
 
 def _plan(request: HttpRequest, year: int) -> Plan:
     # One province per portal: should a user see several provinces' plans for the same year,
-    # the first province by code answers.
+    # the one they chose (?province=CODE) answers, else the installation's own, else the first
+    # by code.
     plan = (
         Plan.objects.visible_to(request.user)
         .select_related("province", "approved_by")
         .filter(year=year)
-        .order_by("province__path")
+        .order_by(home_first("province__code", chosen_code(request)), "province__path")
         .first()
     )
     if plan is None:
@@ -90,8 +92,10 @@ def _form_page(request: HttpRequest, form: BaseForm, plan: Plan | None, title: s
 @require_safe
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
-    plans = Plan.objects.visible_to(request.user).for_list()
-    return render(request, "budgets/plan_list.html", {"plans": plans})
+    plans = Plan.objects.visible_to(request.user).for_list().select_related("province")
+    # Several provinces' plans: each row names its province and opens it.
+    several = len({plan.province_id for plan in plans}) > 1
+    return render(request, "budgets/plan_list.html", {"plans": plans, "several_provinces": several})
 
 
 @require_safe

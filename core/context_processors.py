@@ -1,7 +1,6 @@
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest
 from django.urls import reverse
@@ -77,6 +76,4 @@ def portal(request: HttpRequest) -> dict:
     return {
         "nav_items": navigation(request.user),
         "data_as_of": SimpleLazyObject(data_as_of),
-        "province_name": settings.OCOP_PROVINCE_NAME,
-        "department_name": settings.OCOP_DEPARTMENT_NAME,
     }

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -58,10 +59,11 @@ def sheets(dashboard: Dashboard) -> list[tuple[str, list[str], list[list]]]:
         [_("Tổng số địa bàn (%(unit)s)") % {"unit": d.units.level_label}, d.units.total],
         [_("Giấy chứng nhận hết hạn trong 90 ngày tới"), d.expiring],
     ]
+    whole = dashboard.scope.province.province_words.whole
     targets = [
         [
             r.target.label,
-            r.target.area.name if r.target.area_id else _("Toàn thành phố"),
+            r.target.area.name if r.target.area_id else capfirst(whole),
             r.target.custom_unit or Unit(r.target.unit_code).label,
             r.target.value,
             r.result,

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from areas.models import Area
+from areas.provinces import home_first
 from core import policy
 
 PROVINCE_KINDS = [Area.Kind.PROVINCE, Area.Kind.CENTRAL_CITY]
@@ -40,11 +41,11 @@ class Scope:
         return f"area={self.area.pk}" if self.area else ""
 
 
-def _province(user) -> Area:
+def _province(user, chosen: str = "") -> Area:
     provinces = Area.objects.filter(kind__in=PROVINCE_KINDS, valid_until__isnull=True).filter(
         policy.in_provinces(user, "path")
     )
-    province = provinces.order_by("path").first()
+    province = provinces.order_by(home_first("code", chosen), "path").first()
     if province is None:
         raise Http404
     return province
@@ -56,9 +57,10 @@ def _minimal(paths) -> tuple[str, ...]:
     return tuple(p for p in paths if not any(p != q and p.startswith(q) for q in paths))
 
 
-def resolve_scope(user, area_param: str | None) -> Scope:
-    """The scope of a dashboard request; 404 for an area the user may not read."""
-    province = _province(user)
+def resolve_scope(user, area_param: str | None, chosen: str = "") -> Scope:
+    """The scope of a dashboard request; 404 for an area the user may not read. ``chosen``:
+    the code of the province a user with several chose (areas.provinces.chosen_code)."""
+    province = _province(user, chosen)
     sees_province = policy.covers(user, province.path)
     if area_param:
         if not area_param.isdigit():
@@ -66,12 +68,17 @@ def resolve_scope(user, area_param: str | None) -> Scope:
         area = (
             Area.objects.visible_to(user)
             .below_province()
-            .filter(province.q_within(), pk=area_param)
+            .filter(pk=area_param)
             .prefetch_related("successors")
             .first()
         )
         if area is None:
             raise Http404
+        if not province.contains(area):
+            if province.code != chosen:
+                raise Http404
+            # The province was just chosen in the form: an area of the one before is dropped.
+            return resolve_scope(user, None, chosen)
         # A former district lives on in the communes that took it over after 07/2025.
         paths = [area.path, *(successor.path for successor in area.successors.all())]
         return Scope(province, area, _minimal(paths), False, area.full_name, sees_province)

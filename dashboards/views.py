@@ -5,8 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
+from areas.provinces import choices_for, chosen_code
 from budgets.models import FIRST_YEAR
 from core import policy
 from core.caching import cached_until_changed
@@ -36,6 +38,8 @@ def _common(request: HttpRequest, scope) -> dict:
     return {
         "scope": scope,
         "areas": area_choices(request.user, scope.province),
+        # Several provinces in one installation: the user picks one (none offered with one).
+        "provinces": SimpleLazyObject(lambda: choices_for(request.user)),
         "all_years": list(range(this_year, FIRST_YEAR - 1, -1)),
     }
 
@@ -50,6 +54,7 @@ def _dashboard(request: HttpRequest, scope, year: int):
         "dashboard.city",
         lambda today: city_dashboard(user, scope, year, today),
         viewer,
+        scope.province.pk,
         area,
         year,
     )
@@ -59,7 +64,7 @@ def _dashboard(request: HttpRequest, scope, year: int):
 @require_safe
 @login_required
 def city(request: HttpRequest) -> HttpResponse:
-    scope = resolve_scope(request.user, request.GET.get("area"))
+    scope = resolve_scope(request.user, request.GET.get("area"), chosen_code(request))
     year = _year(request, "year", timezone.localdate().year)
     dashboard = _dashboard(request, scope, year)
     context = {
@@ -74,7 +79,7 @@ def city(request: HttpRequest) -> HttpResponse:
 @require_safe
 @login_required
 def years(request: HttpRequest) -> HttpResponse:
-    scope = resolve_scope(request.user, request.GET.get("area"))
+    scope = resolve_scope(request.user, request.GET.get("area"), chosen_code(request))
     this_year = timezone.localdate().year
     last = _year(request, "to", this_year)
     first = _year(request, "from", max(last - 4, FIRST_YEAR))
@@ -96,7 +101,7 @@ def years(request: HttpRequest) -> HttpResponse:
 @require_safe
 @login_required
 def export(request: HttpRequest) -> HttpResponse:
-    scope = resolve_scope(request.user, request.GET.get("area"))
+    scope = resolve_scope(request.user, request.GET.get("area"), chosen_code(request))
     year = _year(request, "year", timezone.localdate().year)
     dashboard = _dashboard(request, scope, year)
     response = HttpResponse(spreadsheet.workbook_bytes(dashboard), content_type=spreadsheet.XLSX)

@@ -38,9 +38,7 @@ class DemoAccount:
 
 
 def load_areas(progress: area_services.Progress | None = None) -> None:
-    area_services.load_former_districts()
-    area_services.load_current_units([area_services.DEMO_PROVINCE_CODE], progress=progress)
-    area_services.link_successors()
+    area_services.load_province_history(area_services.DATA_DIR / "can_tho.json", progress=progress)
 
 
 def load_registry(progress: registry.Progress | None = None) -> dict[str, int]:

@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-# A local .env file is convenient on a developer's machine; real environment variables win.
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# The portal's configuration file: .env in the project, or the file OCOP_ENV_FILE names (gunicorn
+# and the scripts read the same one); real environment variables win.
+environ.Env.read_env(env.str("OCOP_ENV_FILE", default=str(BASE_DIR / ".env")), overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -60,6 +61,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before anything reads the Host header, redirects to HTTPS or logs: /healthz (core.health).
+    "core.health.HealthCheckMiddleware",
     # First, so that the time and status of every response (redirects included) are logged.
     "core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -96,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.portal",
+                "areas.context_processors.province",
             ],
         },
     },
@@ -302,10 +306,12 @@ LOGGING = {
     },
 }
 
-OCOP_PROVINCE_NAME = env.str("OCOP_PROVINCE_NAME", default="Thành phố Cần Thơ")
-OCOP_DEPARTMENT_NAME = env.str(
-    "OCOP_DEPARTMENT_NAME", default="Sở Nông nghiệp và Môi trường thành phố Cần Thơ"
-)
+# The province this portal serves (areas.provinces): its official code (default: the province
+# that has the data); its name and its department's come from the data ("Tỉnh An Giang", "Sở Nông
+# nghiệp và Môi trường tỉnh An Giang") unless these name them otherwise.
+OCOP_PROVINCE_CODE = env.str("OCOP_PROVINCE_CODE", default="")
+OCOP_PROVINCE_NAME = env.str("OCOP_PROVINCE_NAME", default="")
+OCOP_DEPARTMENT_NAME = env.str("OCOP_DEPARTMENT_NAME", default="")
 
 # Imports and exports (django-import-export): all or nothing, and no live formulas in exports.
 IMPORT_EXPORT_USE_TRANSACTIONS = True

@@ -9,7 +9,6 @@ from products.sitemaps import sitemap_xml
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("areas/", include("areas.urls")),
     path("producers/", include("subjects.urls")),

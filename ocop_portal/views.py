@@ -1,8 +1,6 @@
-from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from areas.models import Area
@@ -37,17 +35,3 @@ def home(request: HttpRequest) -> HttpResponse:
         },
     }
     return render(request, "home.html", context)
-
-
-@transaction.non_atomic_requests
-@never_cache
-@require_safe
-def healthz(request: HttpRequest) -> JsonResponse:
-    """For load balancers: 200 when the database answers a round trip, 503 otherwise."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})

@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import Area
+from areas.provinces import words_for_code
 from core.filters import PortalFilterSet
 from core.text import fold
 from products.filters import STAR_CHOICES
@@ -55,6 +56,10 @@ class CatalogueFilter(PortalFilterSet):
     annotated with their status on the day (``ProductQuerySet.with_status``)."""
 
     q = django_filters.CharFilter(label=_("Tìm sản phẩm, chủ thể"), method="filter_q")
+    # Offered only when the catalogue holds products of several provinces.
+    province = django_filters.ChoiceFilter(
+        label=_("Đơn vị cấp tỉnh"), method="filter_province", empty_label=_("Tất cả")
+    )
     area = django_filters.ChoiceFilter(
         label=_("Địa bàn"), method="filter_area", empty_label=_("Tất cả")
     )
@@ -67,13 +72,21 @@ class CatalogueFilter(PortalFilterSet):
 
     class Meta:
         model = Product
-        fields = ["q", "area", "stars", "sector"]
+        fields = ["q", "province", "area", "stars", "sector"]
 
     def __init__(self, *args, today: date, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
         areas = catalogue_areas(today)
         self.areas = {str(area.pk): area for area in areas}
+        codes = sorted({area.path.split("/", 1)[0] for area in areas})
+        self.several_provinces = len(codes) > 1
+        if self.several_provinces:
+            self.filters["province"].extra["choices"] = [
+                (code, words_for_code(code).name) for code in codes
+            ]
+        else:
+            del self.filters["province"]
         groups = [
             (_("Xã, phường hiện nay"), [(str(a.pk), a.name) for a in areas if a.is_current]),
             (
@@ -104,6 +117,17 @@ class CatalogueFilter(PortalFilterSet):
             product=OuterRef("pk"), area__in=areas
         )
         return queryset.filter(Q(producer__area__in=areas) | Exists(recognised))
+
+    def filter_province(self, queryset, name, value):
+        return queryset.filter(producer__area__path__startswith=f"{value}/")
+
+    @property
+    def chosen_province(self) -> str:
+        """The code of the province asked for, when it is one the catalogue holds."""
+        if not self.several_provinces:
+            return ""
+        value = self.data.get("province", "")
+        return value if value in dict(self.filters["province"].extra["choices"]) else ""
 
     def filter_stars(self, queryset, name, value):
         return queryset.filter(current_stars=int(value))

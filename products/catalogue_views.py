@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TypeVar
 
-from django.conf import settings
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
+from areas import provinces
 from areas.models import Area
 from core.caching import cached_until_changed
 from core.lists import page_of
@@ -149,8 +149,13 @@ def cached(
 
 def _fragment(request, template, context, *, title, description, breadcrumbs, **meta) -> dict:
     """A page's cached part: its main content and what the head says about it (title,
-    description, Open Graph: ``canonical`` address, ``image``, ``kind``)."""
+    description, Open Graph: ``canonical`` address, ``image``, ``kind``) and, for a page of one
+    province's products, that ``province`` (its name heads the page, its department signs it)."""
+    province = meta.get("province")
     return {
+        "branding": {"province_name": province.name, "department_name": province.department}
+        if province
+        else {},
         "title": str(title),
         "description": Truncator(str(description)).chars(300),
         "url": request.build_absolute_uri(meta.get("canonical", request.get_full_path())),
@@ -163,7 +168,8 @@ def _fragment(request, template, context, *, title, description, breadcrumbs, **
 
 def _page(request: HttpRequest, fragment: dict, as_of) -> HttpResponse:
     # The footer's "data as of" is the value the cache key was made of: no second query.
-    return render(request, "catalogue/page.html", {"fragment": fragment, "data_as_of": as_of})
+    context = {"fragment": fragment, "data_as_of": as_of, **fragment["branding"]}
+    return render(request, "catalogue/page.html", context)
 
 
 @public_read
@@ -178,13 +184,15 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         page = page_of(catalogue_filter.qs.order_by(*ORDER), request, PAGE_SIZE)
         page.object_list = describe(page.object_list)
         total = page.paginator.count
+        chosen = catalogue_filter.chosen_province
+        province = provinces.words_for_code(chosen) if chosen else provinces.home()
         description = ngettext(
             "%(count)s sản phẩm OCOP của %(province)s có giấy chứng nhận còn hiệu lực: tìm theo "
             "tên, địa bàn, hạng sao, ngành; mỗi sản phẩm có mã QR dẫn về trang của mình.",
             "%(count)s sản phẩm OCOP của %(province)s có giấy chứng nhận còn hiệu lực: tìm theo "
             "tên, địa bàn, hạng sao, ngành; mỗi sản phẩm có mã QR dẫn về trang của mình.",
             total,
-        ) % {"count": total, "province": settings.OCOP_PROVINCE_NAME}
+        ) % {"count": total, "province": province.name}
         context = {"filter": catalogue_filter, "page": page, "today": today}
         return _fragment(
             request,
@@ -193,6 +201,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             title=_("Danh mục sản phẩm OCOP"),
             description=description,
             breadcrumbs=[(_("Danh mục sản phẩm OCOP"), "")],
+            province=province if chosen else None,
         )
 
     fragment, as_of = cached(request, "list", build, request.GET.urlencode())
@@ -252,6 +261,8 @@ def product_page(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
             canonical=canonical,
             image=request.build_absolute_uri(product.photo.url) if product.photo else "",
             kind="product",
+            # Its own province, whichever else the installation serves.
+            province=product.producer.area.province_words,
         )
         return {**fragment, "slug": slug_of(product)}
 
@@ -294,15 +305,18 @@ def producer_labels(request: HttpRequest, pk: int) -> HttpResponse:
             # segno escapes the title it writes; the rest of the markup is its own.
             product.qr = mark_safe(qr.svg_inline(product.page_url, title=product.name))
         producer = products[0].producer
+        province = producer.area.province_words
         title = _("Nhãn mã QR — %(producer)s") % {"producer": producer.name}
         return _fragment(
             request,
             "catalogue/_labels.html",
-            {"producer": producer, "products": products},
+            # The labels carry the producer's own province.
+            {"producer": producer, "products": products, "province_name": province.name},
             title=title,
             description=_("Nhãn mã QR in trên khổ A4 cho các sản phẩm OCOP của %(producer)s.")
             % {"producer": producer.name},
             breadcrumbs=[(_("Danh mục sản phẩm OCOP"), reverse("catalogue:list")), (title, "")],
+            province=province,
         )
 
     fragment, as_of = cached(request, "labels", build, pk)

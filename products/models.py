@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -382,6 +383,14 @@ class Certificate(models.Model):
         )
 
     @property
+    def level_name(self) -> str:
+        """The level as its province says it: "Cấp tỉnh" in An Giang, "Cấp thành phố" in Cần
+        Thơ (the choice's own label, "Cấp tỉnh, thành phố", names both)."""
+        if self.level == self.Level.CITY:
+            return capfirst(self.area.province_words.level)
+        return self.get_level_display()
+
+    @property
     def is_potential_five_star(self) -> bool:
         return (
             self.level == self.Level.CITY
@@ -389,3 +398,36 @@ class Certificate(models.Model):
             and self.score is not None
             and self.score >= POTENTIAL_FIVE_STAR_SCORE
         )
+
+
+class SentNotice(models.Model):
+    """A notice about a certificate that went out to one address: written *before* the message
+    is sent, so that two runs of a job that overlap (a slow run and the next one, or cron on two
+    servers) cannot both send it — the second one's insert meets the unique constraint. Removed
+    again if sending fails, so the next run tries that address again."""
+
+    class Kind(models.TextChoices):
+        EXPIRY = "expiry", _("Báo giấy chứng nhận sắp hết hạn")
+
+    certificate = models.ForeignKey(
+        Certificate,
+        verbose_name=_("giấy chứng nhận"),
+        on_delete=models.CASCADE,
+        related_name="sent_notices",
+    )
+    kind = models.CharField(_("loại thông báo"), max_length=20, choices=Kind.choices)
+    #: Lower case: an address differing in case only is the same mailbox.
+    recipient = models.CharField(_("người nhận"), max_length=254)
+    sent_at = models.DateTimeField(_("gửi lúc"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("thông báo đã gửi")
+        verbose_name_plural = pgettext_lazy("số nhiều", "thông báo đã gửi")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certificate", "kind", "recipient"], name="sent_notice_once_per_recipient"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.certificate} → {self.recipient}"

@@ -2,7 +2,9 @@
 
 A certificate is valid 36 months from its decision; the issuer must notify the producer at least
 30 days before it expires, so that the product can be re-evaluated in time. ``notify_expiring``
-runs this every day; a certificate is notified once (``Certificate.expiry_notice_sent_at``).
+runs this every day; a certificate is notified once (``Certificate.expiry_notice_sent_at``), and
+each message goes out once even when two runs overlap (``SentNotice``: one row per certificate and
+address, written before the message is sent).
 """
 
 import logging
@@ -13,12 +15,14 @@ from datetime import date
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from accounts.models import User
+from areas import provinces
 from core import policy
-from products.models import Certificate, CertificateQuerySet
+from products.models import Certificate, CertificateQuerySet, SentNotice
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +50,8 @@ class NoticeResult:
     failed: list[tuple[Certificate, str]] = field(default_factory=list)
     #: Certificates with neither a producer's nor an officer's address: tried again next day.
     without_recipients: list[Certificate] = field(default_factory=list)
+    #: (certificate, address) already sent, or being sent, by another run: skipped.
+    already_sent: list[tuple[Certificate, str]] = field(default_factory=list)
 
 
 def due_for_notice(*, on: date, days_before: int = NOTICE_DAYS_BEFORE) -> CertificateQuerySet:
@@ -112,9 +118,13 @@ def send_expiry_notices(
                 continue
             sent_to, failed = [], []
             for address in notice.recipients:
+                if not _claim(certificate, address):
+                    result.already_sent.append((certificate, address))
+                    continue
                 try:
                     _message(notice, address, on).send()
                 except Exception:
+                    _release(certificate, address)
                     # Any backend error (refused recipient, server down): log it, go on.
                     logger.exception(
                         "Could not send the expiry notice of certificate %s to %s",
@@ -129,7 +139,7 @@ def send_expiry_notices(
                 _mark_notified(certificate)
                 result.notified.append(certificate)
                 result.messages_sent += len(sent_to)
-            if progress:
+            if progress and (sent_to or failed):
                 progress(notice, sent_to, failed)
     return result
 
@@ -166,14 +176,16 @@ def _unique_addresses(addresses: Iterable[str]) -> tuple[str, ...]:
 
 def _message(notice: Notice, address: str, on: date) -> EmailMessage:
     certificate = notice.certificate
+    province = provinces.words_of(certificate.area)
     context = {
         "certificate": certificate,
         "product": certificate.product,
         "producer": certificate.product.producer,
         "days_left": (certificate.valid_until - on).days,
         "to_producer": address.lower() == notice.producer_email.lower(),
-        "province_name": settings.OCOP_PROVINCE_NAME,
-        "department_name": settings.OCOP_DEPARTMENT_NAME,
+        # The certificate's own province, whatever else this installation serves.
+        "province_name": province.name,
+        "department_name": province.department,
     }
     subject = render_to_string("products/email/expiry_notice_subject.txt", context)
     return EmailMessage(
@@ -183,6 +195,27 @@ def _message(notice: Notice, address: str, on: date) -> EmailMessage:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[address],
     )
+
+
+def _claim(certificate: Certificate, address: str) -> bool:
+    """Record that this message goes out; False when another run already did. The row is
+    committed at once (outside any transaction, as a command runs), so that a run starting a
+    moment later sees it; on PostgreSQL a concurrent insert waits for this one and then fails."""
+    try:
+        with transaction.atomic():
+            SentNotice.objects.create(
+                certificate=certificate, kind=SentNotice.Kind.EXPIRY, recipient=address.lower()
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def _release(certificate: Certificate, address: str) -> None:
+    """The message could not be sent: let the next run try this address again."""
+    SentNotice.objects.filter(
+        certificate=certificate, kind=SentNotice.Kind.EXPIRY, recipient=address.lower()
+    ).delete()
 
 
 def _mark_notified(certificate: Certificate) -> None:

@@ -11,6 +11,7 @@ from django.urls import get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 from django.utils import translation
 
+from areas import provinces
 from core.imports import neutralise
 from core.text import strip_control
 from products.catalogue_filters import CatalogueFilter
@@ -34,6 +35,7 @@ OPEN_DATA_FIELDS = [
     ("producer_kind", "Loại hình chủ thể"),
     ("area", "Địa bàn"),
     ("former_area", "Địa bàn trước 01/07/2025"),
+    ("province", "Đơn vị hành chính cấp tỉnh"),
     ("sector", "Ngành"),
     ("category", "Bộ sản phẩm"),
     ("decision_number", "Số quyết định công nhận"),
@@ -70,12 +72,13 @@ def _open_data(request: HttpRequest) -> tuple[list[dict], date]:
                     producer.get_kind_display(),
                     place.area.full_name,
                     place.former.full_name if place.former else "",
+                    product.producer.area.province_words.name,
                     product.sector.name,
                     f"{product.category.code} {product.category.name} ({product.category.scheme})",
                     certificate.decision_number,
                     certificate.decision_date.isoformat(),
                     certificate.valid_until.isoformat(),
-                    certificate.get_level_display(),
+                    certificate.level_name,
                     contacts.get("telephone", ""),
                     contacts.get("envelope", ""),
                     contacts.get("globe", ""),
@@ -111,9 +114,13 @@ def catalogue_csv(request: HttpRequest) -> HttpResponse:
 def catalogue_json(request: HttpRequest) -> JsonResponse:
     """The catalogue for other systems (the national OCOP system, newsrooms)."""
     rows, today = _open_data(request)
+    # Asked for one province (?province=91): named as its own; else the installation's.
+    chosen = request.GET.get("province", "").strip()
+    asked = provinces.words_for_code(chosen) if chosen.isdigit() else provinces.UNKNOWN
+    province = asked if asked.name else provinces.home()
     data = {
-        "title": f"Danh mục sản phẩm OCOP — {settings.OCOP_PROVINCE_NAME}",
-        "publisher": settings.OCOP_DEPARTMENT_NAME,
+        "title": f"Danh mục sản phẩm OCOP — {province.name}",
+        "publisher": province.department,
         "url": request.build_absolute_uri(reverse("catalogue:list")),
         "valid_on": today.isoformat(),
         "fields": dict(OPEN_DATA_FIELDS),

@@ -1,25 +1,29 @@
 #!/usr/bin/env bash
-# Back up the portal's PostgreSQL database (DATABASE_URL) with pg_dump in its custom format:
-# compressed, restorable table by table with pg_restore.
+# Back up the portal's PostgreSQL database with pg_dump in its custom format: compressed,
+# restorable table by table with pg_restore (scripts/restore.sh).
 #
-#   DATABASE_URL=postgres://ocop:…@127.0.0.1:5432/ocop bash scripts/backup.sh [DIRECTORY]
+#   bash scripts/backup.sh [DIRECTORY]
 #
-# Writes DIRECTORY/<database>-YYYYmmdd-HHMMSS.dump (default directory: ./backups, or
-# BACKUP_DIR) and prints its path. Media files (MEDIA_ROOT) are not in the dump: back up
-# the shared media storage beside it.
+# Reads DATABASE_URL from the portal's .env (or the environment), as the portal does, and
+# connects as the portal's own role. Writes DIRECTORY/<database>-YYYYmmdd-HHMMSS.dump (default
+# directory: BACKUP_DIR, else ./backups in the project) and prints its path; dumps older than
+# BACKUP_KEEP_DAYS days (default 30; 0 keeps all) in that directory are removed. Media files
+# (MEDIA_ROOT) are not in the dump: back up the media storage beside it.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+ocop_load_env
+ocop_pg_env
 
-URL=${DATABASE_URL:?set DATABASE_URL to the postgres:// URL of the database}
-case $URL in
-  postgres://* | postgresql://* | pgsql://*) ;;
-  *) echo "DATABASE_URL is not a PostgreSQL URL" >&2; exit 2 ;;
-esac
-URL=postgresql://${URL#*://}
-DIR=${1:-${BACKUP_DIR:-backups}}
+DIR=${1:-${BACKUP_DIR:-$OCOP_ROOT/backups}}
+KEEP_DAYS=${BACKUP_KEEP_DAYS:-30}
 mkdir -p "$DIR"
-NAME=$(python3 -c "import sys, urllib.parse as u; print(u.urlsplit(sys.argv[1]).path.lstrip('/'))" "$URL")
-FILE="$DIR/$NAME-$(date -u +%Y%m%d-%H%M%S).dump"
-# No owner or privileges in the dump: it restores into a database owned by whoever restores.
-pg_dump --format=custom --no-owner --no-privileges --file="$FILE.partial" --dbname="$URL"
+umask 077  # a dump holds every record: readable by the portal's user only
+FILE="$DIR/$PGDATABASE-$(date -u +%Y%m%d-%H%M%S).dump"
+# No owner or privileges in the dump: it restores into a database owned by whoever restores it
+# (the portal's role, see restore.sh).
+pg_dump --format=custom --no-owner --no-privileges --file="$FILE.partial"
 mv "$FILE.partial" "$FILE"
+if [[ $KEEP_DAYS -gt 0 ]]; then
+  find "$DIR" -maxdepth 1 -name "$PGDATABASE-*.dump" -mtime "+$KEEP_DAYS" -delete
+fi
 echo "$FILE"

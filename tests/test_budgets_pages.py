@@ -222,7 +222,7 @@ def test_adding_a_target_and_refusing_unknown_or_duplicate_indicators(
     assert errors["indicator"] == ["Không có chỉ tiêu “sao_vang” trong danh mục chỉ tiêu OCOP."]
     errors = client.post(url, {"indicator": "new_3_star", "value": "5"}).context["form"].errors
     assert errors["indicator"] == [
-        "Kế hoạch đã có chỉ tiêu này cho toàn tỉnh, thành phố: hãy sửa chỉ tiêu đó."
+        "Kế hoạch đã có chỉ tiêu này cho toàn thành phố: hãy sửa chỉ tiêu đó."
     ]
     data = {"indicator": "new_3_star", "area": co_do.pk, "value": "5"}
     errors = client.post(url, data).context["form"].errors

@@ -442,3 +442,105 @@ def test_command_defaults_to_today_in_viet_nam(city, people, mailoutbox, monkeyp
 def test_command_rejects_bad_options(can_tho, args, message):
     with pytest.raises(CommandError, match=message):
         run(*args)
+
+
+# --- Two runs at once ----------------------------------------------------------------------
+
+
+def pairs(outbox) -> list[tuple[str, str]]:
+    """(product, address) of every message, repeats kept."""
+    return sorted(
+        (message.subject.split("“")[1].split("”")[0], message.to[0]) for message in outbox
+    )
+
+
+def test_overlapping_runs_send_each_notice_once(city, people, mailoutbox, monkeypatch):
+    # The second run starts while the first is sending its very first message: both planned
+    # the same certificates, none of them stamped yet.
+    original_send = mail.EmailMessage.send
+    second = {}
+
+    def send(message, *args, **kwargs):
+        if not second:
+            second["result"] = None  # once
+            second["result"] = send_expiry_notices(on=TODAY)
+        return original_send(message, *args, **kwargs)
+
+    monkeypatch.setattr(mail.EmailMessage, "send", send)
+    first = send_expiry_notices(on=TODAY)
+
+    assert pairs(mailoutbox) == sorted(set(pairs(mailoutbox)))  # nothing twice
+    assert {product for product, _ in pairs(mailoutbox)} == {
+        "Gạo Cờ Đỏ",
+        "Bánh pía Ninh Kiều",
+        "Cá thát lát Cờ Đỏ",
+    }
+    assert len(mailoutbox) == 5
+    assert first.messages_sent + second["result"].messages_sent == 5
+    assert len(first.already_sent) + len(second["result"].already_sent) == 5
+
+
+def test_a_failed_message_is_not_counted_as_sent_by_the_next_run(
+    city, people, mailoutbox, monkeypatch
+):
+    from products.models import SentNotice
+
+    def refuse(message, *args, **kwargs):
+        raise ConnectionRefusedError("SMTP down")
+
+    monkeypatch.setattr(mail.EmailMessage, "send", refuse)
+    send_expiry_notices(on=TODAY)
+    assert not SentNotice.objects.exists()
+    monkeypatch.undo()
+    assert send_expiry_notices(on=TODAY).messages_sent == 5
+
+
+def test_command_says_when_another_run_sent_them(city, people, mailoutbox):
+    from products.models import SentNotice
+
+    gao = city["Gạo Cờ Đỏ"]
+    SentNotice.objects.create(certificate=gao, kind="expiry", recipient="gao@htx.example")
+    output = run("--date", "2026-03-10")
+    assert "1 thông báo đã được một lần chạy khác gửi" in output
+    assert "Đã gửi 4 thông báo cho 3 giấy chứng nhận." in output
+    assert ["gao@htx.example"] not in [m.to for m in mailoutbox]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_runs_on_postgresql_send_each_notice_once(
+    city, people, mailoutbox, monkeypatch
+):
+    """Two real runs in two threads, each with its own connection, sending slowly."""
+    import threading
+    import time
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent connections need PostgreSQL")
+    original_send = mail.EmailMessage.send
+
+    def slow_send(message, *args, **kwargs):
+        time.sleep(0.05)
+        return original_send(message, *args, **kwargs)
+
+    monkeypatch.setattr(mail.EmailMessage, "send", slow_send)
+    start = threading.Barrier(2)
+    results = []
+
+    def one_run():
+        try:
+            start.wait()
+            results.append(send_expiry_notices(on=TODAY))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=one_run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 2
+    assert len(mailoutbox) == 5
+    assert pairs(mailoutbox) == sorted(set(pairs(mailoutbox)))
+    assert sum(r.messages_sent for r in results) == 5

@@ -75,6 +75,16 @@ class Command(BaseCommand):
                     % {"count": len(result.failed)}
                 )
             )
+        if result.already_sent:
+            self.stdout.write(
+                self.style.WARNING(
+                    _(
+                        "%(count)s thông báo đã được một lần chạy khác gửi (hai lần chạy trùng "
+                        "nhau): bỏ qua, không gửi lại."
+                    )
+                    % {"count": len(result.already_sent)}
+                )
+            )
         if result.without_recipients:
             self.stdout.write(
                 self.style.WARNING(
