@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 from vietnam_provinces import Province, VietNamDivisionType
 
 from areas.models import Area
+from core import policy
 from core.text import fold
 
 PROVINCE_KINDS = (Area.Kind.PROVINCE, Area.Kind.CENTRAL_CITY)
@@ -198,9 +199,7 @@ SESSION_KEY = "ocop_province"
 
 
 def may_choose(user, code: str) -> bool:
-    from core.policy import province_paths, sees_everything
-
-    return sees_everything(user) or f"{code}/" in province_paths(user)
+    return bool(policy.can(user, "everything.view")) or f"{code}/" in policy.province_paths(user)
 
 
 def chosen_code(request) -> str:
@@ -217,11 +216,9 @@ def chosen_code(request) -> str:
 
 def choices_for(user) -> list[tuple[str, str]]:
     """(code, name) of the provinces a user may choose between: the installation's first."""
-    from core.policy import province_paths, sees_everything
-
     provinces = Area.objects.current().filter(kind__in=PROVINCE_KINDS)
-    if not sees_everything(user):
-        paths = province_paths(user)
+    if not policy.can(user, "everything.view"):
+        paths = policy.province_paths(user)
         if len(paths) <= 1:
             return []  # one province: nothing to choose, nothing to ask
         provinces = provinces.filter(path__in=paths)
@@ -250,10 +247,8 @@ def home() -> ProvinceWords:
 
 def of_user(user) -> ProvinceWords:
     """The province a signed-in user works in, when there is exactly one; else the home one."""
-    from core.policy import province_paths, sees_everything
-
-    if user is not None and user.is_authenticated and not sees_everything(user):
-        codes = {path.split("/", 1)[0] for path in province_paths(user)}
+    if user is not None and user.is_authenticated and not policy.can(user, "everything.view"):
+        codes = {path.split("/", 1)[0] for path in policy.province_paths(user)}
         if len(codes) == 1:
             return words_for_code(codes.pop())
     return home()

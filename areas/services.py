@@ -13,6 +13,7 @@ from vietnam_provinces import Province, VietNamDivisionType, Ward
 
 from areas.models import REFORM_DATE, Area
 from areas.provinces import official_name
+from core import policy
 from core.loading import RecordWriter
 from core.text import clean
 
@@ -120,7 +121,7 @@ def link_successors(data_file: Path = DATA_DIR / "can_tho.json") -> int:
     for row in data["districts"]:
         district = Area.objects.get(code=row["code"], valid_until=until)
         communes = Area.objects.current().filter(
-            code__in=row["successors"], path__startswith=province_path
+            policy.under("path", province_path), code__in=row["successors"]
         )
         unknown = set(row["successors"]) - set(communes.values_list("code", flat=True))
         if unknown:

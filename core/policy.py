@@ -304,17 +304,17 @@ allow(
 allow(
     "evaluation.review",
     is_city_reviewer & in_users_areas_if_any,
-    _("Việc này do cán bộ thẩm định cấp tỉnh, thành phố thực hiện."),
+    _("Việc này do cán bộ thẩm định của Sở Nông nghiệp và Môi trường thực hiện."),
 )
 allow(
     "round.manage",
     is_city_reviewer & in_users_areas_if_any,
-    _("Đợt đánh giá do cán bộ thẩm định cấp tỉnh, thành phố quản lý."),
+    _("Đợt đánh giá do cán bộ thẩm định của Sở Nông nghiệp và Môi trường quản lý."),
 )
 allow(
     "round.recognise",
     is_city_reviewer & in_users_areas_if_any,
-    _("Công nhận cả đợt theo một quyết định do cán bộ thẩm định cấp tỉnh, thành phố thực hiện."),
+    _("Công nhận cả đợt theo một quyết định do cán bộ thẩm định của Sở thực hiện."),
 )
 allow(
     "evaluation.correct",
@@ -326,7 +326,7 @@ allow(
 allow(
     "plan.change",
     is_city_reviewer & in_users_areas_if_any,
-    _("Kế hoạch và kinh phí do cán bộ cấp tỉnh, thành phố lập."),
+    _("Kế hoạch và kinh phí do cán bộ của Sở Nông nghiệp và Môi trường lập."),
 )
 
 # Reference data (administrative units, classifications, criteria sets): administrators.
@@ -389,7 +389,7 @@ allow(
 allow(
     "plan.edit",
     is_city_reviewer & visible,
-    _("Kế hoạch và kinh phí do cán bộ cấp tỉnh, thành phố lập."),
+    _("Kế hoạch và kinh phí do cán bộ của Sở Nông nghiệp và Môi trường lập."),
 )
 allow(
     "user.manage",

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from areas.models import Area
 from areas.provinces import words_for_code
+from core import policy
 from core.filters import PortalFilterSet
 from core.text import fold
 from products.filters import STAR_CHOICES
@@ -119,7 +120,7 @@ class CatalogueFilter(PortalFilterSet):
         return queryset.filter(Q(producer__area__in=areas) | Exists(recognised))
 
     def filter_province(self, queryset, name, value):
-        return queryset.filter(producer__area__path__startswith=f"{value}/")
+        return queryset.filter(policy.under("producer__area__path", f"{value}/"))
 
     @property
     def chosen_province(self) -> str:

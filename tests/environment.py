@@ -18,7 +18,6 @@ TEST_ENVIRONMENT = {
     # With DEBUG off the portal refuses the console e-mail backend; the test runner replaces
     # this one by its own outbox (mailoutbox) anyway.
     "EMAIL_URL": "smtp://localhost:25",
-
     # The suite's province (its data are Cần Thơ's), named in the settings as a configured
     # installation does; tests of a portal that finds its province in the data clear it.
     "OCOP_PROVINCE_CODE": "92",

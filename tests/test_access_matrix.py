@@ -310,7 +310,6 @@ EVALUATION_ACTION = {
 PORTAL: dict[str, Row] = {
     # The shell and the accounts.
     "home": Row(fixed("home"), public()),
-    "healthz": Row(fixed("healthz"), public()),
     "login": Row(fixed("login"), {**public(To("/")), "anonymous": 200}),  # signed in: home
     "logout": Row(fixed("logout"), public(405), post_only=True),
     "password_change": Row(fixed("password_change"), page()),

@@ -150,7 +150,7 @@ def test_plans_are_checked_against_their_province(city_reviewer, officer_co_do, 
     assert policy.can(city_reviewer, "plan.change", plan)
     assert policy.can(city_reviewer, "plan.change", figure)
     decision = policy.can(officer_co_do, "plan.change", plan)
-    assert decision.reason == "Kế hoạch và kinh phí do cán bộ cấp tỉnh, thành phố lập."
+    assert decision.reason == "Kế hoạch và kinh phí do cán bộ của Sở Nông nghiệp và Môi trường lập."
     reviewer_elsewhere = UserFactory(role="city", areas=[])
     reviewer_elsewhere._policy_paths = ["93/"]
     assert not policy.can(reviewer_elsewhere, "plan.change", plan)
