@@ -37,6 +37,7 @@ from budgets.models import (
     Target,
 )
 from budgets.reports import YearRecords, budget_summary, compare, target_results
+from core.forms import save_or_refuse
 from core.history import history_entries
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
@@ -71,18 +72,7 @@ def _plan(request: HttpRequest, year: int) -> Plan:
 
 def _submitted(request: HttpRequest, form: BaseForm, write: Callable[[], object]) -> bool:
     """Validate the form, then run the write; a refused write puts its errors on the form."""
-    if request.method != "POST" or not form.is_valid():
-        return False
-    try:
-        write()
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-        return False
-    return True
+    return request.method == "POST" and form.is_valid() and save_or_refuse(form, write) is not None
 
 
 def _form_page(request: HttpRequest, form: BaseForm, plan: Plan | None, title: str, **extra):
@@ -230,6 +220,7 @@ def target_result(request: HttpRequest, year: int, pk: int) -> HttpResponse:
             source=form.cleaned_data["reported_source"],
             reported_on=form.cleaned_data["reported_on"],
             by=request.user,
+            version=form.cleaned_data["version"],
         )
 
     if _submitted(request, form, write):

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import Area
+from core.forms import VersionedFormMixin
 from evaluations.models import CouncilMember, Evaluation, Round
 from evaluations.scoring import SheetStructure
 from products.models import Certificate, Product
@@ -142,7 +143,7 @@ class CentralDeclineForm(forms.Form):
     )
 
 
-class CorrectDecisionForm(forms.Form):
+class CorrectDecisionForm(VersionedFormMixin, forms.Form):
     decision_number = forms.CharField(label=_("Số quyết định"), max_length=40)
     decision_date = DateField(label=_("Ngày quyết định"))
     signer = forms.CharField(label=_("Người ký"), max_length=150)
@@ -167,7 +168,7 @@ class RoundRecogniseForm(DecisionForm):
         self.fields["evaluations"].label_from_instance = lambda evaluation: str(evaluation.product)
 
 
-class RoundForm(forms.ModelForm):
+class RoundForm(VersionedFormMixin, forms.ModelForm):
     opens_on = DateField(label=_("Ngày mở"))
     closes_on = DateField(
         label=_("Ngày kết thúc"),

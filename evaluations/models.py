@@ -23,6 +23,7 @@ from simple_history.models import HistoricalRecords
 from areas.models import Area
 from core import policy
 from core.access import AreaScopedQuerySet
+from core.versioning import Versioned
 from products.models import Certificate
 
 STAR_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
@@ -315,7 +316,7 @@ class RoundQuerySet(models.QuerySet):
         )
 
 
-class Round(models.Model):
+class Round(Versioned):
     """An evaluation round of a council ("Đợt 1/2023"), open between two dates."""
 
     class RoundLevel(models.TextChoices):
@@ -456,7 +457,7 @@ class EvaluationQuerySet(AreaScopedQuerySet):
         return self.select_related("product__producer__area__parent", "round__area", "criteria_set")
 
 
-class Evaluation(models.Model):
+class Evaluation(Versioned):
     """One product in one round: the council's score sheets, the result and the decision."""
 
     class Status(models.TextChoices):

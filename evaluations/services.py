@@ -13,6 +13,8 @@ from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from core.integrity import rules_as_errors
+from core.versioning import check_version
 from evaluations import workflow
 from evaluations.models import (
     Answer,
@@ -375,7 +377,8 @@ def _issue(evaluation: Evaluation, *, stars: int, level: str, decision: Decision
     )
     certificate.valid_until = certificate.compute_valid_until()
     certificate.full_clean()
-    certificate.save()
+    with rules_as_errors(certificate):
+        certificate.save()
     return certificate
 
 
@@ -514,11 +517,15 @@ def evaluation_correct_decision(
     decision_number: str,
     decision_date: date | None,
     signer: str,
+    version: int | None = None,
     today=None,
 ) -> Evaluation:
-    """An administrator corrects the recorded decision (and its certificate), with a reason."""
+    """An administrator corrects the recorded decision (and its certificate), with a reason;
+    `version`: the one the page showed, refused (StaleSave) when someone saved since."""
     today = today or timezone.localdate()
     evaluation = _locked(evaluation)
+    if version is not None:
+        check_version(evaluation, version, ("decision_number", "decision_date", "signer"))
     workflow.check(evaluation, evaluation.status, by, today=today)
     _require("reason", reason, _("Hãy ghi lý do sửa."))
     decision = _decision(evaluation, decision_number, decision_date, signer, today)
@@ -547,7 +554,8 @@ def evaluation_correct_decision(
         certificate.decision_date = decision.date
         certificate.valid_until = certificate.compute_valid_until()
         certificate.full_clean()
-        certificate.save()
+        with rules_as_errors(certificate):
+            certificate.save()
     _record(evaluation, evaluation.status, by, comment=reason, changes="\n".join(lines))
     return evaluation
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core.forms import save_or_refuse
 from core.history import history_entries
 from core.lists import page_of, sort
 from products.filters import ProductFilter
@@ -81,8 +82,7 @@ def product_create(request: HttpRequest) -> HttpResponse:
     form = ProductForm(
         request.POST or None, request.FILES or None, initial=initial, user=request.user
     )
-    if request.method == "POST" and form.is_valid():
-        product = form.save()
+    if request.method == "POST" and form.is_valid() and (product := save_or_refuse(form)):
         messages.success(request, _("Đã đăng ký sản phẩm “%(name)s”.") % {"name": product.name})
         return redirect(product)
     return render(request, "products/product_form.html", {"form": form, "product": form.instance})
@@ -95,8 +95,7 @@ def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProductForm(
         request.POST or None, request.FILES or None, instance=product, user=request.user
     )
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.is_valid() and save_or_refuse(form):
         messages.success(
             request, _("Đã lưu thay đổi của sản phẩm “%(name)s”.") % {"name": product.name}
         )

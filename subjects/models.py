@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from core.access import AreaScopedQuerySet
 from core.text import clean, fold
+from core.versioning import Versioned
 
 #: Enterprise tax codes (10 digits, or 13 with a branch suffix) and personal ID numbers
 #: (12 digits), which households use as their tax code.
@@ -33,7 +34,7 @@ class ProducerQuerySet(AreaScopedQuerySet):
         return self.filter(area__path__startswith=area.containing_paths[0])
 
 
-class Producer(models.Model):
+class Producer(Versioned):
     """A producer taking part in OCOP (chủ thể OCOP): an enterprise, cooperative or household."""
 
     class Kind(models.TextChoices):

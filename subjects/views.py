@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core.forms import save_or_refuse
 from core.history import history_entries
 from core.lists import page_of, sort
 from subjects.filters import ProducerFilter
@@ -53,8 +54,7 @@ def producer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def producer_create(request: HttpRequest) -> HttpResponse:
     form = ProducerForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        producer = form.save()
+    if request.method == "POST" and form.is_valid() and (producer := save_or_refuse(form)):
         messages.success(request, _("Đã đăng ký chủ thể “%(name)s”.") % {"name": producer.name})
         return redirect(producer)
     return render(request, "subjects/producer_form.html", _form_context(request, form))
@@ -65,8 +65,7 @@ def producer_create(request: HttpRequest) -> HttpResponse:
 def producer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     producer = get_object_or_404(Producer.objects.visible_to(request.user), pk=pk)
     form = ProducerForm(request.POST or None, instance=producer, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.is_valid() and save_or_refuse(form):
         messages.success(
             request, _("Đã lưu thay đổi của chủ thể “%(name)s”.") % {"name": producer.name}
         )

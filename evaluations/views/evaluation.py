@@ -243,6 +243,7 @@ def evaluation_correct(request: HttpRequest, pk: int) -> HttpResponse:
         "decision_number": evaluation.decision_number,
         "decision_date": evaluation.decision_date,
         "signer": evaluation.signer,
+        "version": evaluation.version,
     }
     form = CorrectDecisionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -4,7 +4,6 @@ from operator import or_
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.forms import save_or_refuse
 from evaluations import services, workflow
 from evaluations.forms import (
     CouncilMemberFormSet,
@@ -147,14 +147,22 @@ def _round_form(request, round_: Round | None) -> HttpResponse:
     instance = round_ or Round()
     form = RoundForm(request.POST or None, instance=instance, user=request.user)
     members = CouncilMemberFormSet(request.POST or None, instance=instance, prefix="members")
-    if request.method == "POST" and form.is_valid() and members.is_valid():
-        with transaction.atomic():
-            saved = form.save()
-            members.instance = saved
-            for order, member_form in enumerate(members.forms):
-                member_form.instance.order = order
-            members.save()
-            added = services.round_add_missing_sheets(round=saved)
+
+    def write() -> tuple[Round, int]:
+        saved = form.save()
+        members.instance = saved
+        for order, member_form in enumerate(members.forms):
+            member_form.instance.order = order
+        members.save()
+        return saved, services.round_add_missing_sheets(round=saved)
+
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and members.is_valid()
+        and (done := save_or_refuse(form, write, checked=[f.instance for f in members.forms]))
+    ):
+        saved, added = done
         message = _("Đã lưu %(round)s.") % {"round": saved.title}
         if added:
             message += " " + _("Đã thêm %(count)s phiếu chấm cho thành viên mới.") % {
