@@ -39,6 +39,7 @@ from budgets.models import (
 from budgets.reports import YearRecords, budget_summary, compare, target_results
 from core.forms import save_or_refuse
 from core.history import history_entries
+from core.submissions import SAVED, submit_once
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
 
@@ -128,6 +129,7 @@ def plan_detail(request: HttpRequest, year: int) -> HttpResponse:
 @require_http_methods(FORM_METHODS)
 @login_required
 @city_reviewer_required
+@submit_once
 def plan_create(request: HttpRequest) -> HttpResponse:
     form = PlanForm(request.POST or None, user=request.user)
     if _submitted(request, form, lambda: services.plan_create(plan=form.instance, by=request.user)):
@@ -139,6 +141,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(FORM_METHODS)
 @login_required
 @city_reviewer_required
+@submit_once(replayed=SAVED)
 def plan_edit(request: HttpRequest, year: int) -> HttpResponse:
     plan = _plan(request, year)
     form = PlanDocumentForm(request.POST or None, instance=plan)
@@ -168,6 +171,7 @@ def plan_approve(request: HttpRequest, year: int) -> HttpResponse:
 @require_http_methods(FORM_METHODS)
 @login_required
 @city_reviewer_required
+@submit_once
 def target_create(request: HttpRequest, year: int) -> HttpResponse:
     plan = _plan(request, year)
     form = TargetForm(request.POST or None, plan=plan)
@@ -180,6 +184,7 @@ def target_create(request: HttpRequest, year: int) -> HttpResponse:
 @require_http_methods(FORM_METHODS)
 @login_required
 @city_reviewer_required
+@submit_once(replayed=SAVED)
 def target_edit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     plan = _plan(request, year)
     target = get_object_or_404(
@@ -203,6 +208,7 @@ def _save_target(request: HttpRequest, form: TargetForm) -> Target:
 @require_http_methods(FORM_METHODS)
 @login_required
 @city_reviewer_required
+@submit_once(replayed=SAVED)
 def target_result(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     plan = _plan(request, year)
     target = get_object_or_404(
@@ -232,6 +238,7 @@ def target_result(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 @require_http_methods(FORM_METHODS)
 @login_required
 @city_reviewer_required
+@submit_once
 def budget_line_create(request: HttpRequest, year: int) -> HttpResponse:
     plan = _plan(request, year)
     form = BudgetLineForm(request.POST or None, plan=plan)
@@ -246,6 +253,7 @@ def budget_line_create(request: HttpRequest, year: int) -> HttpResponse:
 @require_http_methods(FORM_METHODS)
 @login_required
 @city_reviewer_required
+@submit_once
 def disbursement_create(request: HttpRequest, year: int) -> HttpResponse:
     plan = _plan(request, year)
     lines = BudgetLine.objects.visible_to(request.user).filter(plan=plan).select_related("area")
@@ -270,6 +278,7 @@ def disbursement_create(request: HttpRequest, year: int) -> HttpResponse:
 @require_http_methods(FORM_METHODS)
 @login_required
 @city_reviewer_required
+@submit_once
 def figure_create(request: HttpRequest, year: int) -> HttpResponse:
     plan = _plan(request, year)
     form = PublishedFigureForm(request.POST or None, plan=plan)

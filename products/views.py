@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from core.forms import save_or_refuse
 from core.history import history_entries
 from core.lists import page_of, sort
+from core.submissions import SAVED, submit_once
 from products.filters import ProductFilter
 from products.forms import ProductForm
 from products.models import Certificate, Product
@@ -69,6 +70,7 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
+@submit_once
 def product_create(request: HttpRequest) -> HttpResponse:
     initial = {}
     if producer_id := request.GET.get("producer", "").strip():
@@ -90,6 +92,7 @@ def product_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
+@submit_once(replayed=SAVED)
 def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
     product = get_object_or_404(Product.objects.visible_to(request.user), pk=pk)
     form = ProductForm(

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from core.forms import save_or_refuse
 from core.history import history_entries
 from core.lists import page_of, sort
+from core.submissions import SAVED, submit_once
 from subjects.filters import ProducerFilter
 from subjects.forms import ProducerForm
 from subjects.models import Producer
@@ -52,6 +53,7 @@ def producer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
+@submit_once
 def producer_create(request: HttpRequest) -> HttpResponse:
     form = ProducerForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid() and (producer := save_or_refuse(form)):
@@ -62,6 +64,7 @@ def producer_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
+@submit_once(replayed=SAVED)
 def producer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     producer = get_object_or_404(Producer.objects.visible_to(request.user), pk=pk)
     form = ProducerForm(request.POST or None, instance=producer, user=request.user)

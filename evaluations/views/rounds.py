@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.forms import save_or_refuse
+from core.submissions import SAVED, submit_once
 from evaluations import services, workflow
 from evaluations.forms import (
     CouncilMemberFormSet,
@@ -107,6 +108,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+@submit_once(replayed=SAVED)
 def round_recognise(request: HttpRequest, pk: int) -> HttpResponse:
     """The city recognises the chosen evaluations of a round under one decision."""
     round_ = get_object_or_404(Round.objects.visible_to(request.user).select_related("area"), pk=pk)
@@ -176,12 +178,14 @@ def _round_form(request, round_: Round | None) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
+@submit_once
 def round_create(request: HttpRequest) -> HttpResponse:
     return _round_form(request, None)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
+@submit_once(replayed=SAVED)
 def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_object_or_404(Round.objects.visible_to(request.user), pk=pk)
     return _round_form(request, round_)
