@@ -482,6 +482,8 @@ class Evaluation(Versioned):
     EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
     #: Statuses waiting for a reviewer's decision.
     WAITING_STATUSES = (Status.SUBMITTED, Status.RESUBMITTED)
+    #: Statuses of an evaluation not yet concluded: a product has at most one such.
+    OPEN_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.RESUBMITTED)
 
     round = models.ForeignKey(
         Round, verbose_name=_("đợt đánh giá"), on_delete=models.PROTECT, related_name="evaluations"
@@ -584,6 +586,16 @@ class Evaluation(Versioned):
                 fields=["product", "round"],
                 name="evaluation_one_per_product_and_round",
                 violation_error_message=_("Sản phẩm này đã có hồ sơ trong đợt đánh giá này."),
+            ),
+            # Opened in several rounds at once, one product was recognised several times.
+            models.UniqueConstraint(
+                fields=["product"],
+                condition=Q(status__in=["draft", "submitted", "returned", "resubmitted"]),
+                name="evaluation_one_open_per_product",
+                violation_error_message=_(
+                    "Sản phẩm này đang có một hồ sơ chưa kết luận: hoàn tất hồ sơ đó trước."
+                ),
+                violation_error_code="unique",
             ),
             models.CheckConstraint(
                 condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=100),

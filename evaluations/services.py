@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import formats, timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from core.integrity import rules_as_errors
@@ -131,13 +132,19 @@ def _record(
 
 @transaction.atomic
 def evaluation_create(*, product: Product, round: Round, kind: str, by, today=None) -> Evaluation:
-    """Open an evaluation of a product in a round, with one empty sheet per council member."""
+    """Open an evaluation of a product in a round, with one empty sheet per council member.
+
+    A product has one open (not yet concluded) evaluation at a time: the product is locked while
+    this is checked, and the database refuses a second one all the same."""
     today = today or timezone.localdate()
     if (
         not workflow.can_create(by)
         or not Product.objects.visible_to(by).filter(pk=product.pk).exists()
     ):
         raise PermissionDenied(_("Chỉ cán bộ địa phương phụ trách sản phẩm mới lập hồ sơ."))
+    # Two officers opening the same product in two rounds at once: the second waits here, then
+    # finds the first one's evaluation below.
+    Product.objects.select_for_update().filter(pk=product.pk).first()
     errors: dict[str, list[str]] = {}
 
     def refuse(field: str, message: str) -> None:
@@ -158,15 +165,18 @@ def evaluation_create(*, product: Product, round: Round, kind: str, by, today=No
             _("Sản phẩm không thuộc địa bàn của hội đồng %(area)s.") % {"area": round.area.name},
         )
     pending = (
-        Evaluation.objects.filter(product=product)
-        .exclude(status__in=[*Evaluation.RECOGNISED_STATUSES, S.NOT_RECOGNISED])
+        Evaluation.objects.filter(product=product, status__in=Evaluation.OPEN_STATUSES)
         .select_related("round__area")
         .first()
     )
     if pending:
         refuse(
             "product",
-            _("Sản phẩm đang có hồ sơ chưa kết luận trong %(round)s.") % {"round": pending.round},
+            format_html(
+                _('Sản phẩm đang có <a href="{url}">hồ sơ chưa kết luận</a> trong {round}.'),
+                url=pending.get_absolute_url(),
+                round=pending.round.title,
+            ),
         )
     previous = product.certificates.order_by("-decision_date", "-pk").first()
     if kind == Certificate.Kind.NEW and previous:
@@ -195,7 +205,8 @@ def evaluation_create(*, product: Product, round: Round, kind: str, by, today=No
         created_by=by,
     )
     evaluation.full_clean()
-    evaluation.save()
+    with rules_as_errors(evaluation):
+        evaluation.save()
     ScoreSheet.objects.bulk_create(
         [ScoreSheet(evaluation=evaluation, member=member) for member in members]
     )
