@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from areas.models import Area
 from budgets.models import BudgetLine, Disbursement, Measure, Plan, PublishedFigure, Target
+from core.forms import VersionedFormMixin
 from core.numbers import format_vnd
 from core.text import multi_line
 
@@ -126,7 +127,7 @@ class PlanForm(forms.ModelForm):
         return cleaned
 
 
-class PlanDocumentForm(forms.ModelForm):
+class PlanDocumentForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Plan
         fields = ["document_number", "document_date", "note"]
@@ -134,7 +135,7 @@ class PlanDocumentForm(forms.ModelForm):
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
 
-class TargetForm(forms.ModelForm):
+class TargetForm(VersionedFormMixin, forms.ModelForm):
     change_reason = forms.CharField(
         label=_("Lý do điều chỉnh"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -183,7 +184,7 @@ class TargetForm(forms.ModelForm):
         return cleaned
 
 
-class TargetResultForm(forms.ModelForm):
+class TargetResultForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Target
         fields = ["reported_value", "reported_source", "reported_on"]
@@ -196,7 +197,7 @@ class TargetResultForm(forms.ModelForm):
         self.fields["reported_value"].label = _("Kết quả (%(unit)s)") % {"unit": self.instance.unit}
 
 
-class BudgetLineForm(forms.ModelForm):
+class BudgetLineForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = BudgetLine
         fields = ["source", "activity", "area", "description", "amount"]
@@ -208,7 +209,7 @@ class BudgetLineForm(forms.ModelForm):
         _area_field(self.fields["area"], plan, user, _("kinh phí"))
 
 
-class DisbursementForm(forms.ModelForm):
+class DisbursementForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Disbursement
         fields = ["line", "paid_on", "amount", "document", "note"]
@@ -243,7 +244,7 @@ class DisbursementForm(forms.ModelForm):
         return bool(self.cleaned_data.get("confirm_over_plan"))
 
 
-class PublishedFigureForm(forms.ModelForm):
+class PublishedFigureForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = PublishedFigure
         fields = ["measure", "value", "unit", "document", "published_on", "note"]

@@ -22,6 +22,7 @@ from simple_history.models import HistoricalRecords
 
 from core import policy
 from core.access import AreaScopedQuerySet
+from core.versioning import Versioned
 
 #: OCOP began with Decision 490/QĐ-TTg in 2018; no plan is older.
 FIRST_YEAR = 2018
@@ -166,7 +167,7 @@ class PlanQuerySet(ProvinceScopedQuerySet):
         )
 
 
-class Plan(models.Model):
+class Plan(Versioned):
     """A province's OCOP plan for one year (kế hoạch), with its targets and budget."""
 
     class Status(models.TextChoices):
@@ -271,7 +272,7 @@ class TargetQuerySet(PlanPartQuerySet):
     pass
 
 
-class Target(models.Model):
+class Target(Versioned):
     """One target of a year plan: an indicator, its value and optionally the area it is for."""
 
     plan = models.ForeignKey(
@@ -463,7 +464,7 @@ class BudgetLineQuerySet(PlanPartQuerySet):
         return self.annotate(disbursed=Coalesce(Subquery(paid), 0))
 
 
-class BudgetLine(models.Model):
+class BudgetLine(Versioned):
     """A planned amount of a year plan: one source of funds for one activity, maybe one area."""
 
     class Source(models.TextChoices):
@@ -561,7 +562,7 @@ class DisbursementQuerySet(PlanPartQuerySet):
     province_path_lookup = "line__plan__province__path"
 
 
-class Disbursement(models.Model):
+class Disbursement(Versioned):
     """Money paid out against a budget line (giải ngân), with its document."""
 
     line = models.ForeignKey(
@@ -629,7 +630,7 @@ class PublishedFigureQuerySet(ProvinceScopedQuerySet):
         return compare(self.select_related("province"))
 
 
-class PublishedFigure(models.Model):
+class PublishedFigure(Versioned):
     """A figure as a document published it, kept to compare with what the records give."""
 
     province = models.ForeignKey(

@@ -14,9 +14,12 @@ from django.utils.translation import gettext as _
 from budgets.models import BudgetLine, Disbursement, Plan, PublishedFigure, Target
 from core import policy
 from core.numbers import format_vnd
+from core.versioning import check_version
 
 #: Fields of a target that an approved plan keeps as they are: only the value may change.
 FIXED_ONCE_APPROVED = ("indicator", "custom_name", "custom_unit", "area_id")
+#: Fields of a target's reported result.
+RESULT_FIELDS = ("reported_value", "reported_source", "reported_on")
 
 
 def _save(instance, *, by, reason: str = ""):
@@ -89,10 +92,15 @@ def target_save(*, target: Target, by, reason: str = "") -> Target:
 
 
 @transaction.atomic
-def target_report_result(*, target: Target, value, source: str, reported_on, by) -> Target:
-    """The result of a target that no record counts (training, tourism villages, custom)."""
+def target_report_result(
+    *, target: Target, value, source: str, reported_on, by, version: int | None = None
+) -> Target:
+    """The result of a target that no record counts (training, tourism villages, custom);
+    `version`: the one the user loaded, refused (StaleSave) when someone saved since."""
     target = Target.objects.select_for_update().select_related("plan__province").get(pk=target.pk)
     policy.require(by, "plan.change", target.plan)
+    if version is not None:
+        check_version(target, version, RESULT_FIELDS)
     target.reported_value = value
     target.reported_source = source
     target.reported_on = reported_on

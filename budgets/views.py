@@ -39,7 +39,9 @@ from budgets.models import (
 )
 from budgets.reports import YearRecords, budget_summary, compare, target_results
 from core import policy
+from core.forms import save_or_refuse
 from core.history import history_entries
+from core.submissions import SAVED, submit_once
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
 
@@ -70,18 +72,7 @@ def _plan_to_change(request: HttpRequest, year: int) -> Plan:
 
 def _submitted(request: HttpRequest, form: BaseForm, write: Callable[[], object]) -> bool:
     """Validate the form, then run the write; a refused write puts its errors on the form."""
-    if request.method != "POST" or not form.is_valid():
-        return False
-    try:
-        write()
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-        return False
-    return True
+    return request.method == "POST" and form.is_valid() and save_or_refuse(form, write) is not None
 
 
 def _form_page(request: HttpRequest, form: BaseForm, plan: Plan | None, title: str, **extra):
@@ -138,6 +129,7 @@ def plan_detail(request: HttpRequest, year: int) -> HttpResponse:
 
 @require_http_methods(FORM_METHODS)
 @login_required
+@submit_once
 def plan_create(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "plan.change")
     form = PlanForm(request.POST or None, user=request.user)
@@ -149,6 +141,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(FORM_METHODS)
 @login_required
+@submit_once(replayed=SAVED)
 def plan_edit(request: HttpRequest, year: int) -> HttpResponse:
     plan = _plan_to_change(request, year)
     form = PlanDocumentForm(request.POST or None, instance=plan)
@@ -176,6 +169,7 @@ def plan_approve(request: HttpRequest, year: int) -> HttpResponse:
 
 @require_http_methods(FORM_METHODS)
 @login_required
+@submit_once
 def target_create(request: HttpRequest, year: int) -> HttpResponse:
     plan = _plan_to_change(request, year)
     form = TargetForm(request.POST or None, plan=plan, user=request.user)
@@ -187,6 +181,7 @@ def target_create(request: HttpRequest, year: int) -> HttpResponse:
 
 @require_http_methods(FORM_METHODS)
 @login_required
+@submit_once(replayed=SAVED)
 def target_edit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     plan = _plan_to_change(request, year)
     target = get_object_or_404(
@@ -209,6 +204,7 @@ def _save_target(request: HttpRequest, form: TargetForm) -> Target:
 
 @require_http_methods(FORM_METHODS)
 @login_required
+@submit_once(replayed=SAVED)
 def target_result(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     plan = _plan_to_change(request, year)
     target = get_object_or_404(
@@ -226,6 +222,7 @@ def target_result(request: HttpRequest, year: int, pk: int) -> HttpResponse:
             source=form.cleaned_data["reported_source"],
             reported_on=form.cleaned_data["reported_on"],
             by=request.user,
+            version=form.cleaned_data["version"],
         )
 
     if _submitted(request, form, write):
@@ -236,6 +233,7 @@ def target_result(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 
 @require_http_methods(FORM_METHODS)
 @login_required
+@submit_once
 def budget_line_create(request: HttpRequest, year: int) -> HttpResponse:
     plan = _plan_to_change(request, year)
     form = BudgetLineForm(request.POST or None, plan=plan, user=request.user)
@@ -249,6 +247,7 @@ def budget_line_create(request: HttpRequest, year: int) -> HttpResponse:
 
 @require_http_methods(FORM_METHODS)
 @login_required
+@submit_once
 def disbursement_create(request: HttpRequest, year: int) -> HttpResponse:
     plan = _plan_to_change(request, year)
     lines = BudgetLine.objects.visible_to(request.user).filter(plan=plan).select_related("area")
@@ -272,6 +271,7 @@ def disbursement_create(request: HttpRequest, year: int) -> HttpResponse:
 
 @require_http_methods(FORM_METHODS)
 @login_required
+@submit_once
 def figure_create(request: HttpRequest, year: int) -> HttpResponse:
     plan = _plan_to_change(request, year)
     form = PublishedFigureForm(request.POST or None, plan=plan)

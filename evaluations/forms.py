@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import Area
+from core.forms import VersionedFormMixin
 from core.text import multi_line, single_line
 from evaluations.models import CouncilMember, Evaluation, Round
 from evaluations.scoring import SheetStructure
@@ -154,7 +155,7 @@ class CentralDeclineForm(forms.Form):
     )
 
 
-class CorrectDecisionForm(forms.Form):
+class CorrectDecisionForm(VersionedFormMixin, forms.Form):
     decision_number = forms.CharField(
         label=_("Số quyết định"), max_length=40, validators=[single_line]
     )
@@ -182,7 +183,7 @@ class RoundRecogniseForm(DecisionForm):
         self.fields["evaluations"].label_from_instance = lambda evaluation: str(evaluation.product)
 
 
-class RoundForm(forms.ModelForm):
+class RoundForm(VersionedFormMixin, forms.ModelForm):
     opens_on = DateField(label=_("Ngày mở"))
     closes_on = DateField(
         label=_("Ngày kết thúc"),

@@ -23,6 +23,7 @@ from simple_history.models import HistoricalRecords
 from areas.models import Area
 from core import policy
 from core.access import AreaScopedQuerySet
+from core.versioning import Versioned
 from products.models import Certificate
 
 STAR_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
@@ -318,7 +319,7 @@ class RoundQuerySet(models.QuerySet):
         )
 
 
-class Round(models.Model):
+class Round(Versioned):
     """An evaluation round of a council ("Đợt 1/2023"), open between two dates."""
 
     class RoundLevel(models.TextChoices):
@@ -459,7 +460,7 @@ class EvaluationQuerySet(AreaScopedQuerySet):
         return self.select_related("product__producer__area__parent", "round__area", "criteria_set")
 
 
-class Evaluation(models.Model):
+class Evaluation(Versioned):
     """One product in one round: the council's score sheets, the result and the decision."""
 
     class Status(models.TextChoices):
@@ -484,6 +485,8 @@ class Evaluation(models.Model):
     EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
     #: Statuses waiting for a reviewer's decision.
     WAITING_STATUSES = (Status.SUBMITTED, Status.RESUBMITTED)
+    #: Statuses of an evaluation not yet concluded: a product has at most one such.
+    OPEN_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.RESUBMITTED)
 
     round = models.ForeignKey(
         Round, verbose_name=_("đợt đánh giá"), on_delete=models.PROTECT, related_name="evaluations"
@@ -586,6 +589,16 @@ class Evaluation(models.Model):
                 fields=["product", "round"],
                 name="evaluation_one_per_product_and_round",
                 violation_error_message=_("Sản phẩm này đã có hồ sơ trong đợt đánh giá này."),
+            ),
+            # Opened in several rounds at once, one product was recognised several times.
+            models.UniqueConstraint(
+                fields=["product"],
+                condition=Q(status__in=["draft", "submitted", "returned", "resubmitted"]),
+                name="evaluation_one_open_per_product",
+                violation_error_message=_(
+                    "Sản phẩm này đang có một hồ sơ chưa kết luận: hoàn tất hồ sơ đó trước."
+                ),
+                violation_error_code="unique",
             ),
             models.CheckConstraint(
                 condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=100),

@@ -11,9 +11,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import formats, timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from core import policy
+from core.integrity import rules_as_errors
+from core.versioning import check_version
 from evaluations import workflow
 from evaluations.models import (
     Answer,
@@ -130,9 +133,15 @@ def _record(
 
 @transaction.atomic
 def evaluation_create(*, product: Product, round: Round, kind: str, by, today=None) -> Evaluation:
-    """Open an evaluation of a product in a round, with one empty sheet per council member."""
+    """Open an evaluation of a product in a round, with one empty sheet per council member.
+
+    A product has one open (not yet concluded) evaluation at a time: the product is locked while
+    this is checked, and the database refuses a second one all the same."""
     today = today or timezone.localdate()
     policy.require(by, "evaluation.add", product)
+    # Two officers opening the same product in two rounds at once: the second waits here, then
+    # finds the first one's evaluation below.
+    Product.objects.select_for_update().filter(pk=product.pk).first()
     errors: dict[str, list[str]] = {}
 
     def refuse(field: str, message: str) -> None:
@@ -153,15 +162,18 @@ def evaluation_create(*, product: Product, round: Round, kind: str, by, today=No
             _("Sản phẩm không thuộc địa bàn của hội đồng %(area)s.") % {"area": round.area.name},
         )
     pending = (
-        Evaluation.objects.filter(product=product)
-        .exclude(status__in=[*Evaluation.RECOGNISED_STATUSES, S.NOT_RECOGNISED])
+        Evaluation.objects.filter(product=product, status__in=Evaluation.OPEN_STATUSES)
         .select_related("round__area")
         .first()
     )
     if pending:
         refuse(
             "product",
-            _("Sản phẩm đang có hồ sơ chưa kết luận trong %(round)s.") % {"round": pending.round},
+            format_html(
+                _('Sản phẩm đang có <a href="{url}">hồ sơ chưa kết luận</a> trong {round}.'),
+                url=pending.get_absolute_url(),
+                round=pending.round.title,
+            ),
         )
     previous = product.certificates.order_by("-decision_date", "-pk").first()
     if kind == Certificate.Kind.NEW and previous:
@@ -190,7 +202,8 @@ def evaluation_create(*, product: Product, round: Round, kind: str, by, today=No
         created_by=by,
     )
     evaluation.full_clean()
-    evaluation.save()
+    with rules_as_errors(evaluation):
+        evaluation.save()
     ScoreSheet.objects.bulk_create(
         [ScoreSheet(evaluation=evaluation, member=member) for member in members]
     )
@@ -372,7 +385,8 @@ def _issue(evaluation: Evaluation, *, stars: int, level: str, decision: Decision
     )
     certificate.valid_until = certificate.compute_valid_until()
     certificate.full_clean()
-    certificate.save()
+    with rules_as_errors(certificate):
+        certificate.save()
     return certificate
 
 
@@ -511,11 +525,15 @@ def evaluation_correct_decision(
     decision_number: str,
     decision_date: date | None,
     signer: str,
+    version: int | None = None,
     today=None,
 ) -> Evaluation:
-    """An administrator corrects the recorded decision (and its certificate), with a reason."""
+    """An administrator corrects the recorded decision (and its certificate), with a reason;
+    `version`: the one the page showed, refused (StaleSave) when someone saved since."""
     today = today or timezone.localdate()
     evaluation = _locked(evaluation)
+    if version is not None:
+        check_version(evaluation, version, ("decision_number", "decision_date", "signer"))
     workflow.check(evaluation, evaluation.status, by, today=today)
     _require("reason", reason, _("Hãy ghi lý do sửa."))
     decision = _decision(evaluation, decision_number, decision_date, signer, today)
@@ -544,7 +562,8 @@ def evaluation_correct_decision(
         certificate.decision_date = decision.date
         certificate.valid_until = certificate.compute_valid_until()
         certificate.full_clean()
-        certificate.save()
+        with rules_as_errors(certificate):
+            certificate.save()
     _record(evaluation, evaluation.status, by, comment=reason, changes="\n".join(lines))
     return evaluation
 

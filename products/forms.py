@@ -1,12 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import VersionedFormMixin
 from core.text import fold
 from products.models import Product, ProductCategory
 from subjects.models import Producer
 
 
-class ProductForm(forms.ModelForm):
+class ProductForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Product
         fields = ["producer", "name", "category", "description", "photo"]

@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from core.access import AreaScopedQuerySet
 from core.images import PhotoField, check_pixels
 from core.text import clean, fold
+from core.versioning import Versioned
 
 #: A certificate about to expire is flagged this many days ahead.
 EXPIRING_WITHIN_DAYS = 90
@@ -149,7 +150,7 @@ class ProductQuerySet(AreaScopedQuerySet):
         return self.filter(Exists(Certificate.objects.valid_on(on).filter(product=OuterRef("pk"))))
 
 
-class Product(models.Model):
+class Product(Versioned):
     """A product of a producer, certified by its star certificates."""
 
     class Status(models.TextChoices):

@@ -7,8 +7,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core import policy
+from core.forms import save_or_refuse
 from core.history import history_entries
 from core.lists import page_of, sort
+from core.submissions import SAVED, submit_once
 from products.filters import ProductFilter
 from products.forms import ProductForm
 from products.models import Certificate, Product
@@ -69,6 +71,7 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
+@submit_once
 def product_create(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "product.add")
     initial = {}
@@ -83,8 +86,7 @@ def product_create(request: HttpRequest) -> HttpResponse:
     form = ProductForm(
         request.POST or None, request.FILES or None, initial=initial, user=request.user
     )
-    if request.method == "POST" and form.is_valid():
-        product = form.save()
+    if request.method == "POST" and form.is_valid() and (product := save_or_refuse(form)):
         messages.success(request, _("Đã đăng ký sản phẩm “%(name)s”.") % {"name": product.name})
         return redirect(product)
     return render(request, "products/product_form.html", {"form": form, "product": form.instance})
@@ -92,14 +94,14 @@ def product_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
+@submit_once(replayed=SAVED)
 def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
     product = get_object_or_404(Product.objects.visible_to(request.user), pk=pk)
     policy.require(request.user, "product.change", product)
     form = ProductForm(
         request.POST or None, request.FILES or None, instance=product, user=request.user
     )
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.is_valid() and save_or_refuse(form):
         messages.success(
             request, _("Đã lưu thay đổi của sản phẩm “%(name)s”.") % {"name": product.name}
         )

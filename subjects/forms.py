@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import Area
+from core.forms import VersionedFormMixin
 from core.text import fold
 from subjects.models import Producer
 
@@ -17,7 +18,7 @@ def producer_area_choices(user):
     )
 
 
-class ProducerForm(forms.ModelForm):
+class ProducerForm(VersionedFormMixin, forms.ModelForm):
     confirm_duplicate = forms.BooleanField(
         label=_("Tôi đã kiểm tra: đây là một chủ thể khác, vẫn lưu."), required=False
     )

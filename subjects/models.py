@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from core import policy
 from core.access import AreaScopedQuerySet
 from core.text import clean, fold
+from core.versioning import Versioned
 
 #: Enterprise tax codes (10 digits, or 13 with a branch suffix) and personal ID numbers
 #: (12 digits), which households use as their tax code.
@@ -34,7 +35,7 @@ class ProducerQuerySet(AreaScopedQuerySet):
         return self.filter(policy.under("area__path", area.containing_paths[0]))
 
 
-class Producer(models.Model):
+class Producer(Versioned):
     """A producer taking part in OCOP (chủ thể OCOP): an enterprise, cooperative or household."""
 
     class Kind(models.TextChoices):

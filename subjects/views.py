@@ -7,8 +7,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core import policy
+from core.forms import save_or_refuse
 from core.history import history_entries
 from core.lists import page_of, sort
+from core.submissions import SAVED, submit_once
 from subjects.filters import ProducerFilter
 from subjects.forms import ProducerForm
 from subjects.models import Producer
@@ -52,11 +54,11 @@ def producer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
+@submit_once
 def producer_create(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "producer.add")
     form = ProducerForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        producer = form.save()
+    if request.method == "POST" and form.is_valid() and (producer := save_or_refuse(form)):
         messages.success(request, _("Đã đăng ký chủ thể “%(name)s”.") % {"name": producer.name})
         return redirect(producer)
     return render(request, "subjects/producer_form.html", _form_context(request, form))
@@ -64,12 +66,12 @@ def producer_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
+@submit_once(replayed=SAVED)
 def producer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     producer = get_object_or_404(Producer.objects.visible_to(request.user), pk=pk)
     policy.require(request.user, "producer.change", producer)
     form = ProducerForm(request.POST or None, instance=producer, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.is_valid() and save_or_refuse(form):
         messages.success(
             request, _("Đã lưu thay đổi của chủ thể “%(name)s”.") % {"name": producer.name}
         )

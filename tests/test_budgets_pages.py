@@ -259,14 +259,19 @@ def test_editing_an_approved_target_asks_for_a_reason_and_history_shows_both(
     target = plan.targets.get(indicator="new_3_star", area__isnull=True)
     client = login(city_reviewer)
     url = reverse("budgets:target_edit", args=[plan.year, target.pk])
-    response = client.post(url, {"value": "8"})
+    response = client.post(url, {"value": "8", "version": target.version})
     assert response.context["form"].errors["change_reason"] == ["Trường này là bắt buộc."]
     target.refresh_from_db()
     assert target.value == 10
 
     reason = "Điều chỉnh theo Kế hoạch bổ sung 120/KH-UBND"
     # The indicator of an approved target is fixed: a different one sent is ignored.
-    data = {"value": "8", "change_reason": reason, "indicator": "new_4_star"}
+    data = {
+        "value": "8",
+        "change_reason": reason,
+        "indicator": "new_4_star",
+        "version": target.version,
+    }
     assert client.post(url, data).status_code == 302
     target.refresh_from_db()
     assert (target.indicator, target.value, target.original_value) == ("new_3_star", 8, 10)
@@ -293,6 +298,7 @@ def test_recording_a_reported_result(login, city_reviewer, plan):
         "reported_value": "1",
         "reported_source": "Báo cáo 12/BC-SNN",
         "reported_on": "2024-01-10",
+        "version": target.version,
     }
     assert client.post(url, data).status_code == 302
     page = client.get(plan.get_absolute_url())

@@ -170,7 +170,12 @@ def test_the_correction_page_is_for_administrators_only(
     assert admin.delete(url).status_code == 405
     response = admin.post(
         url,
-        {"decision_number": "78/QĐ-UBND", "decision_date": today().isoformat(), "signer": "X"},
+        {
+            "decision_number": "78/QĐ-UBND",
+            "decision_date": today().isoformat(),
+            "signer": "X",
+            "version": recognised.version,
+        },
     )
     assert response.status_code == 200
     assert "Hãy ghi lý do sửa." in response.text
@@ -182,6 +187,7 @@ def test_the_correction_page_is_for_administrators_only(
             "decision_date": today().isoformat(),
             "signer": "X",
             "reason": "Nhập sai số.",
+            "version": recognised.version,
         },
     )
     assert response.status_code == 302

@@ -197,6 +197,7 @@ def test_editing_a_producer_shows_the_change_in_its_history(login, officer_co_do
     data = producer_data(
         producer_co_do.area, name=producer_co_do.name, kind="dn", tax_code="", address="ấp Mới"
     )
+    data["version"] = producer_co_do.version
     assert client.post(reverse("subjects:edit", args=[producer_co_do.pk]), data).status_code == 302
     response = client.get(producer_co_do.get_absolute_url())
     assert "Lịch sử thay đổi" in response.text

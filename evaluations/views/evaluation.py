@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core import policy
+from core.submissions import SAVED, submit_once
 from evaluations import services, workflow
 from evaluations.forms import (
     CentralDeclineForm,
@@ -208,6 +209,7 @@ def evaluation_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
+@submit_once
 def evaluation_create(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "evaluation.add")
     initial = {}
@@ -233,6 +235,7 @@ def evaluation_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
+@submit_once(replayed=SAVED)
 def evaluation_correct(request: HttpRequest, pk: int) -> HttpResponse:
     """An administrator corrects the decision of a recognised evaluation, with a reason."""
     evaluation = get_object_or_404(visible_evaluations(request.user), pk=pk)
@@ -243,6 +246,7 @@ def evaluation_correct(request: HttpRequest, pk: int) -> HttpResponse:
         "decision_number": evaluation.decision_number,
         "decision_date": evaluation.decision_date,
         "signer": evaluation.signer,
+        "version": evaluation.version,
     }
     form = CorrectDecisionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core import policy
+from core.forms import save_or_refuse
+from core.submissions import SAVED, submit_once
 from evaluations import services, workflow
 from evaluations.forms import (
     CouncilMemberFormSet,
@@ -98,6 +99,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+@submit_once(replayed=SAVED)
 def round_recognise(request: HttpRequest, pk: int) -> HttpResponse:
     """The city recognises the chosen evaluations of a round under one decision."""
     round_ = get_object_or_404(Round.objects.visible_to(request.user).select_related("area"), pk=pk)
@@ -136,14 +138,22 @@ def _round_form(request, round_: Round | None) -> HttpResponse:
     instance = round_ or Round()
     form = RoundForm(request.POST or None, instance=instance, user=request.user)
     members = CouncilMemberFormSet(request.POST or None, instance=instance, prefix="members")
-    if request.method == "POST" and form.is_valid() and members.is_valid():
-        with transaction.atomic():
-            saved = form.save()
-            members.instance = saved
-            for order, member_form in enumerate(members.forms):
-                member_form.instance.order = order
-            members.save()
-            added = services.round_add_missing_sheets(round=saved)
+
+    def write() -> tuple[Round, int]:
+        saved = form.save()
+        members.instance = saved
+        for order, member_form in enumerate(members.forms):
+            member_form.instance.order = order
+        members.save()
+        return saved, services.round_add_missing_sheets(round=saved)
+
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and members.is_valid()
+        and (done := save_or_refuse(form, write, checked=[f.instance for f in members.forms]))
+    ):
+        saved, added = done
         message = _("Đã lưu %(round)s.") % {"round": saved.title}
         if added:
             message += " " + _("Đã thêm %(count)s phiếu chấm cho thành viên mới.") % {
@@ -157,12 +167,14 @@ def _round_form(request, round_: Round | None) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
+@submit_once
 def round_create(request: HttpRequest) -> HttpResponse:
     return _round_form(request, None)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
+@submit_once(replayed=SAVED)
 def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_object_or_404(Round.objects.visible_to(request.user), pk=pk)
     return _round_form(request, round_)

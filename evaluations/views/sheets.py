@@ -7,6 +7,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.submissions import SAVED, submit_once
 from evaluations import services, workflow
 from evaluations.forms import ScoreSheetForm, add_service_errors
 from evaluations.scoring import SheetStructure
@@ -41,6 +42,7 @@ def _rows(structure: SheetStructure, form: ScoreSheetForm, chosen: dict, stored:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
+@submit_once(replayed=SAVED)
 def sheet_edit(request: HttpRequest, pk: int, sheet_pk: int) -> HttpResponse:
     """One council member's sheet: radio buttons per criterion, running totals and a star
     preview (static/js/score-sheet.js); the server recomputes on save. A refused save — a
