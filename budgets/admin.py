@@ -15,10 +15,10 @@ from simple_history.admin import SimpleHistoryAdmin
 from areas.models import Area
 from budgets import services
 from budgets.models import BudgetLine, Disbursement, Plan, PublishedFigure, Target
-from core.admin import ServiceWritesMixin, VisibleToAdminMixin
+from core.admin import VisibleToAdminMixin
 
 
-class PlanRecordAdmin(ServiceWritesMixin, VisibleToAdminMixin, SimpleHistoryAdmin):
+class PlanRecordAdmin(VisibleToAdminMixin, SimpleHistoryAdmin):
     """Added by the city; changed only where a service changes it; never deleted or reverted."""
 
     model_rule = add_rule = "plan.change"

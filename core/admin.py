@@ -14,6 +14,7 @@
 
 from collections import defaultdict
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
@@ -29,7 +30,9 @@ from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from core import policy
+from core.forms import VersionedFormMixin
 from core.text import fold
+from core.versioning import StaleSave, Versioned
 
 #: What a history shows instead of a record outside the reader's areas.
 OUT_OF_REACH = _("(bản ghi ngoài địa bàn của bạn)")
@@ -151,7 +154,55 @@ class _ScopedHistoryHelper(HistoricalRecordContextHelper):
         return OUT_OF_REACH if key in self.hidden else value
 
 
-class VisibleToAdminMixin(PolicyAdminMixin):
+class _StaleCheck:
+    """The admin's change form refuses a stale save before anything is written, like the
+    pages' forms: the record loaded for this POST is the current one, so its version is the
+    one to compare with the version the user's page was rendered at."""
+
+    def clean(self):
+        cleaned = super().clean()
+        version = cleaned.get("version")
+        if version is not None and self.instance.version != version:
+            raise StaleSave.of(self.instance, version, self.edited_fields)
+        return cleaned
+
+
+class VersionedAdminMixin:
+    """Change forms of versioned records carry the version they were loaded at (a hidden
+    field), so a save over a colleague's newer save is refused with what they changed and the
+    input kept, in the admin as on the pages."""
+
+    def _versioned(self, obj) -> bool:
+        return obj is not None and isinstance(obj, Versioned)
+
+    def get_form(self, request, obj=None, change=False, fields=None, **kwargs):
+        if fields is not None:
+            fields = [name for name in fields if name != "version"]
+        form = super().get_form(request, obj, change=change, fields=fields, **kwargs)
+        if not self._versioned(obj) or getattr(request, "reverting_history", False):
+            return form
+        declared = {"version": forms.IntegerField(widget=forms.HiddenInput, required=False)}
+        return type(form.__name__, (_StaleCheck, VersionedFormMixin, form), declared)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if (
+            not self._versioned(obj)
+            or getattr(request, "reverting_history", False)
+            or any("version" in options.get("fields", ()) for _name, options in fieldsets)
+        ):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": [*options["fields"], "version"]}), *rest]
+
+    def save_model(self, request, obj, form, change):
+        try:
+            super().save_model(request, obj, form, change)
+        except StaleSave as refused:  # saved by someone between the check and this save
+            raise ValidationError(refused.messages) from refused
+
+
+class VisibleToAdminMixin(ServiceWritesMixin, VersionedAdminMixin, PolicyAdminMixin):
     """The admin reads through the same rule as the pages: ``visible_to(request.user)``.
 
     Lists, searches, change pages and the choices offered in foreign keys all start from it,
@@ -174,6 +225,9 @@ class VisibleToAdminMixin(PolicyAdminMixin):
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # A revert is a deliberate overwrite with an old version's values: it takes the next
+        # version number (Versioned.save) rather than comparing with the old one.
+        request.reverting_history = True
         current = self._visible_object(request, object_id)
         history = getattr(self.model, self.model._meta.simple_history_manager_attribute).model
         pk_name = self.model._meta.pk.attname

@@ -587,3 +587,38 @@ def test_every_admin_list_and_add_page_opens_for_the_administrator(login, rf, ad
     )
     add = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
     assert add.status_code == (200 if may_add else 403)
+
+
+# --- No lost update in the admin either ------------------------------------------------------
+
+
+def test_an_admin_save_over_a_newer_save_is_refused_and_keeps_the_input(login, administrator):
+    producer = ProducerFactory(name="Hợp tác xã Mỹ Khánh", address="Ấp 1")
+    client = login(administrator)
+    url = f"/admin/subjects/producer/{producer.pk}/change/"
+    data = form_data(client.get(url).context["adminform"].form)
+    assert data["version"] == producer.version
+
+    # A colleague saves first, on the portal's page or in another tab.
+    producer.address = "Ấp 2, xã Mỹ Khánh"
+    producer.save()
+
+    response = client.post(url, {**data, "name": "Hợp tác xã Mỹ Khánh Mới"})
+
+    assert response.status_code == 200
+    assert "Thay đổi của bạn chưa được lưu" in response.text
+    assert "Hợp tác xã Mỹ Khánh Mới" in response.text  # what was typed is still there
+    producer.refresh_from_db()
+    assert (producer.name, producer.address) == ("Hợp tác xã Mỹ Khánh", "Ấp 2, xã Mỹ Khánh")
+
+
+def test_an_admin_save_at_the_current_version_goes_through(login, administrator):
+    producer = ProducerFactory(name="Hợp tác xã Mỹ Khánh")
+    client = login(administrator)
+    url = f"/admin/subjects/producer/{producer.pk}/change/"
+    data = form_data(client.get(url).context["adminform"].form)
+
+    assert client.post(url, {**data, "name": "Hợp tác xã Mỹ Khánh Mới"}).status_code == 302
+
+    producer.refresh_from_db()
+    assert producer.name == "Hợp tác xã Mỹ Khánh Mới"
