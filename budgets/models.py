@@ -18,10 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from simple_history.models import HistoricalRecords
 
 from core import policy
 from core.access import AreaScopedQuerySet
+from core.models import Illustrative, Tracked
 from core.versioning import Versioned
 
 #: OCOP began with Decision 490/QĐ-TTg in 2018; no plan is older.
@@ -167,7 +167,7 @@ class PlanQuerySet(ProvinceScopedQuerySet):
         )
 
 
-class Plan(Versioned):
+class Plan(Versioned, Tracked):
     """A province's OCOP plan for one year (kế hoạch), with its targets and budget."""
 
     class Status(models.TextChoices):
@@ -201,11 +201,8 @@ class Plan(Versioned):
         related_name="+",
     )
     note = models.TextField(_("ghi chú"), blank=True)
-    created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
     # Indexed: the "data as of" time of every page is the latest of these.
-    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True, db_index=True)
 
-    history = HistoricalRecords()
     objects = PlanQuerySet.as_manager()
 
     class Meta:
@@ -272,7 +269,7 @@ class TargetQuerySet(PlanPartQuerySet):
     pass
 
 
-class Target(Versioned):
+class Target(Versioned, Tracked):
     """One target of a year plan: an indicator, its value and optionally the area it is for."""
 
     plan = models.ForeignKey(
@@ -328,11 +325,8 @@ class Target(Versioned):
         help_text=_("Số hiệu hoặc tên báo cáo, ví dụ: Báo cáo 25/BC-SNN."),
     )
     reported_on = models.DateField(_("ngày báo cáo"), null=True, blank=True)
-    created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
     # Indexed: the "data as of" time of every page is the latest of these.
-    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True, db_index=True)
 
-    history = HistoricalRecords()
     objects = TargetQuerySet.as_manager()
 
     class Meta:
@@ -464,7 +458,7 @@ class BudgetLineQuerySet(PlanPartQuerySet):
         return self.annotate(disbursed=Coalesce(Subquery(paid), 0))
 
 
-class BudgetLine(Versioned):
+class BudgetLine(Versioned, Tracked, Illustrative):
     """A planned amount of a year plan: one source of funds for one activity, maybe one area."""
 
     class Source(models.TextChoices):
@@ -516,16 +510,8 @@ class BudgetLine(Versioned):
     amount = models.BigIntegerField(
         _("số tiền (đồng)"), validators=[MinValueValidator(0, _("Số tiền không được âm."))]
     )
-    is_illustrative = models.BooleanField(
-        _("dữ liệu minh họa"),
-        default=False,
-        help_text=_("Bản ghi trình diễn, không phải số liệu chính thức."),
-    )
-    created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
     # Indexed: the "data as of" time of every page is the latest of these.
-    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True, db_index=True)
 
-    history = HistoricalRecords()
     objects = BudgetLineQuerySet.as_manager()
 
     class Meta:
@@ -562,7 +548,7 @@ class DisbursementQuerySet(PlanPartQuerySet):
     province_path_lookup = "line__plan__province__path"
 
 
-class Disbursement(Versioned):
+class Disbursement(Versioned, Tracked, Illustrative):
     """Money paid out against a budget line (giải ngân), with its document."""
 
     line = models.ForeignKey(
@@ -583,16 +569,8 @@ class Disbursement(Versioned):
     over_plan_confirmed = models.BooleanField(
         _("đã xác nhận vượt kế hoạch"), default=False, editable=False
     )
-    is_illustrative = models.BooleanField(
-        _("dữ liệu minh họa"),
-        default=False,
-        help_text=_("Bản ghi trình diễn, không phải số liệu chính thức."),
-    )
-    created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
     # Indexed: the "data as of" time of every page is the latest of these.
-    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True, db_index=True)
 
-    history = HistoricalRecords()
     objects = DisbursementQuerySet.as_manager()
 
     class Meta:
@@ -630,7 +608,7 @@ class PublishedFigureQuerySet(ProvinceScopedQuerySet):
         return compare(self.select_related("province"))
 
 
-class PublishedFigure(Versioned):
+class PublishedFigure(Versioned, Tracked):
     """A figure as a document published it, kept to compare with what the records give."""
 
     province = models.ForeignKey(
@@ -659,11 +637,8 @@ class PublishedFigure(Versioned):
     note = models.TextField(
         _("ghi chú"), blank=True, help_text=_("Ví dụ: câu văn gốc, hoặc vì sao số liệu khác.")
     )
-    created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
     # Indexed: the "data as of" time of every page is the latest of these.
-    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True, db_index=True)
 
-    history = HistoricalRecords()
     objects = PublishedFigureQuerySet.as_manager()
 
     class Meta:

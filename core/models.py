@@ -3,6 +3,32 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
+
+
+class Tracked(models.Model):
+    """A record people keep: when it was made, when it last changed (indexed: every page's
+    "data as of" reads it), and every change in its history."""
+
+    created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True, db_index=True)
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+
+
+class Illustrative(models.Model):
+    """A record that may be a demonstration rather than an official one; pages badge it."""
+
+    is_illustrative = models.BooleanField(
+        _("dữ liệu minh họa"),
+        default=False,
+        help_text=_("Bản ghi trình diễn, không phải danh sách chính thức."),
+    )
+
+    class Meta:
+        abstract = True
 
 
 class SubmittedForm(models.Model):

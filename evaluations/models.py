@@ -23,6 +23,7 @@ from simple_history.models import HistoricalRecords
 from areas.models import Area
 from core import policy
 from core.access import AreaScopedQuerySet
+from core.models import Illustrative, Tracked
 from core.versioning import Versioned
 from products.models import Certificate
 
@@ -319,7 +320,7 @@ class RoundQuerySet(models.QuerySet):
         )
 
 
-class Round(Versioned):
+class Round(Versioned, Tracked, Illustrative):
     """An evaluation round of a council ("Đợt 1/2023"), open between two dates."""
 
     class RoundLevel(models.TextChoices):
@@ -346,16 +347,8 @@ class Round(Versioned):
         help_text=_("Sau ngày này phiếu chấm và hồ sơ của đợt bị khóa."),
     )
     note = models.TextField(_("ghi chú"), blank=True)
-    is_illustrative = models.BooleanField(
-        _("dữ liệu minh họa"),
-        default=False,
-        help_text=_("Bản ghi trình diễn, không phải danh sách chính thức."),
-    )
-    created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
     # Indexed: the "data as of" time of every page is the latest of these.
-    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True, db_index=True)
 
-    history = HistoricalRecords()
     objects = RoundQuerySet.as_manager()
 
     class Meta:

@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from simple_history.models import HistoricalRecords
 
 from core.access import AreaScopedQuerySet
 from core.images import PhotoField, check_pixels
+from core.models import Illustrative, Tracked
 from core.text import clean, fold
 from core.versioning import Versioned
 
@@ -150,7 +150,7 @@ class ProductQuerySet(AreaScopedQuerySet):
         return self.filter(Exists(Certificate.objects.valid_on(on).filter(product=OuterRef("pk"))))
 
 
-class Product(Versioned):
+class Product(Versioned, Tracked, Illustrative):
     """A product of a producer, certified by its star certificates."""
 
     class Status(models.TextChoices):
@@ -183,16 +183,8 @@ class Product(Versioned):
         validators=[validate_photo],
         help_text=_("JPEG, PNG hoặc WebP, tối đa 5 MB."),
     )
-    is_illustrative = models.BooleanField(
-        _("dữ liệu minh họa"),
-        default=False,
-        help_text=_("Bản ghi trình diễn, không phải danh sách chính thức."),
-    )
-    created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
     # Indexed: the "data as of" time of every page is the latest of these.
-    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True, db_index=True)
 
-    history = HistoricalRecords()
     objects = ProductQuerySet.as_manager()
 
     class Meta:
@@ -263,7 +255,7 @@ class CertificateQuerySet(AreaScopedQuerySet):
         )
 
 
-class Certificate(models.Model):
+class Certificate(Tracked):
     """A star certificate: the recognition decision for one product, valid 36 months."""
 
     class LegalBasis(models.TextChoices):
@@ -318,11 +310,8 @@ class Certificate(models.Model):
     expiry_notice_sent_at = models.DateTimeField(
         _("đã báo sắp hết hạn lúc"), null=True, blank=True, editable=False
     )
-    created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
     # Indexed: the "data as of" time of every page is the latest of these.
-    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True, db_index=True)
 
-    history = HistoricalRecords()
     objects = CertificateQuerySet.as_manager()
 
     class Meta:

@@ -4,10 +4,10 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from simple_history.models import HistoricalRecords
 
 from core import policy
 from core.access import AreaScopedQuerySet
+from core.models import Illustrative, Tracked
 from core.text import clean, fold
 from core.versioning import Versioned
 
@@ -35,7 +35,7 @@ class ProducerQuerySet(AreaScopedQuerySet):
         return self.filter(policy.under("area__path", area.containing_paths[0]))
 
 
-class Producer(Versioned):
+class Producer(Versioned, Tracked, Illustrative):
     """A producer taking part in OCOP (chủ thể OCOP): an enterprise, cooperative or household."""
 
     class Kind(models.TextChoices):
@@ -79,16 +79,8 @@ class Producer(Versioned):
     )
     workers_local = models.PositiveIntegerField(_("lao động địa phương"), null=True, blank=True)
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
-    is_illustrative = models.BooleanField(
-        _("dữ liệu minh họa"),
-        default=False,
-        help_text=_("Bản ghi trình diễn, không phải danh sách chính thức."),
-    )
-    created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
     # Indexed: the "data as of" time of every page is the latest of these.
-    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True, db_index=True)
 
-    history = HistoricalRecords()
     objects = ProducerQuerySet.as_manager()
 
     class Meta:
