@@ -207,6 +207,16 @@ class _NeutraliseFormulae:
 
 
 class CSV(_NeutraliseFormulae, base_formats.CSV):
+    """CSV in UTF-8 with a byte order mark (the admin's ``to_encoding``), dates as ISO
+    2024-03-15: day and month are never swapped by a spreadsheet's locale. The name says so in
+    the format menu and the response's Content-Type names the charset."""
+
+    CONTENT_TYPE = "text/csv; charset=utf-8"
+
+    @staticmethod
+    def label() -> str:
+        return _("csv (UTF-8 có BOM, ngày dạng ISO năm-tháng-ngày)")
+
     def create_dataset(self, in_stream, **kwargs):
         # Excel set to Vietnamese saves CSV with ";" between cells, "," being its decimal mark.
         if isinstance(in_stream, bytes):
@@ -217,6 +227,10 @@ class CSV(_NeutraliseFormulae, base_formats.CSV):
 
 
 class XLSX(_NeutraliseFormulae, base_formats.XLSX):
+    @staticmethod
+    def label() -> str:
+        return _("xlsx (Excel, khuyên dùng)")
+
     def create_dataset(self, in_stream):
         """The first sheet, as the library reads it but with formulas as their text (the
         library reads the value the spreadsheet last computed) and at most MAX_IMPORT_ROWS
@@ -249,12 +263,22 @@ class XLSX(_NeutraliseFormulae, base_formats.XLSX):
     def export_data(self, dataset, **kwargs):
         import openpyxl
 
-        # Real dates, shown as officers write them rather than in openpyxl's yyyy-mm-dd.
+        # Real dates, shown as officers write them rather than in openpyxl's yyyy-mm-dd; text
+        # (a tax code 0301234567) formatted as text so that editing the cell keeps its zeros.
         book = openpyxl.load_workbook(BytesIO(super().export_data(dataset, **kwargs)))
-        for row in book.active.iter_rows(min_row=2):
+        sheet = book.active
+        widths: dict[str, int] = {}
+        for row in sheet.iter_rows():
             for cell in row:
-                if cell.is_date:
+                if cell.row > 1 and cell.is_date:
                     cell.number_format = "DD/MM/YYYY"
+                elif cell.row > 1 and cell.data_type == "s":
+                    cell.number_format = "@"
+                shown = 10 if cell.is_date else len(str(cell.value or ""))
+                widths[cell.column_letter] = max(widths.get(cell.column_letter, 0), shown)
+        for column, width in widths.items():
+            sheet.column_dimensions[column].width = min(max(width + 2, 8), 60)
+        sheet.freeze_panes = "A2"
         output = BytesIO()
         book.save(output)
         return output.getvalue()
@@ -339,7 +363,8 @@ class DateWidget(widgets.Widget):
     def render(self, value, obj=None, **kwargs):
         if kwargs.get("force_native_type"):
             return value
-        return value.strftime("%d/%m/%Y") if value else ""
+        # ISO in a text file: a spreadsheet set to any locale reads it as the same day.
+        return value.isoformat() if value else ""
 
 
 class BooleanWidget(widgets.Widget):
@@ -542,10 +567,18 @@ class PortalResource(ModelResource):
 # Admin --------------------------------------------------------------------------------------
 
 
+def _label_formats(field, formats) -> None:
+    """The format menu names each file as the user knows it (the library shows tablib's name,
+    which it also uses to find the format, so the name itself stays)."""
+    labels = {str(index): getattr(f, "label", f().get_title)() for index, f in enumerate(formats)}
+    field.choices = [(value, labels.get(value, text)) for value, text in field.choices]
+
+
 class ImportForm(BaseImportForm):
     def __init__(self, formats, resources, **kwargs):
         super().__init__(formats, resources, **kwargs)
         self.formats = formats
+        _label_formats(self.fields["format"], formats)
         self.fields["import_file"].label = _("Tệp cần nhập")
         self.fields["import_file"].help_text = _("Excel (.xlsx) hoặc CSV, tối đa 5 MB.")
         self.fields["format"].label = _("Định dạng")
@@ -571,10 +604,11 @@ class ImportForm(BaseImportForm):
 
 
 class ExportForm(BaseExportForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
         self.fields["format"].label = _("Định dạng")
         self.fields["format"].initial = "0"
+        _label_formats(self.fields["format"], formats)
 
 
 class ImportExportAdminMixin(ImportExportMixin):

@@ -1,16 +1,22 @@
 """The dashboard's tables as a spreadsheet: one sheet per table, each headed by the area, the
 year and the time of the data; text that a spreadsheet would run as a formula is neutralised,
-and control characters are dropped (``neutralise``): a spreadsheet refuses them."""
+and control characters are dropped (``neutralise``): a spreadsheet refuses them.
+
+Numbers stay numbers with a display format (``#,##0``: the spreadsheet shows its locale's
+grouping, 1.900.000.000 in Vietnamese; percentages as ``0.0%``), the columns are as wide as their
+text, the headings stay in view when scrolling and each sheet prints landscape on one page width.
+"""
 
 import io
+from datetime import datetime
 from decimal import Decimal
 
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from budgets.models import Unit
 from core.context_processors import data_as_of
@@ -19,6 +25,21 @@ from dashboards.reports import Dashboard
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER_ROWS = 5
+INTEGER = "#,##0"
+DECIMAL = "#,##0.0##"
+PERCENT = "0.0%"
+DATETIME = "dd/mm/yyyy hh:mm"
+#: Column widths in characters: no narrower than a number, no wider than a landscape page's
+#: share; longer text wraps.
+MIN_WIDTH, MAX_WIDTH = 10, 60
+
+
+class Percent(Decimal):
+    """A share (0,528) that the sheet shows as a percentage (52,8%)."""
+
+
+class Year(int):
+    """A year, shown without grouping (2022, not 2.022)."""
 
 
 def _cell(value):
@@ -29,9 +50,39 @@ def _cell(value):
     return neutralise(str(value))
 
 
-def _percent(value) -> Decimal | None:
-    """A percentage rounded as the page shows it (255, 52,8)."""
-    return None if value is None else Decimal(value).quantize(Decimal("0.1"))
+def _percent(value) -> Percent | None:
+    """A percentage rounded as the page shows it (255, 52,8), as a share: 2,55; 0,528."""
+    if value is None:
+        return None
+    return Percent((Decimal(value).quantize(Decimal("0.1")) / 100).quantize(Decimal("0.001")))
+
+
+def _share(value) -> Percent | None:
+    """A published percentage (52,8) as a share, with its own precision (0,528)."""
+    return None if value is None else Percent(Decimal(value) / 100)
+
+
+def _number_format(value) -> str | None:
+    if isinstance(value, Percent):
+        return PERCENT
+    if isinstance(value, (Year, bool)):
+        return None
+    if isinstance(value, int):
+        return INTEGER
+    if isinstance(value, (float, Decimal)):
+        return INTEGER if value == int(value) else DECIMAL
+    return None
+
+
+def _shown_length(value) -> int:
+    """About how many characters the cell shows."""
+    if value is None:
+        return 0
+    if isinstance(value, Percent):
+        return len(f"{value * 100:.1f}%")
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, Year):
+        return len(f"{value:,}")
+    return max(len(line) for line in str(value).splitlines() or [""])
 
 
 def sheets(dashboard: Dashboard) -> list[tuple[str, list[str], list[list]]]:
@@ -72,7 +123,7 @@ def sheets(dashboard: Dashboard) -> list[tuple[str, list[str], list[list]]]:
         for r in d.targets
     ]
     stars = [
-        [s.year, s.by_stars[3], s.by_stars[4], s.by_stars[5], s.total, s.potential_five_star]
+        [Year(s.year), s.by_stars[3], s.by_stars[4], s.by_stars[5], s.total, s.potential_five_star]
         for s in d.series
     ]
     budget_source = budget_activity = []
@@ -86,7 +137,7 @@ def sheets(dashboard: Dashboard) -> list[tuple[str, list[str], list[list]]]:
                 r.disbursed,
             ]
             for r in d.budget.by_source
-        ] + [[_("Tổng cộng"), total, Decimal(100) if total else None, d.budget.total.disbursed]]
+        ] + [[_("Tổng cộng"), total, _percent(100) if total else None, d.budget.total.disbursed]]
         budget_activity = [
             [r.label, r.planned, r.disbursed, r.remaining] for r in d.budget.by_activity
         ]
@@ -94,9 +145,12 @@ def sheets(dashboard: Dashboard) -> list[tuple[str, list[str], list[list]]]:
         [
             c.figure.label,
             c.figure.document,
-            c.published,
-            c.recorded if c.figure.unit != Unit.PERCENT else _percent(c.recorded),
-            c.difference,
+            *(
+                [c.published, c.recorded, c.difference]
+                if c.figure.unit != Unit.PERCENT
+                # Percentage points as shares too: 52,8 − 52,7 → 0,1%.
+                else [_share(c.published), _percent(c.recorded), _share(c.difference)]
+            ),
             "" if c.agrees is None else (_("khớp") if c.agrees else _("không khớp")),
         ]
         for c in d.comparisons
@@ -154,28 +208,66 @@ def sheets(dashboard: Dashboard) -> list[tuple[str, list[str], list[list]]]:
     ]
 
 
-def workbook_bytes(dashboard: Dashboard) -> bytes:
+def _as_of_cell() -> datetime | None:
+    """The time of the data as a real date cell: a spreadsheet stores no time zone, so the
+    portal's local time."""
     as_of = data_as_of()
-    as_of_text = date_format(timezone.localtime(as_of), "SHORT_DATETIME_FORMAT") if as_of else "–"
+    return timezone.localtime(as_of).replace(tzinfo=None, microsecond=0) if as_of else None
+
+
+def _print_setup(sheet) -> None:
+    """Landscape, every column on one page width, as many pages down as needed; the headings
+    repeated on each page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{HEADER_ROWS + 1}:{HEADER_ROWS + 1}"
+    sheet.print_options.gridLines = True
+
+
+def workbook_bytes(dashboard: Dashboard) -> bytes:
+    as_of = _as_of_cell()
     book = Workbook()
     book.remove(book.active)
     bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
     for title, headings, rows in sheets(dashboard):
         sheet = book.create_sheet(str(title)[:31])
         sheet.append([_cell(_("Bảng điều khiển OCOP — %(title)s") % {"title": title})])
         sheet.append([_cell(_("Địa bàn")), _cell(dashboard.scope.label)])
         sheet.append([_cell(_("Năm")), dashboard.year])
-        sheet.append([_cell(_("Số liệu đến")), _cell(as_of_text)])
+        sheet.append([_cell(_("Số liệu đến")), as_of if as_of else "–"])
+        sheet["B4"].number_format = DATETIME
+        sheet["B4"].alignment = Alignment(horizontal="left")
         sheet.append([])
         sheet.append([_cell(heading) for heading in headings])
         for row in rows:
             sheet.append([_cell(value) for value in row])
+            for cell, value in zip(sheet[sheet.max_row], row, strict=False):
+                cell.number_format = _number_format(value) or cell.number_format
         sheet["A1"].font = Font(bold=True, size=13)
         for cell in sheet[HEADER_ROWS + 1]:
             cell.font = bold
-        sheet.column_dimensions["A"].width = 48
-        for column in "BCDEF":
-            sheet.column_dimensions[column].width = 18
+            cell.alignment = wrap
+        # Width from the headings and the data (the title in A1 may run over the columns).
+        columns = max(len(headings), 2)
+        for index in range(1, columns + 1):
+            lengths = [_shown_length(row[index - 1]) for row in rows if len(row) >= index]
+            if index <= len(headings):
+                lengths.append(max(len(word) for word in str(headings[index - 1]).split()))
+                lengths.append(min(len(str(headings[index - 1])), 24))
+            if index <= 2:
+                lengths.append(len(dashboard.scope.label) if index == 2 else len(_("Số liệu đến")))
+                lengths.append(16 if index == 2 else 0)  # dd/mm/yyyy hh:mm
+            width = min(max([MIN_WIDTH, *(length + 2 for length in lengths)]), MAX_WIDTH)
+            sheet.column_dimensions[get_column_letter(index)].width = width
+            if any(length + 2 > MAX_WIDTH for length in lengths):
+                for cell in sheet.iter_rows(min_row=HEADER_ROWS + 2, min_col=index, max_col=index):
+                    cell[0].alignment = wrap
+        sheet.freeze_panes = f"A{HEADER_ROWS + 2}"
+        _print_setup(sheet)
     output = io.BytesIO()
     book.save(output)
     return output.getvalue()

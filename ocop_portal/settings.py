@@ -16,6 +16,9 @@ env = environ.Env()
 environ.Env.read_env(env.str("OCOP_ENV_FILE", default=str(BASE_DIR / ".env")), overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
+#: With DEBUG on, Django's technical 404 and 500 pages instead of the portal's (a developer's
+#: choice; ocop_portal.middleware.PortalErrorPagesMiddleware).
+DEBUG_TECHNICAL_PAGES = env.bool("DEBUG_TECHNICAL_PAGES", default=False)
 
 _DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production"
 SECRET_KEY = env.str("SECRET_KEY", default="")
@@ -76,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # DEBUG (the demo): the portal's 404 and 500 pages rather than Django's technical ones.
+    "ocop_portal.middleware.PortalErrorPagesMiddleware",
     "core.middleware.PrivatePagesMiddleware",  # signed in → Cache-Control: no-store
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -235,12 +240,13 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 # Permissions-Policy (django-permissions-policy): no page needs any of these browser features.
+# Only features Chromium recognises: an unknown name ("bluetooth", "vr", "document-domain") makes
+# the browser log an error for the header on every page (tests/browser/test_shell.py).
 PERMISSIONS_POLICY = {
     feature: []
     for feature in (
         "accelerometer",
         "autoplay",
-        "bluetooth",
         "browsing-topics",
         "camera",
         "display-capture",

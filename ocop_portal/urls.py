@@ -21,6 +21,7 @@ urlpatterns = [
     path("catalogue.json", open_data_views.catalogue_json, name="catalogue_json"),
     path("sitemap.xml", sitemap_xml, name="sitemap"),
     path("robots.txt", open_data_views.robots_txt, name="robots_txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -1,6 +1,7 @@
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.views.decorators.http import require_safe
 
 from areas.models import Area
@@ -35,3 +36,9 @@ def home(request: HttpRequest) -> HttpResponse:
         },
     }
     return render(request, "home.html", context)
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the pages link: the portal's icon, permanently."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

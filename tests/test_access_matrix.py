@@ -35,6 +35,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
+from django.templatetags.static import static
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -420,6 +421,7 @@ PORTAL: dict[str, Row] = {
     "catalogue_json": Row(fixed("catalogue_json"), public()),
     "sitemap": Row(fixed("sitemap"), public()),
     "robots_txt": Row(fixed("robots_txt"), public()),
+    "favicon": Row(fixed("favicon"), public(To(lambda w, t: static("img/favicon.svg"), 301))),
 }
 
 

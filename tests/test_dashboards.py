@@ -287,7 +287,7 @@ def test_export_has_the_dashboard_tables(as_user):
     summary = {row[0]: row[1] for row in book["Tổng hợp"].iter_rows(min_row=7, values_only=True)}
     assert summary["Sản phẩm OCOP còn hiệu lực"] == 92
     assert summary["Sản phẩm công nhận mới trong năm"] == 51
-    assert summary["Tỷ lệ đạt chỉ tiêu (%)"] == 255
+    assert summary["Tỷ lệ đạt chỉ tiêu (%)"] == pytest.approx(2.55)  # shown as 255.0%
     assert summary["Chủ thể có sản phẩm công nhận mới"] == 27
     stars_rows = list(book["Sao theo năm"].iter_rows(min_row=7, values_only=True))
     assert stars_rows[-1] == (2022, 34, 58, 0, 92, 2)
@@ -295,3 +295,42 @@ def test_export_has_the_dashboard_tables(as_user):
     assert [row[1:] for row in kinds_rows] == [(4, 17), (11, 11), (12, 23)]
     figures = list(book["Đối chiếu số liệu"].iter_rows(min_row=7, values_only=True))
     assert sum(1 for row in figures if row[5] == "không khớp") == 3
+
+
+def test_export_keeps_numbers_and_prints_on_one_page_width(as_user):
+    """Numbers with their display formats, widths that fit, frozen headings, a real date for
+    the time of the data and a landscape page one sheet wide."""
+    response = as_user("city").get(reverse("dashboards:export"), {"year": 2023})
+    book = load_workbook(io.BytesIO(response.content))
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A7", sheet.title
+        assert sheet.page_setup.orientation == "landscape"
+        assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
+        assert sheet.print_title_rows == "$6:$6"
+        assert sheet["B4"].is_date and sheet["B4"].value.year >= 2025, sheet.title
+        assert sheet["B4"].number_format == "dd/mm/yyyy hh:mm"
+        assert sheet["B3"].value == 2023 and sheet["B3"].number_format == "General"
+        # Every text cell of the table fits its column or wraps inside it.
+        for row in sheet.iter_rows(min_row=6):
+            for cell in row:
+                if isinstance(cell.value, str):
+                    width = sheet.column_dimensions[cell.column_letter].width
+                    fits = len(cell.value) + 1 <= width
+                    assert fits or cell.alignment.wrap_text, (sheet.title, cell.coordinate)
+    money = book["Kinh phí theo nguồn"]
+    total = next(r for r in money.iter_rows(min_row=7) if r[0].value == "Tổng cộng")
+    assert total[1].value == 3_600_000_000 and total[1].number_format == "#,##0"
+    assert total[2].value == 1 and total[2].number_format == "0.0%"
+    assert total[3].value == 1_640_000_000 and total[3].number_format == "#,##0"
+    assert money.column_dimensions["B"].width >= len("3,600,000,000")
+    assert money.column_dimensions["A"].width <= 60
+    stars_sheet = book["Sao theo năm"]
+    year_cell = list(stars_sheet.iter_rows(min_row=7))[-1][0]
+    assert year_cell.value == 2023 and year_cell.number_format == "General"  # not 2.023
+    summary = {r[0].value: r[1] for r in book["Tổng hợp"].iter_rows(min_row=7)}
+    assert summary["Sản phẩm OCOP còn hiệu lực"].number_format == "#,##0"
+    assert summary["Tỷ lệ đạt chỉ tiêu (%)"].number_format == "0.0%"
+    figures = list(book["Đối chiếu số liệu"].iter_rows(min_row=7))
+    shares = [row for row in figures if row[2].number_format == "0.0%"]
+    assert shares and all(0 <= row[2].value <= 10 for row in shares)

@@ -151,3 +151,22 @@ def test_charts_are_svg_with_a_table(settings):
     assert [arc["share"] for arc in donut["arcs"]] == ["52,8%", "47,2%"]
     line = line_chart("Năm", [2021, 2022], [("Còn hiệu lực", [41, 92])])
     assert line["rows"] == [("2021", ["41"]), ("2022", ["92"])]
+
+
+def test_bars_that_are_links_are_a_group_of_links_with_their_table(settings):
+    """An image (role="img") hides the links inside it from assistive technology: bars with
+    links are a group of named links, and the table beside the chart links the same pages."""
+    from django.template.loader import render_to_string
+
+    linked = bar_chart("Theo địa bàn", [("Huyện Cờ Đỏ", 12, "/products/?area=1")])
+    html = render_to_string("dashboards/charts/bar.html", linked)
+    assert 'role="group"' in html and 'role="img"' not in html
+    assert '<a href="/products/?area=1" aria-label="Huyện Cờ Đỏ: 12">' in html
+    assert (
+        '<th scope="row" class="fw-normal"><a href="/products/?area=1">Huyện Cờ Đỏ</a></th>' in html
+    )
+
+    plain = render_to_string(
+        "dashboards/charts/bar.html", bar_chart("Nguồn", [("Nhà nước", 3, None)])
+    )
+    assert 'role="img"' in plain and "<a " not in plain

@@ -531,17 +531,41 @@ def test_export_keeps_dates_and_numbers_and_blanks(login, importer, own_products
     )
 
 
-def test_csv_export_writes_dates_day_first(login, importer, own_products):
+def test_csv_export_writes_iso_dates_and_states_its_encoding(login, importer, own_products):
     CertificateFactory(product=own_products[0], score=Decimal("87.50"))
 
-    header, row = csv_rows(export(login(importer), CERTIFICATES, CSV))
+    response = export(login(importer), CERTIFICATES, CSV)
+    header, row = csv_rows(response)
 
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
     cells = dict(zip(header, row, strict=True))
     assert (cells["Ngày quyết định"], cells["Điểm"], cells["Ngày thu hồi"]) == (
-        "15/03/2024",
+        "2024-03-15",
         "87.5",
         "",
     )
+
+
+def test_export_offers_xlsx_first_and_names_the_csv_encoding(login, importer):
+    response = login(importer).get(f"{PRODUCERS}export/")
+
+    choices = list(response.context["form"].fields["format"].choices)
+    assert response.context["form"].fields["format"].initial == "0"
+    assert choices[1] == ("0", "xlsx (Excel, khuyên dùng)")
+    assert "UTF-8 có BOM" in choices[2][1] and "ISO" in choices[2][1]
+
+
+def test_xlsx_export_keeps_tax_codes_as_text(login, importer):
+    ProducerFactory(tax_code="0301234567", name="Công ty Mãng cầu")
+
+    response = export(login(importer), PRODUCERS, XLSX)
+
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    header = [cell.value for cell in sheet[1]]
+    cell = sheet.cell(row=2, column=header.index("Mã số thuế") + 1)
+    assert (cell.value, cell.data_type, cell.number_format) == ("0301234567", "s", "@")
+    assert sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions[cell.column_letter].width >= len("0301234567")
 
 
 @pytest.mark.parametrize("admin_url", [PRODUCERS, PRODUCTS, CERTIFICATES])

@@ -75,6 +75,7 @@ def bar_chart(title, rows, unit=""):
         "title": title,
         "unit": unit,
         "bars": bars,
+        "linked": any(bar["url"] for bar in bars),
         "label_width": _n(label_width),
         "label_x": _n(label_width - 6),
         "height": _n(max(len(rows) * row_height, row_height)),
