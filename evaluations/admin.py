@@ -12,38 +12,18 @@ from evaluations.models import (
     Evaluation,
     Round,
     ScoreSheet,
-    StarBand,
     Transition,
 )
 
 
-class StarBandInline(admin.TabularInline):
-    model = StarBand
-    extra = 0
-    readonly_fields = ["stars", "min_score", "recognised_by"]
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(CriteriaSet)
 class CriteriaSetAdmin(admin.ModelAdmin):
-    """Criteria sets are loaded from evaluations/data/*.json (load_criteria_sets); the admin
+    """Criteria sets are loaded from evaluations/data/sheets/ (load_criteria_sets); the admin
     shows them and lets administrators fix their wording, not their sheet."""
 
-    list_display = ["code", "legal_basis", "valid_from", "valid_until", "is_illustrative"]
-    readonly_fields = [
-        "code",
-        "legal_basis",
-        "valid_from",
-        "valid_until",
-        "local_level",
-        "certificate_validity_months",
-        "central_proposal_score",
-        "updated_at",
-    ]
-    inlines = [StarBandInline]
+    list_display = ["code", "legal_basis", "is_illustrative"]
+    list_filter = ["legal_basis"]
+    readonly_fields = ["code", "legal_basis", "updated_at"]
 
     def has_add_permission(self, request):
         return False

@@ -7,7 +7,6 @@ The workflow itself lives in ``evaluations.workflow`` (the transition table) and
 
 from datetime import date
 from decimal import Decimal
-from functools import cached_property
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,19 +22,13 @@ from simple_history.models import HistoricalRecords
 from areas.models import Area
 from core import policy
 from core.access import AreaScopedQuerySet
-from products.models import Certificate
+from products.models import Certificate, GovernmentLevel, LegalBasis
 
 STAR_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 SCORE_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
 
-
-class Level(models.TextChoices):
-    """Levels of government taking part in OCOP (the certificate's levels and the commune)."""
-
-    COMMUNE = "commune", _("Cấp xã")
-    DISTRICT = Certificate.Level.DISTRICT.value, _("Cấp huyện")
-    CITY = Certificate.Level.CITY.value, _("Cấp tỉnh, thành phố")
-    CENTRAL = Certificate.Level.CENTRAL.value, _("Trung ương")
+#: Levels of government taking part in OCOP (the certificate's levels and the commune).
+Level = GovernmentLevel
 
 
 # --- Criteria sets ---------------------------------------------------------------------------
@@ -43,44 +36,33 @@ class Level(models.TextChoices):
 
 class CriteriaSetQuerySet(models.QuerySet):
     def in_force_on(self, day: date) -> "CriteriaSetQuerySet":
+        """The sheets of the legal bases in force that day, the latest basis first."""
         return self.filter(
-            Q(valid_from__lte=day), Q(valid_until__isnull=True) | Q(valid_until__gte=day)
-        ).order_by("-valid_from", "-pk")
+            Q(legal_basis__in_force_from__lte=day),
+            Q(legal_basis__in_force_until__isnull=True) | Q(legal_basis__in_force_until__gte=day),
+        ).order_by("-legal_basis__in_force_from", "-pk")
 
 
 class CriteriaSet(models.Model):
-    """The scoring rules of one legal basis: parts, star bands and who recognises what."""
+    """One score sheet of a legal basis: its parts, sections, criteria and options. The rules
+    around it (dates, star bands, who recognises what) belong to the legal basis."""
 
     code = models.SlugField(_("mã bộ tiêu chí"), max_length=40, unique=True)
     name = models.CharField(_("tên"), max_length=255)
-    legal_basis = models.CharField(
-        _("căn cứ pháp lý"),
-        max_length=30,
-        help_text=_("Ghi trên giấy chứng nhận, ví dụ 148/QĐ-TTg."),
-    )
-    valid_from = models.DateField(_("áp dụng từ"))
-    valid_until = models.DateField(_("áp dụng đến"), null=True, blank=True)
-    local_level = models.CharField(
-        _("cấp lập và kiểm tra hồ sơ"),
-        max_length=10,
-        choices=Level.choices,
-        help_text=_("Cấp nhập phiếu chấm và gửi hồ sơ lên (huyện, hoặc xã từ 07/2025)."),
-    )
-    certificate_validity_months = models.PositiveSmallIntegerField(
-        _("hiệu lực giấy chứng nhận (tháng)"), validators=[MinValueValidator(1)]
-    )
-    central_proposal_score = models.DecimalField(
-        _("điểm đề nghị Trung ương"),
-        max_digits=5,
-        decimal_places=2,
-        validators=SCORE_VALIDATORS,
-        help_text=_("Từ điểm này, sản phẩm cấp thành phố là tiềm năng 5 sao."),
+    legal_basis = models.ForeignKey(
+        LegalBasis,
+        verbose_name=_("căn cứ pháp lý"),
+        to_field="code",
+        db_column="legal_basis",
+        on_delete=models.PROTECT,
+        related_name="criteria_sets",
     )
     is_illustrative = models.BooleanField(
         _("phiếu chấm minh họa"),
         default=False,
         help_text=_("Phiếu chấm minh họa, không phải phiếu chính thức của từng bộ sản phẩm."),
     )
+    source = models.TextField(_("nguồn"), blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
     # Indexed: the "data as of" time of every page is the latest of these.
     updated_at = models.DateTimeField(_("cập nhật"), auto_now=True, db_index=True)
@@ -90,44 +72,37 @@ class CriteriaSet(models.Model):
     class Meta:
         verbose_name = _("bộ tiêu chí đánh giá")
         verbose_name_plural = pgettext_lazy("số nhiều", "bộ tiêu chí đánh giá")
-        ordering = ["valid_from", "code"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
-                name="criteria_set_valid_until_after_valid_from",
-            ),
-            models.CheckConstraint(
-                condition=Q(central_proposal_score__gte=0, central_proposal_score__lte=100),
-                name="criteria_set_central_score_0_to_100",
-            ),
-        ]
+        ordering = ["legal_basis__in_force_from", "code"]
 
     def __str__(self) -> str:
         return self.name
 
-    def clean(self) -> None:
-        if self.valid_until and self.valid_from and self.valid_until < self.valid_from:
-            raise ValidationError({"valid_until": _("Ngày hết áp dụng phải sau ngày áp dụng.")})
-        months = Certificate.VALIDITY_MONTHS.get(self.legal_basis)
-        if months is not None and self.certificate_validity_months != months:
-            raise ValidationError(
-                {
-                    "certificate_validity_months": _(
-                        "Giấy chứng nhận theo %(basis)s có hiệu lực %(months)s tháng."
-                    )
-                    % {"basis": self.legal_basis, "months": months}
-                }
-            )
+    # The legal basis's rules, asked of the sheet an evaluation was scored on.
 
     @property
-    def issues_certificates(self) -> bool:
-        """Whether the registry knows this legal basis, so recognitions can be certified."""
-        return self.legal_basis in Certificate.LegalBasis.values
+    def valid_from(self) -> date:
+        return self.legal_basis.in_force_from
 
-    @cached_property
-    def bands(self) -> list["StarBand"]:
-        """The star bands, highest first (one query, then kept on the instance)."""
-        return sorted(self.star_bands.all(), key=lambda band: -band.stars)
+    @property
+    def valid_until(self) -> date | None:
+        return self.legal_basis.in_force_until
+
+    @property
+    def local_level(self) -> str:
+        return self.legal_basis.local_level
+
+    @property
+    def certificate_validity_months(self) -> int:
+        return self.legal_basis.certificate_validity_months
+
+    @property
+    def central_proposal_score(self) -> Decimal:
+        return self.legal_basis.central_proposal_score
+
+    @property
+    def bands(self):
+        """The star bands of the legal basis, highest first."""
+        return self.legal_basis.bands
 
     def stars_for(self, score: Decimal) -> int:
         from evaluations.scoring import band_stars
@@ -135,60 +110,14 @@ class CriteriaSet(models.Model):
         return band_stars(score, [(band.stars, band.min_score) for band in self.bands])
 
     def recognising_level(self, stars: int) -> str | None:
-        """The level that recognises this many stars, or None when they are not certified."""
-        for band in self.bands:
-            if band.stars == stars:
-                return band.recognised_by or None
-        return None
+        return self.legal_basis.recognising_level(stars)
 
     def certifiable_stars(self, stars: int) -> int | None:
-        """The most stars below the central council's that a local level recognises for a
-        product scoring `stars`: a 5★ score is recognised 4★ by the city and proposed to the
-        central council."""
-        local = [
-            band.stars
-            for band in self.bands
-            if band.recognised_by and band.recognised_by != Level.CENTRAL and band.stars <= stars
-        ]
-        return max(local, default=None)
+        return self.legal_basis.certifiable_stars(stars)
 
     @property
     def lowest_certified_stars(self) -> int:
-        return min((band.stars for band in self.bands if band.recognised_by), default=3)
-
-
-class StarBand(models.Model):
-    """Scores from `min_score` up earn `stars`, recognised by the level named (if certified)."""
-
-    criteria_set = models.ForeignKey(
-        CriteriaSet, on_delete=models.CASCADE, related_name="star_bands"
-    )
-    stars = models.PositiveSmallIntegerField(_("số sao"), validators=STAR_VALIDATORS)
-    min_score = models.DecimalField(
-        _("điểm tối thiểu"), max_digits=5, decimal_places=2, validators=SCORE_VALIDATORS
-    )
-    recognised_by = models.CharField(
-        _("cấp công nhận"),
-        max_length=10,
-        choices=[(level.value, level.label) for level in Certificate.Level],
-        blank=True,
-        help_text=_("Để trống nếu hạng này không được cấp giấy chứng nhận."),
-    )
-
-    class Meta:
-        verbose_name = _("hạng sao")
-        verbose_name_plural = pgettext_lazy("số nhiều", "hạng sao")
-        ordering = ["criteria_set", "-stars"]
-        constraints = [
-            models.UniqueConstraint(fields=["criteria_set", "stars"], name="star_band_unique"),
-            models.CheckConstraint(condition=Q(stars__gte=1, stars__lte=5), name="band_stars_1_5"),
-            models.CheckConstraint(
-                condition=Q(min_score__gte=0, min_score__lte=100), name="band_score_0_to_100"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.stars}★ ≥ {self.min_score}"
+        return self.legal_basis.lowest_certified_stars
 
 
 class Part(models.Model):
@@ -410,8 +339,13 @@ class Round(models.Model):
         on = on or timezone.localdate()
         return self.opens_on <= on and not self.is_closed(on)
 
+    def legal_basis(self) -> LegalBasis | None:
+        """The legal basis in force on the day the round opened: its evaluations are scored
+        and recognised under it, whenever they end."""
+        return LegalBasis.objects.in_force_on(self.opens_on).first()
+
     def criteria_set(self) -> CriteriaSet | None:
-        """The criteria set in force on the day the round opened."""
+        """The sheet of the legal basis in force on the day the round opened."""
         return CriteriaSet.objects.in_force_on(self.opens_on).first()
 
 
@@ -453,7 +387,9 @@ class EvaluationQuerySet(AreaScopedQuerySet):
     area_path_lookup = "product__producer__area__path"
 
     def for_lists(self) -> "EvaluationQuerySet":
-        return self.select_related("product__producer__area__parent", "round__area", "criteria_set")
+        return self.select_related(
+            "product__producer__area__parent", "round__area", "criteria_set__legal_basis"
+        )
 
 
 class Evaluation(models.Model):

@@ -51,7 +51,10 @@ def _locked(evaluation: Evaluation) -> Evaluation:
     return (
         Evaluation.objects.select_for_update(of=("self",))
         .select_related(
-            "round__area", "criteria_set", "product__producer__area", "previous_certificate"
+            "round__area",
+            "criteria_set__legal_basis",
+            "product__producer__area",
+            "previous_certificate",
         )
         .get(pk=evaluation.pk)
     )

@@ -164,10 +164,6 @@ def _can_recognise(evaluation: Evaluation) -> str | None:
         return _("Nâng hạng cần số sao cao hơn giấy chứng nhận hiện có (%(stars)s sao).") % {
             "stars": evaluation.previous_certificate.stars
         }
-    if not criteria_set.issues_certificates:
-        return _("Căn cứ %(basis)s chưa có trong sổ giấy chứng nhận OCOP.") % {
-            "basis": criteria_set.legal_basis
-        }
     return None
 
 

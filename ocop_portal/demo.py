@@ -10,6 +10,7 @@ from areas import services as area_services
 from areas.models import Area
 from budgets import demo as plans
 from evaluations import demo as evaluations
+from evaluations.criteria import load_legal_bases
 from products import demo as registry
 from products.services import load_categories
 
@@ -44,8 +45,10 @@ def load_areas(progress: area_services.Progress | None = None) -> None:
 
 
 def load_registry(progress: registry.Progress | None = None) -> dict[str, int]:
-    """The product classification, then Cần Thơ's producers, products and star certificates."""
+    """The product classification and the legal bases, then Cần Thơ's producers, products and
+    star certificates."""
     load_categories()
+    load_legal_bases()
     return registry.load_registry(progress=progress)
 
 

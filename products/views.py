@@ -58,7 +58,7 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context = {
         "product": product,
-        "certificates": certificates.select_related("area"),
+        "certificates": certificates.select_related("area", "legal_basis"),
         "evaluations": evaluations,
         "history": history_entries(product),
         "today": timezone.localdate(),

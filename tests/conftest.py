@@ -7,6 +7,7 @@ import pytest
 
 from accounts.models import User
 from areas.models import Area
+from evaluations.criteria import load_legal_bases
 from ocop_portal import demo
 from products.services import load_categories
 from tests.factories import UserFactory
@@ -22,6 +23,7 @@ def _test_settings(settings):
 def load_reference_data() -> None:
     demo.load_areas()
     load_categories()
+    load_legal_bases()
 
 
 @pytest.fixture(scope="session")

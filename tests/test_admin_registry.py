@@ -175,12 +175,12 @@ def test_certificate_filters(login, administrator, certificates):
 # Query counts --------------------------------------------------------------------------------
 
 #: The most queries a changelist page runs: the request's savepoint, session, user, permissions,
-#: the user's areas, two counts, the rows, and the choices of the filters (products) and the
-#: date hierarchy (certificates). Never one a row.
+#: the user's areas, two counts, the rows, and the choices of the filters (products; the legal
+#: bases of certificates) and the date hierarchy (certificates). Never one a row.
 MAX_QUERIES = {
     "/admin/subjects/producer/": 10,
     "/admin/products/product/": 11,
-    "/admin/products/certificate/": 12,
+    "/admin/products/certificate/": 13,
 }
 
 

@@ -34,7 +34,7 @@ def test_each_2022_recognition_has_its_evaluation(loaded):
     assert steps[-1] == (51, 51)
     for certificate in certificates.select_related("evaluation__criteria_set"):
         evaluation = certificate.evaluation
-        assert evaluation.criteria_set.legal_basis == "1048/QĐ-TTg"
+        assert evaluation.criteria_set.legal_basis_id == "1048/QĐ-TTg"
         assert evaluation.sheets_complete and not evaluation.is_eliminated
         if certificate.score is not None:
             assert evaluation.score == certificate.score
@@ -76,7 +76,7 @@ def test_2023_gives_every_demo_account_something_to_do(loaded, client):
     assert client.get(reverse("evaluations:queue")).context["review_count"] >= 1
     returned = Evaluation.objects.get(status=S.RETURNED)
     assert returned.transitions.last().comment
-    assert returned.round.criteria_set().legal_basis == "148/QĐ-TTg"
+    assert returned.round.legal_basis().code == "148/QĐ-TTg"
     # Under 148, Thốt Nốt decides its own 3★ renewal.
     three = Evaluation.objects.get(status=S.SUBMITTED, stars=3)
     assert workflow.deciding_level(three) == "district"

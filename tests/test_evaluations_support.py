@@ -22,7 +22,8 @@ pytestmark = pytest.mark.django_db
 OPENS_ON = {
     "1048/QĐ-TTg": date(2022, 5, 2),
     "148/QĐ-TTg": date(2024, 3, 1),
-    "1489/QĐ-TTg": None,  # a month ago
+    "1489/QĐ-TTg": date(2025, 9, 1),
+    "26/2026/QĐ-TTg": None,  # a month ago
 }
 
 
@@ -34,7 +35,10 @@ def today() -> date:
 def criteria_sets_fixture(can_tho) -> dict[str, CriteriaSet]:
     """The shipped criteria sets by legal basis (import this function to use the fixture)."""
     load_criteria_sets()
-    return {criteria_set.legal_basis: criteria_set for criteria_set in CriteriaSet.objects.all()}
+    return {
+        criteria_set.legal_basis_id: criteria_set
+        for criteria_set in CriteriaSet.objects.select_related("legal_basis")
+    }
 
 
 def province() -> Area:
@@ -136,7 +140,9 @@ def submitted(round_, product, by, totals, kind="new", **kwargs) -> Evaluation:
 
 def test_a_round_of_each_legal_basis_scores_with_its_own_set(criteria_sets, co_do):
     for basis in OPENS_ON:
-        assert make_round(basis, number=5).criteria_set() == criteria_sets[basis]
+        assert make_round(basis, number=5).legal_basis().code == basis
+    for basis in criteria_sets:
+        assert make_round(basis, number=6).criteria_set() == criteria_sets[basis]
 
 
 def test_fill_reaches_each_members_total_exactly(criteria_sets, co_do, officer_co_do):

@@ -200,7 +200,7 @@ def test_the_city_recognises_and_the_certificate_enters_the_registry(
     certificate = evaluation.certificate
     assert evaluation.status == S.RECOGNISED
     assert (certificate.stars, certificate.score) == (4, Decimal("77.33"))
-    assert certificate.legal_basis == "1489/QĐ-TTg"
+    assert certificate.legal_basis_id == "1489/QĐ-TTg"
     assert (certificate.level, certificate.kind) == ("city", "new")
     assert (certificate.decision_number, certificate.decision_date) == ("812/QĐ-UBND", decided)
     assert certificate.area == product.producer.area
@@ -249,7 +249,7 @@ def test_under_148_the_district_records_its_own_3_star_decision(
     evaluation = services.evaluation_resubmit(evaluation=evaluation, by=officer_co_do)
     evaluation = recognise(evaluation, officer_co_do, "45/QĐ-UBND")
     assert (evaluation.certificate.stars, evaluation.certificate.level) == (3, "district")
-    assert evaluation.certificate.legal_basis == "148/QĐ-TTg"
+    assert evaluation.certificate.legal_basis_id == "148/QĐ-TTg"
 
 
 def test_under_148_the_city_decides_4_stars(criteria_sets, product, officer_co_do, city_reviewer):
@@ -269,7 +269,7 @@ def test_under_1048_and_1489_the_city_recognises_3_stars(
         recognise(evaluation, officer_co_do)
     evaluation = recognise(evaluation, city_reviewer)
     assert (evaluation.certificate.stars, evaluation.certificate.level) == (3, "city")
-    assert evaluation.certificate.legal_basis == basis
+    assert evaluation.certificate.legal_basis_id == basis
 
 
 def test_below_50_points_is_not_recognised(criteria_sets, product, officer_co_do, city_reviewer):

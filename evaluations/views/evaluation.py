@@ -121,7 +121,7 @@ def visible_evaluations(user):
         "product__producer__area",
         "product__category",
         "round__area",
-        "criteria_set",
+        "criteria_set__legal_basis",
         "previous_certificate",
         "certificate",
         "central_certificate",
