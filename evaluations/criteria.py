@@ -27,7 +27,8 @@ from django.db.models import ProtectedError
 
 from core.loading import RecordWriter
 from evaluations.models import CriteriaSet, Criterion, Option, Part, Section
-from products.models import LegalBasis, StarBand
+from evaluations.scoring import min_points_for_stars
+from products.models import LegalBasis, ProductCategory, StarBand
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LEGAL_BASES_DIR = "legal_bases"
@@ -208,26 +209,67 @@ def read_sets(data_dir: Path = DATA_DIR) -> list[dict]:
     return sorted(sets.values(), key=lambda data: data["code"])
 
 
+def _points(value) -> Decimal:
+    return Decimal(str(value))
+
+
 def _check(data: dict) -> None:
-    """The sheet adds up: each part's maximum is what its options allow."""
+    """The sheet adds up: each criterion's maximum is its highest option (or the sum of its
+    sub-criteria), each section's and part's the sum of theirs; where the data also gives a
+    printed maximum or the minimums derived from the star marks, they must agree."""
     name = data["_file"]
     for key in ("code", "name", "legal_basis", "parts"):
         if key not in data:
             raise CriteriaDataError(f"{name}: thiếu “{key}”.")
     for part in data["parts"]:
-        allowed = sum(
-            (
-                max(Decimal(str(option["points"])) for option in criterion["options"])
-                for section in part["sections"]
-                for criterion in section["criteria"]
-            ),
-            Decimal(0),
-        )
-        if allowed != Decimal(str(part["max_points"])):
+        allowed = sum((_section_max(section, name) for section in part["sections"]), Decimal(0))
+        if allowed != _points(part["max_points"]):
             raise CriteriaDataError(
                 f"{name}: phần {part['code']} tối đa {part['max_points']} điểm nhưng các mức "
                 f"cao nhất cộng lại được {allowed}."
             )
+
+
+def _section_max(section: dict, name: str) -> Decimal:
+    top = sum((_criterion_max(c, name) for c in section["criteria"]), Decimal(0))
+    if "max_points" in section and _points(section["max_points"]) != top:
+        raise CriteriaDataError(
+            f"{name}: mục {section['code']} in tối đa {section['max_points']} điểm nhưng các "
+            f"tiêu chí cộng lại được {top}."
+        )
+    return top
+
+
+def _criterion_max(criterion: dict, name: str) -> Decimal:
+    code = criterion["code"]
+    children = criterion.get("children") or []
+    options = criterion.get("options") or []
+    if children and options:
+        raise CriteriaDataError(f"{name}: tiêu chí {code} có cả tiêu chí con và mức chấm.")
+    if children:
+        top = sum((_criterion_max(child, name) for child in children), Decimal(0))
+    elif not options:
+        raise CriteriaDataError(f"{name}: tiêu chí {code} không có mức chấm nào.")
+    else:
+        top = max(_points(option["points"]) for option in options)
+        marks = [
+            (_points(option["points"]), option["min_stars"])
+            for option in options
+            if option.get("min_stars")
+        ]
+        derived = min_points_for_stars(marks)
+        given = criterion.get("min_points_for_stars")
+        if given is not None and derived != {int(k): _points(v) for k, v in given.items()}:
+            raise CriteriaDataError(
+                f"{name}: tiêu chí {code}: yêu cầu tối thiểu theo dấu sao {derived} khác với "
+                f"dữ liệu {given}."
+            )
+    if "max_points" in criterion and _points(criterion["max_points"]) != top:
+        raise CriteriaDataError(
+            f"{name}: tiêu chí {code} in tối đa {criterion['max_points']} điểm nhưng các mức "
+            f"cho {top}."
+        )
+    return top
 
 
 @transaction.atomic
@@ -263,7 +305,9 @@ def _load_set(data: dict, basis: LegalBasis, counter: _Counter) -> None:
         {
             "name": data["name"],
             "legal_basis": basis,
+            "category": _category(data, basis),
             "is_illustrative": data.get("is_illustrative", False),
+            "disqualifiers": list(data.get("disqualify_when", [])),
             "source": data.get("source", ""),
             "note": data.get("note", ""),
         },
@@ -284,6 +328,21 @@ def _load_set(data: dict, basis: LegalBasis, counter: _Counter) -> None:
     counter.updated += writer.updated
     counter.updated += sheet_counter.updated
     counter.deleted += sheet_counter.deleted
+
+
+def _category(data: dict, basis: LegalBasis) -> ProductCategory | None:
+    """The product set a sheet is for, in the classification its legal basis follows."""
+    if not data.get("category"):
+        return None
+    category = ProductCategory.objects.filter(
+        scheme=basis.classification, code=data["category"]
+    ).first()
+    if category is None or not category.is_leaf:
+        raise CriteriaDataError(
+            f"{data['_file']}: không có bộ sản phẩm {data['category']} theo "
+            f"{basis.classification} (chạy load_categories trước)."
+        )
+    return category
 
 
 class _Level:
@@ -339,7 +398,7 @@ class _Level:
 def _load_sheet(criteria_set: CriteriaSet, data: dict, counter: _Counter) -> None:
     parts = _Level(Part, "criteria_set", "code", criteria_set.parts.all(), counter)
     for order, part in enumerate(data["parts"]):
-        values = {"name": part["name"], "max_points": Decimal(str(part["max_points"]))}
+        values = {"name": part["name"], "max_points": _points(part["max_points"])}
         parts.put(criteria_set, part["code"], {**values, "order": order})
     parts.flush()
 
@@ -348,31 +407,35 @@ def _load_sheet(criteria_set: CriteriaSet, data: dict, counter: _Counter) -> Non
     )
     for part_row, part in zip(parts.seen, data["parts"], strict=True):
         for order, section in enumerate(part["sections"]):
-            sections.put(part_row, section["code"], {"name": section["name"], "order": order})
+            values = {"name": section["name"], "note": section.get("note", ""), "order": order}
+            sections.put(part_row, section["code"], values)
     sections.flush()
 
+    # Criteria, then their sub-criteria (which point to them), then every scored one's options.
+    stored = Criterion.objects.filter(section__part__criteria_set=criteria_set)
+    tops = _Level(Criterion, "section", "code", stored.filter(parent=None), counter)
     section_data = [section for part in data["parts"] for section in part["sections"]]
-    criteria = _Level(
-        Criterion,
-        "section",
-        "code",
-        Criterion.objects.filter(section__part__criteria_set=criteria_set),
-        counter,
-    )
+    scored: list[tuple[Criterion | None, dict]] = []
+    children: list[tuple[Section, Criterion | None, int, dict]] = []
     for section_row, section in zip(sections.seen, section_data, strict=True):
         for order, criterion in enumerate(section["criteria"]):
-            criteria.put(
-                section_row,
-                criterion["code"],
-                {
-                    "text": criterion["text"],
-                    "mandatory_from_stars": criterion.get("mandatory_from_stars"),
-                    "order": order,
-                },
-            )
-    criteria.flush()
+            row = tops.put(section_row, criterion["code"], _criterion_values(criterion, order))
+            if criterion.get("children"):
+                children += [
+                    (section_row, row, child_order, child)
+                    for child_order, child in enumerate(criterion["children"])
+                ]
+            else:
+                scored.append((row, criterion))
+    tops.flush()
+    subs = _Level(Criterion, "section", "code", stored.exclude(parent=None), counter)
+    for section_row, parent, order, child in children:
+        row = subs.put(
+            section_row, child["code"], {**_criterion_values(child, order), "parent": parent}
+        )
+        scored.append((row, child))
+    subs.flush()
 
-    criterion_data = [criterion for section in section_data for criterion in section["criteria"]]
     options = _Level(
         Option,
         "criterion",
@@ -380,29 +443,55 @@ def _load_sheet(criteria_set: CriteriaSet, data: dict, counter: _Counter) -> Non
         Option.objects.filter(criterion__section__part__criteria_set=criteria_set),
         counter,
     )
-    for criterion_row, criterion in zip(criteria.seen, criterion_data, strict=True):
+    for criterion_row, criterion in scored:
         for order, option in enumerate(criterion["options"]):
             options.put(
                 criterion_row,
                 option.get("code", OPTION_CODES[order]),
                 {
                     "text": option["text"],
-                    "points": Decimal(str(option["points"])),
+                    "points": _points(option["points"]),
                     "is_eliminating": option.get("eliminating", False),
+                    "stops_scoring": option.get("stops", False),
+                    "from_note": option.get("from_note", False),
+                    "min_stars_required": option.get("min_stars"),
+                    "case": option.get("case", ""),
                     "order": order,
                 },
             )
     options.flush()
 
 
+def _criterion_values(criterion: dict, order: int) -> dict:
+    return {
+        "text": criterion["text"],
+        "note": criterion.get("note", ""),
+        "needs_story": criterion.get("needs_story", False),
+        "tells_story": criterion.get("tells_story", False),
+        "mandatory_from_stars": criterion.get("mandatory_from_stars"),
+        "order": order,
+    }
+
+
 def _sheet_signature(criteria_set: CriteriaSet) -> tuple:
-    """What scoring depends on: the legal basis, maxima, criteria and the options' points."""
+    """What scoring depends on: the legal basis, the product set, maxima, criteria and the
+    options' points and marks."""
     parts = tuple(criteria_set.parts.order_by("code").values_list("code", "max_points"))
+    criteria = tuple(
+        Criterion.objects.filter(section__part__criteria_set=criteria_set)
+        .order_by("pk")
+        .values_list("pk", "parent_id", "needs_story", "tells_story", "mandatory_from_stars")
+    )
     options = tuple(
         Option.objects.filter(criterion__section__part__criteria_set=criteria_set)
         .order_by("pk")
         .values_list(
-            "pk", "criterion_id", "points", "is_eliminating", "criterion__mandatory_from_stars"
+            "pk",
+            "criterion_id",
+            "points",
+            "is_eliminating",
+            "stops_scoring",
+            "min_stars_required",
         )
     )
-    return criteria_set.legal_basis_id, parts, options
+    return criteria_set.legal_basis_id, criteria_set.category_id, parts, criteria, options

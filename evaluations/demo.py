@@ -297,7 +297,7 @@ class _Builder:
         previous: Certificate | None,
         created: date,
     ) -> Evaluation:
-        criteria_set = round_.criteria_set()
+        criteria_set = round_.criteria_set(product)
         structure = self.structure(criteria_set)
         officer = self.officer(product)
         evaluation = Evaluation(

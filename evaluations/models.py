@@ -42,6 +42,40 @@ class CriteriaSetQuerySet(models.QuerySet):
             Q(legal_basis__in_force_until__isnull=True) | Q(legal_basis__in_force_until__gte=day),
         ).order_by("-legal_basis__in_force_from", "-pk")
 
+    def sheet_for(self, basis: LegalBasis, category) -> tuple["CriteriaSet | None", str]:
+        """The sheet a product of `category` is scored on under `basis`, or None with the
+        reason: the basis's one sheet for every product, else the sheet of the product's set
+        in the basis's classification (a 148/QĐ-TTg set maps to its 26/2026/QĐ-TTg one)."""
+        sheets = list(self.filter(legal_basis=basis).select_related("category"))
+        general = next((sheet for sheet in sheets if sheet.category_id is None), None)
+        if general is not None:
+            return general, ""
+        if not sheets:
+            return None, _("Chưa có phiếu chấm theo %(basis)s.") % {"basis": basis.code}
+        mapped = category.in_scheme(basis.classification) if category else None
+        if mapped is None:
+            return None, _(
+                "Sản phẩm đang phân loại theo %(scheme)s (%(category)s), chưa có bộ sản phẩm "
+                "theo Phụ lục I của %(classification)s: hãy phân loại lại sản phẩm trước khi "
+                "đánh giá."
+            ) % {
+                "scheme": category.scheme if category else "—",
+                "category": category or "—",
+                "classification": basis.classification,
+            }
+        if not mapped.is_leaf:
+            return None, _(
+                "Sản phẩm mới được xếp vào %(category)s, chưa chọn bộ sản phẩm: hãy phân loại "
+                "sản phẩm vào một bộ sản phẩm trước khi đánh giá."
+            ) % {"category": mapped}
+        sheet = next((sheet for sheet in sheets if sheet.category_id == mapped.pk), None)
+        if sheet is None:
+            return None, _("Chưa có phiếu chấm của bộ sản phẩm %(category)s theo %(basis)s.") % {
+                "category": mapped,
+                "basis": basis.code,
+            }
+        return sheet, ""
+
 
 class CriteriaSet(models.Model):
     """One score sheet of a legal basis: its parts, sections, criteria and options. The rules
@@ -57,10 +91,28 @@ class CriteriaSet(models.Model):
         on_delete=models.PROTECT,
         related_name="criteria_sets",
     )
+    category = models.ForeignKey(
+        "products.ProductCategory",
+        verbose_name=_("bộ sản phẩm"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="criteria_sets",
+        help_text=_(
+            "Bộ sản phẩm mà phiếu này chấm, theo phân loại của căn cứ; để trống nếu một phiếu "
+            "chấm mọi sản phẩm."
+        ),
+    )
     is_illustrative = models.BooleanField(
         _("phiếu chấm minh họa"),
         default=False,
         help_text=_("Phiếu chấm minh họa, không phải phiếu chính thức của từng bộ sản phẩm."),
+    )
+    disqualifiers = models.JSONField(
+        _("hồ sơ bị loại khi"),
+        default=list,
+        blank=True,
+        help_text=_("Các trường hợp hồ sơ bị loại, kiểm tra trước khi chấm điểm."),
     )
     source = models.TextField(_("nguồn"), blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
@@ -72,7 +124,18 @@ class CriteriaSet(models.Model):
     class Meta:
         verbose_name = _("bộ tiêu chí đánh giá")
         verbose_name_plural = pgettext_lazy("số nhiều", "bộ tiêu chí đánh giá")
-        ordering = ["legal_basis__in_force_from", "code"]
+        ordering = ["legal_basis__in_force_from", "category__code", "code"]
+        constraints = [
+            # One sheet per legal basis and product set, or one sheet for every product.
+            models.UniqueConstraint(
+                fields=["legal_basis", "category"], name="criteria_set_one_per_basis_and_set"
+            ),
+            models.UniqueConstraint(
+                fields=["legal_basis"],
+                condition=Q(category__isnull=True),
+                name="criteria_set_one_general_per_basis",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -149,6 +212,7 @@ class Section(models.Model):
     part = models.ForeignKey(Part, on_delete=models.CASCADE, related_name="sections")
     code = models.CharField(_("mã"), max_length=10)
     name = models.CharField(_("tên"), max_length=255)
+    note = models.TextField(_("ghi chú"), blank=True)
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
     class Meta:
@@ -164,11 +228,34 @@ class Section(models.Model):
 
 
 class Criterion(models.Model):
-    """One question of the sheet; the council member chooses one of its options."""
+    """One question of the sheet; the council member chooses one of its options. A criterion
+    with sub-criteria (6.1 → 6.1.1, 6.1.2) has no options of its own: its sub-criteria are
+    scored."""
 
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="criteria")
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("thuộc tiêu chí"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+    )
     code = models.CharField(_("mã"), max_length=12)
     text = models.CharField(_("tiêu chí"), max_length=500)
+    note = models.TextField(
+        _("ghi chú cho người chấm"), blank=True, help_text=_("Yêu cầu, ghi chú in cạnh tiêu chí.")
+    )
+    needs_story = models.BooleanField(
+        _("chỉ áp dụng khi có câu chuyện sản phẩm"),
+        default=False,
+        help_text=_("Không chấm khi thành viên ghi sản phẩm không có câu chuyện."),
+    )
+    tells_story = models.BooleanField(
+        _("tiêu chí có câu chuyện sản phẩm"),
+        default=False,
+        help_text=_("Mức 0 điểm của tiêu chí này nghĩa là sản phẩm không có câu chuyện."),
+    )
     mandatory_from_stars = models.PositiveSmallIntegerField(
         _("bắt buộc từ hạng"),
         null=True,
@@ -203,7 +290,7 @@ class Option(models.Model):
 
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="options")
     code = models.CharField(_("mã"), max_length=10)
-    text = models.CharField(_("mức đạt"), max_length=500)
+    text = models.CharField(_("mức đạt"), max_length=1000)
     points = models.DecimalField(
         _("điểm"), max_digits=5, decimal_places=2, validators=[MinValueValidator(0)]
     )
@@ -211,6 +298,32 @@ class Option(models.Model):
         _("loại sản phẩm"),
         default=False,
         help_text=_("Chọn mức này thì sản phẩm không được xếp hạng."),
+    )
+    stops_scoring = models.BooleanField(
+        _("dừng đánh giá"),
+        default=False,
+        help_text=_("Mức loại theo ghi chú “không đánh giá các bước tiếp theo”."),
+    )
+    from_note = models.BooleanField(
+        _("điều kiện loại từ ghi chú"),
+        default=False,
+        help_text=_(
+            "Không phải mức in trên phiếu: điều kiện loại trong ghi chú của tiêu chí, để người "
+            "chấm ghi nhận."
+        ),
+    )
+    min_stars_required = models.PositiveSmallIntegerField(
+        _("mức tối thiểu cho hạng sao"),
+        null=True,
+        blank=True,
+        validators=STAR_VALIDATORS,
+        help_text=_("Dấu *** / **** / *****: mức tối thiểu tiêu chí phải đạt cho hạng sao này."),
+    )
+    case = models.CharField(
+        _("trường hợp"),
+        max_length=255,
+        blank=True,
+        help_text=_("Tiêu chí chọn một trong hai trường hợp: trường hợp của mức này."),
     )
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
@@ -221,6 +334,15 @@ class Option(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["criterion", "code"], name="option_code_per_criterion"),
             models.CheckConstraint(condition=Q(points__gte=0), name="option_points_not_negative"),
+            models.CheckConstraint(
+                condition=Q(min_stars_required__isnull=True)
+                | Q(min_stars_required__gte=1, min_stars_required__lte=5),
+                name="option_min_stars_1_5",
+            ),
+            models.CheckConstraint(
+                condition=~Q(stops_scoring=True) | Q(is_eliminating=True),
+                name="option_stop_is_a_knock_out",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -344,9 +466,13 @@ class Round(models.Model):
         and recognised under it, whenever they end."""
         return LegalBasis.objects.in_force_on(self.opens_on).first()
 
-    def criteria_set(self) -> CriteriaSet | None:
-        """The sheet of the legal basis in force on the day the round opened."""
-        return CriteriaSet.objects.in_force_on(self.opens_on).first()
+    def criteria_set(self, product=None) -> CriteriaSet | None:
+        """The sheet of the legal basis in force on the day the round opened: for that
+        product's set where the basis has one sheet per product set."""
+        basis = self.legal_basis()
+        if basis is None:
+            return None
+        return CriteriaSet.objects.sheet_for(basis, product.category if product else None)[0]
 
 
 class CouncilMember(models.Model):

@@ -28,6 +28,22 @@ def average(totals: Sequence[Decimal]) -> Decimal | None:
     return mean.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
+def min_points_for_stars(marks: Iterable[tuple[Decimal, int]]) -> dict[int, Decimal]:
+    """A criterion's minimum points for each star level, from the marks on its options
+    ((points, stars) of each option marked ***, **** or *****): the marked option's points,
+    carried up to the higher levels until one has its own mark."""
+    own: dict[int, Decimal] = {}
+    for points, stars in marks:
+        own[stars] = min(own.get(stars, Decimal(points)), Decimal(points))
+    minimums: dict[int, Decimal] = {}
+    current = None
+    for stars in range(1, 6):
+        current = own.get(stars, current)
+        if current is not None:
+            minimums[stars] = current
+    return minimums
+
+
 def band_stars(score: Decimal, bands: Iterable[tuple[int, Decimal]]) -> int:
     """The stars of the highest band (stars, minimum score) that the score reaches."""
     ordered = sorted(bands, key=lambda band: (-Decimal(band[1]), -band[0]))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from evaluations import workflow
 from evaluations.models import (
     Answer,
+    CriteriaSet,
     Evaluation,
     Round,
     ScoreSheet,
@@ -145,12 +146,17 @@ def evaluation_create(*, product: Product, round: Round, kind: str, by, today=No
         errors.setdefault(field, []).append(message)
 
     day = formats.date_format(round.opens_on, "SHORT_DATE_FORMAT")
-    criteria_set = round.criteria_set()
+    basis = round.legal_basis()
+    criteria_set, no_sheet = (
+        CriteriaSet.objects.sheet_for(basis, product.category) if basis else (None, "")
+    )
     members = list(round.members.all())
     if not round.is_open(today):
         refuse("round", _("%(round)s không mở nhận hồ sơ hôm nay.") % {"round": round.title})
-    if criteria_set is None:
-        refuse("round", _("Chưa có bộ tiêu chí áp dụng ngày %(day)s.") % {"day": day})
+    if basis is None:
+        refuse("round", _("Chưa có căn cứ pháp lý áp dụng ngày %(day)s.") % {"day": day})
+    elif criteria_set is None:
+        refuse("product", no_sheet)
     if not members:
         refuse("round", _("Đợt này chưa có thành viên hội đồng."))
     if not product.producer.area.path.startswith(round.area.path):

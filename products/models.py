@@ -56,10 +56,13 @@ def validate_photo(photo) -> None:
 
 
 class ProductCategory(models.Model):
-    """A sector, group or product set of a classification (148/QĐ-TTg, or 1048 for old records)."""
+    """A sector, group or product set of a classification: Phụ lục I of 26/2026/QĐ-TTg today,
+    148/QĐ-TTg (the same frame and codes) and 1048/QĐ-TTg for the records classified under
+    them."""
 
     class Scheme(models.TextChoices):
-        QD_148 = "148/QĐ-TTg", _("148/QĐ-TTg (từ 24/02/2023)")
+        QD_26_2026 = "26/2026/QĐ-TTg", _("26/2026/QĐ-TTg (từ 22/05/2026)")
+        QD_148 = "148/QĐ-TTg", _("148/QĐ-TTg (02/2023–05/2026)")
         QD_1048 = "1048/QĐ-TTg", _("1048/QĐ-TTg (2019–2023)")
 
     class Level(models.IntegerChoices):
@@ -80,6 +83,21 @@ class ProductCategory(models.Model):
         related_name="children",
     )
     is_leaf = models.BooleanField(_("chọn được cho sản phẩm"), default=True, editable=False)
+    ministry = models.CharField(
+        _("cơ quan chủ trì quản lý"),
+        max_length=255,
+        blank=True,
+        help_text=_("Bộ chủ trì quản lý theo danh mục phân loại (Phụ lục I 26/2026/QĐ-TTg)."),
+    )
+    successor = models.ForeignKey(
+        "self",
+        verbose_name=_("tương ứng theo phân loại mới"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="predecessors",
+        help_text=_("Cùng bộ sản phẩm trong văn bản phân loại thay thế văn bản này."),
+    )
 
     class Meta:
         verbose_name = _("phân loại sản phẩm")
@@ -95,6 +113,14 @@ class ProductCategory(models.Model):
     @property
     def sector_code(self) -> str:
         return self.code.split(".")[0]
+
+    def in_scheme(self, scheme: str) -> "ProductCategory | None":
+        """This category, or its counterpart in a later classification (148 → 26/2026)."""
+        category, seen = self, set()
+        while category is not None and category.scheme != scheme and category.pk not in seen:
+            seen.add(category.pk)
+            category = category.successor
+        return category if category is not None and category.scheme == scheme else None
 
 
 class ProductQuerySet(AreaScopedQuerySet):

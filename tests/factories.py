@@ -48,6 +48,13 @@ def category_148(code: str = "I.3.c"):
     return ProductCategory.objects.get(scheme="148/QĐ-TTg", code=code)
 
 
+def category_26(code: str = "I.3.c"):
+    """A product set of Phụ lục I of 26/2026/QĐ-TTg, the classification in force."""
+    from products.models import ProductCategory
+
+    return ProductCategory.objects.get(scheme="26/2026/QĐ-TTg", code=code)
+
+
 class ProductFactory(DjangoModelFactory):
     class Meta:
         model = "products.Product"

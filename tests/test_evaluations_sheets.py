@@ -1,0 +1,217 @@
+"""The 26 score sheets of 26/2026/QĐ-TTg and its classification (Phụ lục I and II): each sheet
+loads from the portal's data files for its product set, adds up as Điều 3 requires and keeps the
+star marks printed on its options; an evaluation takes the sheet of its product's set."""
+
+import json
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from evaluations.criteria import DATA_DIR
+from evaluations.models import CriteriaSet, Option
+from evaluations.scoring import SheetStructure, min_points_for_stars
+from products.models import ProductCategory
+from tests.factories import ProductFactory, category_26, category_148
+from tests.test_evaluations_support import (
+    criteria_sets_fixture,  # noqa: F401 (the criteria_sets fixture)
+    make_product,
+    make_round,
+    open_evaluation,
+)
+
+pytestmark = pytest.mark.django_db
+
+LAW = "26/2026/QĐ-TTg"
+SHEET_FILES = sorted((DATA_DIR / "sheets" / "qd-26-2026").glob("*.json"))
+
+
+def sheet_data(number: int) -> dict:
+    return json.loads(SHEET_FILES[number - 1].read_text(encoding="utf-8"))
+
+
+def scored_criteria(data: dict):
+    for part in data["parts"]:
+        for section in part["sections"]:
+            for criterion in section["criteria"]:
+                yield from criterion.get("children") or [criterion]
+
+
+# --- Phụ lục I ----------------------------------------------------------------------------------
+
+
+def test_the_classification_is_phu_luc_i(criteria_sets):
+    categories = ProductCategory.objects.filter(scheme=LAW)
+    by_level = {level: categories.filter(level=level) for level in (1, 2, 3)}
+    leaves = categories.filter(is_leaf=True)
+    assert by_level[1].count() == 6
+    assert by_level[2].count() == 17
+    assert leaves.count() == 26
+    assert all(leaf.ministry for leaf in leaves)
+    assert categories.get(code="II.2.a").ministry == "Bộ Y tế"
+    assert categories.get(code="VI.1").ministry == (
+        "Bộ Văn hóa, Thể thao và Du lịch; Bộ Nông nghiệp và Môi trường"
+    )
+    assert categories.get(code="I.6").is_leaf  # a nhóm without phân nhóm is itself a bộ
+
+
+def test_every_148_set_maps_to_the_same_set_of_26_2026(criteria_sets):
+    for old in ProductCategory.objects.filter(scheme="148/QĐ-TTg", is_leaf=True):
+        new = old.in_scheme(LAW)
+        assert (new.code, new.is_leaf) == (old.code, True)
+    assert ProductCategory.objects.get(scheme="1048/QĐ-TTg", code="1.3").in_scheme(LAW) is None
+
+
+# --- Phụ lục II ---------------------------------------------------------------------------------
+
+
+def test_there_are_26_sheets_one_per_product_set(criteria_sets):
+    sheets = CriteriaSet.objects.filter(legal_basis__code=LAW).select_related("category")
+    assert len(SHEET_FILES) == 26
+    assert sheets.count() == 26
+    assert {sheet.category.code for sheet in sheets} == set(
+        ProductCategory.objects.filter(scheme=LAW, is_leaf=True).values_list("code", flat=True)
+    )
+    assert not any(sheet.is_illustrative for sheet in sheets)
+    assert all("Phụ lục II" in sheet.source for sheet in sheets)
+
+
+@pytest.mark.parametrize("number", range(1, 27))
+def test_each_sheet_adds_up_to_a_40_b_25_c_35(criteria_sets, number):
+    sheet = CriteriaSet.objects.get(code=f"qd-26-2026-bo-{number:02d}")
+    structure = SheetStructure.load(sheet)
+    maxima = {part.code: part.max_points for part in structure.parts}
+    assert maxima == {"A": 40, "B": 25, "C": 35}
+    for part in structure.parts:
+        assert part.sheet_max_points == part.max_points
+    assert structure.max_total == 100
+
+
+@pytest.mark.parametrize("number", range(1, 27))
+def test_each_sheets_star_marks_match_its_data(criteria_sets, number):
+    data = sheet_data(number)
+    sheet = CriteriaSet.objects.get(code=data["code"])
+    stored = {
+        (code, text): stars
+        for code, text, stars in Option.objects.filter(
+            criterion__section__part__criteria_set=sheet
+        ).values_list("criterion__code", "text", "min_stars_required")
+    }
+    for criterion in scored_criteria(data):
+        marks = []
+        for option in criterion["options"]:
+            assert stored[(criterion["code"], option["text"])] == option.get("min_stars")
+            if option.get("min_stars"):
+                marks.append((Decimal(str(option["points"])), option["min_stars"]))
+        expected = {
+            int(stars): Decimal(str(points))
+            for stars, points in criterion.get("min_points_for_stars", {}).items()
+        }
+        assert min_points_for_stars(marks) == expected
+
+
+def test_575_star_marks_as_counted_in_the_decision(criteria_sets):
+    marked = Option.objects.filter(
+        criterion__section__part__criteria_set__legal_basis__code=LAW,
+        min_stars_required__isnull=False,
+    )
+    assert marked.count() == 575
+
+
+def test_a_lower_mark_carries_up_until_a_higher_level_has_its_own():
+    # Set 1, criterion 2.3: *** on the 1-point option, **** on the 3-point one.
+    assert min_points_for_stars([(Decimal(1), 3), (Decimal(3), 4)]) == {
+        3: Decimal(1),
+        4: Decimal(3),
+        5: Decimal(3),
+    }
+    # Set 1, criterion 1.6: **** on its 1-point option only.
+    assert min_points_for_stars([(Decimal(1), 4)]) == {4: Decimal(1), 5: Decimal(1)}
+    assert min_points_for_stars([]) == {}
+
+
+def test_the_printed_corrections_are_applied_and_named(criteria_sets):
+    # Set 4 criterion 7 prints 13 for a 3-point option; set 11 criterion 6.1.1 prints 11 for 1.
+    four = CriteriaSet.objects.get(code="qd-26-2026-bo-04")
+    assert Option.objects.filter(
+        criterion__section__part__criteria_set=four, criterion__code="7"
+    ).order_by("-points")[0].points == Decimal(3)
+    assert "in 13 điểm, sửa thành 3" in four.source
+    eleven = CriteriaSet.objects.get(code="qd-26-2026-bo-11")
+    assert "in 11 điểm, sửa thành 1" in eleven.source
+    # Set 26 prints part A as 35 points; its criteria add to 40, as Điều 3 requires.
+    assert "tiêu đề in (35 điểm)" in CriteriaSet.objects.get(code="qd-26-2026-bo-26").source
+
+
+# --- An evaluation takes the sheet of its product's set ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("category", "sheet"),
+    [
+        (lambda: category_26("I.1.a"), "qd-26-2026-bo-01"),
+        (lambda: category_148("I.4.a"), "qd-26-2026-bo-09"),  # 148 maps to its 26/2026 set
+        (lambda: category_26("VI.1"), "qd-26-2026-bo-26"),
+    ],
+)
+def test_an_evaluation_takes_the_sheet_of_its_products_set(
+    criteria_sets, co_do, officer_co_do, category, sheet
+):
+    product = make_product(co_do)
+    product.category = category()
+    product.save()
+    evaluation = open_evaluation(make_round(LAW), product, officer_co_do)
+    assert evaluation.criteria_set.code == sheet
+    assert evaluation.criteria_set.legal_basis.code == LAW
+
+
+def test_old_rounds_keep_their_one_illustrative_sheet(criteria_sets, co_do, officer_co_do):
+    product = ProductFactory(producer=make_product(co_do).producer, category=category_26("I.1.a"))
+    evaluation = open_evaluation(make_round("1489/QĐ-TTg"), product, officer_co_do)
+    assert evaluation.criteria_set == criteria_sets["1489/QĐ-TTg"]
+
+
+@pytest.mark.parametrize(
+    ("scheme", "code", "message"),
+    [
+        ("1048/QĐ-TTg", "1.3", "chưa có bộ sản phẩm theo Phụ lục I"),
+        (LAW, "I.3", "chưa chọn bộ sản phẩm"),
+    ],
+)
+def test_a_product_without_a_set_of_26_2026_cannot_be_evaluated(
+    criteria_sets, co_do, officer_co_do, scheme, code, message
+):
+    product = make_product(co_do)
+    product.category = ProductCategory.objects.get(scheme=scheme, code=code)
+    product.save()
+    with pytest.raises(ValidationError) as refused:
+        open_evaluation(make_round(LAW), product, officer_co_do)
+    assert message in " ".join(refused.value.message_dict["product"])
+
+
+def test_the_pages_say_an_unclassified_product_cannot_be_evaluated(
+    login, criteria_sets, co_do, officer_co_do
+):
+    product = make_product(co_do)
+    product.category = ProductCategory.objects.get(scheme="1048/QĐ-TTg", code="1.3")
+    product.save()
+    round_ = make_round(LAW)
+    client = login(officer_co_do)
+
+    page = client.get(product.get_absolute_url()).content.decode()
+    assert 'id="unclassified"' in page
+    assert "chưa đánh giá được cho đến khi sửa phân loại" in page
+
+    response = client.post(
+        reverse("evaluations:create"),
+        {"product": product.pk, "round": round_.pk, "kind": "new"},
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors["product"]
+    assert any("phân loại lại sản phẩm trước khi đánh giá" in error for error in errors)
+
+    product.category = category_26("I.3.d")
+    product.save()
+    page = client.get(product.get_absolute_url()).content.decode()
+    assert 'id="unclassified"' not in page
