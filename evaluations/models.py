@@ -595,6 +595,10 @@ class Evaluation(models.Model):
     )
     is_eliminated = models.BooleanField(_("bị loại"), default=False)
     sheets_complete = models.BooleanField(_("đã chấm đủ"), default=False)
+    # The product code on the sheets, where the legal basis sets one (26/2026/QĐ-TTg:
+    # (Mã tỉnh)-(Mã xã)-(STT)-(Năm)); the number counts the commune's evaluations of the year.
+    number = models.PositiveSmallIntegerField(_("số thứ tự trong xã"), null=True, blank=True)
+    code = models.CharField(_("mã số sản phẩm"), max_length=40, blank=True)
     # The recognition decision.
     decision_number = models.CharField(_("số quyết định"), max_length=40, blank=True)
     decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
@@ -662,6 +666,9 @@ class Evaluation(models.Model):
             models.CheckConstraint(
                 condition=~Q(is_eliminated=True) | Q(stars__isnull=True),
                 name="evaluation_eliminated_has_no_stars",
+            ),
+            models.UniqueConstraint(
+                fields=["code"], condition=~Q(code=""), name="evaluation_code_unique"
             ),
         ]
 

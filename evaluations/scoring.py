@@ -2,7 +2,11 @@
 
 The rules, whatever the legal basis (its numbers come from the criteria set's data):
 
-- a member's total is the sum of the points of the options chosen on their sheet;
+- a member's total is the sum of the points of the options chosen on their sheet; a criterion
+  that applies only when the product has a story is not scored (0 points, nothing to choose)
+  when the member chose that there is no story;
+- a sheet is complete when every criterion that applies is answered, or when a knock-out was
+  chosen (the scoring stops there);
 - the product's score is the average of the members' totals, to two decimals, rounded half up;
 - the stars are those of the highest band whose minimum the score reaches;
 - an eliminating option on any member's sheet means the product is not rated at all;
@@ -61,6 +65,25 @@ class OptionInfo:
     text: str
     points: Decimal
     is_eliminating: bool
+    stops_scoring: bool = False
+    from_note: bool = False
+    min_stars: int | None = None
+    case: str = ""
+
+
+@dataclass
+class GroupInfo:
+    """A criterion with sub-criteria (6.1 → 6.1.1, 6.1.2): a heading over them."""
+
+    id: int
+    code: str
+    text: str
+    note: str = ""
+    criteria: list["CriterionInfo"] = field(default_factory=list)
+
+    @property
+    def max_points(self) -> Decimal:
+        return sum((criterion.max_points for criterion in self.criteria), ZERO)
 
 
 @dataclass
@@ -71,10 +94,36 @@ class CriterionInfo:
     mandatory_from_stars: int | None
     part_code: str
     options: list[OptionInfo] = field(default_factory=list)
+    note: str = ""
+    needs_story: bool = False
+    tells_story: bool = False
+    group: GroupInfo | None = None
 
     @property
     def max_points(self) -> Decimal:
         return max((option.points for option in self.options), default=ZERO)
+
+    @property
+    def printed_options(self) -> list[OptionInfo]:
+        """The options printed on the sheet (knock-outs added from its notes aside)."""
+        return [option for option in self.options if not option.from_note]
+
+    @property
+    def knockouts(self) -> list[OptionInfo]:
+        return [option for option in self.options if option.from_note]
+
+    @property
+    def cases(self) -> list[tuple[str, list[OptionInfo]]]:
+        """The printed options by case ("Trường hợp 1", "Trường hợp 2"): one of two cases is
+        scored; a criterion without cases has one group with an empty label."""
+        groups: dict[str, list[OptionInfo]] = {}
+        for option in self.printed_options:
+            groups.setdefault(option.case, []).append(option)
+        return list(groups.items())
+
+    @property
+    def has_cases(self) -> bool:
+        return any(option.case for option in self.options)
 
     def is_missing(self, option: OptionInfo) -> bool:
         """A mandatory criterion is missing when the option chosen scores nothing."""
@@ -87,10 +136,22 @@ class SectionInfo:
     code: str
     name: str
     criteria: list[CriterionInfo] = field(default_factory=list)
+    note: str = ""
 
     @property
     def max_points(self) -> Decimal:
         return sum((criterion.max_points for criterion in self.criteria), ZERO)
+
+    @property
+    def blocks(self) -> list[tuple[GroupInfo | None, list[CriterionInfo]]]:
+        """The criteria in printed order, sub-criteria under their group's heading."""
+        blocks: list[tuple[GroupInfo | None, list[CriterionInfo]]] = []
+        for criterion in self.criteria:
+            if blocks and criterion.group is not None and blocks[-1][0] is criterion.group:
+                blocks[-1][1].append(criterion)
+            else:
+                blocks.append((criterion.group, [criterion]))
+        return blocks
 
 
 @dataclass
@@ -115,6 +176,14 @@ class SheetResult:
     complete: bool
     eliminated_by: list[CriterionInfo]
     missing: list[CriterionInfo]
+    #: The knock-outs chosen: (criterion, option), the reason the product is not rated.
+    knocked_out: list[tuple[CriterionInfo, OptionInfo]] = field(default_factory=list)
+    #: Criteria that do not apply on this sheet (no product story): not scored.
+    not_applicable: set[int] = field(default_factory=set)
+    #: The points chosen on each criterion (0 for those that do not apply).
+    points: dict[int, Decimal] = field(default_factory=dict)
+    #: How many criteria this sheet must answer.
+    required: int = 0
 
     @property
     def star_cap(self) -> int | None:
@@ -133,6 +202,8 @@ class EvaluationResult:
     eliminated_by: list[CriterionInfo]
     complete: bool
     sheets: list[SheetResult]
+    #: Every knock-out chosen on a sheet, once: (criterion, option).
+    knocked_out: list[tuple[CriterionInfo, OptionInfo]] = field(default_factory=list)
 
 
 class SheetStructure:
@@ -156,41 +227,63 @@ class SheetStructure:
 
     @classmethod
     def load(cls, criteria_set) -> "SheetStructure":
+        """Two queries: the parts, then every option with its criterion, group and section."""
         from evaluations.models import Option, Part
 
         parts = {
             part.pk: PartInfo(part.pk, part.code, part.name, part.max_points)
             for part in Part.objects.filter(criteria_set=criteria_set).order_by("order", "code")
         }
-        options = (
-            Option.objects.filter(criterion__section__part__criteria_set=criteria_set)
-            .select_related("criterion__section__part")
-            .order_by(
-                "criterion__section__part__order",
-                "criterion__section__part__code",
-                "criterion__section__order",
-                "criterion__section__code",
-                "criterion__order",
-                "criterion__code",
-                "order",
-                "code",
+        options = Option.objects.filter(
+            criterion__section__part__criteria_set=criteria_set
+        ).select_related("criterion__section__part", "criterion__parent")
+
+        def printed_order(option):
+            criterion, section = option.criterion, option.criterion.section
+            parent = criterion.parent
+            top = (parent.order, parent.code) if parent else (criterion.order, criterion.code)
+            child = (criterion.order, criterion.code) if parent else (-1, "")
+            return (
+                section.part.order,
+                section.part.code,
+                section.order,
+                section.code,
+                *top,
+                *child,
+                option.order,
+                option.code,
             )
-        )
+
         sections: dict[int, SectionInfo] = {}
+        groups: dict[int, GroupInfo] = {}
         criteria: dict[int, CriterionInfo] = {}
-        for option in options:
+        for option in sorted(options, key=printed_order):
             criterion, section = option.criterion, option.criterion.section
             if section.pk not in sections:
-                sections[section.pk] = SectionInfo(section.pk, section.code, section.name)
+                sections[section.pk] = SectionInfo(
+                    section.pk, section.code, section.name, note=section.note
+                )
                 parts[section.part_id].sections.append(sections[section.pk])
             if criterion.pk not in criteria:
+                group = None
+                if criterion.parent is not None:
+                    parent = criterion.parent
+                    group = groups.setdefault(
+                        parent.pk, GroupInfo(parent.pk, parent.code, parent.text, parent.note)
+                    )
                 criteria[criterion.pk] = CriterionInfo(
                     criterion.pk,
                     criterion.code,
                     criterion.text,
                     criterion.mandatory_from_stars,
                     section.part.code,
+                    note=criterion.note,
+                    needs_story=criterion.needs_story,
+                    tells_story=criterion.tells_story,
+                    group=group,
                 )
+                if group is not None:
+                    group.criteria.append(criteria[criterion.pk])
                 sections[section.pk].criteria.append(criteria[criterion.pk])
             criteria[criterion.pk].options.append(
                 OptionInfo(
@@ -200,6 +293,10 @@ class SheetStructure:
                     option.text,
                     option.points,
                     option.is_eliminating,
+                    option.stops_scoring,
+                    option.from_note,
+                    option.min_stars_required,
+                    option.case,
                 )
             )
         bands = [(band.stars, band.min_score) for band in criteria_set.bands]
@@ -209,28 +306,54 @@ class SheetStructure:
     def max_total(self) -> Decimal:
         return sum((part.max_points for part in self.parts), ZERO)
 
+    def applicable(self, chosen: Mapping[int, int]) -> set[int]:
+        """The criteria this sheet scores: all, but those that apply only when a product story
+        exists when the member chose the 0-point option (no story) of the story criterion."""
+        no_story = any(
+            criterion.tells_story
+            and (option := self.options.get(chosen.get(criterion.id))) is not None
+            and option.criterion_id == criterion.id
+            and option.points == ZERO
+            for criterion in self.criteria.values()
+        )
+        return {
+            criterion.id
+            for criterion in self.criteria.values()
+            if not (no_story and criterion.needs_story)
+        }
+
     def sheet_result(self, chosen: Mapping[int, int]) -> SheetResult:
         """A sheet's totals from {criterion id: option id}; unknown ids are ignored."""
         part_totals = {part.code: ZERO for part in self.parts}
-        eliminated_by, missing = [], []
+        applicable = self.applicable(chosen)
+        eliminated_by, missing, knocked_out = [], [], []
+        points = {cid: ZERO for cid in self.criteria if cid not in applicable}
         answered = 0
         for criterion_id, option_id in chosen.items():
             criterion, option = self.criteria.get(criterion_id), self.options.get(option_id)
             if criterion is None or option is None or option.criterion_id != criterion_id:
                 continue
+            if criterion_id not in applicable:
+                continue
             answered += 1
+            points[criterion_id] = option.points
             part_totals[criterion.part_code] += option.points
             if option.is_eliminating:
                 eliminated_by.append(criterion)
+                knocked_out.append((criterion, option))
             elif criterion.is_missing(option):
                 missing.append(criterion)
         return SheetResult(
             total=sum(part_totals.values(), ZERO),
             part_totals=part_totals,
             answered=answered,
-            complete=answered == len(self.criteria),
+            complete=bool(knocked_out) or answered == len(applicable),
             eliminated_by=eliminated_by,
             missing=missing,
+            knocked_out=knocked_out,
+            not_applicable=set(self.criteria) - applicable,
+            points=points,
+            required=len(applicable),
         )
 
     def stars_for(self, score: Decimal) -> int:
@@ -260,6 +383,10 @@ class SheetStructure:
             eliminated_by=eliminated_by,
             complete=bool(results) and all(result.complete for result in results),
             sheets=results,
+            knocked_out=sorted(
+                {option.id: (c, option) for r in results for c, option in r.knocked_out}.values(),
+                key=lambda pair: (pair[0].code, pair[1].code),
+            ),
         )
 
 

@@ -9,10 +9,11 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from areas.models import Area
 from evaluations import workflow
 from evaluations.models import (
     Answer,
@@ -201,6 +202,7 @@ def evaluation_create(*, product: Product, round: Round, kind: str, by, today=No
         previous_certificate=previous if kind != Certificate.Kind.NEW else None,
         created_by=by,
     )
+    _number(evaluation, basis)
     evaluation.full_clean()
     evaluation.save()
     ScoreSheet.objects.bulk_create(
@@ -212,6 +214,25 @@ def evaluation_create(*, product: Product, round: Round, kind: str, by, today=No
     step.full_clean()
     step.save()
     return evaluation
+
+
+def _number(evaluation: Evaluation, basis) -> None:
+    """The product code its legal basis prints on the sheets: (Mã tỉnh)-(Mã xã)-(STT)-(Năm),
+    the number counting the commune's evaluations of the year. Only for a producer in a
+    current commune (records of the former districts have no commune code)."""
+    area = evaluation.product.producer.area
+    if not basis.product_code_format or area.level != Area.Level.COMMUNE or not area.is_current:
+        return
+    # One number at a time per commune: the commune's row is the lock.
+    Area.objects.select_for_update().filter(pk=area.pk).first()
+    year = evaluation.round.year
+    taken = Evaluation.objects.filter(
+        round__year=year, product__producer__area=area, number__isnull=False
+    ).aggregate(last=Max("number"))["last"]
+    evaluation.number = (taken or 0) + 1
+    evaluation.code = basis.product_code(
+        province=area.path.split("/")[0], commune=area.code, number=evaluation.number, year=year
+    )
 
 
 @transaction.atomic
@@ -278,6 +299,10 @@ def sheet_save(
     }
     if errors:
         raise ValidationError(errors)
+    # Criteria that apply only when a product story exists are not scored when the member
+    # chose that there is none: whatever was chosen there is dropped.
+    applicable = structure.applicable(choices)
+    choices = {cid: oid for cid, oid in choices.items() if cid in applicable}
 
     claimed = ScoreSheet.objects.filter(pk=sheet.pk, evaluation=evaluation, version=version).update(
         version=F("version") + 1, updated_by=by, updated_at=timezone.now()

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from evaluations import services
 from evaluations.criteria import DATA_DIR
 from evaluations.models import CriteriaSet, Option
 from evaluations.scoring import SheetStructure, min_points_for_stars
@@ -215,3 +216,163 @@ def test_the_pages_say_an_unclassified_product_cannot_be_evaluated(
     product.save()
     page = client.get(product.get_absolute_url()).content.decode()
     assert 'id="unclassified"' not in page
+
+
+# --- What the sheets contain --------------------------------------------------------------------
+
+
+def law_evaluation(co_do, officer, category_code: str, *, members: int = 1, number: int = 1):
+    product = make_product(co_do)
+    product.category = category_26(category_code)
+    product.save()
+    return open_evaluation(make_round(LAW, members=members, number=number), product, officer)
+
+
+def criterion(structure: SheetStructure, code: str):
+    return next(c for c in structure.criteria.values() if c.code == code)
+
+
+def top_choices(structure: SheetStructure, **points) -> dict[int, int]:
+    """Every criterion at its highest printed option, or at the points given by code
+    (``c5_1=0`` for 5.1)."""
+    chosen = {}
+    for item in structure.criteria.values():
+        wanted = points.get("c" + item.code.replace(".", "_"))
+        options = item.printed_options
+        option = (
+            max(options, key=lambda o: o.points)
+            if wanted is None
+            else next(o for o in options if o.points == Decimal(str(wanted)))
+        )
+        chosen[item.id] = option.id
+    return chosen
+
+
+def save(sheet, by, choices):
+    return services.sheet_save(sheet=sheet, by=by, choices=choices, version=sheet.version)
+
+
+def test_sub_criteria_are_scored_under_their_group(criteria_sets, co_do, officer_co_do):
+    evaluation = law_evaluation(co_do, officer_co_do, "I.5.a")  # set 11: tea
+    structure = SheetStructure.load(evaluation.criteria_set)
+    codes = [c.code for c in structure.criteria.values()]
+    assert "6.1.1" in codes and "6.1.2" in codes and "6.1" not in codes
+    appearance = criterion(structure, "6.1.1").group
+    assert (appearance.code, appearance.text, appearance.max_points) == ("6.1", "Ngoại hình", 4)
+    assert [c.code for c in appearance.criteria] == ["6.1.1", "6.1.2"]
+    senses = next(s for p in structure.parts for s in p.sections if s.code == "6")
+    assert [(g.code if g else None, [c.code for c in cs]) for g, cs in senses.blocks] == [
+        ("6.1", ["6.1.1", "6.1.2"]),
+        ("6.2", ["6.2.1", "6.2.2", "6.2.3"]),
+    ]
+
+
+def test_a_criterion_without_a_0_option_is_printed_as_it_is(criteria_sets, co_do, officer_co_do):
+    evaluation = law_evaluation(co_do, officer_co_do, "I.1.a")
+    structure = SheetStructure.load(evaluation.criteria_set)
+    origin = criterion(structure, "1.1")  # Nguồn gốc sản phẩm: 1, 2 or 3 points
+    assert [o.points for o in origin.printed_options] == [1, 2, 3]
+    lowest = top_choices(structure, c1_1=1)
+    highest = top_choices(structure)
+    assert structure.sheet_result(highest).total - structure.sheet_result(lowest).total == 2
+
+
+def test_a_choose_one_case_criterion_scores_one_option_of_either_case(
+    criteria_sets, co_do, officer_co_do, login
+):
+    evaluation = law_evaluation(co_do, officer_co_do, "VI.1")  # set 26: tourism services
+    structure = SheetStructure.load(evaluation.criteria_set)
+    business = criterion(structure, "8")
+    assert business.has_cases and business.max_points == 3
+    cases = business.cases
+    assert [label for label, _ in cases] == [
+        "Trường hợp 1: Dịch vụ du lịch do cộng đồng cung cấp",
+        "Trường hợp 2: Điểm dịch vụ du lịch",
+    ]
+    assert [[o.points for o in options] for _, options in cases] == [[1, 3], [1, 3]]
+    chosen = top_choices(structure)
+    chosen[business.id] = cases[1][1][1].id  # case 2, 3 points
+    result = structure.sheet_result(chosen)
+    assert result.total == 100 and result.complete
+
+    page = login(officer_co_do).get(evaluation.sheets.get().get_absolute_url()).content.decode()
+    assert "Trường hợp 2: Điểm dịch vụ du lịch" in page
+    assert "chấm theo một trong hai trường hợp" in page
+
+
+def test_criteria_that_need_a_story_are_not_scored_without_one(criteria_sets, co_do, officer_co_do):
+    evaluation = law_evaluation(co_do, officer_co_do, "I.1.a")
+    structure = SheetStructure.load(evaluation.criteria_set)
+    story, structure_of_story = criterion(structure, "5.1"), criterion(structure, "5.2")
+    assert story.tells_story and structure_of_story.needs_story
+    without = top_choices(structure, c5_1=0)
+    result = structure.sheet_result(without)
+    assert structure_of_story.id in result.not_applicable
+    assert result.points[structure_of_story.id] == 0
+    assert result.complete and result.required == len(structure.criteria) - 1
+    # 5.2's 2 points do not count: 5.1 lost its 5 and 5.2 its 2.
+    assert structure.sheet_result(top_choices(structure)).total - result.total == 7
+
+    sheet = save(evaluation.sheets.get(), officer_co_do, without)
+    assert not sheet.answers.filter(criterion_id=structure_of_story.id).exists()
+    assert sheet.is_complete
+
+
+def test_notes_and_marks_are_shown_beside_their_criterion(
+    criteria_sets, co_do, officer_co_do, login
+):
+    evaluation = law_evaluation(co_do, officer_co_do, "I.1.a")
+    page = login(officer_co_do).get(evaluation.sheets.get().get_absolute_url()).content.decode()
+    assert "Yêu cầu: 100% sản phẩm được trồng trên địa bàn cấp tỉnh" in page
+    assert "Chỉ áp dụng khi có câu chuyện sản phẩm" in page
+    assert 'title="Yêu cầu tối thiểu cho 4 sao">★★★★</span>' in page
+
+
+def test_the_product_code_is_province_commune_number_year(
+    criteria_sets, co_do, officer_co_do, login
+):
+    commune = officer_co_do.areas.filter(valid_until__isnull=True).order_by("code").first()
+    round_ = make_round(LAW, members=1)
+    codes = []
+    for name in ("Gạo thơm Thới Lai", "Khô cá lóc Thới Lai"):
+        product = ProductFactory(
+            producer=make_product(commune, name=f"Nền {name}").producer,
+            name=name,
+            category=category_26("I.2.a"),
+        )
+        codes.append(open_evaluation(round_, product, officer_co_do).code)
+    year = round_.year
+    assert codes == [f"92-{commune.code}-01-{year}", f"92-{commune.code}-02-{year}"]
+    # A producer still recorded in a former district has no commune code.
+    assert law_evaluation(co_do, officer_co_do, "I.2.a", number=2).code == ""
+    # Under 1489 no code is printed.
+    product = ProductFactory(producer=make_product(commune, name="Khác").producer)
+    assert open_evaluation(make_round("1489/QĐ-TTg"), product, officer_co_do).code == ""
+
+
+def test_a_knock_out_ends_the_sheet_and_the_product_is_not_rated(
+    criteria_sets, co_do, officer_co_do, login
+):
+    evaluation = law_evaluation(co_do, officer_co_do, "I.3.c", members=2)  # set 7
+    structure = SheetStructure.load(evaluation.criteria_set)
+    raw_material = criterion(structure, "1.1")
+    imported = raw_material.knockouts[0]
+    assert imported.text == "Bị loại: sử dụng toàn bộ nguyên liệu nhập khẩu hoặc không rõ nguồn gốc"
+    first, second = evaluation.sheets.order_by("member__order")
+    first = save(first, officer_co_do, {raw_material.id: imported.id})
+    assert first.is_complete  # nothing more to score on this sheet
+    save(second, officer_co_do, top_choices(structure))
+    evaluation.refresh_from_db()
+    assert evaluation.is_eliminated and evaluation.stars is None
+    page = login(officer_co_do).get(evaluation.get_absolute_url()).content.decode()
+    assert 'id="knocked-out"' in page
+    assert "sử dụng toàn bộ nguyên liệu nhập khẩu hoặc không rõ nguồn gốc" in page
+
+
+def test_a_stop_rule_is_a_knock_out_that_stops_the_scoring(criteria_sets, co_do, officer_co_do):
+    evaluation = law_evaluation(co_do, officer_co_do, "I.1.a")
+    structure = SheetStructure.load(evaluation.criteria_set)
+    impurities = criterion(structure, "6.1").knockouts[0]
+    assert impurities.stops_scoring and impurities.text.startswith("Dừng đánh giá: ")
+    result = structure.sheet_result({impurities.criterion_id: impurities.id})
+    assert result.complete and result.knocked_out

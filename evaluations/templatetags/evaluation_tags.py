@@ -40,3 +40,9 @@ def points(value) -> str:
 @register.filter
 def get(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def stars_mark(stars: int | None) -> str:
+    """The mark printed on an option that is the minimum for a star level: *** → ★★★."""
+    return "★" * int(stars) if stars else ""

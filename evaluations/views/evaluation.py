@@ -122,6 +122,7 @@ def visible_evaluations(user):
         "product__category",
         "round__area",
         "criteria_set__legal_basis",
+        "criteria_set__category",
         "previous_certificate",
         "certificate",
         "central_certificate",
