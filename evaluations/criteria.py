@@ -468,7 +468,6 @@ def _criterion_values(criterion: dict, order: int) -> dict:
         "note": criterion.get("note", ""),
         "needs_story": criterion.get("needs_story", False),
         "tells_story": criterion.get("tells_story", False),
-        "mandatory_from_stars": criterion.get("mandatory_from_stars"),
         "order": order,
     }
 
@@ -480,7 +479,7 @@ def _sheet_signature(criteria_set: CriteriaSet) -> tuple:
     criteria = tuple(
         Criterion.objects.filter(section__part__criteria_set=criteria_set)
         .order_by("pk")
-        .values_list("pk", "parent_id", "needs_story", "tells_story", "mandatory_from_stars")
+        .values_list("pk", "parent_id", "needs_story", "tells_story")
     )
     options = tuple(
         Option.objects.filter(criterion__section__part__criteria_set=criteria_set)

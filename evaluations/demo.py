@@ -165,20 +165,22 @@ def _cents(value: Decimal) -> int:
 def plan_sheet(
     structure: SheetStructure, total: Decimal, stars: int, rng: random.Random
 ) -> dict[int, int]:
-    """Options adding up to exactly `total` points, with no eliminating option and every
-    criterion mandatory for `stars` met; choices lean towards the sheet's overall level."""
+    """Options adding up to exactly `total` points, with no knock-out and every minimum of the
+    levels up to `stars` met (a product with a story: every criterion is scored); choices lean
+    towards the sheet's overall level."""
     criteria: list[CriterionInfo] = list(structure.criteria.values())
     allowed = []
     for criterion in criteria:
+        floor = max(
+            (need for level, need in criterion.min_points.items() if level <= stars),
+            default=Decimal(0),
+        )
         options = [
             option
             for option in criterion.options
             if not option.is_eliminating
-            and not (
-                criterion.mandatory_from_stars
-                and criterion.mandatory_from_stars <= stars
-                and option.points == 0
-            )
+            and option.points >= floor
+            and not (criterion.tells_story and option.points == 0)
         ]
         allowed.append(options)
     # reachable[i]: the totals (in hundredths) the criteria from i on can still add up to.

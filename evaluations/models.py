@@ -256,16 +256,6 @@ class Criterion(models.Model):
         default=False,
         help_text=_("Mức 0 điểm của tiêu chí này nghĩa là sản phẩm không có câu chuyện."),
     )
-    mandatory_from_stars = models.PositiveSmallIntegerField(
-        _("bắt buộc từ hạng"),
-        null=True,
-        blank=True,
-        validators=STAR_VALIDATORS,
-        help_text=_(
-            "Bắt buộc với hạng sao này trở lên: nếu chọn mức 0 điểm, sản phẩm không được "
-            "xếp hạng này."
-        ),
-    )
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
     class Meta:
@@ -274,11 +264,6 @@ class Criterion(models.Model):
         ordering = ["section", "order", "code"]
         constraints = [
             models.UniqueConstraint(fields=["section", "code"], name="criterion_code_per_section"),
-            models.CheckConstraint(
-                condition=Q(mandatory_from_stars__isnull=True)
-                | Q(mandatory_from_stars__gte=1, mandatory_from_stars__lte=5),
-                name="criterion_mandatory_stars_1_5",
-            ),
         ]
 
     def __str__(self) -> str:
@@ -518,6 +503,14 @@ class EvaluationQuerySet(AreaScopedQuerySet):
         )
 
 
+class MinimumsRule(models.TextChoices):
+    """How the star minimums are read when several members scored a criterion."""
+
+    MEDIAN = "median", _("Trung vị điểm của các thành viên ở từng tiêu chí")
+    COUNCIL = "council", _("Phiếu thống nhất của hội đồng")
+    LOWEST = "lowest", _("Điểm thấp nhất của các thành viên ở từng tiêu chí")
+
+
 class Evaluation(models.Model):
     """One product in one round: the council's score sheets, the result and the decision."""
 
@@ -595,6 +588,14 @@ class Evaluation(models.Model):
     )
     is_eliminated = models.BooleanField(_("bị loại"), default=False)
     sheets_complete = models.BooleanField(_("đã chấm đủ"), default=False)
+    # The city's setting when the evaluation was opened, kept so that the result reads the
+    # same later (evaluations opened before the setting existed: the lowest member's points).
+    minimums_rule = models.CharField(
+        _("cách đọc yêu cầu tối thiểu"),
+        max_length=10,
+        choices=MinimumsRule.choices,
+        default=MinimumsRule.MEDIAN,
+    )
     # The product code on the sheets, where the legal basis sets one (26/2026/QĐ-TTg:
     # (Mã tỉnh)-(Mã xã)-(STT)-(Năm)); the number counts the commune's evaluations of the year.
     number = models.PositiveSmallIntegerField(_("số thứ tự trong xã"), null=True, blank=True)
@@ -692,7 +693,8 @@ class Evaluation(models.Model):
 
 
 class ScoreSheet(models.Model):
-    """One council member's sheet for one evaluation; `version` guards against lost updates."""
+    """One council member's sheet for one evaluation, or the council's agreed sheet (when the
+    city reads the star minimums from it); `version` guards against lost updates."""
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="sheets")
     member = models.ForeignKey(
@@ -700,6 +702,13 @@ class ScoreSheet(models.Model):
         verbose_name=_("thành viên hội đồng"),
         on_delete=models.PROTECT,
         related_name="sheets",
+        null=True,
+        blank=True,
+    )
+    is_council = models.BooleanField(
+        _("phiếu thống nhất của hội đồng"),
+        default=False,
+        help_text=_("Không tính vào điểm trung bình; dùng để đọc yêu cầu tối thiểu."),
     )
     total = models.DecimalField(
         _("tổng điểm"), max_digits=6, decimal_places=2, default=Decimal(0), editable=False
@@ -721,19 +730,34 @@ class ScoreSheet(models.Model):
     class Meta:
         verbose_name = _("phiếu chấm điểm")
         verbose_name_plural = pgettext_lazy("số nhiều", "phiếu chấm điểm")
-        ordering = ["evaluation", "member__order", "member__pk"]
+        ordering = ["evaluation", "is_council", "member__order", "member__pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["evaluation", "member"], name="score_sheet_one_per_member"
             ),
             models.CheckConstraint(condition=Q(total__gte=0), name="score_sheet_total_positive"),
+            models.CheckConstraint(
+                condition=Q(is_council=True, member__isnull=True)
+                | Q(is_council=False, member__isnull=False),
+                name="score_sheet_of_a_member_or_the_council",
+            ),
+            models.UniqueConstraint(
+                fields=["evaluation"],
+                condition=Q(is_council=True),
+                name="score_sheet_one_council_sheet",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.evaluation} — {self.member.name}"
+        return f"{self.evaluation} — {self.title}"
 
     def get_absolute_url(self) -> str:
         return reverse("evaluations:sheet", args=[self.evaluation_id, self.pk])
+
+    @property
+    def title(self) -> str:
+        """The member's name, or "the council's agreed sheet"."""
+        return str(_("Phiếu thống nhất của hội đồng")) if self.is_council else self.member.name
 
 
 class Answer(models.Model):

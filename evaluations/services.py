@@ -7,6 +7,7 @@ Nothing here runs from signals or save(): the pages and the demo call these func
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max
@@ -19,6 +20,7 @@ from evaluations.models import (
     Answer,
     CriteriaSet,
     Evaluation,
+    MinimumsRule,
     Round,
     ScoreSheet,
     Transition,
@@ -73,12 +75,23 @@ def sheet_choices(sheets) -> dict[int, dict[int, int]]:
     return choices
 
 
+def evaluation_result(evaluation: Evaluation, structure: SheetStructure, sheets=None, choices=None):
+    """The product's result from its sheets (the members' and the council's agreed one), read
+    by the minimums rule the evaluation was opened with."""
+    sheets = list(evaluation.sheets.all()) if sheets is None else sheets
+    choices = sheet_choices(sheets) if choices is None else choices
+    council = next((sheet for sheet in sheets if sheet.is_council), None)
+    return structure.evaluation_result(
+        [choices[sheet.pk] for sheet in sheets if not sheet.is_council],
+        rule=evaluation.minimums_rule,
+        council=choices[council.pk] if council else None,
+    )
+
+
 def refresh_result(evaluation: Evaluation, structure: SheetStructure | None = None):
     """Recompute the product's score and stars from every sheet and store them."""
     structure = structure or SheetStructure.load(evaluation.criteria_set)
-    sheets = list(evaluation.sheets.all())
-    choices = sheet_choices(sheets)
-    result = structure.evaluation_result([choices[sheet.pk] for sheet in sheets])
+    result = evaluation_result(evaluation, structure)
     evaluation.score = result.score
     evaluation.band_stars = result.band_stars
     evaluation.stars = result.stars
@@ -134,7 +147,8 @@ def _record(
 
 @transaction.atomic
 def evaluation_create(*, product: Product, round: Round, kind: str, by, today=None) -> Evaluation:
-    """Open an evaluation of a product in a round, with one empty sheet per council member."""
+    """Open an evaluation of a product in a round, with one empty sheet per council member (and
+    the council's agreed sheet when the city reads the star minimums from it)."""
     today = today or timezone.localdate()
     if (
         not workflow.can_create(by)
@@ -201,13 +215,16 @@ def evaluation_create(*, product: Product, round: Round, kind: str, by, today=No
         status=S.DRAFT,
         previous_certificate=previous if kind != Certificate.Kind.NEW else None,
         created_by=by,
+        minimums_rule=settings.OCOP_MINIMUMS_READING,
     )
     _number(evaluation, basis)
     evaluation.full_clean()
     evaluation.save()
-    ScoreSheet.objects.bulk_create(
-        [ScoreSheet(evaluation=evaluation, member=member) for member in members]
-    )
+    sheets = [ScoreSheet(evaluation=evaluation, member=member) for member in members]
+    if evaluation.minimums_rule == MinimumsRule.COUNCIL:
+        # The council's agreed sheet, from which the star minimums are read.
+        sheets.append(ScoreSheet(evaluation=evaluation, is_council=True))
+    ScoreSheet.objects.bulk_create(sheets)
     step = Transition(
         evaluation=evaluation, action=Transition.Action.CREATE, to_status=S.DRAFT, by=by
     )
@@ -347,7 +364,7 @@ def sheet_save(
                 code="stars_changed",
             )
         lines = [
-            f"{sheet.member.name} — {structure.criteria[cid].code}: "
+            f"{sheet.title} — {structure.criteria[cid].code}: "
             f"{_describe(structure, before.get(cid))} → {_describe(structure, choices.get(cid))}"
             for cid in sorted(set(before) | set(choices), key=lambda c: structure.criteria[c].code)
             if before.get(cid) != choices.get(cid)
@@ -491,6 +508,12 @@ def refusal_reason(evaluation: Evaluation) -> str:
             "score": score,
             "stars": evaluation.stars,
         }
+    lowest = evaluation.criteria_set.lowest_certified_stars
+    if (evaluation.band_stars or 0) >= lowest and (evaluation.stars or 0) < lowest:
+        return _(
+            "Đạt %(score)s điểm (hạng %(band)s sao) nhưng chưa đạt yêu cầu tối thiểu của "
+            "%(stars)s sao."
+        ) % {"score": score, "band": evaluation.band_stars, "stars": lowest}
     return _("Đạt %(score)s điểm, dưới hạng được công nhận.") % {"score": score}
 
 

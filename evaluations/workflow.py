@@ -155,6 +155,11 @@ def _can_recognise(evaluation: Evaluation) -> str | None:
     if evaluation.is_eliminated:
         return _("Sản phẩm bị loại theo tiêu chí loại trừ: ghi “Không công nhận”.")
     certifiable = criteria_set.certifiable_stars(evaluation.stars) if evaluation.stars else None
+    if certifiable is None and (evaluation.band_stars or 0) >= criteria_set.lowest_certified_stars:
+        return _(
+            "Điểm đạt hạng %(band)s sao nhưng chưa đạt yêu cầu tối thiểu của %(stars)s sao: ghi "
+            "“Không công nhận”."
+        ) % {"band": evaluation.band_stars, "stars": criteria_set.lowest_certified_stars}
     if certifiable is None:
         return _("Dưới %(stars)s sao (dưới %(score)s điểm): ghi “Không công nhận”.") % {
             "stars": criteria_set.lowest_certified_stars,

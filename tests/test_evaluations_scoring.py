@@ -1,5 +1,6 @@
 """Scoring and the criteria sets as data: band edges, averages rounded half up, eliminating
-options, mandatory criteria; the shipped sets; a fourth set added from a data file alone."""
+options, star minimums read across the members; the shipped sets; a fourth legal basis from
+data files alone."""
 
 import json
 import shutil
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from evaluations import services
 from evaluations.criteria import DATA_DIR, CriteriaDataError, load_criteria_sets, read_sets
-from evaluations.models import Option
+from evaluations.models import Evaluation, Option
 from evaluations.scoring import SheetStructure, average, band_stars
 from products.models import LegalBasis, add_months
 from tests.test_evaluations_support import (
@@ -93,7 +94,7 @@ def test_members_sheets_at_the_band_edges(
     assert evaluation.stars == stars
 
 
-# --- Eliminating options and mandatory criteria -----------------------------------------------
+# --- Eliminating options and star minimums ----------------------------------------------------
 
 
 def test_an_eliminating_option_on_any_sheet_means_not_rated(criteria_sets, co_do, officer_co_do):
@@ -105,32 +106,53 @@ def test_an_eliminating_option_on_any_sheet_means_not_rated(criteria_sets, co_do
     assert evaluation.score is not None  # the points are still shown
 
 
-def test_a_missing_mandatory_criterion_caps_the_stars(criteria_sets, co_do, officer_co_do):
+def test_a_minimum_all_members_miss_caps_the_stars(criteria_sets, co_do, officer_co_do):
     evaluation = open_evaluation(make_round(), make_product(co_do), officer_co_do)
-    # Traceability (A2.4) is mandatory from 4★: scoring 0 there keeps a 80-point product at 3★.
+    # Traceability (A2.4) must score for 4★: 0 there keeps an 82-point product at 3★.
     no_traceability = dict([option_of(evaluation, "A2.4", points=0)])
-    fill(evaluation, [82, 82, 82], by=officer_co_do, stars=4, override=no_traceability)
+    fill(evaluation, [82, 82, 82], by=officer_co_do, stars=4, override=no_traceability, on=3)
     assert evaluation.band_stars == 4
     assert evaluation.stars == 3
 
 
-def test_missing_a_criterion_mandatory_from_3_stars_means_no_certificate(
-    criteria_sets, co_do, officer_co_do
-):
+def test_missing_a_3_star_minimum_means_no_certificate(criteria_sets, co_do, officer_co_do):
     evaluation = open_evaluation(make_round(), make_product(co_do), officer_co_do)
     no_label = dict([option_of(evaluation, "A2.3", points=0)])
-    fill(evaluation, [75, 75, 75], by=officer_co_do, stars=4, override=no_label)
+    fill(evaluation, [75, 75, 75], by=officer_co_do, stars=4, override=no_label, on=3)
     assert evaluation.stars == 2
 
 
-def test_a_criterion_mandatory_for_5_stars_caps_a_90_point_product_at_4(
+def test_a_5_star_minimum_caps_a_90_point_product_at_4(criteria_sets, co_do, officer_co_do):
+    evaluation = open_evaluation(make_round(), make_product(co_do), officer_co_do)
+    no_quality_system = dict([option_of(evaluation, "C3.4", points=0)])
+    # Two members of three (the median) score the quality system 0.
+    fill(evaluation, [97, 97, 90], by=officer_co_do, stars=5, override=no_quality_system, on=2)
+    assert evaluation.band_stars == 5
+    assert evaluation.stars == 4
+
+
+def test_one_member_of_three_below_a_minimum_does_not_cap_under_the_median(
     criteria_sets, co_do, officer_co_do
 ):
     evaluation = open_evaluation(make_round(), make_product(co_do), officer_co_do)
-    no_quality_system = dict([option_of(evaluation, "C3.4", points=0)])
-    fill(evaluation, [93, 93, 93], by=officer_co_do, stars=5, override=no_quality_system)
-    assert evaluation.band_stars == 5
+    assert evaluation.minimums_rule == "median"
+    no_traceability = dict([option_of(evaluation, "A2.4", points=0)])
+    fill(evaluation, [82, 82, 82], by=officer_co_do, stars=4, override=no_traceability, on=1)
     assert evaluation.stars == 4
+    fill(evaluation, [82, 82, 82], by=officer_co_do, stars=4, override=no_traceability, on=2)
+    assert evaluation.stars == 3
+
+
+def test_evaluations_scored_before_the_setting_read_the_lowest_member(
+    criteria_sets, co_do, officer_co_do
+):
+    """They were capped when any member scored 0 on a mandatory criterion: still so."""
+    evaluation = open_evaluation(make_round(), make_product(co_do), officer_co_do)
+    Evaluation.objects.filter(pk=evaluation.pk).update(minimums_rule="lowest")
+    evaluation.refresh_from_db()
+    no_traceability = dict([option_of(evaluation, "A2.4", points=0)])
+    fill(evaluation, [82, 82, 82], by=officer_co_do, stars=4, override=no_traceability, on=1)
+    assert evaluation.stars == 3
 
 
 def test_sheet_result_counts_parts_and_completeness(criteria_sets, co_do, officer_co_do):

@@ -114,16 +114,18 @@ def fill(
     by,
     stars: int | None = None,
     override: dict | None = None,
+    on: int = 1,
 ) -> Evaluation:
-    """Fill every sheet through the service so that each member's total is `totals[i]`
-    (then apply `override` {criterion id: option id} to the first sheet)."""
-    sheets = list(evaluation.sheets.order_by("member__order"))
+    """Fill every member's sheet through the service so that each member's total is
+    `totals[i]` (then apply `override` {criterion id: option id} to the first `on` sheets)."""
+    sheets = list(evaluation.sheets.filter(is_council=False).order_by("member__order"))
     for index, (sheet, total) in enumerate(zip(sheets, totals, strict=True)):
         total = Decimal(str(total))
         band = stars or evaluation.criteria_set.stars_for(total)
         choices = planned_choices(evaluation, total, stars=band, seed=index)
-        if override and index == 0:
+        if override and index < on:
             choices.update(override)
+        sheet.refresh_from_db()
         services.sheet_save(sheet=sheet, by=by, choices=choices, version=sheet.version)
     evaluation.refresh_from_db()
     return evaluation

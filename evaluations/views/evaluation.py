@@ -137,7 +137,7 @@ def _detail(request, evaluation, *, bound=None, status=200) -> HttpResponse:
     structure = SheetStructure.load(evaluation.criteria_set)
     sheets = list(evaluation.sheets.select_related("member", "updated_by"))
     choices = services.sheet_choices(sheets)
-    result = structure.evaluation_result([choices[sheet.pk] for sheet in sheets])
+    result = services.evaluation_result(evaluation, structure, sheets, choices)
     for sheet in sheets:
         sheet.result = structure.sheet_result(choices[sheet.pk])
     moves = []

@@ -99,7 +99,7 @@ def sheet_edit(request: HttpRequest, pk: int, sheet_pk: int) -> HttpResponse:
                         "%(total)s điểm."
                     )
                     % {
-                        "member": sheet.member.name,
+                        "member": sheet.title,
                         "answered": result.answered,
                         "count": len(structure.criteria),
                         "total": formats.number_format(result.total.normalize(), use_l10n=True),

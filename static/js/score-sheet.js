@@ -59,7 +59,6 @@
       var required = 0;
       var knockedOut = false;
       var stopped = false;
-      var cap = null;
       var points = {};
       var withoutStory = noStory();
       criteria.forEach(function (fieldset) {
@@ -92,9 +91,6 @@
         if (checked.hasAttribute("data-eliminating")) {
           knockedOut = true;
           stopped = stopped || checked.hasAttribute("data-stops");
-        } else if (fieldset.dataset.mandatory && value === 0) {
-          var limit = parseInt(fieldset.dataset.mandatory, 10) - 1;
-          cap = cap === null ? limit : Math.min(cap, limit);
         }
       });
       form.querySelectorAll("[data-part-total]").forEach(function (element) {
@@ -154,10 +150,6 @@
               have: item.have === undefined ? "—" : format(item.have, lang),
             }));
           });
-        }
-        if (cap !== null && stars > cap) {
-          stars = cap;
-          notes.push(preview.dataset.labelCapped);
         }
         starsElement.textContent = stars > 0 ? "★".repeat(stars) : preview.dataset.labelNone;
         if (band > stars) {
