@@ -524,6 +524,7 @@ class Evaluation(models.Model):
         PROPOSED_CENTRAL = "proposed_central", _("Đề nghị Trung ương (tiềm năng 5 sao)")
         CENTRAL_RECOGNISED = "central_recognised", _("Trung ương công nhận 5 sao")
         CENTRAL_DECLINED = "central_declined", _("Trung ương giữ 4 sao")
+        DISQUALIFIED = "disqualified", _("Hồ sơ bị loại")
 
     #: Statuses in which a certificate was issued for the evaluation.
     RECOGNISED_STATUSES = (
@@ -595,6 +596,13 @@ class Evaluation(models.Model):
         max_length=10,
         choices=MinimumsRule.choices,
         default=MinimumsRule.MEDIAN,
+    )
+    # When the members' totals differ by the city's threshold or more, the chair's reason for
+    # keeping them, and the difference it was given for (re-scoring to another difference
+    # asks for a new one).
+    divergence_reason = models.TextField(_("lý do giữ chênh lệch điểm"), blank=True)
+    divergence_spread = models.DecimalField(
+        _("chênh lệch điểm đã giải trình"), max_digits=6, decimal_places=2, null=True, blank=True
     )
     # The product code on the sheets, where the legal basis sets one (26/2026/QĐ-TTg:
     # (Mã tỉnh)-(Mã xã)-(STT)-(Năm)); the number counts the commune's evaluations of the year.
@@ -798,6 +806,8 @@ class Transition(models.Model):
         CENTRAL_RECOGNISE = "central_recognise", _("Trung ương công nhận 5 sao")
         CENTRAL_DECLINE = "central_decline", _("Trung ương không công nhận 5 sao")
         CORRECT = "correct", _("Sửa sau công nhận")
+        DISQUALIFY = "disqualify", _("Loại hồ sơ")
+        DIVERGENCE = "divergence", _("Giải trình chênh lệch điểm")
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="transitions")
     action = models.CharField(_("thao tác"), max_length=20, choices=Action.choices)
@@ -834,6 +844,10 @@ class Transition(models.Model):
             models.CheckConstraint(
                 condition=~Q(action="correct") | ~Q(comment=""),
                 name="transition_correction_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(action__in=["disqualify", "divergence"]) | ~Q(comment=""),
+                name="transition_disqualification_or_divergence_has_reason",
             ),
         ]
 

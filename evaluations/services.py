@@ -97,12 +97,17 @@ def refresh_result(evaluation: Evaluation, structure: SheetStructure | None = No
     evaluation.stars = result.stars
     evaluation.is_eliminated = result.eliminated
     evaluation.sheets_complete = result.complete
+    if evaluation.divergence_spread is not None and evaluation.divergence_spread != result.spread:
+        # The chair's reason was for other totals: the council re-scored.
+        evaluation.divergence_reason, evaluation.divergence_spread = "", None
     Evaluation.objects.filter(pk=evaluation.pk).update(
         score=result.score,
         band_stars=result.band_stars,
         stars=result.stars,
         is_eliminated=result.eliminated,
         sheets_complete=result.complete,
+        divergence_reason=evaluation.divergence_reason,
+        divergence_spread=evaluation.divergence_spread,
         updated_at=timezone.now(),
     )
     return result
@@ -181,7 +186,7 @@ def evaluation_create(*, product: Product, round: Round, kind: str, by, today=No
         )
     pending = (
         Evaluation.objects.filter(product=product)
-        .exclude(status__in=[*Evaluation.RECOGNISED_STATUSES, S.NOT_RECOGNISED])
+        .exclude(status__in=[*Evaluation.RECOGNISED_STATUSES, S.NOT_RECOGNISED, S.DISQUALIFIED])
         .select_related("round__area")
         .first()
     )
@@ -496,6 +501,64 @@ def evaluation_not_recognise(*, evaluation: Evaluation, by, comment: str = "", t
     if not comment.strip():
         comment = refusal_reason(evaluation)
     _record(evaluation, S.NOT_RECOGNISED, by, comment=comment)
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_disqualify(
+    *, evaluation: Evaluation, by, reasons=(), comment: str = "", today=None
+) -> Evaluation:
+    """The province finds the dossier falls under its sheet's "Hồ sơ bị loại khi…": the
+    evaluation ends, with the conditions met and what was found."""
+    evaluation = _locked(evaluation)
+    workflow.check(evaluation, S.DISQUALIFIED, by, today=today)
+    listed = evaluation.criteria_set.disqualifiers
+    if any(reason not in listed for reason in reasons):
+        raise ValidationError({"reasons": _("Trường hợp này không có trong phiếu chấm.")})
+    lines = [_("Hồ sơ bị loại khi: %(reason)s") % {"reason": reason} for reason in reasons]
+    if comment.strip():
+        lines.append(comment.strip())
+    if not lines:
+        raise ValidationError(
+            {"comment": _("Hãy chọn trường hợp hồ sơ bị loại hoặc ghi lý do loại hồ sơ.")}
+        )
+    _record(evaluation, S.DISQUALIFIED, by, comment="\n".join(lines))
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_explain_divergence(*, evaluation: Evaluation, by, reason: str, today=None):
+    """The chair records why the members' totals may stand although they differ by the city's
+    threshold or more; the council's result can then be sent on. Entered by whoever enters
+    the sheets; a re-scoring to other totals asks for a new reason."""
+    evaluation = _locked(evaluation)
+    if locked := workflow.sheet_lock_reason(evaluation, by, today=today):
+        raise ValidationError(locked, code="locked")
+    if workflow.is_correction(evaluation):
+        raise ValidationError(_("Hồ sơ đã được công nhận."), code="locked")
+    _require("reason", reason, _("Hãy ghi lý do Chủ tịch hội đồng giữ kết quả chấm."))
+    gap = workflow.spread(evaluation)
+    if gap < settings.OCOP_DIVERGENCE_POINTS:
+        raise ValidationError(
+            _("Tổng điểm của các thành viên chênh nhau dưới %(limit)s điểm: không cần giải trình.")
+            % {"limit": settings.OCOP_DIVERGENCE_POINTS},
+            code="no_divergence",
+        )
+    evaluation.divergence_reason = reason.strip()
+    evaluation.divergence_spread = gap
+    evaluation.save(update_fields=["divergence_reason", "divergence_spread", "updated_at"])
+    step = Transition(
+        evaluation=evaluation,
+        action=Transition.Action.DIVERGENCE,
+        from_status=evaluation.status,
+        to_status=evaluation.status,
+        by=by,
+        comment=reason.strip(),
+        changes=_("Chênh lệch giữa các thành viên: %(gap)s điểm")
+        % {"gap": formats.number_format(gap.normalize(), use_l10n=True)},
+    )
+    step.full_clean()
+    step.save()
     return evaluation
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.evaluation_detail, name="detail"),
     path("<int:pk>/sheets/<int:sheet_pk>/", views.sheet_edit, name="sheet"),
     path("<int:pk>/correct/", views.evaluation_correct, name="correct"),
+    path("<int:pk>/divergence/", views.evaluation_divergence, name="divergence"),
     *[
         path(f"<int:pk>/{name}/", views.evaluation_action, {"action": name}, name=name)
         for name in ACTIONS

@@ -281,6 +281,12 @@ if OCOP_MINIMUMS_READING not in {"median", "council"}:
     raise ImproperlyConfigured(
         "OCOP_MINIMUMS_READING phải là median hoặc council / must be median or council."
     )
+# When the members' totals differ by this many points or more, the evaluation is not sent on
+# until the council re-scores or its chair records why the difference stands (a provincial
+# council's rule; 10 by default).
+OCOP_DIVERGENCE_POINTS = env.int("OCOP_DIVERGENCE_POINTS", default=10)
+if OCOP_DIVERGENCE_POINTS < 1:
+    raise ImproperlyConfigured("OCOP_DIVERGENCE_POINTS phải từ 1 trở lên / must be 1 or more.")
 
 # Imports and exports (django-import-export): all or nothing, and no live formulas in exports.
 IMPORT_EXPORT_USE_TRANSACTIONS = True

@@ -429,7 +429,11 @@ def test_a_fourth_legal_basis_from_data_files_alone_is_used_end_to_end(
     evaluation.refresh_from_db()
     assert (evaluation.score, evaluation.stars) == (Decimal("65.00"), 4)
 
-    # The city recognises it: the certificate names the new basis and lasts its 24 months.
+    # The city recognises it: the certificate names the new basis and lasts its 24 months
+    # (the members' totals, 80 and 50, stand by the chair's reason).
+    services.evaluation_explain_divergence(
+        evaluation=evaluation, by=officer_co_do, reason="Hội đồng thống nhất giữ kết quả."
+    )
     evaluation = services.evaluation_submit(evaluation=evaluation, by=officer_co_do)
     decided = today - timedelta(days=1)
     evaluation = services.evaluation_recognise(

@@ -77,6 +77,9 @@ EXPECTED_ACTORS = {
     (S.PROPOSED_CENTRAL, S.PROPOSED_CENTRAL): {"admin"},
     (S.CENTRAL_RECOGNISED, S.CENTRAL_RECOGNISED): {"admin"},
     (S.CENTRAL_DECLINED, S.CENTRAL_DECLINED): {"admin"},
+    # The province checks the dossier against the sheet's "Hồ sơ bị loại khi…".
+    (S.DRAFT, S.DISQUALIFIED): {"city", "admin"},
+    (S.RETURNED, S.DISQUALIFIED): {"city", "admin"},
 }
 
 

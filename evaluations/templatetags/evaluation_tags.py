@@ -21,6 +21,7 @@ STATUS_CLASSES = {
     S.PROPOSED_CENTRAL: "text-bg-warning",
     S.CENTRAL_RECOGNISED: "text-bg-success",
     S.CENTRAL_DECLINED: "text-bg-success",
+    S.DISQUALIFIED: "text-bg-danger",
 }
 
 

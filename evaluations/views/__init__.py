@@ -6,6 +6,7 @@ from evaluations.views.evaluation import (
     evaluation_correct,
     evaluation_create,
     evaluation_detail,
+    evaluation_divergence,
 )
 from evaluations.views.lists import evaluation_list, queue
 from evaluations.views.rounds import (
@@ -22,6 +23,7 @@ __all__ = [
     "evaluation_correct",
     "evaluation_create",
     "evaluation_detail",
+    "evaluation_divergence",
     "evaluation_list",
     "queue",
     "round_create",
