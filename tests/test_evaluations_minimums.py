@@ -214,3 +214,53 @@ def test_the_setting_accepts_only_the_documented_readings(tmp_path):
     )
     assert result.returncode != 0
     assert "OCOP_MINIMUMS_READING" in result.stderr
+
+
+# --- Printed: each member's sheet and the council's summary -----------------------------------
+
+
+def test_each_members_sheet_prints_as_the_official_form(
+    criteria_sets, officer_co_do, officer_ninh_kieu, login
+):
+    commune = officer_co_do.areas.filter(valid_until__isnull=True).order_by("code").first()
+    evaluation = fresh_fruit(commune, officer_co_do)
+    structure = SheetStructure.load(evaluation.criteria_set)
+    chosen = choose(structure, 75, fixed={"2.3": 1})
+    evaluation = fill(evaluation, officer_co_do, [chosen] * 3)
+    sheet = member_sheets(evaluation)[0]
+    url = f"/evaluations/{evaluation.pk}/sheets/{sheet.pk}/print/"
+
+    page = login(officer_co_do).get(url).content.decode()
+    assert "PHIẾU ĐÁNH GIÁ SẢN PHẨM OCOP" in page
+    assert "Bộ 1. Rau, củ, quả, hạt tươi" in page
+    assert evaluation.product.name in page and evaluation.product.producer.name in page
+    assert evaluation.code and f"data-product-code>{evaluation.code}<" in page
+    assert page.count("☒") == len(structure.criteria)  # one option ticked per criterion
+    options = sum(len(c.options) for c in structure.criteria.values())
+    assert page.count("☐") == options - len(structure.criteria)
+    assert "<th>75</th>" in page  # the member's total
+    assert f"data-member>{sheet.member.name}<" in page
+    assert "(Ký, ghi rõ họ tên)" in page
+    assert 'href="/static/css/sheet-print.css"' in page or "sheet-print" in page
+
+    assert login(officer_ninh_kieu).get(url).status_code == 404
+
+
+def test_the_councils_summary_prints_on_one_page(criteria_sets, co_do, officer_co_do, login):
+    evaluation = fresh_fruit(co_do, officer_co_do)
+    structure = SheetStructure.load(evaluation.criteria_set)
+    evaluation = fill(
+        evaluation,
+        officer_co_do,
+        [choose(structure, total, fixed={"2.3": 1}) for total in (74, 75, 76)],
+    )
+    page = login(officer_co_do).get(f"/evaluations/{evaluation.pk}/print/").content.decode()
+    assert "TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, PHÂN HẠNG SẢN PHẨM OCOP" in page
+    for sheet in member_sheets(evaluation):
+        assert sheet.member.name in page
+    assert "data-average>75,00<" in page
+    assert "4 sao (từ 70 điểm)" in page
+    assert "4★ cần tiêu chí 2.3 ≥ 3 điểm — hội đồng: 1 điểm" in page
+    assert "data-stars>3 sao" in page
+    assert "CHỦ TỊCH HỘI ĐỒNG" in page and "THƯ KÝ HỘI ĐỒNG" in page
+    assert 'class="print-one-page"' in page

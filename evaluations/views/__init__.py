@@ -9,6 +9,7 @@ from evaluations.views.evaluation import (
     evaluation_divergence,
 )
 from evaluations.views.lists import evaluation_list, queue
+from evaluations.views.prints import sheet_print, summary_print
 from evaluations.views.rounds import (
     round_create,
     round_detail,
@@ -32,4 +33,6 @@ __all__ = [
     "round_list",
     "round_recognise",
     "sheet_edit",
+    "sheet_print",
+    "summary_print",
 ]
