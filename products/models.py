@@ -433,6 +433,18 @@ class LegalBasis(models.Model):
     def lowest_certified_stars(self) -> int:
         return min((band.stars for band in self.bands if band.recognised_by), default=3)
 
+    def transition_for(self, kind: str) -> "tuple[LegalBasis, date] | None":
+        """The decision that replaced this one and the last day a dossier filed under this one
+        before it took effect may still be completed under this one (26/2026/QĐ-TTg Điều 12:
+        60 days, re-rating 30), or None."""
+        for newer in sorted(self.replaced_by.all(), key=lambda basis: basis.in_force_from):
+            days = newer.transition_days
+            if kind == Certificate.Kind.RENEWAL and newer.transition_rerating_days:
+                days = newer.transition_rerating_days
+            if days:
+                return newer, newer.in_force_from + timedelta(days=days)
+        return None
+
     def product_code(self, *, province: str, commune: str, number: int, year: int) -> str:
         if not self.product_code_format:
             return ""

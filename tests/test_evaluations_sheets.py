@@ -13,7 +13,7 @@ from evaluations import services
 from evaluations.criteria import DATA_DIR
 from evaluations.models import CriteriaSet, Option
 from evaluations.scoring import SheetStructure, min_points_for_stars
-from products.models import ProductCategory
+from products.models import LegalBasis, ProductCategory
 from tests.factories import ProductFactory, category_26, category_148
 from tests.test_evaluations_support import (
     criteria_sets_fixture,  # noqa: F401 (the criteria_sets fixture)
@@ -376,3 +376,26 @@ def test_a_stop_rule_is_a_knock_out_that_stops_the_scoring(criteria_sets, co_do,
     assert impurities.stops_scoring and impurities.text.startswith("Dừng đánh giá: ")
     result = structure.sheet_result({impurities.criterion_id: impurities.id})
     assert result.complete and result.knocked_out
+
+
+# --- Old records keep their law -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("kind", "deadline"), [("new", "21/07/2026"), ("renewal", "21/06/2026")])
+def test_a_dossier_of_a_replaced_decision_shows_its_transition_deadline(
+    criteria_sets, co_do, officer_co_do, login, kind, deadline
+):
+    from tests.factories import CertificateFactory
+
+    product = make_product(co_do)
+    if kind == "renewal":
+        CertificateFactory(product=product, legal_basis="1489/QĐ-TTg")
+    evaluation = open_evaluation(make_round("1489/QĐ-TTg"), product, officer_co_do, kind=kind)
+    newer, day = evaluation.criteria_set.legal_basis.transition_for(kind)
+    assert newer.code == LAW and day.strftime("%d/%m/%Y") == deadline
+    page = login(officer_co_do).get(evaluation.get_absolute_url()).content.decode()
+    assert 'id="transition"' in page
+    assert f"chậm nhất ngày {deadline}" in page
+    assert "Đã quá thời hạn chuyển tiếp." in page  # today is after it
+    # Under the law in force there is no such notice.
+    assert LegalBasis.objects.get(code=LAW).transition_for(kind) is None

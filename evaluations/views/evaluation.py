@@ -178,6 +178,10 @@ def _detail(request, evaluation, *, bound=None, divergence_form=None, status=200
             }
         )
     lock_reason = workflow.sheet_lock_reason(evaluation, user, today=today)
+    # A dossier of a replaced decision finishes under it within the transition period.
+    transition = None
+    if evaluation.status in (*Evaluation.EDITABLE_STATUSES, *Evaluation.WAITING_STATUSES):
+        transition = evaluation.criteria_set.legal_basis.transition_for(evaluation.kind)
     divergence = workflow.divergence_reason(evaluation, result.spread)
     context = {
         "evaluation": evaluation,
@@ -185,6 +189,8 @@ def _detail(request, evaluation, *, bound=None, divergence_form=None, status=200
         "sheets": sheets,
         "result": result,
         "divergence": divergence,
+        "transition": transition,
+        "today": today,
         "divergence_form": (
             divergence_form or DivergenceForm()
             if divergence and not lock_reason and not workflow.is_correction(evaluation)
