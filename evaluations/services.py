@@ -222,7 +222,7 @@ def evaluation_create(*, product: Product, round: Round, kind: str, by, today=No
         created_by=by,
         minimums_rule=settings.OCOP_MINIMUMS_READING,
     )
-    _number(evaluation, basis)
+    assign_number(evaluation, basis)
     evaluation.full_clean()
     evaluation.save()
     sheets = [ScoreSheet(evaluation=evaluation, member=member) for member in members]
@@ -238,7 +238,7 @@ def evaluation_create(*, product: Product, round: Round, kind: str, by, today=No
     return evaluation
 
 
-def _number(evaluation: Evaluation, basis) -> None:
+def assign_number(evaluation: Evaluation, basis) -> None:
     """The product code its legal basis prints on the sheets: (Mã tỉnh)-(Mã xã)-(STT)-(Năm),
     the number counting the commune's evaluations of the year. Only for a producer in a
     current commune (records of the former districts have no commune code)."""

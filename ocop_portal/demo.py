@@ -58,7 +58,8 @@ def load_plans(progress: plans.Progress | None = None) -> dict[str, int]:
 
 
 def load_evaluations(progress=None) -> dict[str, int]:
-    """Criteria sets, the 2022 rounds behind the recognitions and 2023 work for every account."""
+    """Legal bases and criteria sets, the 2022 rounds behind the recognitions, the closed 2023
+    round and the 2026 round under 26/2026 with work for every account."""
     return evaluations.load_evaluations(progress=progress)
 
 

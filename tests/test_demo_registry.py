@@ -274,8 +274,13 @@ def test_producers_before_2025_are_in_their_former_district_and_every_record_is_
     tax_codes = [c for c in Producer.objects.values_list("tax_code", flat=True) if c]
     assert tax_codes and len(tax_codes) == len(set(tax_codes))
     for producer in Producer.objects.select_related("area"):
-        first = producer.products.values_list("certificates__decision_date", flat=True)
-        if min(first) < date(2025, 1, 1):
+        first = [
+            day
+            for day in producer.products.values_list("certificates__decision_date", flat=True)
+            if day
+        ]
+        # Producers registered since (the 2026 evaluations' demo) have no certificate yet.
+        if first and min(first) < date(2025, 1, 1):
             assert producer.area.code in DISTRICTS, producer.name
             assert producer.area.valid_until == DISTRICTS_UNTIL, producer.name
         # The press did not name every real producer's representative; those stay blank.
