@@ -564,7 +564,15 @@ def evaluation_explain_divergence(*, evaluation: Evaluation, by, reason: str, to
 
 def refusal_reason(evaluation: Evaluation) -> str:
     if evaluation.is_eliminated:
-        return _("Bị loại theo tiêu chí loại trừ.")
+        result = evaluation_result(evaluation, SheetStructure.load(evaluation.criteria_set))
+        found = "; ".join(
+            f"{criterion.code} — {option.text}" for criterion, option in result.knocked_out
+        )
+        if not found:
+            return _("Bị loại theo tiêu chí loại trừ.")
+        return _("Không xếp hạng, theo điều kiện loại của phiếu chấm: %(found)s.") % {
+            "found": found
+        }
     score = formats.number_format(evaluation.score, 2, use_l10n=True)
     if evaluation.stars and evaluation.previous_certificate and evaluation.kind == "upgrade":
         return _("Đạt %(score)s điểm, %(stars)s sao: không cao hơn hạng hiện có.") % {

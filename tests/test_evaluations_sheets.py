@@ -399,3 +399,19 @@ def test_a_dossier_of_a_replaced_decision_shows_its_transition_deadline(
     assert "Đã quá thời hạn chuyển tiếp." in page  # today is after it
     # Under the law in force there is no such notice.
     assert LegalBasis.objects.get(code=LAW).transition_for(kind) is None
+
+
+def test_a_knocked_out_product_is_not_recognised_with_the_knock_out_as_reason(
+    criteria_sets, co_do, officer_co_do, city_reviewer
+):
+    evaluation = law_evaluation(co_do, officer_co_do, "I.3.c")
+    structure = SheetStructure.load(evaluation.criteria_set)
+    copied = criterion(structure, "2.1").knockouts[0]
+    chosen = top_choices(structure)
+    chosen[copied.criterion_id] = copied.id
+    save(evaluation.sheets.get(), officer_co_do, chosen)
+    evaluation = services.evaluation_submit(evaluation=evaluation, by=officer_co_do)
+    evaluation = services.evaluation_not_recognise(evaluation=evaluation, by=city_reviewer)
+    reason = evaluation.transitions.last().comment
+    assert reason.startswith("Không xếp hạng, theo điều kiện loại của phiếu chấm: 2.1 — Bị loại:")
+    assert "giống hệt sản phẩm của nhà sản xuất khác" in reason

@@ -301,7 +301,10 @@ def test_an_eliminated_product_is_not_recognised(
     with pytest.raises(ValidationError, match="loại trừ"):
         recognise(evaluation, city_reviewer)
     evaluation = services.evaluation_not_recognise(evaluation=evaluation, by=city_reviewer)
-    assert evaluation.transitions.last().comment == "Bị loại theo tiêu chí loại trừ."
+    assert evaluation.transitions.last().comment == (
+        "Không xếp hạng, theo điều kiện loại của phiếu chấm: A1.1 — Nhập khẩu toàn bộ hoặc không "
+        "rõ nguồn gốc, xuất xứ."
+    )
 
 
 def test_a_recognisable_product_cannot_be_refused(
