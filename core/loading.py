@@ -63,5 +63,7 @@ class RecordWriter:
 def differs(instance, name: str, value) -> bool:
     field = instance._meta.get_field(name)
     if field.is_relation:
-        return getattr(instance, field.attname) != (value.pk if value is not None else None)
+        # The key the row stores: the primary key, or the field a foreign key points to.
+        key = None if value is None else getattr(value, field.target_field.attname)
+        return getattr(instance, field.attname) != key
     return getattr(instance, name) != value

@@ -14,7 +14,6 @@ from evaluations.models import (
     Evaluation,
     Round,
     ScoreSheet,
-    StarBand,
     Transition,
 )
 
@@ -35,30 +34,16 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
-class StarBandInline(ReadOnlyInline):
-    model = StarBand
-    readonly_fields = ["stars", "min_score", "recognised_by"]
-
-
 @admin.register(CriteriaSet)
 class CriteriaSetAdmin(PolicyAdminMixin, admin.ModelAdmin):
-    """Criteria sets are loaded from evaluations/data/*.json (load_criteria_sets); the admin
+    """Criteria sets are loaded from evaluations/data/sheets/ (load_criteria_sets); the admin
     shows them and lets administrators fix their wording, not their sheet."""
 
     model_rule = change_rule = "reference.change"  # no add or delete: loaded from files
 
-    list_display = ["code", "legal_basis", "valid_from", "valid_until", "is_illustrative"]
-    readonly_fields = [
-        "code",
-        "legal_basis",
-        "valid_from",
-        "valid_until",
-        "local_level",
-        "certificate_validity_months",
-        "central_proposal_score",
-        "updated_at",
-    ]
-    inlines = [StarBandInline]
+    list_display = ["code", "legal_basis", "is_illustrative"]
+    list_filter = ["legal_basis"]
+    readonly_fields = ["code", "legal_basis", "updated_at"]
 
 
 class CouncilMemberInline(admin.TabularInline):

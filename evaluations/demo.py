@@ -5,17 +5,22 @@
   four council members' sheets whose average is the certificate's score (or, where the registry
   has none, a score inside its stars' band); the two products of 90 points or more were
   forwarded to the central council as potential 5★.
-- 2023: one open city round under 148/QĐ-TTg with something for every demo account: drafts for
-  each district officer, an evaluation returned to Ninh Kiều, and submitted ones — a 4★ for the
-  city to decide and a 3★ that, under 148, Thốt Nốt decides itself.
+- 2023: a city round under 148/QĐ-TTg, closed at the year's end with what was left in it:
+  drafts, an evaluation returned to Ninh Kiều, and submitted ones — a 4★ for the city to decide
+  and a 3★ that, under 148, Thốt Nốt decides itself. Everything in it is dated 2023.
+- 2026: "Đợt 2/2026" under 26/2026/QĐ-TTg, open, with something for every demo account: one
+  product of a current commune taken over from each former district, scored on the real sheet
+  of its product set (fresh fruit, rice, processed fish, fish sauce, tea…); among the submitted
+  ones a processed fish reaching the 4★ band but missing a 4★ minimum (rated 3★).
 
-Council members and the sheets' choices are illustrative. Idempotent: rounds and evaluations are
-found by their natural keys and only what is missing is created; a second run changes nothing.
+Council members, the 2026 producers and products and the sheets' choices are illustrative.
+Idempotent: rounds, producers, products and evaluations are found by their natural keys and
+only what is missing is created; a second run changes nothing.
 """
 
 import random
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -26,18 +31,21 @@ from django.utils import timezone
 from accounts.models import User
 from areas.models import Area
 from areas.services import DEMO_PROVINCE_CODE
+from core.text import fold
 from evaluations import services
 from evaluations.criteria import load_criteria_sets
 from evaluations.models import (
     Answer,
     CouncilMember,
     Evaluation,
+    MinimumsRule,
     Round,
     ScoreSheet,
     Transition,
 )
 from evaluations.scoring import CriterionInfo, SheetStructure
-from products.models import Certificate, Product
+from products.models import Certificate, Product, ProductCategory
+from subjects.models import Producer
 
 Progress = Callable[[int, int], None]
 S = Evaluation.Status
@@ -115,9 +123,26 @@ ROUND_2023 = RoundSpec(
     2023,
     1,
     date(2023, 3, 15),
-    None,
+    date(2023, 12, 29),
     COUNCIL_2023,
-    note="Đợt trình diễn còn mở để các tài khoản demo thử quy trình.",
+    note="Đợt trình diễn năm 2023: các hồ sơ còn dở khi đợt kết thúc được giữ nguyên.",
+)
+COUNCIL_2026 = [
+    ("Trần Văn Hậu", CouncilMember.Role.CHAIR, "Ủy ban nhân dân thành phố Cần Thơ"),
+    ("Lê Thị Ngọc Hân", CouncilMember.Role.VICE_CHAIR, "Sở Nông nghiệp và Môi trường"),
+    ("Nguyễn Hoàng Phúc", CouncilMember.Role.MEMBER, "Sở Công Thương"),
+    ("Võ Thị Kim Chi", CouncilMember.Role.MEMBER, "Sở Y tế"),
+    ("Đặng Minh Trí", CouncilMember.Role.SECRETARY, "Văn phòng Điều phối nông thôn mới"),
+]
+#: Under 26/2026 a second round decides by 30/12 the dossiers the communes forwarded by 30/10.
+ROUND_2026 = RoundSpec(
+    2026,
+    2,
+    date(2026, 8, 3),
+    None,
+    COUNCIL_2026,
+    note="Đợt 2/2026 theo Quyết định 26/2026/QĐ-TTg: hồ sơ cấp xã gửi trước 30/10, quyết định "
+    "trước 30/12. Đợt trình diễn còn mở để các tài khoản demo thử quy trình.",
 )
 
 
@@ -131,6 +156,14 @@ class Planned:
     target: Decimal
     filled: float = 1.0  # share of criteria answered on the sheets
     comment: str = ""
+    #: 2026: the new product, its producer and where (a commune taken over from this former
+    #: district), its product set in Phụ lục I, and criteria scored at given points.
+    producer: str = ""
+    representative: str = ""
+    producer_kind: str = ""
+    district: str = ""
+    category: str = ""
+    fixed: tuple[tuple[str, int], ...] = ()
 
 
 PLANNED_2023 = [
@@ -155,6 +188,143 @@ PLANNED_2023 = [
 ]
 
 
+PLANNED_2026 = [
+    Planned(
+        "Dâu Hạ Châu Mỹ Khánh",
+        "new",
+        S.SUBMITTED,
+        Decimal("78"),
+        producer="Hợp tác xã dâu Hạ Châu Mỹ Khánh",
+        representative="Nguyễn Văn Sáu",
+        producer_kind="htx",
+        district="926",
+        category="I.1.a",
+    ),
+    Planned(
+        "Chả cá thát lát Cái Răng",
+        "new",
+        S.SUBMITTED,
+        Decimal("76"),
+        producer="Công ty TNHH Thủy sản Cái Răng Xanh",
+        representative="Phạm Thị Thu Hương",
+        producer_kind="dn",
+        district="919",
+        category="I.3.d",
+        # Labelled as required but without the electronic traceability code: 4★ band, 3★.
+        fixed=(("2.3", 1),),
+    ),
+    Planned(
+        "Gạo thơm Thới An",
+        "new",
+        S.RETURNED,
+        Decimal("72"),
+        comment="Bổ sung phiếu kiểm nghiệm các chỉ tiêu dinh dưỡng (tiêu chí 7) và hợp đồng liên "
+        "kết tiêu thụ (tiêu chí 1.5) rồi gửi lại.",
+        producer="Hợp tác xã nông nghiệp Thới An Xanh",
+        representative="Lê Văn Thành",
+        producer_kind="htx",
+        district="917",
+        category="I.2.a",
+    ),
+    Planned(
+        "Nước mắm cá linh Long Tuyền",
+        "new",
+        S.DRAFT,
+        Decimal("71"),
+        filled=0.5,
+        producer="Hộ kinh doanh Huỳnh Văn Tới",
+        representative="Huỳnh Văn Tới",
+        producer_kind="ho",
+        district="918",
+        category="I.4.a",
+    ),
+    Planned(
+        "Trà bông sen Ninh Kiều",
+        "new",
+        S.DRAFT,
+        Decimal("74"),
+        filled=0.3,
+        producer="Công ty TNHH Trà Sen Tây Đô",
+        representative="Trần Ngọc Diễm",
+        producer_kind="dn",
+        district="916",
+        category="I.5.b",
+    ),
+    Planned(
+        "Khô cá tra phồng Thốt Nốt",
+        "new",
+        S.DRAFT,
+        Decimal("68"),
+        filled=0.8,
+        producer="Hộ kinh doanh Trần Thị Mỹ Duyên",
+        representative="Trần Thị Mỹ Duyên",
+        producer_kind="ho",
+        district="923",
+        category="I.3.d",
+    ),
+    Planned(
+        "Bưởi năm roi Thới Lai",
+        "new",
+        S.DRAFT,
+        Decimal("73"),
+        filled=0,
+        producer="Tổ hợp tác bưởi Thới Lai",
+        representative="Võ Văn Bảy",
+        producer_kind="tht",
+        district="927",
+        category="I.1.a",
+    ),
+    Planned(
+        "Mật ong hoa tràm Cờ Đỏ",
+        "new",
+        S.DRAFT,
+        Decimal("66"),
+        filled=0.6,
+        producer="Hộ kinh doanh Lâm Thị Ngọc",
+        representative="Lâm Thị Ngọc",
+        producer_kind="ho",
+        district="925",
+        category="I.2.b",
+    ),
+    Planned(
+        "Hủ tiếu sợi khô Cái Răng",
+        "new",
+        S.DRAFT,
+        Decimal("70"),
+        filled=0.4,
+        producer="Công ty TNHH Thủy sản Cái Răng Xanh",
+        representative="Phạm Thị Thu Hương",
+        producer_kind="dn",
+        district="919",
+        category="I.3.b",
+    ),
+    Planned(
+        "Vú sữa Lò Rèn Mỹ Khánh",
+        "new",
+        S.DRAFT,
+        Decimal("69"),
+        filled=0,
+        producer="Hợp tác xã dâu Hạ Châu Mỹ Khánh",
+        representative="Nguyễn Văn Sáu",
+        producer_kind="htx",
+        district="926",
+        category="I.1.a",
+    ),
+    Planned(
+        "Bánh phồng gạo Thạnh An",
+        "new",
+        S.DRAFT,
+        Decimal("62"),
+        filled=0,
+        producer="Cơ sở bánh phồng Út Thạnh An",
+        representative="Đoàn Văn Út",
+        producer_kind="ho",
+        district="924",
+        category="I.3.b",
+    ),
+]
+
+
 # --- Choosing the options of a sheet ---------------------------------------------------------
 
 
@@ -163,21 +333,32 @@ def _cents(value: Decimal) -> int:
 
 
 def plan_sheet(
-    structure: SheetStructure, total: Decimal, stars: int, rng: random.Random
+    structure: SheetStructure,
+    total: Decimal,
+    stars: int,
+    rng: random.Random,
+    fixed: Mapping[str, Decimal | int] | None = None,
 ) -> dict[int, int]:
-    """Options adding up to exactly `total` points, with no eliminating option and every
-    criterion mandatory for `stars` met; choices lean towards the sheet's overall level."""
+    """Options adding up to exactly `total` points, with no knock-out and every minimum of the
+    levels up to `stars` met (a product with a story: every criterion is scored), but for the
+    criteria `fixed` at given points ({code: points}); choices lean towards the sheet's
+    overall level."""
+    fixed = fixed or {}
     criteria: list[CriterionInfo] = list(structure.criteria.values())
     allowed = []
     for criterion in criteria:
+        floor = max(
+            (need for level, need in criterion.min_points.items() if level <= stars),
+            default=Decimal(0),
+        )
         options = [
             option
             for option in criterion.options
             if not option.is_eliminating
-            and not (
-                criterion.mandatory_from_stars
-                and criterion.mandatory_from_stars <= stars
-                and option.points == 0
+            and (
+                option.points == Decimal(fixed[criterion.code])
+                if criterion.code in fixed
+                else option.points >= floor and not (criterion.tells_story and option.points == 0)
             )
         ]
         allowed.append(options)
@@ -242,9 +423,28 @@ def _at(day: date, hour: int = 9) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, 0)))
 
 
+def _backdate(instance, when: datetime) -> None:
+    """Date a demo record and its history as of when it happened, not when the demo ran."""
+    model = type(instance)
+    fields = {
+        name: when
+        for name in ("created_at", "updated_at")
+        if any(field.name == name for field in model._meta.fields)
+    }
+    model.objects.filter(pk=instance.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    if hasattr(model, "history"):
+        model.history.filter(id=instance.pk).update(history_date=when)
+
+
 def _ensure_round(spec: RoundSpec, province: Area) -> tuple[Round, bool]:
     round_ = Round.objects.filter(area=province, year=spec.year, number=spec.number).first()
     if round_ is not None:
+        if (round_.closes_on, round_.note) != (spec.closes_on, spec.note):
+            # A demo loaded before the 2023 round was closed: close it as the data says.
+            Round.objects.filter(pk=round_.pk).update(closes_on=spec.closes_on, note=spec.note)
+            round_.refresh_from_db()
         return round_, False
     round_ = Round(
         year=spec.year,
@@ -264,6 +464,7 @@ def _ensure_round(spec: RoundSpec, province: Area) -> tuple[Round, bool]:
         )
         member.full_clean()
         member.save()
+    _backdate(round_, _at(spec.opens_on - timedelta(days=14)))
     return round_, True
 
 
@@ -296,10 +497,13 @@ class _Builder:
         filled: float,
         previous: Certificate | None,
         created: date,
+        fixed: Mapping[str, int] | None = None,
+        officer: User | None = None,
     ) -> Evaluation:
-        criteria_set = round_.criteria_set()
+        basis = round_.legal_basis()
+        criteria_set = round_.criteria_set(product)
         structure = self.structure(criteria_set)
-        officer = self.officer(product)
+        officer = officer or self.officer(product)
         evaluation = Evaluation(
             round=round_,
             product=product,
@@ -309,7 +513,12 @@ class _Builder:
             previous_certificate=previous,
             created_by=officer,
             created_at=_at(created, 8),
+            # Before 26/2026 the portal read a minimum on every member's sheet.
+            minimums_rule=(
+                MinimumsRule.MEDIAN if basis.product_code_format else MinimumsRule.LOWEST
+            ),
         )
+        services.assign_number(evaluation, basis)
         evaluation.full_clean()
         evaluation.save()
         members = list(round_.members.all())
@@ -321,7 +530,7 @@ class _Builder:
                 evaluation=evaluation, member=member, updated_by=officer
             )
             rng = random.Random(zlib.crc32(f"{seed}-{member.name}".encode()))
-            chosen = plan_sheet(structure, total, stars, rng)
+            chosen = plan_sheet(structure, total, stars, rng, fixed)
             keep = round(len(chosen) * filled)
             chosen = dict(list(chosen.items())[:keep])
             result = structure.sheet_result(chosen)
@@ -338,6 +547,7 @@ class _Builder:
         Answer.objects.bulk_create(answers)
         services.refresh_result(evaluation, structure)
         self.step(evaluation, A.CREATE, "", S.DRAFT, officer, created, hour=8)
+        _backdate(evaluation, _at(created + timedelta(days=3), 16))
         return evaluation
 
     def step(self, evaluation, action, source, target, by, day, *, hour=9, **values):
@@ -355,6 +565,9 @@ class _Builder:
         if evaluation.status != target:
             Evaluation.objects.filter(pk=evaluation.pk).update(status=target)
             evaluation.status = target
+        if step.at > evaluation.updated_at:
+            Evaluation.objects.filter(pk=evaluation.pk).update(updated_at=step.at)
+            evaluation.updated_at = step.at
 
 
 def _load_2022(builder: _Builder, province: Area, progress, counts) -> None:
@@ -492,6 +705,84 @@ def _load_2023(builder: _Builder, province: Area, counts) -> None:
             )
 
 
+def _product_2026(planned: Planned, province: Area) -> Product:
+    """The planned product and its producer, in the first current commune (by code) that took
+    over the former district; created once, dated before the round."""
+    district = Area.objects.former().get(parent=province, code=planned.district)
+    commune = district.successors.filter(valid_until__isnull=True).order_by("code").first()
+    producer = Producer.objects.filter(name=planned.producer, area=commune).first()
+    registered = _at(ROUND_2026.opens_on - timedelta(days=20))
+    if producer is None:
+        producer = Producer(
+            kind=planned.producer_kind,
+            name=planned.producer,
+            search_name=fold(planned.producer),
+            legal_representative=planned.representative,
+            area=commune,
+            address=commune.full_name,
+            is_illustrative=True,
+        )
+        producer.full_clean()
+        producer.save()
+        _backdate(producer, registered)
+    product = Product.objects.filter(producer=producer, name=planned.product).first()
+    if product is None:
+        product = Product(
+            producer=producer,
+            name=planned.product,
+            search_name=fold(planned.product),
+            category=ProductCategory.objects.get(
+                scheme=ProductCategory.Scheme.QD_26_2026, code=planned.category
+            ),
+            is_illustrative=True,
+        )
+        product.full_clean()
+        product.save()
+        _backdate(product, registered)
+    return product
+
+
+def _load_2026(builder: _Builder, province: Area, counts) -> None:
+    round_, created = _ensure_round(ROUND_2026, province)
+    counts["rounds"] += created
+    existing = set(round_.evaluations.values_list("product__name", flat=True))
+    reviewer = builder.users.get(REVIEWER)
+    today = timezone.localdate()
+    for planned in PLANNED_2026:
+        product = _product_2026(planned, province)
+        if planned.product in existing:
+            continue
+        band = round_.criteria_set(product).stars_for(planned.target)
+        evaluation = builder.create(
+            round_=round_,
+            product=product,
+            kind=planned.kind,
+            score=planned.target,
+            stars=band,
+            filled=planned.filled,
+            previous=None,
+            created=min(date(2026, 8, 17), today),
+            fixed=dict(planned.fixed),
+            officer=builder.users.get(OFFICERS[planned.district]),
+        )
+        counts["evaluations"] += 1
+        officer = evaluation.created_by
+        if planned.status in (S.SUBMITTED, S.RETURNED):
+            day = min(date(2026, 10, 20), today)
+            builder.step(evaluation, A.SUBMIT, S.DRAFT, S.SUBMITTED, officer, day)
+        if planned.status == S.RETURNED:
+            day = min(date(2026, 10, 28), today)
+            builder.step(
+                evaluation,
+                A.RETURN,
+                S.SUBMITTED,
+                S.RETURNED,
+                reviewer,
+                day,
+                comment=planned.comment,
+            )
+
+
 @transaction.atomic
 def load_evaluations(progress: Progress | None = None) -> dict[str, int]:
     """The criteria sets, the demo rounds and their evaluations; idempotent.
@@ -508,4 +799,5 @@ def load_evaluations(progress: Progress | None = None) -> dict[str, int]:
     counts = {"rounds": 0, "evaluations": 0}
     _load_2022(builder, province, progress, counts)
     _load_2023(builder, province, counts)
+    _load_2026(builder, province, counts)
     return counts

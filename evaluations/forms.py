@@ -146,6 +146,47 @@ class DecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+class DisqualifyForm(forms.Form):
+    """The conditions of the sheet's "Hồ sơ bị loại khi…" that the dossier meets, and what was
+    found; one or the other is needed."""
+
+    takes_evaluation = True
+
+    reasons = forms.MultipleChoiceField(
+        label=_("Hồ sơ bị loại khi"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    comment = forms.CharField(
+        label=_("Lý do, điều đã phát hiện"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, evaluation, **kwargs):
+        super().__init__(*args, **kwargs)
+        listed = evaluation.criteria_set.disqualifiers
+        self.fields["reasons"].choices = [(reason, reason) for reason in listed]
+        if not listed:
+            del self.fields["reasons"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("reasons") and not (cleaned.get("comment") or "").strip():
+            self.add_error(
+                "comment", _("Hãy chọn trường hợp hồ sơ bị loại hoặc ghi lý do loại hồ sơ.")
+            )
+        return cleaned
+
+
+class DivergenceForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do Chủ tịch hội đồng giữ kết quả chấm"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Hãy ghi lý do Chủ tịch hội đồng giữ kết quả chấm.")},
+    )
+
+
 class CentralDeclineForm(forms.Form):
     comment = forms.CharField(
         label=_("Kết quả của Hội đồng Trung ương"),

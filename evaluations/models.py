@@ -7,7 +7,6 @@ The workflow itself lives in ``evaluations.workflow`` (the transition table) and
 
 from datetime import date
 from decimal import Decimal
-from functools import cached_property
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,19 +24,13 @@ from core import policy
 from core.access import AreaScopedQuerySet
 from core.models import Illustrative, Tracked
 from core.versioning import Versioned
-from products.models import Certificate
+from products.models import Certificate, GovernmentLevel, LegalBasis
 
 STAR_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 SCORE_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
 
-
-class Level(models.TextChoices):
-    """Levels of government taking part in OCOP (the certificate's levels and the commune)."""
-
-    COMMUNE = "commune", _("Cấp xã")
-    DISTRICT = Certificate.Level.DISTRICT.value, _("Cấp huyện")
-    CITY = Certificate.Level.CITY.value, _("Cấp tỉnh, thành phố")
-    CENTRAL = Certificate.Level.CENTRAL.value, _("Trung ương")
+#: Levels of government taking part in OCOP (the certificate's levels and the commune).
+Level = GovernmentLevel
 
 
 # --- Criteria sets ---------------------------------------------------------------------------
@@ -45,44 +38,85 @@ class Level(models.TextChoices):
 
 class CriteriaSetQuerySet(models.QuerySet):
     def in_force_on(self, day: date) -> "CriteriaSetQuerySet":
+        """The sheets of the legal bases in force that day, the latest basis first."""
         return self.filter(
-            Q(valid_from__lte=day), Q(valid_until__isnull=True) | Q(valid_until__gte=day)
-        ).order_by("-valid_from", "-pk")
+            Q(legal_basis__in_force_from__lte=day),
+            Q(legal_basis__in_force_until__isnull=True) | Q(legal_basis__in_force_until__gte=day),
+        ).order_by("-legal_basis__in_force_from", "-pk")
+
+    def sheet_for(self, basis: LegalBasis, category) -> tuple["CriteriaSet | None", str]:
+        """The sheet a product of `category` is scored on under `basis`, or None with the
+        reason: the basis's one sheet for every product, else the sheet of the product's set
+        in the basis's classification (a 148/QĐ-TTg set maps to its 26/2026/QĐ-TTg one)."""
+        sheets = list(self.filter(legal_basis=basis).select_related("category"))
+        general = next((sheet for sheet in sheets if sheet.category_id is None), None)
+        if general is not None:
+            return general, ""
+        if not sheets:
+            return None, _("Chưa có phiếu chấm theo %(basis)s.") % {"basis": basis.code}
+        mapped = category.in_scheme(basis.classification) if category else None
+        if mapped is None:
+            return None, _(
+                "Sản phẩm đang phân loại theo %(scheme)s (%(category)s), chưa có bộ sản phẩm "
+                "theo Phụ lục I của %(classification)s: hãy phân loại lại sản phẩm trước khi "
+                "đánh giá."
+            ) % {
+                "scheme": category.scheme if category else "—",
+                "category": category or "—",
+                "classification": basis.classification,
+            }
+        if not mapped.is_leaf:
+            return None, _(
+                "Sản phẩm mới được xếp vào %(category)s, chưa chọn bộ sản phẩm: hãy phân loại "
+                "sản phẩm vào một bộ sản phẩm trước khi đánh giá."
+            ) % {"category": mapped}
+        sheet = next((sheet for sheet in sheets if sheet.category_id == mapped.pk), None)
+        if sheet is None:
+            return None, _("Chưa có phiếu chấm của bộ sản phẩm %(category)s theo %(basis)s.") % {
+                "category": mapped,
+                "basis": basis.code,
+            }
+        return sheet, ""
 
 
 class CriteriaSet(models.Model):
-    """The scoring rules of one legal basis: parts, star bands and who recognises what."""
+    """One score sheet of a legal basis: its parts, sections, criteria and options. The rules
+    around it (dates, star bands, who recognises what) belong to the legal basis."""
 
     code = models.SlugField(_("mã bộ tiêu chí"), max_length=40, unique=True)
     name = models.CharField(_("tên"), max_length=255)
-    legal_basis = models.CharField(
-        _("căn cứ pháp lý"),
-        max_length=30,
-        help_text=_("Ghi trên giấy chứng nhận, ví dụ 148/QĐ-TTg."),
+    legal_basis = models.ForeignKey(
+        LegalBasis,
+        verbose_name=_("căn cứ pháp lý"),
+        to_field="code",
+        db_column="legal_basis",
+        on_delete=models.PROTECT,
+        related_name="criteria_sets",
     )
-    valid_from = models.DateField(_("áp dụng từ"))
-    valid_until = models.DateField(_("áp dụng đến"), null=True, blank=True)
-    local_level = models.CharField(
-        _("cấp lập và kiểm tra hồ sơ"),
-        max_length=10,
-        choices=Level.choices,
-        help_text=_("Cấp nhập phiếu chấm và gửi hồ sơ lên (huyện, hoặc xã từ 07/2025)."),
-    )
-    certificate_validity_months = models.PositiveSmallIntegerField(
-        _("hiệu lực giấy chứng nhận (tháng)"), validators=[MinValueValidator(1)]
-    )
-    central_proposal_score = models.DecimalField(
-        _("điểm đề nghị Trung ương"),
-        max_digits=5,
-        decimal_places=2,
-        validators=SCORE_VALIDATORS,
-        help_text=_("Từ điểm này, sản phẩm cấp thành phố là tiềm năng 5 sao."),
+    category = models.ForeignKey(
+        "products.ProductCategory",
+        verbose_name=_("bộ sản phẩm"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="criteria_sets",
+        help_text=_(
+            "Bộ sản phẩm mà phiếu này chấm, theo phân loại của căn cứ; để trống nếu một phiếu "
+            "chấm mọi sản phẩm."
+        ),
     )
     is_illustrative = models.BooleanField(
         _("phiếu chấm minh họa"),
         default=False,
         help_text=_("Phiếu chấm minh họa, không phải phiếu chính thức của từng bộ sản phẩm."),
     )
+    disqualifiers = models.JSONField(
+        _("hồ sơ bị loại khi"),
+        default=list,
+        blank=True,
+        help_text=_("Các trường hợp hồ sơ bị loại, kiểm tra trước khi chấm điểm."),
+    )
+    source = models.TextField(_("nguồn"), blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
     # Indexed: the "data as of" time of every page is the latest of these.
     updated_at = models.DateTimeField(_("cập nhật"), auto_now=True, db_index=True)
@@ -92,44 +126,48 @@ class CriteriaSet(models.Model):
     class Meta:
         verbose_name = _("bộ tiêu chí đánh giá")
         verbose_name_plural = pgettext_lazy("số nhiều", "bộ tiêu chí đánh giá")
-        ordering = ["valid_from", "code"]
+        ordering = ["legal_basis__in_force_from", "category__code", "code"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
-                name="criteria_set_valid_until_after_valid_from",
+            # One sheet per legal basis and product set, or one sheet for every product.
+            models.UniqueConstraint(
+                fields=["legal_basis", "category"], name="criteria_set_one_per_basis_and_set"
             ),
-            models.CheckConstraint(
-                condition=Q(central_proposal_score__gte=0, central_proposal_score__lte=100),
-                name="criteria_set_central_score_0_to_100",
+            models.UniqueConstraint(
+                fields=["legal_basis"],
+                condition=Q(category__isnull=True),
+                name="criteria_set_one_general_per_basis",
             ),
         ]
 
     def __str__(self) -> str:
         return self.name
 
-    def clean(self) -> None:
-        if self.valid_until and self.valid_from and self.valid_until < self.valid_from:
-            raise ValidationError({"valid_until": _("Ngày hết áp dụng phải sau ngày áp dụng.")})
-        months = Certificate.VALIDITY_MONTHS.get(self.legal_basis)
-        if months is not None and self.certificate_validity_months != months:
-            raise ValidationError(
-                {
-                    "certificate_validity_months": _(
-                        "Giấy chứng nhận theo %(basis)s có hiệu lực %(months)s tháng."
-                    )
-                    % {"basis": self.legal_basis, "months": months}
-                }
-            )
+    # The legal basis's rules, asked of the sheet an evaluation was scored on.
 
     @property
-    def issues_certificates(self) -> bool:
-        """Whether the registry knows this legal basis, so recognitions can be certified."""
-        return self.legal_basis in Certificate.LegalBasis.values
+    def valid_from(self) -> date:
+        return self.legal_basis.in_force_from
 
-    @cached_property
-    def bands(self) -> list["StarBand"]:
-        """The star bands, highest first (one query, then kept on the instance)."""
-        return sorted(self.star_bands.all(), key=lambda band: -band.stars)
+    @property
+    def valid_until(self) -> date | None:
+        return self.legal_basis.in_force_until
+
+    @property
+    def local_level(self) -> str:
+        return self.legal_basis.local_level
+
+    @property
+    def certificate_validity_months(self) -> int:
+        return self.legal_basis.certificate_validity_months
+
+    @property
+    def central_proposal_score(self) -> Decimal:
+        return self.legal_basis.central_proposal_score
+
+    @property
+    def bands(self):
+        """The star bands of the legal basis, highest first."""
+        return self.legal_basis.bands
 
     def stars_for(self, score: Decimal) -> int:
         from evaluations.scoring import band_stars
@@ -137,60 +175,14 @@ class CriteriaSet(models.Model):
         return band_stars(score, [(band.stars, band.min_score) for band in self.bands])
 
     def recognising_level(self, stars: int) -> str | None:
-        """The level that recognises this many stars, or None when they are not certified."""
-        for band in self.bands:
-            if band.stars == stars:
-                return band.recognised_by or None
-        return None
+        return self.legal_basis.recognising_level(stars)
 
     def certifiable_stars(self, stars: int) -> int | None:
-        """The most stars below the central council's that a local level recognises for a
-        product scoring `stars`: a 5★ score is recognised 4★ by the city and proposed to the
-        central council."""
-        local = [
-            band.stars
-            for band in self.bands
-            if band.recognised_by and band.recognised_by != Level.CENTRAL and band.stars <= stars
-        ]
-        return max(local, default=None)
+        return self.legal_basis.certifiable_stars(stars)
 
     @property
     def lowest_certified_stars(self) -> int:
-        return min((band.stars for band in self.bands if band.recognised_by), default=3)
-
-
-class StarBand(models.Model):
-    """Scores from `min_score` up earn `stars`, recognised by the level named (if certified)."""
-
-    criteria_set = models.ForeignKey(
-        CriteriaSet, on_delete=models.CASCADE, related_name="star_bands"
-    )
-    stars = models.PositiveSmallIntegerField(_("số sao"), validators=STAR_VALIDATORS)
-    min_score = models.DecimalField(
-        _("điểm tối thiểu"), max_digits=5, decimal_places=2, validators=SCORE_VALIDATORS
-    )
-    recognised_by = models.CharField(
-        _("cấp công nhận"),
-        max_length=10,
-        choices=[(level.value, level.label) for level in Certificate.Level],
-        blank=True,
-        help_text=_("Để trống nếu hạng này không được cấp giấy chứng nhận."),
-    )
-
-    class Meta:
-        verbose_name = _("hạng sao")
-        verbose_name_plural = pgettext_lazy("số nhiều", "hạng sao")
-        ordering = ["criteria_set", "-stars"]
-        constraints = [
-            models.UniqueConstraint(fields=["criteria_set", "stars"], name="star_band_unique"),
-            models.CheckConstraint(condition=Q(stars__gte=1, stars__lte=5), name="band_stars_1_5"),
-            models.CheckConstraint(
-                condition=Q(min_score__gte=0, min_score__lte=100), name="band_score_0_to_100"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.stars}★ ≥ {self.min_score}"
+        return self.legal_basis.lowest_certified_stars
 
 
 class Part(models.Model):
@@ -222,6 +214,7 @@ class Section(models.Model):
     part = models.ForeignKey(Part, on_delete=models.CASCADE, related_name="sections")
     code = models.CharField(_("mã"), max_length=10)
     name = models.CharField(_("tên"), max_length=255)
+    note = models.TextField(_("ghi chú"), blank=True)
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
     class Meta:
@@ -237,20 +230,33 @@ class Section(models.Model):
 
 
 class Criterion(models.Model):
-    """One question of the sheet; the council member chooses one of its options."""
+    """One question of the sheet; the council member chooses one of its options. A criterion
+    with sub-criteria (6.1 → 6.1.1, 6.1.2) has no options of its own: its sub-criteria are
+    scored."""
 
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="criteria")
-    code = models.CharField(_("mã"), max_length=12)
-    text = models.CharField(_("tiêu chí"), max_length=500)
-    mandatory_from_stars = models.PositiveSmallIntegerField(
-        _("bắt buộc từ hạng"),
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("thuộc tiêu chí"),
         null=True,
         blank=True,
-        validators=STAR_VALIDATORS,
-        help_text=_(
-            "Bắt buộc với hạng sao này trở lên: nếu chọn mức 0 điểm, sản phẩm không được "
-            "xếp hạng này."
-        ),
+        on_delete=models.CASCADE,
+        related_name="children",
+    )
+    code = models.CharField(_("mã"), max_length=12)
+    text = models.CharField(_("tiêu chí"), max_length=500)
+    note = models.TextField(
+        _("ghi chú cho người chấm"), blank=True, help_text=_("Yêu cầu, ghi chú in cạnh tiêu chí.")
+    )
+    needs_story = models.BooleanField(
+        _("chỉ áp dụng khi có câu chuyện sản phẩm"),
+        default=False,
+        help_text=_("Không chấm khi thành viên ghi sản phẩm không có câu chuyện."),
+    )
+    tells_story = models.BooleanField(
+        _("tiêu chí có câu chuyện sản phẩm"),
+        default=False,
+        help_text=_("Mức 0 điểm của tiêu chí này nghĩa là sản phẩm không có câu chuyện."),
     )
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
@@ -260,11 +266,6 @@ class Criterion(models.Model):
         ordering = ["section", "order", "code"]
         constraints = [
             models.UniqueConstraint(fields=["section", "code"], name="criterion_code_per_section"),
-            models.CheckConstraint(
-                condition=Q(mandatory_from_stars__isnull=True)
-                | Q(mandatory_from_stars__gte=1, mandatory_from_stars__lte=5),
-                name="criterion_mandatory_stars_1_5",
-            ),
         ]
 
     def __str__(self) -> str:
@@ -276,7 +277,7 @@ class Option(models.Model):
 
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="options")
     code = models.CharField(_("mã"), max_length=10)
-    text = models.CharField(_("mức đạt"), max_length=500)
+    text = models.CharField(_("mức đạt"), max_length=1000)
     points = models.DecimalField(
         _("điểm"), max_digits=5, decimal_places=2, validators=[MinValueValidator(0)]
     )
@@ -284,6 +285,32 @@ class Option(models.Model):
         _("loại sản phẩm"),
         default=False,
         help_text=_("Chọn mức này thì sản phẩm không được xếp hạng."),
+    )
+    stops_scoring = models.BooleanField(
+        _("dừng đánh giá"),
+        default=False,
+        help_text=_("Mức loại theo ghi chú “không đánh giá các bước tiếp theo”."),
+    )
+    from_note = models.BooleanField(
+        _("điều kiện loại từ ghi chú"),
+        default=False,
+        help_text=_(
+            "Không phải mức in trên phiếu: điều kiện loại trong ghi chú của tiêu chí, để người "
+            "chấm ghi nhận."
+        ),
+    )
+    min_stars_required = models.PositiveSmallIntegerField(
+        _("mức tối thiểu cho hạng sao"),
+        null=True,
+        blank=True,
+        validators=STAR_VALIDATORS,
+        help_text=_("Dấu *** / **** / *****: mức tối thiểu tiêu chí phải đạt cho hạng sao này."),
+    )
+    case = models.CharField(
+        _("trường hợp"),
+        max_length=255,
+        blank=True,
+        help_text=_("Tiêu chí chọn một trong hai trường hợp: trường hợp của mức này."),
     )
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
@@ -294,6 +321,15 @@ class Option(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["criterion", "code"], name="option_code_per_criterion"),
             models.CheckConstraint(condition=Q(points__gte=0), name="option_points_not_negative"),
+            models.CheckConstraint(
+                condition=Q(min_stars_required__isnull=True)
+                | Q(min_stars_required__gte=1, min_stars_required__lte=5),
+                name="option_min_stars_1_5",
+            ),
+            models.CheckConstraint(
+                condition=~Q(stops_scoring=True) | Q(is_eliminating=True),
+                name="option_stop_is_a_knock_out",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -407,9 +443,18 @@ class Round(Versioned, Tracked, Illustrative):
         on = on or timezone.localdate()
         return self.opens_on <= on and not self.is_closed(on)
 
-    def criteria_set(self) -> CriteriaSet | None:
-        """The criteria set in force on the day the round opened."""
-        return CriteriaSet.objects.in_force_on(self.opens_on).first()
+    def legal_basis(self) -> LegalBasis | None:
+        """The legal basis in force on the day the round opened: its evaluations are scored
+        and recognised under it, whenever they end."""
+        return LegalBasis.objects.in_force_on(self.opens_on).first()
+
+    def criteria_set(self, product=None) -> CriteriaSet | None:
+        """The sheet of the legal basis in force on the day the round opened: for that
+        product's set where the basis has one sheet per product set."""
+        basis = self.legal_basis()
+        if basis is None:
+            return None
+        return CriteriaSet.objects.sheet_for(basis, product.category if product else None)[0]
 
 
 class CouncilMember(models.Model):
@@ -450,7 +495,17 @@ class EvaluationQuerySet(AreaScopedQuerySet):
     area_path_lookup = "product__producer__area__path"
 
     def for_lists(self) -> "EvaluationQuerySet":
-        return self.select_related("product__producer__area__parent", "round__area", "criteria_set")
+        return self.select_related(
+            "product__producer__area__parent", "round__area", "criteria_set__legal_basis"
+        )
+
+
+class MinimumsRule(models.TextChoices):
+    """How the star minimums are read when several members scored a criterion."""
+
+    MEDIAN = "median", _("Trung vị điểm của các thành viên ở từng tiêu chí")
+    COUNCIL = "council", _("Phiếu thống nhất của hội đồng")
+    LOWEST = "lowest", _("Điểm thấp nhất của các thành viên ở từng tiêu chí")
 
 
 class Evaluation(Versioned):
@@ -466,6 +521,7 @@ class Evaluation(Versioned):
         PROPOSED_CENTRAL = "proposed_central", _("Đề nghị Trung ương (tiềm năng 5 sao)")
         CENTRAL_RECOGNISED = "central_recognised", _("Trung ương công nhận 5 sao")
         CENTRAL_DECLINED = "central_declined", _("Trung ương giữ 4 sao")
+        DISQUALIFIED = "disqualified", _("Hồ sơ bị loại")
 
     #: Statuses in which a certificate was issued for the evaluation.
     RECOGNISED_STATUSES = (
@@ -532,6 +588,25 @@ class Evaluation(Versioned):
     )
     is_eliminated = models.BooleanField(_("bị loại"), default=False)
     sheets_complete = models.BooleanField(_("đã chấm đủ"), default=False)
+    # The city's setting when the evaluation was opened, kept so that the result reads the
+    # same later (evaluations opened before the setting existed: the lowest member's points).
+    minimums_rule = models.CharField(
+        _("cách đọc yêu cầu tối thiểu"),
+        max_length=10,
+        choices=MinimumsRule.choices,
+        default=MinimumsRule.MEDIAN,
+    )
+    # When the members' totals differ by the city's threshold or more, the chair's reason for
+    # keeping them, and the difference it was given for (re-scoring to another difference
+    # asks for a new one).
+    divergence_reason = models.TextField(_("lý do giữ chênh lệch điểm"), blank=True)
+    divergence_spread = models.DecimalField(
+        _("chênh lệch điểm đã giải trình"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    # The product code on the sheets, where the legal basis sets one (26/2026/QĐ-TTg:
+    # (Mã tỉnh)-(Mã xã)-(STT)-(Năm)); the number counts the commune's evaluations of the year.
+    number = models.PositiveSmallIntegerField(_("số thứ tự trong xã"), null=True, blank=True)
+    code = models.CharField(_("mã số sản phẩm"), max_length=40, blank=True)
     # The recognition decision.
     decision_number = models.CharField(_("số quyết định"), max_length=40, blank=True)
     decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
@@ -610,6 +685,9 @@ class Evaluation(Versioned):
                 condition=~Q(is_eliminated=True) | Q(stars__isnull=True),
                 name="evaluation_eliminated_has_no_stars",
             ),
+            models.UniqueConstraint(
+                fields=["code"], condition=~Q(code=""), name="evaluation_code_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -632,7 +710,8 @@ class Evaluation(Versioned):
 
 
 class ScoreSheet(models.Model):
-    """One council member's sheet for one evaluation; `version` guards against lost updates."""
+    """One council member's sheet for one evaluation, or the council's agreed sheet (when the
+    city reads the star minimums from it); `version` guards against lost updates."""
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="sheets")
     member = models.ForeignKey(
@@ -640,6 +719,13 @@ class ScoreSheet(models.Model):
         verbose_name=_("thành viên hội đồng"),
         on_delete=models.PROTECT,
         related_name="sheets",
+        null=True,
+        blank=True,
+    )
+    is_council = models.BooleanField(
+        _("phiếu thống nhất của hội đồng"),
+        default=False,
+        help_text=_("Không tính vào điểm trung bình; dùng để đọc yêu cầu tối thiểu."),
     )
     total = models.DecimalField(
         _("tổng điểm"), max_digits=6, decimal_places=2, default=Decimal(0), editable=False
@@ -661,19 +747,34 @@ class ScoreSheet(models.Model):
     class Meta:
         verbose_name = _("phiếu chấm điểm")
         verbose_name_plural = pgettext_lazy("số nhiều", "phiếu chấm điểm")
-        ordering = ["evaluation", "member__order", "member__pk"]
+        ordering = ["evaluation", "is_council", "member__order", "member__pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["evaluation", "member"], name="score_sheet_one_per_member"
             ),
             models.CheckConstraint(condition=Q(total__gte=0), name="score_sheet_total_positive"),
+            models.CheckConstraint(
+                condition=Q(is_council=True, member__isnull=True)
+                | Q(is_council=False, member__isnull=False),
+                name="score_sheet_of_a_member_or_the_council",
+            ),
+            models.UniqueConstraint(
+                fields=["evaluation"],
+                condition=Q(is_council=True),
+                name="score_sheet_one_council_sheet",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.evaluation} — {self.member.name}"
+        return f"{self.evaluation} — {self.title}"
 
     def get_absolute_url(self) -> str:
         return reverse("evaluations:sheet", args=[self.evaluation_id, self.pk])
+
+    @property
+    def title(self) -> str:
+        """The member's name, or "the council's agreed sheet"."""
+        return str(_("Phiếu thống nhất của hội đồng")) if self.is_council else self.member.name
 
 
 class Answer(models.Model):
@@ -714,6 +815,8 @@ class Transition(models.Model):
         CENTRAL_RECOGNISE = "central_recognise", _("Trung ương công nhận 5 sao")
         CENTRAL_DECLINE = "central_decline", _("Trung ương không công nhận 5 sao")
         CORRECT = "correct", _("Sửa sau công nhận")
+        DISQUALIFY = "disqualify", _("Loại hồ sơ")
+        DIVERGENCE = "divergence", _("Giải trình chênh lệch điểm")
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="transitions")
     action = models.CharField(_("thao tác"), max_length=20, choices=Action.choices)
@@ -750,6 +853,10 @@ class Transition(models.Model):
             models.CheckConstraint(
                 condition=~Q(action="correct") | ~Q(comment=""),
                 name="transition_correction_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(action__in=["disqualify", "divergence"]) | ~Q(comment=""),
+                name="transition_disqualification_or_divergence_has_reason",
             ),
         ]
 

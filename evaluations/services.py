@@ -7,20 +7,24 @@ Nothing here runs from signals or save(): the pages and the demo call these func
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from areas.models import Area
 from core import policy
 from core.integrity import rules_as_errors
 from core.versioning import check_version
 from evaluations import workflow
 from evaluations.models import (
     Answer,
+    CriteriaSet,
     Evaluation,
+    MinimumsRule,
     Round,
     ScoreSheet,
     Transition,
@@ -55,7 +59,10 @@ def _locked(evaluation: Evaluation) -> Evaluation:
     return (
         Evaluation.objects.select_for_update(of=("self",))
         .select_related(
-            "round__area", "criteria_set", "product__producer__area", "previous_certificate"
+            "round__area",
+            "criteria_set__legal_basis",
+            "product__producer__area",
+            "previous_certificate",
         )
         .get(pk=evaluation.pk)
     )
@@ -72,23 +79,39 @@ def sheet_choices(sheets) -> dict[int, dict[int, int]]:
     return choices
 
 
+def evaluation_result(evaluation: Evaluation, structure: SheetStructure, sheets=None, choices=None):
+    """The product's result from its sheets (the members' and the council's agreed one), read
+    by the minimums rule the evaluation was opened with."""
+    sheets = list(evaluation.sheets.all()) if sheets is None else sheets
+    choices = sheet_choices(sheets) if choices is None else choices
+    council = next((sheet for sheet in sheets if sheet.is_council), None)
+    return structure.evaluation_result(
+        [choices[sheet.pk] for sheet in sheets if not sheet.is_council],
+        rule=evaluation.minimums_rule,
+        council=choices[council.pk] if council else None,
+    )
+
+
 def refresh_result(evaluation: Evaluation, structure: SheetStructure | None = None):
     """Recompute the product's score and stars from every sheet and store them."""
     structure = structure or SheetStructure.load(evaluation.criteria_set)
-    sheets = list(evaluation.sheets.all())
-    choices = sheet_choices(sheets)
-    result = structure.evaluation_result([choices[sheet.pk] for sheet in sheets])
+    result = evaluation_result(evaluation, structure)
     evaluation.score = result.score
     evaluation.band_stars = result.band_stars
     evaluation.stars = result.stars
     evaluation.is_eliminated = result.eliminated
     evaluation.sheets_complete = result.complete
+    if evaluation.divergence_spread is not None and evaluation.divergence_spread != result.spread:
+        # The chair's reason was for other totals: the council re-scored.
+        evaluation.divergence_reason, evaluation.divergence_spread = "", None
     Evaluation.objects.filter(pk=evaluation.pk).update(
         score=result.score,
         band_stars=result.band_stars,
         stars=result.stars,
         is_eliminated=result.eliminated,
         sheets_complete=result.complete,
+        divergence_reason=evaluation.divergence_reason,
+        divergence_spread=evaluation.divergence_spread,
         updated_at=timezone.now(),
     )
     return result
@@ -133,7 +156,8 @@ def _record(
 
 @transaction.atomic
 def evaluation_create(*, product: Product, round: Round, kind: str, by, today=None) -> Evaluation:
-    """Open an evaluation of a product in a round, with one empty sheet per council member.
+    """Open an evaluation of a product in a round, with one empty sheet per council member (and
+    the council's agreed sheet when the city reads the star minimums from it).
 
     A product has one open (not yet concluded) evaluation at a time: the product is locked while
     this is checked, and the database refuses a second one all the same."""
@@ -148,12 +172,17 @@ def evaluation_create(*, product: Product, round: Round, kind: str, by, today=No
         errors.setdefault(field, []).append(message)
 
     day = formats.date_format(round.opens_on, "SHORT_DATE_FORMAT")
-    criteria_set = round.criteria_set()
+    basis = round.legal_basis()
+    criteria_set, no_sheet = (
+        CriteriaSet.objects.sheet_for(basis, product.category) if basis else (None, "")
+    )
     members = list(round.members.all())
     if not round.is_open(today):
         refuse("round", _("%(round)s không mở nhận hồ sơ hôm nay.") % {"round": round.title})
-    if criteria_set is None:
-        refuse("round", _("Chưa có bộ tiêu chí áp dụng ngày %(day)s.") % {"day": day})
+    if basis is None:
+        refuse("round", _("Chưa có căn cứ pháp lý áp dụng ngày %(day)s.") % {"day": day})
+    elif criteria_set is None:
+        refuse("product", no_sheet)
     if not members:
         refuse("round", _("Đợt này chưa có thành viên hội đồng."))
     if not round.area.contains(product.producer.area):
@@ -200,19 +229,42 @@ def evaluation_create(*, product: Product, round: Round, kind: str, by, today=No
         status=S.DRAFT,
         previous_certificate=previous if kind != Certificate.Kind.NEW else None,
         created_by=by,
+        minimums_rule=settings.OCOP_MINIMUMS_READING,
     )
+    assign_number(evaluation, basis)
     evaluation.full_clean()
     with rules_as_errors(evaluation):
         evaluation.save()
-    ScoreSheet.objects.bulk_create(
-        [ScoreSheet(evaluation=evaluation, member=member) for member in members]
-    )
+    sheets = [ScoreSheet(evaluation=evaluation, member=member) for member in members]
+    if evaluation.minimums_rule == MinimumsRule.COUNCIL:
+        # The council's agreed sheet, from which the star minimums are read.
+        sheets.append(ScoreSheet(evaluation=evaluation, is_council=True))
+    ScoreSheet.objects.bulk_create(sheets)
     step = Transition(
         evaluation=evaluation, action=Transition.Action.CREATE, to_status=S.DRAFT, by=by
     )
     step.full_clean()
     step.save()
     return evaluation
+
+
+def assign_number(evaluation: Evaluation, basis) -> None:
+    """The product code its legal basis prints on the sheets: (Mã tỉnh)-(Mã xã)-(STT)-(Năm),
+    the number counting the commune's evaluations of the year. Only for a producer in a
+    current commune (records of the former districts have no commune code)."""
+    area = evaluation.product.producer.area
+    if not basis.product_code_format or area.level != Area.Level.COMMUNE or not area.is_current:
+        return
+    # One number at a time per commune: the commune's row is the lock.
+    Area.objects.select_for_update().filter(pk=area.pk).first()
+    year = evaluation.round.year
+    taken = Evaluation.objects.filter(
+        round__year=year, product__producer__area=area, number__isnull=False
+    ).aggregate(last=Max("number"))["last"]
+    evaluation.number = (taken or 0) + 1
+    evaluation.code = basis.product_code(
+        province=area.path.split("/")[0], commune=area.code, number=evaluation.number, year=year
+    )
 
 
 @transaction.atomic
@@ -279,6 +331,10 @@ def sheet_save(
     }
     if errors:
         raise ValidationError(errors)
+    # Criteria that apply only when a product story exists are not scored when the member
+    # chose that there is none: whatever was chosen there is dropped.
+    applicable = structure.applicable(choices)
+    choices = {cid: oid for cid, oid in choices.items() if cid in applicable}
 
     claimed = ScoreSheet.objects.filter(pk=sheet.pk, evaluation=evaluation, version=version).update(
         version=F("version") + 1, updated_by=by, updated_at=timezone.now()
@@ -323,7 +379,7 @@ def sheet_save(
                 code="stars_changed",
             )
         lines = [
-            f"{sheet.member.name} — {structure.criteria[cid].code}: "
+            f"{sheet.title} — {structure.criteria[cid].code}: "
             f"{_describe(structure, before.get(cid))} → {_describe(structure, choices.get(cid))}"
             for cid in sorted(set(before) | set(choices), key=lambda c: structure.criteria[c].code)
             if before.get(cid) != choices.get(cid)
@@ -459,15 +515,87 @@ def evaluation_not_recognise(*, evaluation: Evaluation, by, comment: str = "", t
     return evaluation
 
 
+@transaction.atomic
+def evaluation_disqualify(
+    *, evaluation: Evaluation, by, reasons=(), comment: str = "", today=None
+) -> Evaluation:
+    """The province finds the dossier falls under its sheet's "Hồ sơ bị loại khi…": the
+    evaluation ends, with the conditions met and what was found."""
+    evaluation = _locked(evaluation)
+    workflow.check(evaluation, S.DISQUALIFIED, by, today=today)
+    listed = evaluation.criteria_set.disqualifiers
+    if any(reason not in listed for reason in reasons):
+        raise ValidationError({"reasons": _("Trường hợp này không có trong phiếu chấm.")})
+    lines = [_("Hồ sơ bị loại khi: %(reason)s") % {"reason": reason} for reason in reasons]
+    if comment.strip():
+        lines.append(comment.strip())
+    if not lines:
+        raise ValidationError(
+            {"comment": _("Hãy chọn trường hợp hồ sơ bị loại hoặc ghi lý do loại hồ sơ.")}
+        )
+    _record(evaluation, S.DISQUALIFIED, by, comment="\n".join(lines))
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_explain_divergence(*, evaluation: Evaluation, by, reason: str, today=None):
+    """The chair records why the members' totals may stand although they differ by the city's
+    threshold or more; the council's result can then be sent on. Entered by whoever enters
+    the sheets; a re-scoring to other totals asks for a new reason."""
+    evaluation = _locked(evaluation)
+    if locked := workflow.sheet_lock_reason(evaluation, by, today=today):
+        raise ValidationError(locked, code="locked")
+    if workflow.is_correction(evaluation):
+        raise ValidationError(_("Hồ sơ đã được công nhận."), code="locked")
+    _require("reason", reason, _("Hãy ghi lý do Chủ tịch hội đồng giữ kết quả chấm."))
+    gap = workflow.spread(evaluation)
+    if gap < settings.OCOP_DIVERGENCE_POINTS:
+        raise ValidationError(
+            _("Tổng điểm của các thành viên chênh nhau dưới %(limit)s điểm: không cần giải trình.")
+            % {"limit": settings.OCOP_DIVERGENCE_POINTS},
+            code="no_divergence",
+        )
+    evaluation.divergence_reason = reason.strip()
+    evaluation.divergence_spread = gap
+    evaluation.save(update_fields=["divergence_reason", "divergence_spread", "updated_at"])
+    step = Transition(
+        evaluation=evaluation,
+        action=Transition.Action.DIVERGENCE,
+        from_status=evaluation.status,
+        to_status=evaluation.status,
+        by=by,
+        comment=reason.strip(),
+        changes=_("Chênh lệch giữa các thành viên: %(gap)s điểm")
+        % {"gap": formats.number_format(gap.normalize(), use_l10n=True)},
+    )
+    step.full_clean()
+    step.save()
+    return evaluation
+
+
 def refusal_reason(evaluation: Evaluation) -> str:
     if evaluation.is_eliminated:
-        return _("Bị loại theo tiêu chí loại trừ.")
+        result = evaluation_result(evaluation, SheetStructure.load(evaluation.criteria_set))
+        found = "; ".join(
+            f"{criterion.code} — {option.text}" for criterion, option in result.knocked_out
+        )
+        if not found:
+            return _("Bị loại theo tiêu chí loại trừ.")
+        return _("Không xếp hạng, theo điều kiện loại của phiếu chấm: %(found)s.") % {
+            "found": found
+        }
     score = formats.number_format(evaluation.score, 2, use_l10n=True)
     if evaluation.stars and evaluation.previous_certificate and evaluation.kind == "upgrade":
         return _("Đạt %(score)s điểm, %(stars)s sao: không cao hơn hạng hiện có.") % {
             "score": score,
             "stars": evaluation.stars,
         }
+    lowest = evaluation.criteria_set.lowest_certified_stars
+    if (evaluation.band_stars or 0) >= lowest and (evaluation.stars or 0) < lowest:
+        return _(
+            "Đạt %(score)s điểm (hạng %(band)s sao) nhưng chưa đạt yêu cầu tối thiểu của "
+            "%(stars)s sao."
+        ) % {"score": score, "band": evaluation.band_stars, "stars": lowest}
     return _("Đạt %(score)s điểm, dưới hạng được công nhận.") % {"score": score}
 
 

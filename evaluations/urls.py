@@ -10,7 +10,10 @@ urlpatterns = [
     path("new/", views.evaluation_create, name="create"),
     path("<int:pk>/", views.evaluation_detail, name="detail"),
     path("<int:pk>/sheets/<int:sheet_pk>/", views.sheet_edit, name="sheet"),
+    path("<int:pk>/sheets/<int:sheet_pk>/print/", views.sheet_print, name="sheet_print"),
+    path("<int:pk>/print/", views.summary_print, name="summary_print"),
     path("<int:pk>/correct/", views.evaluation_correct, name="correct"),
+    path("<int:pk>/divergence/", views.evaluation_divergence, name="divergence"),
     *[
         path(f"<int:pk>/{name}/", views.evaluation_action, {"action": name}, name=name)
         for name in ACTIONS

@@ -11,9 +11,12 @@ A move onto the same status is an administrator's correction of a recognised eva
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db.models import Max, Min
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -40,9 +43,10 @@ _DECISIONS = {
 
 #: status → {next status: who may move it there}
 TRANSITIONS: dict[str, dict[str, Actor]] = {
-    S.DRAFT: {S.SUBMITTED: Actor.LOCAL},
+    # The province checks the dossier against the sheet's "Hồ sơ bị loại khi…" before scoring.
+    S.DRAFT: {S.SUBMITTED: Actor.LOCAL, S.DISQUALIFIED: Actor.REVIEWER},
     S.SUBMITTED: _DECISIONS,
-    S.RETURNED: {S.RESUBMITTED: Actor.LOCAL},
+    S.RETURNED: {S.RESUBMITTED: Actor.LOCAL, S.DISQUALIFIED: Actor.REVIEWER},
     S.RESUBMITTED: _DECISIONS,
     S.RECOGNISED: {S.PROPOSED_CENTRAL: Actor.REVIEWER, S.RECOGNISED: Actor.ADMIN},
     S.NOT_RECOGNISED: {},
@@ -53,6 +57,7 @@ TRANSITIONS: dict[str, dict[str, Actor]] = {
     },
     S.CENTRAL_RECOGNISED: {S.CENTRAL_RECOGNISED: Actor.ADMIN},
     S.CENTRAL_DECLINED: {S.CENTRAL_DECLINED: Actor.ADMIN},
+    S.DISQUALIFIED: {},
 }
 
 #: The action recorded for a move onto a status (a move onto the same status is a correction).
@@ -65,10 +70,11 @@ ACTIONS = {
     S.PROPOSED_CENTRAL: Transition.Action.PROPOSE_CENTRAL,
     S.CENTRAL_RECOGNISED: Transition.Action.CENTRAL_RECOGNISE,
     S.CENTRAL_DECLINED: Transition.Action.CENTRAL_DECLINE,
+    S.DISQUALIFIED: Transition.Action.DISQUALIFY,
 }
 
 #: Moves that change the dossier or its sheets: refused once the round has closed.
-NEEDS_OPEN_ROUND = {S.SUBMITTED, S.RESUBMITTED, S.RETURNED}
+NEEDS_OPEN_ROUND = {S.SUBMITTED, S.RESUBMITTED, S.RETURNED, S.DISQUALIFIED}
 
 
 def action_for(evaluation: Evaluation, target: str) -> str:
@@ -142,7 +148,35 @@ def round_closed_reason(evaluation: Evaluation, today: date) -> str | None:
 def _incomplete_reason(evaluation: Evaluation) -> str | None:
     if not evaluation.sheets_complete:
         return _("Mọi thành viên hội đồng phải chấm đủ các tiêu chí trước khi gửi.")
-    return None
+    return divergence_reason(evaluation)
+
+
+def spread(evaluation: Evaluation) -> Decimal:
+    """How far apart the highest and the lowest member's totals are."""
+    totals = evaluation.sheets.filter(is_council=False, answered__gt=0).aggregate(
+        high=Max("total"), low=Min("total")
+    )
+    if totals["high"] is None:
+        return Decimal(0)
+    return totals["high"] - totals["low"]
+
+
+def divergence_reason(evaluation: Evaluation, gap: Decimal | None = None) -> str | None:
+    """Why the council's result cannot be sent on yet: the members' totals differ by the
+    city's threshold or more, and the chair has not recorded why this difference stands."""
+    gap = spread(evaluation) if gap is None else gap
+    threshold = Decimal(settings.OCOP_DIVERGENCE_POINTS)
+    if gap < threshold:
+        return None
+    if evaluation.divergence_reason and evaluation.divergence_spread == gap:
+        return None
+    return _(
+        "Tổng điểm của các thành viên chênh nhau %(gap)s điểm (từ %(limit)s điểm trở lên): hội "
+        "đồng chấm lại, hoặc Chủ tịch hội đồng ghi lý do giữ kết quả."
+    ) % {
+        "gap": formats.number_format(gap.normalize(), use_l10n=True),
+        "limit": settings.OCOP_DIVERGENCE_POINTS,
+    }
 
 
 def _can_recognise(evaluation: Evaluation) -> str | None:
@@ -152,6 +186,11 @@ def _can_recognise(evaluation: Evaluation) -> str | None:
     if evaluation.is_eliminated:
         return _("Sản phẩm bị loại theo tiêu chí loại trừ: ghi “Không công nhận”.")
     certifiable = criteria_set.certifiable_stars(evaluation.stars) if evaluation.stars else None
+    if certifiable is None and (evaluation.band_stars or 0) >= criteria_set.lowest_certified_stars:
+        return _(
+            "Điểm đạt hạng %(band)s sao nhưng chưa đạt yêu cầu tối thiểu của %(stars)s sao: ghi "
+            "“Không công nhận”."
+        ) % {"band": evaluation.band_stars, "stars": criteria_set.lowest_certified_stars}
     if certifiable is None:
         return _("Dưới %(stars)s sao (dưới %(score)s điểm): ghi “Không công nhận”.") % {
             "stars": criteria_set.lowest_certified_stars,
@@ -160,10 +199,6 @@ def _can_recognise(evaluation: Evaluation) -> str | None:
     if _upgrade_not_higher(evaluation, certifiable):
         return _("Nâng hạng cần số sao cao hơn giấy chứng nhận hiện có (%(stars)s sao).") % {
             "stars": evaluation.previous_certificate.stars
-        }
-    if not criteria_set.issues_certificates:
-        return _("Căn cứ %(basis)s chưa có trong sổ giấy chứng nhận OCOP.") % {
-            "basis": criteria_set.legal_basis
         }
     return None
 
@@ -285,6 +320,8 @@ def sheet_lock_reason(evaluation: Evaluation, user, *, today: date | None = None
         return None
     if status in Evaluation.WAITING_STATUSES:
         return _("Hồ sơ đã gửi thẩm định: phiếu chấm bị khóa cho đến khi hồ sơ được trả lại.")
+    if status == S.DISQUALIFIED:
+        return _("Hồ sơ bị loại trước khi chấm điểm: phiếu chấm đã khóa.")
     if status in Evaluation.RECOGNISED_STATUSES:
         if policy.can(user, "evaluation.correct", evaluation):
             return None

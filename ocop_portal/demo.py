@@ -10,6 +10,7 @@ from areas import services as area_services
 from areas.models import Area
 from budgets import demo as plans
 from evaluations import demo as evaluations
+from evaluations.criteria import load_legal_bases
 from products import demo as registry
 from products.services import load_categories
 
@@ -42,8 +43,10 @@ def load_areas(progress: area_services.Progress | None = None) -> None:
 
 
 def load_registry(progress: registry.Progress | None = None) -> dict[str, int]:
-    """The product classification, then Cần Thơ's producers, products and star certificates."""
+    """The product classification and the legal bases, then Cần Thơ's producers, products and
+    star certificates."""
     load_categories()
+    load_legal_bases()
     return registry.load_registry(progress=progress)
 
 
@@ -53,7 +56,8 @@ def load_plans(progress: plans.Progress | None = None) -> dict[str, int]:
 
 
 def load_evaluations(progress=None) -> dict[str, int]:
-    """Criteria sets, the 2022 rounds behind the recognitions and 2023 work for every account."""
+    """Legal bases and criteria sets, the 2022 rounds behind the recognitions, the closed 2023
+    round and the 2026 round under 26/2026 with work for every account."""
     return evaluations.load_evaluations(progress=progress)
 
 

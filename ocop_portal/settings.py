@@ -319,6 +319,23 @@ OCOP_PROVINCE_CODE = env.str("OCOP_PROVINCE_CODE", default="")
 OCOP_PROVINCE_NAME = env.str("OCOP_PROVINCE_NAME", default="")
 OCOP_DEPARTMENT_NAME = env.str("OCOP_DEPARTMENT_NAME", default="")
 
+# The council's practice, which the law leaves to the city (26/2026/QĐ-TTg Điều 3, Phụ lục II).
+# How the star minimums marked on the sheets are read when several members scored a
+# criterion: "median" (the median of the members' points on each criterion, the default) or
+# "council" (an agreed sheet the council fills in after its discussion). An evaluation keeps
+# the reading it was opened with.
+OCOP_MINIMUMS_READING = env.str("OCOP_MINIMUMS_READING", default="median")
+if OCOP_MINIMUMS_READING not in {"median", "council"}:
+    raise ImproperlyConfigured(
+        "OCOP_MINIMUMS_READING phải là median hoặc council / must be median or council."
+    )
+# When the members' totals differ by this many points or more, the evaluation is not sent on
+# until the council re-scores or its chair records why the difference stands (a provincial
+# council's rule; 10 by default).
+OCOP_DIVERGENCE_POINTS = env.int("OCOP_DIVERGENCE_POINTS", default=10)
+if OCOP_DIVERGENCE_POINTS < 1:
+    raise ImproperlyConfigured("OCOP_DIVERGENCE_POINTS phải từ 1 trở lên / must be 1 or more.")
+
 # Imports and exports (django-import-export): all or nothing, and no live formulas in exports.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True

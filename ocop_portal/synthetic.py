@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from areas.models import Area
 from core.text import clean, fold
-from products.models import Certificate, Product, ProductCategory, add_months
+from products.models import Certificate, LegalBasis, Product, ProductCategory, add_months
 from subjects.models import Producer
 
 #: Ends the address of every synthetic producer: how :func:`clear` finds them.
@@ -28,9 +28,6 @@ BATCH = 2000
 #: Full-scale counts (``scale=1``).
 PRODUCERS, PRODUCTS, CERTIFICATES = 20_000, 50_000, 60_000
 
-#: When each legal basis took effect.
-QD_148_FROM = date(2023, 2, 24)
-QD_1489_FROM = date(2025, 7, 1)
 FIRST_DECISION = date(2019, 3, 1)
 
 Progress = Callable[[str, int, int], None]
@@ -95,12 +92,10 @@ def targets(scale: float) -> Counts:
     return Counts(scaled(PRODUCERS), scaled(PRODUCTS), scaled(CERTIFICATES))
 
 
-def legal_basis(on: date) -> str:
-    if on >= QD_1489_FROM:
-        return Certificate.LegalBasis.QD_1489
-    if on >= QD_148_FROM:
-        return Certificate.LegalBasis.QD_148
-    return Certificate.LegalBasis.QD_1048
+def legal_basis(on: date, bases: list[LegalBasis]) -> LegalBasis:
+    """The latest basis in force on the day (the earliest one before any)."""
+    started = [basis for basis in bases if basis.in_force_from <= on]
+    return max(started, key=lambda basis: basis.in_force_from) if started else bases[0]
 
 
 def _day_between(rng: random.Random, start: date, end: date) -> date:
@@ -147,7 +142,8 @@ def _bulk(model, rows: list, label: str, progress: Progress | None) -> list:
 
 @transaction.atomic
 def generate(seed: int = 1, scale: float = 1.0, progress: Progress | None = None) -> Counts:
-    """Create the synthetic registry on top of the loaded areas and classification."""
+    """Create the synthetic registry on top of the loaded areas, classification and legal
+    bases."""
     rng = random.Random(seed)
     today = timezone.localdate()
     want = targets(scale)
@@ -166,6 +162,9 @@ def generate(seed: int = 1, scale: float = 1.0, progress: Progress | None = None
     )
     if not categories:
         raise ValueError("Chưa nạp phân loại sản phẩm: chạy load_categories trước.")
+    bases = list(LegalBasis.objects.order_by("in_force_from"))
+    if not bases:
+        raise ValueError("Chưa nạp căn cứ pháp lý: chạy load_criteria_sets trước.")
     if Producer.objects.filter(tax_code__startswith=TAX_CODE_PREFIX, address__endswith=MARK):
         raise ValueError("Đã có dữ liệu tổng hợp: chạy lại với --clear để tạo mới.")
 
@@ -248,7 +247,7 @@ def generate(seed: int = 1, scale: float = 1.0, progress: Progress | None = None
                 product_id=product.pk,
                 stars=stars,
                 score=Decimal(str(round(rng.uniform(low, high), 2))),
-                legal_basis=legal_basis(decided),
+                legal_basis=legal_basis(decided, bases),
                 level=Certificate.Level.CENTRAL if stars == 5 else Certificate.Level.CITY,
                 kind=(
                     Certificate.Kind.NEW

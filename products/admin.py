@@ -10,7 +10,14 @@ from core import policy
 from core.admin import FoldedSearchMixin, ReferenceDataAdminMixin, VisibleToAdminMixin
 from core.imports import ImportExportAdminMixin
 from core.text import fold
-from products.models import EXPIRING_WITHIN_DAYS, Certificate, Product, ProductCategory
+from products.models import (
+    EXPIRING_WITHIN_DAYS,
+    Certificate,
+    LegalBasis,
+    Product,
+    ProductCategory,
+    StarBand,
+)
 from products.resources import CertificateResource, ProductResource
 
 
@@ -38,6 +45,40 @@ class ProductCategoryAdmin(ReferenceDataAdminMixin, admin.ModelAdmin):
             if all(word in fold(f"{category.code} {category.name}") for word in words)
         ]
         return queryset.filter(pk__in=matching), False
+
+
+class StarBandInline(admin.TabularInline):
+    model = StarBand
+    extra = 0
+    readonly_fields = ["stars", "min_score", "recognised_by"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LegalBasis)
+class LegalBasisAdmin(admin.ModelAdmin):
+    """Legal bases are loaded from data files (load_criteria_sets) and are read-only here:
+    certificates and evaluations keep the rules they were decided under."""
+
+    list_display = ["code", "title", "in_force_from", "in_force_until", "local_level"]
+    inlines = [StarBandInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.get_fields() if field.concrete]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Product)

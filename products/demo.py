@@ -15,7 +15,7 @@ from django.db import transaction
 from areas.models import Area
 from core.loading import RecordWriter
 from core.text import clean, fold
-from products.models import Certificate, Product, ProductCategory
+from products.models import Certificate, LegalBasis, Product, ProductCategory
 from subjects.models import Producer
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "demo_can_tho.json"
@@ -72,11 +72,12 @@ def _score(value) -> Decimal | None:
 def load_registry(progress: Progress | None = None, data_file: Path = DATA_FILE) -> dict[str, int]:
     """Producers, their products and star certificates from the demo data; idempotent.
 
-    Needs the areas and the classification loaded first. Returns the number of records in the
-    data and how many rows were created or updated."""
+    Needs the areas, the classification and the legal bases loaded first. Returns the number
+    of records in the data and how many rows were created or updated."""
     data = json.loads(data_file.read_text(encoding="utf-8"))
     by_district, by_commune = _areas(data)
     categories = {(c.scheme, c.code): c for c in ProductCategory.objects.all()}
+    bases = {basis.code: basis for basis in LegalBasis.objects.all()}
     names = [clean(p["name"]) for p in data["producers"]]
     producers = {p.name: p for p in Producer.objects.filter(name__in=names)}
     products = {
@@ -128,7 +129,7 @@ def load_registry(progress: Progress | None = None, data_file: Path = DATA_FILE)
                     {
                         "stars": entry["stars"],
                         "score": _score(entry.get("score")),
-                        "legal_basis": entry["legal_basis"],
+                        "legal_basis": bases[entry["legal_basis"]],
                         "level": entry["level"],
                         "kind": entry["kind"],
                         "area": by_commune[entry["commune"]] if "commune" in entry else area,

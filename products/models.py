@@ -1,11 +1,12 @@
 import calendar
 import io
 from datetime import date, timedelta
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -20,8 +21,6 @@ from core.versioning import Versioned
 
 #: A certificate about to expire is flagged this many days ahead.
 EXPIRING_WITHIN_DAYS = 90
-#: Scored this much or more by the city: a potential 5★ product awaiting the central council.
-POTENTIAL_FIVE_STAR_SCORE = 90
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 
@@ -62,10 +61,13 @@ def validate_photo(photo) -> None:
 
 
 class ProductCategory(models.Model):
-    """A sector, group or product set of a classification (148/QĐ-TTg, or 1048 for old records)."""
+    """A sector, group or product set of a classification: Phụ lục I of 26/2026/QĐ-TTg today,
+    148/QĐ-TTg (the same frame and codes) and 1048/QĐ-TTg for the records classified under
+    them."""
 
     class Scheme(models.TextChoices):
-        QD_148 = "148/QĐ-TTg", _("148/QĐ-TTg (từ 24/02/2023)")
+        QD_26_2026 = "26/2026/QĐ-TTg", _("26/2026/QĐ-TTg (từ 22/05/2026)")
+        QD_148 = "148/QĐ-TTg", _("148/QĐ-TTg (02/2023–05/2026)")
         QD_1048 = "1048/QĐ-TTg", _("1048/QĐ-TTg (2019–2023)")
 
     class Level(models.IntegerChoices):
@@ -86,6 +88,21 @@ class ProductCategory(models.Model):
         related_name="children",
     )
     is_leaf = models.BooleanField(_("chọn được cho sản phẩm"), default=True, editable=False)
+    ministry = models.CharField(
+        _("cơ quan chủ trì quản lý"),
+        max_length=255,
+        blank=True,
+        help_text=_("Bộ chủ trì quản lý theo danh mục phân loại (Phụ lục I 26/2026/QĐ-TTg)."),
+    )
+    successor = models.ForeignKey(
+        "self",
+        verbose_name=_("tương ứng theo phân loại mới"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="predecessors",
+        help_text=_("Cùng bộ sản phẩm trong văn bản phân loại thay thế văn bản này."),
+    )
 
     class Meta:
         verbose_name = _("phân loại sản phẩm")
@@ -101,6 +118,14 @@ class ProductCategory(models.Model):
     @property
     def sector_code(self) -> str:
         return self.code.split(".")[0]
+
+    def in_scheme(self, scheme: str) -> "ProductCategory | None":
+        """This category, or its counterpart in a later classification (148 → 26/2026)."""
+        category, seen = self, set()
+        while category is not None and category.scheme != scheme and category.pk not in seen:
+            seen.add(category.pk)
+            category = category.successor
+        return category if category is not None and category.scheme == scheme else None
 
 
 class ProductQuerySet(AreaScopedQuerySet):
@@ -215,6 +240,258 @@ class Product(Versioned, Tracked, Illustrative):
         return self.certificates.valid_on(on).order_by("-decision_date", "-pk").first()
 
 
+class GovernmentLevel(models.TextChoices):
+    """Levels of government taking part in OCOP: who receives dossiers, who recognises."""
+
+    COMMUNE = "commune", _("Cấp xã")
+    DISTRICT = "district", _("Cấp huyện")
+    CITY = "city", _("Cấp tỉnh, thành phố")
+    CENTRAL = "central", _("Trung ương")
+
+
+class LegalBasisQuerySet(models.QuerySet):
+    def in_force_on(self, day: date) -> "LegalBasisQuerySet":
+        """The bases in force that day, the latest first (the one a new round applies)."""
+        return self.filter(
+            Q(in_force_from__lte=day), Q(in_force_until__isnull=True) | Q(in_force_until__gte=day)
+        ).order_by("-in_force_from", "-pk")
+
+
+class LegalBasis(models.Model):
+    """A decision that sets how OCOP products are evaluated and recognised: its dates, the
+    levels taking part and which of them recognises which stars (its star bands), how long a
+    certificate lasts and what happens to the dossiers of the decisions it replaces.
+
+    Loaded from data files (evaluations/data/legal_bases/*.json, ``load_criteria_sets``): a new
+    decision is a new file, not a change to the code. A certificate names the basis it was
+    issued under."""
+
+    code = models.CharField(
+        _("số hiệu"), max_length=20, unique=True, help_text=_("Ví dụ: 26/2026/QĐ-TTg.")
+    )
+    title = models.CharField(_("tên văn bản"), max_length=255)
+    signed_on = models.DateField(_("ngày ký"))
+    in_force_from = models.DateField(_("hiệu lực từ"))
+    in_force_until = models.DateField(
+        _("hiệu lực đến"),
+        null=True,
+        blank=True,
+        help_text=_("Ngày cuối cùng văn bản còn hiệu lực; để trống nếu đang có hiệu lực."),
+    )
+    levels = models.JSONField(
+        _("các cấp tham gia"),
+        default=list,
+        help_text=_("Các cấp chính quyền tham gia đánh giá, phân hạng theo văn bản này."),
+    )
+    local_level = models.CharField(
+        _("cấp tiếp nhận hồ sơ"),
+        max_length=10,
+        choices=GovernmentLevel.choices,
+        help_text=_("Cấp nhập phiếu chấm hoặc kiểm tra hồ sơ rồi gửi lên (huyện, hoặc xã)."),
+    )
+    certificate_validity_months = models.PositiveSmallIntegerField(
+        _("hiệu lực giấy chứng nhận (tháng)"), validators=[MinValueValidator(1)]
+    )
+    central_proposal_score = models.DecimalField(
+        _("điểm đề nghị Trung ương"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("Từ điểm này, sản phẩm cấp tỉnh công nhận là tiềm năng 5 sao."),
+    )
+    classification = models.CharField(
+        _("văn bản phân loại sản phẩm"),
+        max_length=20,
+        help_text=_("Danh mục bộ sản phẩm mà các phiếu chấm của văn bản này dùng."),
+    )
+    product_code_format = models.CharField(
+        _("mẫu mã số sản phẩm"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "Mã ghi trên phiếu đánh giá, ví dụ {province}-{commune}-{number:02d}-{year} cho "
+            "(Mã tỉnh)-(Mã xã)-(STT)-(Năm); để trống nếu văn bản không quy định."
+        ),
+    )
+    replaces = models.ManyToManyField(
+        "self",
+        verbose_name=_("thay thế văn bản"),
+        symmetrical=False,
+        blank=True,
+        related_name="replaced_by",
+    )
+    transition_days = models.PositiveSmallIntegerField(
+        _("thời hạn hoàn thành hồ sơ chuyển tiếp (ngày)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Hồ sơ nộp theo văn bản cũ trước ngày văn bản này có hiệu lực phải hoàn thành "
+            "đánh giá trong số ngày này."
+        ),
+    )
+    transition_rerating_days = models.PositiveSmallIntegerField(
+        _("thời hạn hoàn thành hồ sơ đánh giá lại chuyển tiếp (ngày)"), null=True, blank=True
+    )
+    late_rerating_grace_days = models.PositiveSmallIntegerField(
+        _("giấy chứng nhận kéo dài tối đa khi nộp hồ sơ đánh giá lại muộn (ngày)"),
+        null=True,
+        blank=True,
+    )
+    source = models.TextField(_("nguồn văn bản"), blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    # Indexed: the "data as of" time of every page is the latest of these.
+    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True, db_index=True)
+
+    objects = LegalBasisQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("căn cứ pháp lý")
+        verbose_name_plural = pgettext_lazy("số nhiều", "căn cứ pháp lý")
+        ordering = ["in_force_from", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(in_force_until__isnull=True)
+                | Q(in_force_until__gte=F("in_force_from")),
+                name="legal_basis_in_force_until_after_from",
+            ),
+            models.CheckConstraint(
+                condition=Q(in_force_from__gte=F("signed_on")),
+                name="legal_basis_in_force_after_signing",
+            ),
+            models.CheckConstraint(
+                condition=Q(central_proposal_score__gte=0, central_proposal_score__lte=100),
+                name="legal_basis_central_score_0_to_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(certificate_validity_months__gte=1),
+                name="legal_basis_validity_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def clean(self) -> None:
+        errors = {}
+        if self.in_force_until and self.in_force_from and self.in_force_until < self.in_force_from:
+            errors["in_force_until"] = _("Ngày hết hiệu lực phải sau ngày có hiệu lực.")
+        if self.in_force_from and self.signed_on and self.in_force_from < self.signed_on:
+            errors["in_force_from"] = _("Văn bản không có hiệu lực trước ngày ký.")
+        levels = self.levels if isinstance(self.levels, list) else None
+        if levels is None or not set(levels) <= set(GovernmentLevel.values):
+            errors["levels"] = _("Các cấp phải là: %(levels)s.") % {
+                "levels": ", ".join(GovernmentLevel.values)
+            }
+        elif self.local_level and self.local_level not in levels:
+            errors["local_level"] = _("Cấp tiếp nhận hồ sơ phải là một trong các cấp tham gia.")
+        if self.product_code_format:
+            try:
+                self.product_code_format.format(province="92", commune="31117", number=1, year=2026)
+            except (KeyError, IndexError, ValueError):
+                errors["product_code_format"] = _(
+                    "Mẫu mã chỉ dùng {province}, {commune}, {number} và {year}."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def is_in_force(self, day: date) -> bool:
+        return self.in_force_from <= day and (
+            self.in_force_until is None or day <= self.in_force_until
+        )
+
+    # --- Stars: which band a score falls in, who recognises it ------------------------------
+
+    @cached_property
+    def bands(self) -> list["StarBand"]:
+        """The star bands, highest first (one query, then kept on the instance)."""
+        return sorted(self.star_bands.all(), key=lambda band: -band.stars)
+
+    def recognising_level(self, stars: int) -> str | None:
+        """The level that recognises this many stars, or None when they are not certified."""
+        for band in self.bands:
+            if band.stars == stars:
+                return band.recognised_by or None
+        return None
+
+    def certifiable_stars(self, stars: int) -> int | None:
+        """The most stars below the central council's that a local level recognises for a
+        product rated `stars`: a 5★ product is recognised 4★ by the province and proposed to
+        the central council."""
+        local = [
+            band.stars
+            for band in self.bands
+            if band.recognised_by
+            and band.recognised_by != GovernmentLevel.CENTRAL
+            and band.stars <= stars
+        ]
+        return max(local, default=None)
+
+    @property
+    def lowest_certified_stars(self) -> int:
+        return min((band.stars for band in self.bands if band.recognised_by), default=3)
+
+    def transition_for(self, kind: str) -> "tuple[LegalBasis, date] | None":
+        """The decision that replaced this one and the last day a dossier filed under this one
+        before it took effect may still be completed under this one (26/2026/QĐ-TTg Điều 12:
+        60 days, re-rating 30), or None."""
+        for newer in sorted(self.replaced_by.all(), key=lambda basis: basis.in_force_from):
+            days = newer.transition_days
+            if kind == Certificate.Kind.RENEWAL and newer.transition_rerating_days:
+                days = newer.transition_rerating_days
+            if days:
+                return newer, newer.in_force_from + timedelta(days=days)
+        return None
+
+    def product_code(self, *, province: str, commune: str, number: int, year: int) -> str:
+        if not self.product_code_format:
+            return ""
+        return self.product_code_format.format(
+            province=province, commune=commune, number=number, year=year
+        )
+
+
+class StarBand(models.Model):
+    """Average scores from `min_score` up earn `stars`, recognised by the level named."""
+
+    legal_basis = models.ForeignKey(LegalBasis, on_delete=models.CASCADE, related_name="star_bands")
+    stars = models.PositiveSmallIntegerField(
+        _("số sao"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    min_score = models.DecimalField(
+        _("điểm tối thiểu"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    recognised_by = models.CharField(
+        _("cấp công nhận"),
+        max_length=10,
+        choices=GovernmentLevel.choices,
+        blank=True,
+        help_text=_("Để trống nếu hạng này không được cấp giấy chứng nhận."),
+    )
+
+    class Meta:
+        verbose_name = _("hạng sao")
+        verbose_name_plural = pgettext_lazy("số nhiều", "hạng sao")
+        ordering = ["legal_basis", "-stars"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["legal_basis", "stars"], name="legal_basis_one_band_per_stars"
+            ),
+            models.CheckConstraint(
+                condition=Q(stars__gte=1, stars__lte=5), name="legal_basis_band_stars_1_5"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_score__gte=0, min_score__lte=100),
+                name="legal_basis_band_score_0_to_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stars}★ ≥ {self.min_score}"
+
+
 class CertificateQuerySet(AreaScopedQuerySet):
     area_path_lookup = "product__producer__area__path"
 
@@ -250,21 +527,18 @@ class CertificateQuerySet(AreaScopedQuerySet):
         )
         return (
             self.valid_on(on)
-            .filter(level=Certificate.Level.CITY, stars=4, score__gte=POTENTIAL_FIVE_STAR_SCORE)
+            .filter(
+                level=Certificate.Level.CITY,
+                stars=4,
+                score__gte=F("legal_basis__central_proposal_score"),
+            )
             .exclude(Exists(decided_since))
         )
 
 
 class Certificate(Tracked):
-    """A star certificate: the recognition decision for one product, valid 36 months."""
-
-    class LegalBasis(models.TextChoices):
-        QD_1048 = "1048/QĐ-TTg", _("1048/QĐ-TTg và 781/QĐ-TTg (2019–2023)")
-        QD_148 = "148/QĐ-TTg", _("148/QĐ-TTg (02/2023–07/2025)")
-        QD_1489 = "1489/QĐ-TTg", _("148/QĐ-TTg theo phân cấp 1489/QĐ-TTg (từ 07/2025)")
-
-    #: Months a certificate is valid, by legal basis.
-    VALIDITY_MONTHS = {LegalBasis.QD_1048: 36, LegalBasis.QD_148: 36, LegalBasis.QD_1489: 36}
+    """A star certificate: the recognition decision for one product, valid for the months its
+    legal basis sets (36 under every decision so far)."""
 
     class Level(models.TextChoices):
         DISTRICT = "district", _("Cấp huyện")
@@ -292,7 +566,14 @@ class Certificate(Tracked):
         blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
-    legal_basis = models.CharField(_("căn cứ"), max_length=20, choices=LegalBasis.choices)
+    legal_basis = models.ForeignKey(
+        LegalBasis,
+        verbose_name=_("căn cứ"),
+        to_field="code",
+        db_column="legal_basis",
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
     level = models.CharField(_("cấp công nhận"), max_length=10, choices=Level.choices)
     kind = models.CharField(_("hình thức"), max_length=10, choices=Kind.choices, default=Kind.NEW)
     decision_number = models.CharField(_("số quyết định"), max_length=40)
@@ -364,7 +645,7 @@ class Certificate(Tracked):
 
     def compute_valid_until(self) -> date:
         """Decision date + the validity of its legal basis (36 months), the last day included."""
-        months = self.VALIDITY_MONTHS[self.LegalBasis(self.legal_basis)]
+        months = self.legal_basis.certificate_validity_months
         return add_months(self.decision_date, months) - timedelta(days=1)
 
     def is_valid_on(self, on: date) -> bool:
@@ -386,7 +667,7 @@ class Certificate(Tracked):
             self.level == self.Level.CITY
             and self.stars == 4
             and self.score is not None
-            and self.score >= POTENTIAL_FIVE_STAR_SCORE
+            and self.score >= self.legal_basis.central_proposal_score
         )
 
 

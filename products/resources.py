@@ -14,7 +14,7 @@ from core.imports import (
     TextWidget,
 )
 from core.text import fold
-from products.models import Certificate, Product, ProductCategory
+from products.models import Certificate, LegalBasis, Product, ProductCategory
 from subjects.resources import NAME as PRODUCER_NAME
 from subjects.resources import PRODUCER_TAX_CODE, ProducerWidget, find_producer
 
@@ -46,6 +46,25 @@ class CategoryWidget(widgets.Widget):
                 % {"code": code}
             )
         return category
+
+    def render(self, value, obj=None, **kwargs):
+        return value.code if value else ""
+
+
+class LegalBasisWidget(widgets.Widget):
+    """A legal basis by its number ("148/QĐ-TTg"), case and diacritics ignored."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or value == "":
+            return None
+        bases = {fold(basis.code): basis for basis in LegalBasis.objects.all()}
+        basis = bases.get(fold(str(value)))
+        if basis is None:
+            raise ValueError(
+                _("“%(value)s” không có trong danh sách: %(choices)s.")
+                % {"value": value, "choices": "; ".join(b.code for b in bases.values())}
+            )
+        return basis
 
     def render(self, value, obj=None, **kwargs):
         return value.code if value else ""
@@ -120,7 +139,7 @@ class CertificateResource(PortalResource):
     product = Field("product", PRODUCT_NAME, ProductWidget())
     stars = Field("stars", "Số sao", IntegerWidget())
     score = Field("score", "Điểm", DecimalWidget())
-    legal_basis = Field("legal_basis", "Căn cứ", ChoiceWidget(Certificate.LegalBasis.choices))
+    legal_basis = Field("legal_basis", "Căn cứ", LegalBasisWidget())
     level = Field("level", "Cấp công nhận", ChoiceWidget(Certificate.Level.choices))
     kind = Field(
         "kind", "Hình thức", ChoiceWidget(Certificate.Kind.choices), default=Certificate.Kind.NEW
@@ -171,10 +190,14 @@ class CertificateResource(PortalResource):
             "decision_date": self.fields["decision_date"].clean(row),
         }
 
+    def dehydrate_legal_basis(self, certificate) -> str:
+        # The basis's number is the key the certificate stores: no query a row.
+        return certificate.legal_basis_id or ""
+
     def prepare_instance(self, instance):
         # Without an area in the sheet, the certificate lies where its producer does. The
         # validity is derived on save; the model's checks need it now.
         if instance.area_id is None and instance.product_id is not None:
             instance.area = instance.product.producer.area
-        if instance.decision_date and instance.legal_basis in Certificate.LegalBasis.values:
+        if instance.decision_date and instance.legal_basis_id is not None:
             instance.valid_until = instance.compute_valid_until()

@@ -13,7 +13,7 @@ from core.lists import page_of, sort
 from core.submissions import SAVED, submit_once
 from products.filters import ProductFilter
 from products.forms import ProductForm
-from products.models import Certificate, Product
+from products.models import Certificate, LegalBasis, Product
 from subjects.models import Producer
 
 SORT_COLUMNS = {
@@ -59,9 +59,14 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("round")
         .order_by("-round__year", "-round__number", "-pk")
     )
+    # Scored on the sheet of its product set under the law in force: a product classified
+    # only under 1048, or only to a group, waits to be classified again.
+    basis = LegalBasis.objects.in_force_on(timezone.localdate()).first()
+    in_scheme = product.category.in_scheme(basis.classification) if basis else None
     context = {
         "product": product,
-        "certificates": certificates.select_related("area"),
+        "unclassified_under": basis if basis and not (in_scheme and in_scheme.is_leaf) else None,
+        "certificates": certificates.select_related("area", "legal_basis"),
         "evaluations": evaluations,
         "history": history_entries(product),
         "today": timezone.localdate(),

@@ -1,5 +1,6 @@
-"""Personas and shared data. The areas of Cần Thơ (9 former districts, 103 current communes)
-are loaded once per test database; every test runs inside a transaction on top of them."""
+"""Personas and shared data. The areas of Cần Thơ (9 former districts, 103 current communes),
+the classifications, the legal bases and their score sheets are loaded once per test database;
+every test runs inside a transaction on top of them."""
 
 from datetime import date
 
@@ -7,6 +8,7 @@ import pytest
 
 from accounts.models import User
 from areas.models import Area
+from evaluations.criteria import load_criteria_sets
 from ocop_portal import demo
 from products.services import load_categories
 from tests.factories import UserFactory
@@ -22,6 +24,8 @@ def _test_settings(settings):
 def load_reference_data() -> None:
     demo.load_areas()
     load_categories()
+    # The legal bases and their score sheets (26/2026's: one per product set).
+    load_criteria_sets()
 
 
 @pytest.fixture(scope="session")

@@ -48,6 +48,13 @@ def category_148(code: str = "I.3.c"):
     return ProductCategory.objects.get(scheme="148/QĐ-TTg", code=code)
 
 
+def category_26(code: str = "I.3.c"):
+    """A product set of Phụ lục I of 26/2026/QĐ-TTg, the classification in force."""
+    from products.models import ProductCategory
+
+    return ProductCategory.objects.get(scheme="26/2026/QĐ-TTg", code=code)
+
+
 class ProductFactory(DjangoModelFactory):
     class Meta:
         model = "products.Product"
@@ -57,6 +64,12 @@ class ProductFactory(DjangoModelFactory):
     category = factory.LazyFunction(category_148)
 
 
+def legal_basis(code: str):
+    from products.models import LegalBasis
+
+    return LegalBasis.objects.get(code=code)
+
+
 class CertificateFactory(DjangoModelFactory):
     class Meta:
         model = "products.Certificate"
@@ -64,9 +77,16 @@ class CertificateFactory(DjangoModelFactory):
     product = factory.SubFactory(ProductFactory)
     stars = 4
     score = 75
-    legal_basis = "148/QĐ-TTg"
+    legal_basis = factory.LazyFunction(lambda: legal_basis("148/QĐ-TTg"))
     level = "city"
     kind = "new"
     decision_number = factory.Sequence(lambda n: f"{1000 + n}/QĐ-UBND")
     decision_date = factory.LazyFunction(lambda: __import__("datetime").date(2024, 3, 15))
     area = factory.LazyAttribute(lambda certificate: certificate.product.producer.area)
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        # A legal basis may be given by its number, as it is written on the certificate.
+        if isinstance(kwargs.get("legal_basis"), str):
+            kwargs["legal_basis"] = legal_basis(kwargs["legal_basis"])
+        return kwargs

@@ -228,7 +228,7 @@ def test_records_of_2020_to_2022_follow_decision_1048(demo):
     )
     assert old.count() == 92
     for certificate in old:
-        assert certificate.legal_basis == Certificate.LegalBasis.QD_1048
+        assert certificate.legal_basis_id == "1048/QĐ-TTg"
         assert certificate.level == Certificate.Level.CITY
         category = certificate.product.category
         assert category.scheme == "1048/QĐ-TTg" and re.fullmatch(r"\d\.\d", category.code)
@@ -240,7 +240,7 @@ def test_re_recognitions_of_2025_are_valid_today_in_the_communes_that_took_over(
     )
     assert renewals.count() == 18
     for renewal in renewals:
-        assert renewal.legal_basis == Certificate.LegalBasis.QD_1489
+        assert renewal.legal_basis_id == "1489/QĐ-TTg"
         assert renewal.level == Certificate.Level.CITY
         assert date(2025, 7, 1) <= renewal.decision_date <= date(2025, 12, 31)
         first = renewal.product.certificates.get(decision_date__year=2022)
@@ -259,7 +259,7 @@ def test_st25_rice_is_five_star_and_valid_today(demo):
     producer = rice.product.producer
     assert (producer.name, producer.kind) == ("Doanh nghiệp tư nhân Hồ Quang Trí", "dn")
     assert (rice.stars, rice.level, rice.kind) == (5, "central", "new")
-    assert rice.legal_basis == Certificate.LegalBasis.QD_148
+    assert rice.legal_basis_id == "148/QĐ-TTg"
     assert (rice.decision_number, rice.decision_date) == ("2361/QĐ-BNNMT", date(2025, 6, 26))
     assert (rice.area.code, rice.area.name, rice.area.is_current) == ("31687", "Xã Tài Văn", True)
     assert producer.area == rice.area
@@ -274,8 +274,13 @@ def test_producers_before_2025_are_in_their_former_district_and_every_record_is_
     tax_codes = [c for c in Producer.objects.values_list("tax_code", flat=True) if c]
     assert tax_codes and len(tax_codes) == len(set(tax_codes))
     for producer in Producer.objects.select_related("area"):
-        first = producer.products.values_list("certificates__decision_date", flat=True)
-        if min(first) < date(2025, 1, 1):
+        first = [
+            day
+            for day in producer.products.values_list("certificates__decision_date", flat=True)
+            if day
+        ]
+        # Producers registered since (the 2026 evaluations' demo) have no certificate yet.
+        if first and min(first) < date(2025, 1, 1):
             assert producer.area.code in DISTRICTS, producer.name
             assert producer.area.valid_until == DISTRICTS_UNTIL, producer.name
         # The press did not name every real producer's representative; those stay blank.

@@ -1,6 +1,8 @@
-"""The demo's evaluations: the 2022 rounds behind the 51 recognitions of the registry demo, and
-2023 work for every demo account; loading twice changes nothing."""
+"""The demo's evaluations: the 2022 rounds behind the 51 recognitions of the registry demo, a
+2023 round closed with what was left in it, and a 2026 round under 26/2026/QĐ-TTg with work for
+every demo account on the real sheets; loading twice changes nothing."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -8,9 +10,10 @@ from django.db.models import Max
 from django.urls import reverse
 
 from accounts.models import User
-from evaluations import workflow
+from evaluations import services, workflow
 from evaluations.demo import OFFICERS, load_evaluations
 from evaluations.models import Answer, Evaluation, Round, ScoreSheet, Transition
+from evaluations.scoring import SheetStructure
 from ocop_portal import demo
 from products.models import Certificate
 
@@ -34,7 +37,7 @@ def test_each_2022_recognition_has_its_evaluation(loaded):
     assert steps[-1] == (51, 51)
     for certificate in certificates.select_related("evaluation__criteria_set"):
         evaluation = certificate.evaluation
-        assert evaluation.criteria_set.legal_basis == "1048/QĐ-TTg"
+        assert evaluation.criteria_set.legal_basis_id == "1048/QĐ-TTg"
         assert evaluation.sheets_complete and not evaluation.is_eliminated
         if certificate.score is not None:
             assert evaluation.score == certificate.score
@@ -61,25 +64,78 @@ def test_the_two_potential_5_stars_were_forwarded_to_the_centre(loaded):
     assert Evaluation.objects.filter(round__year=2022, status=S.RECOGNISED).count() == 49
 
 
-def test_2023_gives_every_demo_account_something_to_do(loaded, client):
+def test_the_2023_round_is_closed_and_holds_nothing_dated_2026(loaded):
+    round_ = Round.objects.get(year=2023)
+    assert round_.closes_on == date(2023, 12, 29) and round_.is_closed()
+    assert round_.legal_basis().code == "148/QĐ-TTg"
+    assert round_.created_at.year == 2023 and round_.updated_at.year == 2023
+    evaluations = Evaluation.objects.filter(round=round_)
     by_status = {
-        status: Evaluation.objects.filter(round__year=2023, status=status).count()
+        status: evaluations.filter(status=status).count()
         for status in (S.DRAFT, S.SUBMITTED, S.RETURNED)
     }
     assert by_status[S.DRAFT] >= 3 and by_status[S.SUBMITTED] >= 1 and by_status[S.RETURNED] == 1
+    for evaluation in evaluations:
+        assert evaluation.created_at.year == evaluation.updated_at.year == 2023
+        assert evaluation.minimums_rule == "lowest"
+        assert {step.at.year for step in evaluation.transitions.all()} == {2023}
+        assert {sheet.updated_at.year for sheet in evaluation.sheets.all()} == {2023}
+        assert {row.history_date.year for row in evaluation.history.all()} == {2023}
+    returned = evaluations.get(status=S.RETURNED)
+    assert returned.transitions.last().comment
+    # Under 148, Thốt Nốt decides its own 3★ renewal.
+    three = evaluations.get(status=S.SUBMITTED, stars=3)
+    assert workflow.deciding_level(three) == "district"
+
+
+def test_2026_gives_every_demo_account_something_to_do(loaded, client):
+    round_ = Round.objects.get(year=2026)
+    assert round_.is_open() and round_.legal_basis().code == "26/2026/QĐ-TTg"
     for username in OFFICERS.values():
         client.force_login(User.objects.get(username=username))
         context = client.get(reverse("evaluations:queue")).context
-        todo = context["drafts"] + context["returned"] + context["to_decide"]
+        todo = [
+            evaluation
+            for evaluation in context["drafts"] + context["returned"] + context["to_decide"]
+            if evaluation.round_id == round_.pk
+        ]
         assert todo, username
     client.force_login(User.objects.get(username="city"))
-    assert client.get(reverse("evaluations:queue")).context["review_count"] >= 1
-    returned = Evaluation.objects.get(status=S.RETURNED)
-    assert returned.transitions.last().comment
-    assert returned.round.criteria_set().legal_basis == "148/QĐ-TTg"
-    # Under 148, Thốt Nốt decides its own 3★ renewal.
-    three = Evaluation.objects.get(status=S.SUBMITTED, stars=3)
-    assert workflow.deciding_level(three) == "district"
+    assert client.get(reverse("evaluations:queue")).context["review_count"] >= 2
+
+
+def test_2026_products_of_current_communes_are_scored_on_their_real_sheets(loaded):
+    evaluations = Evaluation.objects.filter(round__year=2026).select_related(
+        "product__category", "product__producer__area", "criteria_set__category"
+    )
+    assert evaluations.count() == 11
+    sets = set()
+    for evaluation in evaluations:
+        area = evaluation.product.producer.area
+        assert area.is_current and area.level == area.Level.COMMUNE
+        assert evaluation.criteria_set.legal_basis_id == "26/2026/QĐ-TTg"
+        assert evaluation.criteria_set.category == evaluation.product.category
+        assert not evaluation.criteria_set.is_illustrative
+        assert evaluation.code == f"92-{area.code}-{evaluation.number:02d}-2026"
+        assert evaluation.created_at.year == 2026 and evaluation.minimums_rule == "median"
+        sets.add(evaluation.criteria_set.category.code)
+    # Fresh fruit, rice, honey, processed fish, fish sauce, tea and rice cakes.
+    assert {"I.1.a", "I.2.a", "I.3.d", "I.4.a", "I.5.b"} <= sets
+    for evaluation in evaluations.filter(status__in=[S.SUBMITTED, S.RETURNED]):
+        assert evaluation.sheets_complete and evaluation.sheets.count() == 5
+        assert evaluation.stars and evaluation.stars >= 3
+
+
+def test_one_2026_product_reaches_the_4_star_band_but_misses_a_4_star_minimum(loaded):
+    fish = Evaluation.objects.get(round__year=2026, product__name="Chả cá thát lát Cái Răng")
+    assert fish.status == S.SUBMITTED
+    assert (fish.band_stars, fish.stars) == (4, 3)
+    result = services.evaluation_result(fish, SheetStructure.load(fish.criteria_set))
+    assert [(m.stars, m.criterion.code, m.required, m.reading) for m in result.missing] == [
+        (4, "2.3", 3, 1)
+    ]
+    strawberry = Evaluation.objects.get(round__year=2026, product__name="Dâu Hạ Châu Mỹ Khánh")
+    assert (strawberry.band_stars, strawberry.stars) == (4, 4)
 
 
 def test_loading_the_demo_twice_changes_nothing(loaded):

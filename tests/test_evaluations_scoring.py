@@ -1,19 +1,20 @@
 """Scoring and the criteria sets as data: band edges, averages rounded half up, eliminating
-options, mandatory criteria; the shipped sets; a fourth set added from a data file alone."""
+options, star minimums read across the members; the shipped sets; a fourth legal basis from
+data files alone."""
 
 import json
 import shutil
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from evaluations import services, workflow
+from evaluations import services
 from evaluations.criteria import DATA_DIR, CriteriaDataError, load_criteria_sets, read_sets
-from evaluations.models import CriteriaSet, Option
+from evaluations.models import Evaluation, Option
 from evaluations.scoring import SheetStructure, average, band_stars
-from products.models import Certificate
+from products.models import LegalBasis, add_months
 from tests.test_evaluations_support import (
     criteria_sets_fixture,  # noqa: F401 (the criteria_sets fixture)
     fill,
@@ -93,7 +94,7 @@ def test_members_sheets_at_the_band_edges(
     assert evaluation.stars == stars
 
 
-# --- Eliminating options and mandatory criteria -----------------------------------------------
+# --- Eliminating options and star minimums ----------------------------------------------------
 
 
 def test_an_eliminating_option_on_any_sheet_means_not_rated(criteria_sets, co_do, officer_co_do):
@@ -105,32 +106,53 @@ def test_an_eliminating_option_on_any_sheet_means_not_rated(criteria_sets, co_do
     assert evaluation.score is not None  # the points are still shown
 
 
-def test_a_missing_mandatory_criterion_caps_the_stars(criteria_sets, co_do, officer_co_do):
+def test_a_minimum_all_members_miss_caps_the_stars(criteria_sets, co_do, officer_co_do):
     evaluation = open_evaluation(make_round(), make_product(co_do), officer_co_do)
-    # Traceability (A2.4) is mandatory from 4★: scoring 0 there keeps a 80-point product at 3★.
+    # Traceability (A2.4) must score for 4★: 0 there keeps an 82-point product at 3★.
     no_traceability = dict([option_of(evaluation, "A2.4", points=0)])
-    fill(evaluation, [82, 82, 82], by=officer_co_do, stars=4, override=no_traceability)
+    fill(evaluation, [82, 82, 82], by=officer_co_do, stars=4, override=no_traceability, on=3)
     assert evaluation.band_stars == 4
     assert evaluation.stars == 3
 
 
-def test_missing_a_criterion_mandatory_from_3_stars_means_no_certificate(
-    criteria_sets, co_do, officer_co_do
-):
+def test_missing_a_3_star_minimum_means_no_certificate(criteria_sets, co_do, officer_co_do):
     evaluation = open_evaluation(make_round(), make_product(co_do), officer_co_do)
     no_label = dict([option_of(evaluation, "A2.3", points=0)])
-    fill(evaluation, [75, 75, 75], by=officer_co_do, stars=4, override=no_label)
+    fill(evaluation, [75, 75, 75], by=officer_co_do, stars=4, override=no_label, on=3)
     assert evaluation.stars == 2
 
 
-def test_a_criterion_mandatory_for_5_stars_caps_a_90_point_product_at_4(
+def test_a_5_star_minimum_caps_a_90_point_product_at_4(criteria_sets, co_do, officer_co_do):
+    evaluation = open_evaluation(make_round(), make_product(co_do), officer_co_do)
+    no_quality_system = dict([option_of(evaluation, "C3.4", points=0)])
+    # Two members of three (the median) score the quality system 0.
+    fill(evaluation, [97, 97, 90], by=officer_co_do, stars=5, override=no_quality_system, on=2)
+    assert evaluation.band_stars == 5
+    assert evaluation.stars == 4
+
+
+def test_one_member_of_three_below_a_minimum_does_not_cap_under_the_median(
     criteria_sets, co_do, officer_co_do
 ):
     evaluation = open_evaluation(make_round(), make_product(co_do), officer_co_do)
-    no_quality_system = dict([option_of(evaluation, "C3.4", points=0)])
-    fill(evaluation, [93, 93, 93], by=officer_co_do, stars=5, override=no_quality_system)
-    assert evaluation.band_stars == 5
+    assert evaluation.minimums_rule == "median"
+    no_traceability = dict([option_of(evaluation, "A2.4", points=0)])
+    fill(evaluation, [82, 82, 82], by=officer_co_do, stars=4, override=no_traceability, on=1)
     assert evaluation.stars == 4
+    fill(evaluation, [82, 82, 82], by=officer_co_do, stars=4, override=no_traceability, on=2)
+    assert evaluation.stars == 3
+
+
+def test_evaluations_scored_before_the_setting_read_the_lowest_member(
+    criteria_sets, co_do, officer_co_do
+):
+    """They were capped when any member scored 0 on a mandatory criterion: still so."""
+    evaluation = open_evaluation(make_round(), make_product(co_do), officer_co_do)
+    Evaluation.objects.filter(pk=evaluation.pk).update(minimums_rule="lowest")
+    evaluation.refresh_from_db()
+    no_traceability = dict([option_of(evaluation, "A2.4", points=0)])
+    fill(evaluation, [82, 82, 82], by=officer_co_do, stars=4, override=no_traceability, on=1)
+    assert evaluation.stars == 3
 
 
 def test_sheet_result_counts_parts_and_completeness(criteria_sets, co_do, officer_co_do):
@@ -164,11 +186,28 @@ def test_section_maxima_add_up_to_the_part_maxima(criteria_sets, basis, maxima):
     assert "minh họa" in criteria_sets[basis].name
 
 
-def test_legal_bases_are_the_registrys(criteria_sets):
-    assert set(criteria_sets) == set(Certificate.LegalBasis.values)
+def test_legal_bases_come_from_their_data_files(criteria_sets):
+    bases = {basis.code: basis for basis in LegalBasis.objects.all()}
+    assert set(bases) == {"1048/QĐ-TTg", "148/QĐ-TTg", "1489/QĐ-TTg", "26/2026/QĐ-TTg"}
+    assert all(basis.certificate_validity_months == 36 for basis in bases.values())
+    # 148 and 1489 lapse 60 days after 26/2026 takes effect on 22/05/2026 (its Điều 11).
+    assert bases["148/QĐ-TTg"].in_force_until == date(2026, 7, 21)
+    assert bases["1489/QĐ-TTg"].in_force_until == date(2026, 7, 21)
+    law = bases["26/2026/QĐ-TTg"]
+    assert (law.signed_on, law.in_force_from, law.in_force_until) == (
+        date(2026, 5, 22),
+        date(2026, 5, 22),
+        None,
+    )
+    assert {basis.code for basis in law.replaces.all()} == {"148/QĐ-TTg", "1489/QĐ-TTg"}
+    assert (law.transition_days, law.transition_rerating_days, law.late_rerating_grace_days) == (
+        60,
+        30,
+        180,
+    )
+    assert law.levels == ["commune", "city", "central"]
     for basis, criteria_set in criteria_sets.items():
-        assert criteria_set.issues_certificates
-        assert criteria_set.certificate_validity_months == Certificate.VALIDITY_MONTHS[basis]
+        assert criteria_set.legal_basis == bases[basis]
 
 
 def test_who_recognises_what_comes_from_the_data(criteria_sets):
@@ -181,6 +220,9 @@ def test_who_recognises_what_comes_from_the_data(criteria_sets):
     assert levels["1489/QĐ-TTg"] == {1: None, 2: None, 3: "city", 4: "city", 5: "central"}
     assert criteria_sets["1489/QĐ-TTg"].local_level == "commune"
     assert criteria_sets["148/QĐ-TTg"].certifiable_stars(5) == 4
+    law = LegalBasis.objects.get(code="26/2026/QĐ-TTg")
+    assert {stars: law.recognising_level(stars) for stars in range(1, 6)} == levels["1489/QĐ-TTg"]
+    assert law.local_level == "commune"
 
 
 @pytest.mark.parametrize(
@@ -191,55 +233,119 @@ def test_who_recognises_what_comes_from_the_data(criteria_sets):
         (date(2023, 2, 24), "148/QĐ-TTg"),
         (date(2025, 7, 5), "148/QĐ-TTg"),
         (date(2025, 7, 6), "1489/QĐ-TTg"),
-        (date(2026, 11, 1), "1489/QĐ-TTg"),
+        (date(2026, 5, 21), "1489/QĐ-TTg"),
+        # 148 and 1489 stay in force 60 more days for the dossiers filed before; new rounds
+        # follow the decision in force that took effect last.
+        (date(2026, 5, 22), "26/2026/QĐ-TTg"),
+        (date(2026, 11, 1), "26/2026/QĐ-TTg"),
     ],
 )
-def test_the_set_in_force_on_a_day(criteria_sets, day, basis):
-    assert CriteriaSet.objects.in_force_on(day).first().legal_basis == basis
+def test_the_basis_in_force_on_a_day(criteria_sets, day, basis):
+    assert LegalBasis.objects.in_force_on(day).first().code == basis
+
+
+def test_old_bases_are_no_longer_in_force_after_their_transition(criteria_sets):
+    in_force = set(LegalBasis.objects.in_force_on(date(2026, 7, 21)).values_list("code", flat=True))
+    assert in_force == {"148/QĐ-TTg", "1489/QĐ-TTg", "26/2026/QĐ-TTg"}
+    in_force = set(LegalBasis.objects.in_force_on(date(2026, 7, 22)).values_list("code", flat=True))
+    assert in_force == {"26/2026/QĐ-TTg"}
 
 
 def test_loading_twice_changes_nothing(criteria_sets):
-    assert load_criteria_sets() == {"sets": 3, "created": 0, "updated": 0, "deleted": 0}
+    counts = load_criteria_sets()
+    assert (counts["created"], counts["updated"], counts["deleted"]) == (0, 0, 0)
+    assert counts["legal_bases"] == 4
+
+
+def _copy_data(tmp_path):
+    shutil.copytree(DATA_DIR, tmp_path, dirs_exist_ok=True)
+    return tmp_path
+
+
+def _edit(path, change) -> None:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
 
 def test_a_set_in_use_keeps_its_sheet(criteria_sets, co_do, officer_co_do, tmp_path):
-    open_evaluation(make_round(), make_product(co_do), officer_co_do)
-    for path in DATA_DIR.glob("*.json"):
-        shutil.copy(path, tmp_path / path.name)
-    data = json.loads((tmp_path / "qd-148-2023.json").read_text(encoding="utf-8"))
-    data["parts"][0]["sections"][0]["criteria"][0]["options"][1]["points"] = 0.5
-    data["parts"][0]["max_points"] = 40  # unchanged: the top option still decides the maximum
-    (tmp_path / "qd-148-2023.json").write_text(json.dumps(data), encoding="utf-8")
+    open_evaluation(make_round("148/QĐ-TTg"), make_product(co_do), officer_co_do)
+    data_dir = _copy_data(tmp_path)
+
+    def halve(data):
+        data["parts"][0]["sections"][0]["criteria"][0]["options"][1]["points"] = 0.5
+
+    _edit(data_dir / "sheets" / "qd-148-2023.json", halve)
     with pytest.raises(CriteriaDataError, match="đã được dùng"):
-        load_criteria_sets(tmp_path)
+        load_criteria_sets(data_dir)
     assert Option.objects.filter(points=Decimal("0.5")).count() == 0
 
 
+def test_a_basis_in_use_keeps_its_bands_but_takes_its_end_date(
+    criteria_sets, co_do, officer_co_do, tmp_path
+):
+    open_evaluation(make_round("148/QĐ-TTg"), make_product(co_do), officer_co_do)
+    data_dir = _copy_data(tmp_path)
+    path = data_dir / "legal_bases" / "qd-148-2023.json"
+
+    def lower_4_stars(data):
+        data["star_bands"][1]["min_score"] = 65
+
+    _edit(path, lower_4_stars)
+    with pytest.raises(CriteriaDataError, match="không sửa được hạng sao"):
+        load_criteria_sets(data_dir)
+    assert LegalBasis.objects.get(code="148/QĐ-TTg").bands[1].min_score == 70
+
+    _copy_data(tmp_path)
+
+    def end_earlier(data):
+        data["in_force_until"] = "2026-07-20"
+
+    _edit(path, end_earlier)
+    load_criteria_sets(data_dir)
+    assert LegalBasis.objects.get(code="148/QĐ-TTg").in_force_until == date(2026, 7, 20)
+
+
 def test_a_sheet_that_does_not_add_up_is_refused(tmp_path):
-    data = json.loads((DATA_DIR / "qd-148-2023.json").read_text(encoding="utf-8"))
+    data = json.loads((DATA_DIR / "sheets" / "qd-148-2023.json").read_text(encoding="utf-8"))
     data["parts"][2]["max_points"] = 36
-    (tmp_path / "bad.json").write_text(json.dumps(data), encoding="utf-8")
+    (tmp_path / "sheets").mkdir()
+    (tmp_path / "sheets" / "bad.json").write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(CriteriaDataError, match="phần C tối đa 36"):
         read_sets(tmp_path)
 
 
-# --- A fourth set, from a data file alone ---------------------------------------------------------
+# --- A fourth legal basis, from data files alone ---------------------------------------------
 
-FOURTH_SET = {
-    "code": "qd-26-2026-thu-nghiem",
-    "name": "Bộ tiêu chí thử nghiệm theo 26/2026/QĐ-TTg",
-    "legal_basis": "26/2026/QĐ-TTg",
-    "valid_from": "2026-03-01",
-    "local_level": "commune",
-    "certificate_validity_months": 36,
-    "central_proposal_score": 85,
-    "star_bands": [
-        {"stars": 5, "min_score": 85, "recognised_by": "central"},
-        {"stars": 4, "min_score": 65, "recognised_by": "city"},
-        {"stars": 3, "min_score": 45, "recognised_by": "city"},
-        {"stars": 2, "min_score": 25},
-        {"stars": 1, "min_score": 0},
-    ],
+
+def fourth_basis(today: date) -> dict:
+    """A decision the portal has never seen: other bands, 24-month certificates, its own
+    proposal score. In force since two months ago, so a round of last month is under it."""
+    return {
+        "code": "99/2026/QĐ-TTg",
+        "title": "Quyết định thử nghiệm 99/2026/QĐ-TTg",
+        "signed_on": (today - timedelta(days=60)).isoformat(),
+        "in_force_from": (today - timedelta(days=60)).isoformat(),
+        "levels": ["commune", "city", "central"],
+        "local_level": "commune",
+        "certificate_validity_months": 24,
+        "central_proposal_score": 85,
+        "classification": "148/QĐ-TTg",
+        "replaces": ["26/2026/QĐ-TTg"],
+        "star_bands": [
+            {"stars": 5, "min_score": 85, "recognised_by": "central"},
+            {"stars": 4, "min_score": 65, "recognised_by": "city"},
+            {"stars": 3, "min_score": 45, "recognised_by": "city"},
+            {"stars": 2, "min_score": 25},
+            {"stars": 1, "min_score": 0},
+        ],
+    }
+
+
+FOURTH_SHEET = {
+    "code": "qd-99-2026-thu-nghiem",
+    "name": "Phiếu chấm thử nghiệm theo 99/2026/QĐ-TTg",
+    "legal_basis": "99/2026/QĐ-TTg",
     "parts": [
         {
             "code": "A",
@@ -275,7 +381,6 @@ FOURTH_SET = {
                         {
                             "code": "B1.1",
                             "text": "Công bố tiêu chuẩn",
-                            "mandatory_from_stars": 4,
                             "options": [
                                 {"text": "Chưa công bố", "points": 0},
                                 {"text": "Tự công bố", "points": 20},
@@ -290,17 +395,25 @@ FOURTH_SET = {
 }
 
 
-def test_a_fourth_set_from_a_data_file_scores_by_its_own_rules(
+def test_a_fourth_legal_basis_from_data_files_alone_is_used_end_to_end(
     criteria_sets, co_do, officer_co_do, city_reviewer, tmp_path
 ):
-    (tmp_path / "qd-26-2026.json").write_text(
-        json.dumps(FOURTH_SET, ensure_ascii=False), encoding="utf-8"
+    today = timezone.localdate()
+    (tmp_path / "legal_bases").mkdir()
+    (tmp_path / "sheets").mkdir()
+    (tmp_path / "legal_bases" / "qd-99-2026.json").write_text(
+        json.dumps(fourth_basis(today), ensure_ascii=False), encoding="utf-8"
     )
-    assert load_criteria_sets(tmp_path)["sets"] == 1
-    round_ = make_round(opens_on=date(2026, 4, 1), members=2)
-    assert round_.criteria_set().code == "qd-26-2026-thu-nghiem"
+    (tmp_path / "sheets" / "qd-99-2026.json").write_text(
+        json.dumps(FOURTH_SHEET, ensure_ascii=False), encoding="utf-8"
+    )
+    counts = load_criteria_sets(tmp_path)
+    assert (counts["legal_bases"], counts["sets"]) == (1, 1)
+    round_ = make_round(opens_on=today - timedelta(days=30), members=2)
+    assert round_.legal_basis().code == "99/2026/QĐ-TTg"
 
     evaluation = open_evaluation(round_, make_product(co_do), officer_co_do)
+    assert evaluation.criteria_set.code == "qd-99-2026-thu-nghiem"
     structure = SheetStructure.load(evaluation.criteria_set)
     assert [part.max_points for part in structure.parts] == [60, 40]
     sheets = list(evaluation.sheets.all())
@@ -316,7 +429,22 @@ def test_a_fourth_set_from_a_data_file_scores_by_its_own_rules(
     evaluation.refresh_from_db()
     assert (evaluation.score, evaluation.stars) == (Decimal("65.00"), 4)
 
-    # Its legal basis is not in the certificate registry yet: submitted, but not recognised.
+    # The city recognises it: the certificate names the new basis and lasts its 24 months
+    # (the members' totals, 80 and 50, stand by the chair's reason).
+    services.evaluation_explain_divergence(
+        evaluation=evaluation, by=officer_co_do, reason="Hội đồng thống nhất giữ kết quả."
+    )
     evaluation = services.evaluation_submit(evaluation=evaluation, by=officer_co_do)
-    with pytest.raises(ValidationError, match="26/2026/QĐ-TTg chưa có trong sổ"):
-        workflow.check(evaluation, "recognised", city_reviewer)
+    decided = today - timedelta(days=1)
+    evaluation = services.evaluation_recognise(
+        evaluation=evaluation,
+        by=city_reviewer,
+        decision_number="99/QĐ-UBND",
+        decision_date=decided,
+        signer="Phó Chủ tịch UBND thành phố",
+    )
+    certificate = evaluation.certificate
+    assert certificate.legal_basis.code == "99/2026/QĐ-TTg"
+    assert (certificate.stars, certificate.level) == (4, "city")
+    assert certificate.valid_until == add_months(decided, 24) - timedelta(days=1)
+    assert certificate.is_valid_on(today)

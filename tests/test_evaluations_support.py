@@ -22,7 +22,8 @@ pytestmark = pytest.mark.django_db
 OPENS_ON = {
     "1048/QĐ-TTg": date(2022, 5, 2),
     "148/QĐ-TTg": date(2024, 3, 1),
-    "1489/QĐ-TTg": None,  # a month ago
+    "1489/QĐ-TTg": date(2025, 9, 1),
+    "26/2026/QĐ-TTg": None,  # a month ago
 }
 
 
@@ -32,9 +33,15 @@ def today() -> date:
 
 @pytest.fixture(name="criteria_sets")
 def criteria_sets_fixture(can_tho) -> dict[str, CriteriaSet]:
-    """The shipped criteria sets by legal basis (import this function to use the fixture)."""
-    load_criteria_sets()
-    return {criteria_set.legal_basis: criteria_set for criteria_set in CriteriaSet.objects.all()}
+    """The shipped sheets that score every product of their legal basis (1048, 148, 1489), by
+    legal basis; 26/2026's sheets, one per product set, are all loaded too (import this
+    function to use the fixture)."""
+    if not CriteriaSet.objects.exists():
+        load_criteria_sets()
+    return {
+        criteria_set.legal_basis_id: criteria_set
+        for criteria_set in CriteriaSet.objects.filter(category=None).select_related("legal_basis")
+    }
 
 
 def province() -> Area:
@@ -107,16 +114,18 @@ def fill(
     by,
     stars: int | None = None,
     override: dict | None = None,
+    on: int = 1,
 ) -> Evaluation:
-    """Fill every sheet through the service so that each member's total is `totals[i]`
-    (then apply `override` {criterion id: option id} to the first sheet)."""
-    sheets = list(evaluation.sheets.order_by("member__order"))
+    """Fill every member's sheet through the service so that each member's total is
+    `totals[i]` (then apply `override` {criterion id: option id} to the first `on` sheets)."""
+    sheets = list(evaluation.sheets.filter(is_council=False).order_by("member__order"))
     for index, (sheet, total) in enumerate(zip(sheets, totals, strict=True)):
         total = Decimal(str(total))
         band = stars or evaluation.criteria_set.stars_for(total)
         choices = planned_choices(evaluation, total, stars=band, seed=index)
-        if override and index == 0:
+        if override and index < on:
             choices.update(override)
+        sheet.refresh_from_db()
         services.sheet_save(sheet=sheet, by=by, choices=choices, version=sheet.version)
     evaluation.refresh_from_db()
     return evaluation
@@ -136,7 +145,9 @@ def submitted(round_, product, by, totals, kind="new", **kwargs) -> Evaluation:
 
 def test_a_round_of_each_legal_basis_scores_with_its_own_set(criteria_sets, co_do):
     for basis in OPENS_ON:
-        assert make_round(basis, number=5).criteria_set() == criteria_sets[basis]
+        assert make_round(basis, number=5).legal_basis().code == basis
+    for basis in criteria_sets:
+        assert make_round(basis, number=6).criteria_set() == criteria_sets[basis]
 
 
 def test_fill_reaches_each_members_total_exactly(criteria_sets, co_do, officer_co_do):

@@ -77,6 +77,9 @@ EXPECTED_ACTORS = {
     (S.PROPOSED_CENTRAL, S.PROPOSED_CENTRAL): {"admin"},
     (S.CENTRAL_RECOGNISED, S.CENTRAL_RECOGNISED): {"admin"},
     (S.CENTRAL_DECLINED, S.CENTRAL_DECLINED): {"admin"},
+    # The province checks the dossier against the sheet's "Hồ sơ bị loại khi…".
+    (S.DRAFT, S.DISQUALIFIED): {"city", "admin"},
+    (S.RETURNED, S.DISQUALIFIED): {"city", "admin"},
 }
 
 
@@ -200,7 +203,7 @@ def test_the_city_recognises_and_the_certificate_enters_the_registry(
     certificate = evaluation.certificate
     assert evaluation.status == S.RECOGNISED
     assert (certificate.stars, certificate.score) == (4, Decimal("77.33"))
-    assert certificate.legal_basis == "1489/QĐ-TTg"
+    assert certificate.legal_basis_id == "1489/QĐ-TTg"
     assert (certificate.level, certificate.kind) == ("city", "new")
     assert (certificate.decision_number, certificate.decision_date) == ("812/QĐ-UBND", decided)
     assert certificate.area == product.producer.area
@@ -249,7 +252,7 @@ def test_under_148_the_district_records_its_own_3_star_decision(
     evaluation = services.evaluation_resubmit(evaluation=evaluation, by=officer_co_do)
     evaluation = recognise(evaluation, officer_co_do, "45/QĐ-UBND")
     assert (evaluation.certificate.stars, evaluation.certificate.level) == (3, "district")
-    assert evaluation.certificate.legal_basis == "148/QĐ-TTg"
+    assert evaluation.certificate.legal_basis_id == "148/QĐ-TTg"
 
 
 def test_under_148_the_city_decides_4_stars(criteria_sets, product, officer_co_do, city_reviewer):
@@ -269,7 +272,7 @@ def test_under_1048_and_1489_the_city_recognises_3_stars(
         recognise(evaluation, officer_co_do)
     evaluation = recognise(evaluation, city_reviewer)
     assert (evaluation.certificate.stars, evaluation.certificate.level) == (3, "city")
-    assert evaluation.certificate.legal_basis == basis
+    assert evaluation.certificate.legal_basis_id == basis
 
 
 def test_below_50_points_is_not_recognised(criteria_sets, product, officer_co_do, city_reviewer):
@@ -298,7 +301,10 @@ def test_an_eliminated_product_is_not_recognised(
     with pytest.raises(ValidationError, match="loại trừ"):
         recognise(evaluation, city_reviewer)
     evaluation = services.evaluation_not_recognise(evaluation=evaluation, by=city_reviewer)
-    assert evaluation.transitions.last().comment == "Bị loại theo tiêu chí loại trừ."
+    assert evaluation.transitions.last().comment == (
+        "Không xếp hạng, theo điều kiện loại của phiếu chấm: A1.1 — Nhập khẩu toàn bộ hoặc không "
+        "rõ nguồn gốc, xuất xứ."
+    )
 
 
 def test_a_recognisable_product_cannot_be_refused(

@@ -453,7 +453,7 @@ def test_certificates_import_from_csv(login, importer, own_products):
 
     assert Certificate.objects.get(product=a).score == Decimal("90.25")
     second = Certificate.objects.get(product=b)
-    assert (second.decision_date, second.legal_basis, second.level, second.stars) == (
+    assert (second.decision_date, second.legal_basis_id, second.level, second.stars) == (
         date(2023, 12, 1),
         "1048/QĐ-TTg",
         "district",

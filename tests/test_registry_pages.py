@@ -240,12 +240,12 @@ def test_producer_pages_run_a_fixed_number_of_queries(
 
 
 def product_data(producer: Producer, **overrides) -> dict:
-    from tests.factories import category_148
+    from tests.factories import category_26
 
     data = {
         "producer": producer.pk,
         "name": "Mứt mãng cầu Thới Hưng",
-        "category": category_148("I.3.c").pk,
+        "category": category_26("I.3.c").pk,
         "description": "Mứt mãng cầu xiêm sấy dẻo.",
     }
     data.update(overrides)

@@ -1,5 +1,6 @@
 """Tags of the evaluation pages: {{ evaluation.status|status_class }}, {% points value %}."""
 
+import json
 from decimal import Decimal
 
 from django import template
@@ -20,6 +21,7 @@ STATUS_CLASSES = {
     S.PROPOSED_CENTRAL: "text-bg-warning",
     S.CENTRAL_RECOGNISED: "text-bg-success",
     S.CENTRAL_DECLINED: "text-bg-success",
+    S.DISQUALIFIED: "text-bg-danger",
 }
 
 
@@ -40,3 +42,15 @@ def points(value) -> str:
 @register.filter
 def get(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def stars_mark(stars: int | None) -> str:
+    """The mark printed on an option that is the minimum for a star level: *** → ★★★."""
+    return "★" * int(stars) if stars else ""
+
+
+@register.filter
+def minimums_json(minimums: dict) -> str:
+    """A criterion's minimum points by star level, for the sheet's script: {"4": "3"}."""
+    return json.dumps({str(stars): str(points) for stars, points in (minimums or {}).items()})

@@ -6,8 +6,10 @@ from evaluations.views.evaluation import (
     evaluation_correct,
     evaluation_create,
     evaluation_detail,
+    evaluation_divergence,
 )
 from evaluations.views.lists import evaluation_list, queue
+from evaluations.views.prints import sheet_print, summary_print
 from evaluations.views.rounds import (
     round_create,
     round_detail,
@@ -22,6 +24,7 @@ __all__ = [
     "evaluation_correct",
     "evaluation_create",
     "evaluation_detail",
+    "evaluation_divergence",
     "evaluation_list",
     "queue",
     "round_create",
@@ -30,4 +33,6 @@ __all__ = [
     "round_list",
     "round_recognise",
     "sheet_edit",
+    "sheet_print",
+    "summary_print",
 ]

@@ -1,6 +1,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +20,8 @@ from evaluations.forms import (
     CommentForm,
     CorrectDecisionForm,
     DecisionForm,
+    DisqualifyForm,
+    DivergenceForm,
     EvaluationCreateForm,
     ReturnForm,
     add_service_errors,
@@ -105,6 +108,15 @@ ACTIONS = {
             success=gettext_lazy("Đã ghi quyết định 5 sao và cấp giấy chứng nhận."),
         ),
         Action(
+            "disqualify",
+            S.DISQUALIFIED,
+            gettext_lazy("Loại hồ sơ"),
+            DisqualifyForm,
+            services.evaluation_disqualify,
+            style="outline-danger",
+            success=gettext_lazy("Đã loại hồ sơ; lý do được ghi lại."),
+        ),
+        Action(
             "central-decline",
             S.CENTRAL_DECLINED,
             gettext_lazy("Trung ương giữ 4 sao"),
@@ -118,12 +130,21 @@ ACTIONS = {
 BY_TARGET = {action.target: action for action in ACTIONS.values()}
 
 
+def _action_form(action: Action, evaluation, data=None):
+    """The action's form, given the evaluation when it needs it (the sheet's conditions)."""
+    kwargs = {"prefix": action.name}
+    if getattr(action.form_class, "takes_evaluation", False):
+        kwargs["evaluation"] = evaluation
+    return action.form_class(data, **kwargs)
+
+
 def visible_evaluations(user):
     return Evaluation.objects.visible_to(user).select_related(
         "product__producer__area",
         "product__category",
         "round__area",
-        "criteria_set",
+        "criteria_set__legal_basis",
+        "criteria_set__category",
         "previous_certificate",
         "certificate",
         "central_certificate",
@@ -131,14 +152,14 @@ def visible_evaluations(user):
     )
 
 
-def _detail(request, evaluation, *, bound=None, status=200) -> HttpResponse:
+def _detail(request, evaluation, *, bound=None, divergence_form=None, status=200) -> HttpResponse:
     """The evaluation page; `bound` is an action's form posted with errors, shown open."""
     user = request.user
     today = timezone.localdate()
     structure = SheetStructure.load(evaluation.criteria_set)
     sheets = list(evaluation.sheets.select_related("member", "updated_by"))
     choices = services.sheet_choices(sheets)
-    result = structure.evaluation_result([choices[sheet.pk] for sheet in sheets])
+    result = services.evaluation_result(evaluation, structure, sheets, choices)
     for sheet in sheets:
         sheet.result = structure.sheet_result(choices[sheet.pk])
     moves = []
@@ -149,7 +170,7 @@ def _detail(request, evaluation, *, bound=None, status=200) -> HttpResponse:
         form = None
         if action.form_class:
             is_bound = bound is not None and bound[0] == action.name
-            form = bound[1] if is_bound else action.form_class(prefix=action.name)
+            form = bound[1] if is_bound else _action_form(action, evaluation)
         moves.append(
             {
                 "action": action,
@@ -158,13 +179,28 @@ def _detail(request, evaluation, *, bound=None, status=200) -> HttpResponse:
                 "open": bound is not None and bound[0] == action.name,
             }
         )
+    lock_reason = workflow.sheet_lock_reason(evaluation, user, today=today)
+    # A dossier of a replaced decision finishes under it within the transition period.
+    transition = None
+    if evaluation.status in (*Evaluation.EDITABLE_STATUSES, *Evaluation.WAITING_STATUSES):
+        transition = evaluation.criteria_set.legal_basis.transition_for(evaluation.kind)
+    divergence = workflow.divergence_reason(evaluation, result.spread)
     context = {
         "evaluation": evaluation,
         "structure": structure,
         "sheets": sheets,
         "result": result,
+        "divergence": divergence,
+        "transition": transition,
+        "today": today,
+        "divergence_form": (
+            divergence_form or DivergenceForm()
+            if divergence and not lock_reason and not workflow.is_correction(evaluation)
+            else None
+        ),
+        "divergence_limit": settings.OCOP_DIVERGENCE_POINTS,
         "moves": moves,
-        "lock_reason": workflow.sheet_lock_reason(evaluation, user, today=today),
+        "lock_reason": lock_reason,
         "deciding_level": workflow.deciding_level(evaluation),
         "transitions": evaluation.transitions.select_related("by"),
         "is_correction": workflow.is_correction(evaluation),
@@ -190,7 +226,7 @@ def evaluation_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
     if step is None:
         raise Http404
     workflow.require_actor(evaluation, step.target, request.user)
-    form = step.form_class(request.POST, prefix=step.name) if step.form_class else None
+    form = _action_form(step, evaluation, request.POST) if step.form_class else None
     if form is None or form.is_valid():
         values = form.cleaned_data if form else {}
         try:
@@ -205,6 +241,27 @@ def evaluation_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
             return redirect(evaluation)
     evaluation.refresh_from_db()
     return _detail(request, evaluation, bound=(step.name, form))
+
+
+@require_POST
+@login_required
+def evaluation_divergence(request: HttpRequest, pk: int) -> HttpResponse:
+    """The chair's reason for keeping the members' totals although they differ by the city's
+    threshold or more, entered by whoever enters the sheets."""
+    evaluation = get_object_or_404(visible_evaluations(request.user), pk=pk)
+    form = DivergenceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.evaluation_explain_divergence(
+                evaluation=evaluation, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Đã ghi lý do giữ kết quả chấm của hội đồng."))
+            return redirect(evaluation)
+    evaluation.refresh_from_db()
+    return _detail(request, evaluation, divergence_form=form)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

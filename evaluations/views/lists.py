@@ -28,7 +28,9 @@ SORT_COLUMNS = {
 
 def _visible(user):
     return (
-        Evaluation.objects.visible_to(user).for_lists().prefetch_related("criteria_set__star_bands")
+        Evaluation.objects.visible_to(user)
+        .for_lists()
+        .prefetch_related("criteria_set__legal_basis__star_bands")
     )
 
 

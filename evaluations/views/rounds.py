@@ -19,6 +19,7 @@ from evaluations.forms import (
     add_service_errors,
 )
 from evaluations.models import Evaluation, EvaluationQuerySet, Round
+from products.models import LegalBasis
 
 S = Evaluation.Status
 
@@ -66,8 +67,8 @@ def _round_page(request, round_: Round, *, form=None) -> HttpResponse:
     evaluations = list(
         Evaluation.objects.visible_to(user)
         .filter(round=round_)
-        .select_related("product__producer__area", "criteria_set", "round__area")
-        .prefetch_related("criteria_set__star_bands")
+        .select_related("product__producer__area", "criteria_set__legal_basis", "round__area")
+        .prefetch_related("criteria_set__legal_basis__star_bands")
         .order_by("product__producer__area__full_name", "product__search_name", "pk")
     )
     may_recognise = policy.can(user, "round.recognise", round_)
@@ -80,7 +81,10 @@ def _round_page(request, round_: Round, *, form=None) -> HttpResponse:
     context = {
         "round": round_,
         "members": round_.members.all(),
-        "criteria_set": round_.criteria_set(),
+        "legal_basis": LegalBasis.objects.in_force_on(round_.opens_on)
+        .annotate(sheet_count=Count("criteria_sets"))
+        .prefetch_related("star_bands")
+        .first(),
         "evaluations": evaluations,
         "candidate_ids": set(candidate_ids),
         "form": form if candidate_ids or form is not None else None,

@@ -15,29 +15,38 @@ from evaluations.views.evaluation import visible_evaluations
 
 
 def _rows(structure: SheetStructure, form: ScoreSheetForm, chosen: dict, stored: dict | None):
-    """Parts → sections → criteria, each criterion with the option on screen, its errors, and
-    after a conflict the option the other person saved when it differs."""
-    parts = []
-    for part in structure.parts:
-        sections = []
-        for section in part.sections:
-            criteria = []
-            for criterion in section.criteria:
-                other = None
-                if stored is not None and stored.get(criterion.id) != chosen.get(criterion.id):
-                    other = structure.options.get(stored.get(criterion.id)) or "—"
-                criteria.append(
-                    {
-                        "criterion": criterion,
-                        "name": f"c{criterion.id}",
-                        "chosen": chosen.get(criterion.id),
-                        "errors": form.errors.get(f"c{criterion.id}", []),
-                        "other": other,
-                    }
-                )
-            sections.append({"section": section, "criteria": criteria})
-        parts.append({"part": part, "sections": sections})
-    return parts
+    """Parts → sections → blocks (a group's heading over its sub-criteria, or one criterion)
+    → criteria, each with the option on screen, its errors, and after a conflict the option
+    the other person saved when it differs."""
+
+    def row(criterion):
+        other = None
+        if stored is not None and stored.get(criterion.id) != chosen.get(criterion.id):
+            other = structure.options.get(stored.get(criterion.id)) or "—"
+        return {
+            "criterion": criterion,
+            "name": f"c{criterion.id}",
+            "chosen": chosen.get(criterion.id),
+            "errors": form.errors.get(f"c{criterion.id}", []),
+            "other": other,
+        }
+
+    return [
+        {
+            "part": part,
+            "sections": [
+                {
+                    "section": section,
+                    "blocks": [
+                        {"group": group, "rows": [row(criterion) for criterion in criteria]}
+                        for group, criteria in section.blocks
+                    ],
+                }
+                for section in part.sections
+            ],
+        }
+        for part in structure.parts
+    ]
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -92,7 +101,7 @@ def sheet_edit(request: HttpRequest, pk: int, sheet_pk: int) -> HttpResponse:
                         "%(total)s điểm."
                     )
                     % {
-                        "member": sheet.member.name,
+                        "member": sheet.title,
                         "answered": result.answered,
                         "count": len(structure.criteria),
                         "total": formats.number_format(result.total.normalize(), use_l10n=True),

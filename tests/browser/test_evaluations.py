@@ -101,3 +101,48 @@ def test_an_officer_scores_and_submits_and_the_city_recognises(live_server, page
     assert "★★★★" in main and "4 sao" in main
     assert valid_until.strftime("%d/%m/%Y") in main
     assert "812/QĐ-UBND" in main
+
+
+def test_a_fresh_fruit_sheet_on_a_phone_shows_the_missing_4_star_minimum(
+    live_server, page, can_tho
+):
+    """Set 1 of 26/2026 (Rau, củ, quả, hạt tươi) filled in on a 360 px phone: 75 points, but
+    the label (2.3) lacks the electronic traceability code that 4★ requires."""
+    from evaluations.scoring import SheetStructure
+    from tests.factories import category_26
+    from tests.test_evaluations_minimums import choose
+
+    load_criteria_sets()
+    officer = officer_of("925", username="codo")
+    co_do = officer.areas.get(code="925")
+    product = ProductFactory(
+        producer=ProducerFactory(area=co_do),
+        name="Bưởi năm roi Thới Lai",
+        category=category_26("I.1.a"),
+    )
+    evaluation = services.evaluation_create(
+        product=product, round=make_round("26/2026/QĐ-TTg", members=1), kind="new", by=officer
+    )
+    assert evaluation.criteria_set.code == "qd-26-2026-bo-01"
+    structure = SheetStructure.load(evaluation.criteria_set)
+    plan = choose(structure, 75, fixed={"2.3": 1})
+
+    sign_in(page, live_server.url, "codo")
+    page.goto(f"{live_server.url}{evaluation.sheets.get().get_absolute_url()}")
+    assert "Bộ 1. Rau, củ, quả, hạt tươi" in page.locator("main").inner_text()
+    for criterion_id, option_id in plan.items():
+        page.locator(f"#c{criterion_id}-{option_id}").check()
+    summary = page.locator(".sheet-summary")
+    assert summary.locator("[data-sheet-total]").inner_text() == "75"
+    assert summary.locator("[data-star-preview] .stars").inner_text() == "★★★"
+    missing = summary.locator("[data-missing]")
+    assert missing.is_visible()
+    assert "4★ cần tiêu chí 2.3 ≥ 3 điểm — phiếu này: 1 điểm" in missing.inner_text()
+    # The phone shows the page without scrolling sideways.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    summary.get_by_role("button", name="Lưu, về hồ sơ").click()
+    page.wait_for_url(re.compile(r"/evaluations/\d+/$"))
+    main = page.locator("main").inner_text()
+    assert "4★ cần tiêu chí 2.3 ≥ 3 điểm — hội đồng: 1 điểm" in main
+    assert "Điểm đạt hạng 4 sao nhưng chỉ xếp 3 sao" in main

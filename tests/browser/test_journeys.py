@@ -117,7 +117,7 @@ def test_a_product_from_registration_to_the_catalogue(live_server, page, browser
     page.get_by_role("link", name="Thêm sản phẩm").click()
     page.wait_for_url(re.compile(r"/products/new/"))
     page.get_by_label("Tên sản phẩm").fill(PRODUCT)
-    page.get_by_label("Bộ sản phẩm").select_option(label="I.5.b Chè từ thực vật khác")
+    page.get_by_label("Bộ sản phẩm").select_option(label="I.5.b Sản phẩm chè từ thực vật khác")
     page.get_by_role("button", name="Lưu").click()
     page.wait_for_url(re.compile(r"/products/\d+/$"))
     product_url = page.url

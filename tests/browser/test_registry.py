@@ -44,7 +44,7 @@ def test_officer_registers_a_producer_and_a_product_and_cannot_reach_another_dis
 
     page.get_by_role("link", name="Thêm sản phẩm").click()
     page.get_by_label("Tên sản phẩm").fill("Trà mãng cầu Thới Hưng")
-    page.get_by_label("Bộ sản phẩm").select_option(label="I.5.b Chè từ thực vật khác")
+    page.get_by_label("Bộ sản phẩm").select_option(label="I.5.b Sản phẩm chè từ thực vật khác")
     page.get_by_role("button", name="Lưu").click()
     page.wait_for_url(re.compile(r"/products/\d+/$"))
     main = page.locator("main").inner_text()

@@ -57,7 +57,8 @@ class Command(BaseCommand):
         self.stdout.write("4/5 Tài khoản demo…")
         accounts = demo.load_accounts()
         self.stdout.write(
-            "5/5 Đánh giá, phân hạng: bộ tiêu chí, các đợt năm 2022 và việc cần làm năm 2023…"
+            "5/5 Đánh giá, phân hạng: căn cứ và bộ tiêu chí, các đợt năm 2022, 2023 và đợt 2/2026 "
+            "theo 26/2026/QĐ-TTg…"
         )
         added = demo.load_evaluations(progress=self.progress)
         self.stdout.write(
