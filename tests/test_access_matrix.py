@@ -48,6 +48,7 @@ from evaluations.criteria import load_criteria_sets
 from evaluations.models import CriteriaSet
 from evaluations.views.evaluation import ACTIONS
 from products.catalogue_views import catalogue_url, slug_of
+from products.models import LegalBasis
 from tests.conftest import district, load_reference_data, officer_of
 from tests.factories import CertificateFactory, ProducerFactory, ProductFactory, category_148
 from tests.test_budgets import (
@@ -241,6 +242,7 @@ def build_world() -> SimpleNamespace:
     # Records of no area: reference data, the groups, the lockout tables.
     w.category = {NO_AREA: category_148()}
     w.criteria_set = {NO_AREA: CriteriaSet.objects.order_by("pk").first()}
+    w.legal_basis = {NO_AREA: LegalBasis.objects.order_by("pk").first()}
     w.group = {NO_AREA: Group.objects.create(name="Biên tập viên")}
     attempt = {"user_agent": "pytest", "ip_address": "127.0.0.1", "username": "ai-do"}
     w.access_attempt = {NO_AREA: AccessAttempt.objects.create(**attempt, failures_since_start=1)}
@@ -343,6 +345,15 @@ PORTAL: dict[str, Row] = {
     "evaluations:create": Row(fixed("evaluations:create"), page(city=403)),
     "evaluations:detail": Row(of("evaluations:detail", "draft"), page(), AREAS),
     "evaluations:sheet": Row(of("evaluations:sheet", "draft", first_sheet), page(), AREAS),
+    # The printed forms: the member's A4 sheet and the council's one-page summary.
+    "evaluations:sheet_print": Row(
+        of("evaluations:sheet_print", "draft", first_sheet), page(), AREAS
+    ),
+    "evaluations:summary_print": Row(of("evaluations:summary_print", "draft"), page(), AREAS),
+    # The chair's reason for keeping divergent totals: POST only, like the workflow's moves.
+    "evaluations:divergence": Row(
+        of("evaluations:divergence", "draft"), public(405), **EVALUATION_ACTION
+    ),
     "evaluations:correct": Row(
         of("evaluations:correct", "recognised"), page(own=403, city=403), AREAS
     ),
@@ -351,6 +362,7 @@ PORTAL: dict[str, Row] = {
             of(f"evaluations:{action}", "draft"), public(405), **EVALUATION_ACTION
         )
         for action in (
+            "disqualify",
             "submit",
             "resubmit",
             "return",
@@ -581,6 +593,14 @@ ADMIN: dict[str, Row] = {
     **admin_model("products.product", "product", AREAS, VIEWED_REGISTER, REGISTER_ADMINISTRATOR),
     **admin_model(
         "products.certificate", "certificate", AREAS, VIEWED_REGISTER, REGISTER_ADMINISTRATOR
+    ),
+    # Legal bases are loaded from files and read-only for everyone.
+    **admin_model(
+        "products.legalbasis",
+        "legal_basis",
+        (NO_AREA,),
+        UNVIEWED_REFERENCE,
+        {"add": 403, "delete": 403},
     ),
     # Criteria sets are loaded from files; evaluations change through the pages' workflow.
     **admin_model(
