@@ -268,7 +268,7 @@ def test_an_import_does_not_restate_an_issued_certificate(login, recognised):
         product.name,
         5,
         certificate.score,
-        certificate.legal_basis,
+        certificate.legal_basis_id,
         certificate.get_level_display(),
         "",
         certificate.decision_number,

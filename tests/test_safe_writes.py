@@ -34,7 +34,7 @@ from evaluations.models import Evaluation, Round
 from products.models import Certificate, Product
 from subjects.models import Producer
 from tests.conftest import officer_of
-from tests.factories import ProducerFactory, ProductFactory, UserFactory, category_148
+from tests.factories import ProducerFactory, ProductFactory, UserFactory, category_26
 from tests.test_budgets import (
     BudgetLineFactory,
     DisbursementFactory,
@@ -369,7 +369,7 @@ CREATE_FORMS = {
         lambda x: {
             "producer": ProducerFactory(area=x["co_do"]).pk,
             "name": "Mắm cá lóc",
-            "category": category_148().pk,
+            "category": category_26().pk,
         },
         Product,
     ),
@@ -452,7 +452,7 @@ def test_a_refused_sending_gives_its_token_back(officer_co_do, co_do):
     client = as_client(officer_co_do)
     url = reverse("products:create")
     data = form_data(client, url, producer=ProducerFactory(area=co_do).pk, name="")
-    data["category"] = str(category_148().pk)
+    data["category"] = str(category_26().pk)
     assert client.post(url, data).status_code == 200  # the name is missing
     assert not SubmittedForm.objects.exists()
     data["name"] = "Mắm cá lóc"
@@ -655,7 +655,11 @@ def test_the_constraint_names_the_open_statuses_of_the_model():
     )
     assert set(dict(constraint.condition.children)["status__in"]) == set(Evaluation.OPEN_STATUSES)
     concluded = set(Evaluation.Status) - set(Evaluation.OPEN_STATUSES)
-    assert concluded == {*Evaluation.RECOGNISED_STATUSES, Evaluation.Status.NOT_RECOGNISED}
+    assert concluded == {
+        *Evaluation.RECOGNISED_STATUSES,
+        Evaluation.Status.NOT_RECOGNISED,
+        Evaluation.Status.DISQUALIFIED,
+    }
 
 
 # --- Real concurrency (PostgreSQL) -------------------------------------------------------------
@@ -772,7 +776,7 @@ def test_two_people_registering_one_product_at_once_get_one_and_a_form_error(
 ):
     producer = ProducerFactory(area=co_do)
     url = reverse("products:create")
-    typed = {"producer": producer.pk, "name": "Mắm cá lóc", "category": category_148().pk}
+    typed = {"producer": producer.pk, "name": "Mắm cá lóc", "category": category_26().pk}
     forms = [form_data(as_client(user), url, **typed) for user in (officer_co_do, colleague_co_do)]
 
     def sender(user, data):

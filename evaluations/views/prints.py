@@ -46,6 +46,10 @@ def summary_print(request: HttpRequest, pk: int) -> HttpResponse:
     for sheet in sheets:
         sheet.result = structure.sheet_result(choices[sheet.pk])
     members = [sheet.member for sheet in sheets if sheet.member]
+    # The first member named to each role of the council signs for it.
+    council_roles = {}
+    for member in members:
+        council_roles.setdefault(member.role, member)
     context = {
         "evaluation": evaluation,
         "structure": structure,
@@ -54,7 +58,7 @@ def summary_print(request: HttpRequest, pk: int) -> HttpResponse:
         "band": next(
             (b for b in evaluation.criteria_set.bands if b.stars == result.band_stars), None
         ),
-        "chair": next((m for m in members if m.role == CouncilMember.Role.CHAIR), None),
-        "secretary": next((m for m in members if m.role == CouncilMember.Role.SECRETARY), None),
+        "chair": council_roles.get(CouncilMember.Role.CHAIR),
+        "secretary": council_roles.get(CouncilMember.Role.SECRETARY),
     }
     return render(request, "evaluations/summary_print.html", context)
