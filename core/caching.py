@@ -84,7 +84,9 @@ def province_of(instance) -> str | None:
         # A score sheet's province is its evaluation's, a plan's its province area's.
         for field in instance._meta.concrete_fields:
             related = getattr(instance, field.name, None) if field.many_to_one else None
-            if related and hasattr(type(related).objects.get_queryset(), "area_path_lookup"):
+            if related and hasattr(
+                type(related)._default_manager.get_queryset(), "area_path_lookup"
+            ):
                 return province_of(related)
         return None
     value = instance
