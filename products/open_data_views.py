@@ -12,7 +12,7 @@ from django.utils.cache import patch_vary_headers
 
 from products import open_data
 from products.catalogue_views import PUBLIC_ROUTES, cached, public_read
-from products.open_data import FORMATS, OPEN_DATA_FIELDS  # noqa: F401 (the format's columns)
+from products.open_data import FORMATS
 
 #: Parameters that choose products within a province: such a file is made for the request.
 NARROWING = ("q", "area", "stars", "sector")
