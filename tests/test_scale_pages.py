@@ -93,3 +93,38 @@ def test_queries_do_not_grow_with_the_data(login, administrator, can_tho, name, 
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
     assert counts[0] <= 30, counts
+
+
+def test_the_administrators_area_filter_is_searched_not_listed(login, administrator, co_do):
+    from areas.models import Area
+
+    client = login(administrator)
+    html = client.get(reverse("products:list")).content.decode()
+    select = html[html.index('name="area"') : html.index("</select>", html.index('name="area"'))]
+    assert "data-autocomplete-url" in select
+    assert select.count("<option") == 1  # "Tất cả" only
+    assert Area.objects.below_province().count() > 100
+    chosen = client.get(reverse("products:list"), {"area": co_do.pk})
+    html = chosen.content.decode()
+    select = html[html.index('name="area"') : html.index("</select>", html.index('name="area"'))]
+    assert select.count("<option") == 2 and f'value="{co_do.pk}" selected' in select
+    assert chosen.context["filter"].form.cleaned_data["area"] == co_do
+
+
+def test_the_city_reviewer_keeps_the_whole_list(login, city_reviewer):
+    html = login(city_reviewer).get(reverse("products:list")).content.decode()
+    select = html[html.index('name="area"') : html.index("</select>", html.index('name="area"'))]
+    assert "data-autocomplete-url" not in select and select.count("<option") > 50
+
+
+def test_area_choices_answer_the_words_typed_within_the_users_areas(
+    client, login, officer_co_do, administrator, co_do
+):
+    url = reverse("areas:choices")
+    assert client.get(url, {"q": "co do"}).status_code == 302  # signed in only
+    found = login(administrator).get(url, {"q": "co do"}).json()["results"]
+    assert found and len(found) <= 20
+    assert all("Cờ Đỏ" in r["text"] for r in found)
+    assert login(administrator).get(url, {"q": ""}).json() == {"results": []}
+    ninh_kieu = login(officer_co_do).get(url, {"q": "ninh kieu"}).json()["results"]
+    assert ninh_kieu == []
