@@ -128,3 +128,12 @@ def test_area_choices_answer_the_words_typed_within_the_users_areas(
     assert login(administrator).get(url, {"q": ""}).json() == {"results": []}
     ninh_kieu = login(officer_co_do).get(url, {"q": "ninh kieu"}).json()["results"]
     assert ninh_kieu == []
+
+
+def test_the_expiry_page_searches_areas_for_an_administrator(login, administrator, co_do):
+    client = login(administrator)
+    html = client.get(reverse("products:expiring")).content.decode()
+    select = html[html.index('name="area"') : html.index("</select>", html.index('name="area"'))]
+    assert "data-autocomplete-url" in select and select.count("<option") == 1
+    chosen = client.get(reverse("products:expiring"), {"area": co_do.pk})
+    assert chosen.context["form"].cleaned_data["area"] == co_do
