@@ -66,22 +66,23 @@ def _valid_q(on: date, prefix: str = "") -> Q:
     )
 
 
-def _latest_valid_ids(on: date):
+def _latest_valid_ids(on: date, certs=None):
     """The keys of the certificates products carry on the day: of each product's certificates
     valid then, the latest decision (an upgrade replaces the older certificate). Computed once
     for the day — one window over the certificates valid then — where a subquery per
     certificate (is there a later one?) cost one index probe per certificate and counting day."""
-    ranked = (
-        Certificate.objects.valid_on(on)
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=F("product_id"),
-                order_by=(F("decision_date").desc(), F("pk").desc()),
-            )
+    valid = Certificate.objects.valid_on(on)
+    if certs is not None:
+        # Only the products counted: every certificate of theirs, wherever recognised, so the
+        # one each carries is the same; the others' are left out of the window.
+        valid = valid.filter(product__in=certs.order_by().values("product"))
+    ranked = valid.annotate(
+        rank=Window(
+            RowNumber(),
+            partition_by=F("product_id"),
+            order_by=(F("decision_date").desc(), F("pk").desc()),
         )
-        .filter(rank=1)
-    )
+    ).filter(rank=1)
     return ranked.values("pk")
 
 
@@ -90,7 +91,7 @@ def carried_stars(certs, years: list[int], today: date) -> dict[str, int]:
     certificate they carry then, ``v<year>_<stars>``."""
     totals = {f"v{year}_{stars}": 0 for year in years for stars in STARS}
     counts = {
-        f"v{year}": _products(Q(pk__in=_latest_valid_ids(counted_on(year, today))))
+        f"v{year}": _products(Q(pk__in=_latest_valid_ids(counted_on(year, today), certs)))
         for year in years
     }
     for row in certs.order_by().values("stars").annotate(**counts):
