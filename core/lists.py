@@ -31,6 +31,7 @@ def page_of(
     request: HttpRequest,
     size: int = PAGE_SIZE,
     rows: Callable[[QuerySet], QuerySet] | None = None,
+    param: str = "page",
 ) -> Page:
     """One page of the queryset. With ``rows``, the page is chosen on the primary keys alone
     and ``rows(ids)`` (``ids`` a subquery of the page's keys) fetches what the page shows, in
@@ -38,10 +39,10 @@ def page_of(
     rows only, never for the rows an OFFSET skips, and the count leaves them out too (Django
     strips annotations a count does not need). Still one query for the page."""
     if rows is None:
-        return Paginator(queryset, size).get_page(request.GET.get("page"))
+        return Paginator(queryset, size).get_page(request.GET.get(param))
     order = queryset.query.order_by or queryset.model._meta.ordering
     keys = queryset.values_list("pk", flat=True).order_by(*order)
-    page = Paginator(keys, size).get_page(request.GET.get("page"))
+    page = Paginator(keys, size).get_page(request.GET.get(param))
     count, bottom = page.paginator.count, (page.number - 1) * size
     top = min(bottom + size, count)
     if bottom > count // 2:
