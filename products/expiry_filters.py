@@ -54,7 +54,7 @@ class ExpiryFilterForm(forms.Form):
     def __init__(self, data, *, user, today: date):
         super().__init__(data)
         self.fields["area"].queryset = area_choices(user, today)
-        if policy.sees_everything(user):
+        if policy.can(user, "everything.view"):
             # The whole country: thousands of areas, searched rather than listed.
             self.fields["area"].widget = AutocompleteSelect(
                 reverse_lazy("areas:choices"), attrs={"class": "form-select form-select-sm"}

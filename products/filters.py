@@ -78,7 +78,7 @@ class ProductFilter(PortalFilterSet):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["area"].queryset = Area.objects.visible_to(user).below_province()
-        if policy.sees_everything(user):
+        if policy.can(user, "everything.view"):
             # The whole country: thousands of areas, searched rather than listed.
             self.filters["area"].extra["widget"] = AutocompleteSelect(
                 reverse_lazy("areas:choices"), attrs={"class": "form-select form-select-sm"}
