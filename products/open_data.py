@@ -236,7 +236,11 @@ def _folder(base_url: str, province: str) -> str:
 
 def _freshness(province: str, today: date) -> dict:
     scope = None if province == ALL else province
-    return {"day": today.isoformat(), "generations": list(generations(scope, KINDS))}
+    marks = list(generations(scope, KINDS))
+    if None in marks:
+        # A cache that keeps nothing (dummycache): no change can be seen, so no file is fresh.
+        marks.append(time.time_ns())
+    return {"day": today.isoformat(), "generations": marks}
 
 
 def build(province: str, base_url: str, today: date | None = None) -> int:

@@ -155,3 +155,11 @@ def test_open_data_query_counts_do_not_grow(
     with django_assert_max_num_queries(8):
         assert body(client.get("/catalogue.csv", {"q": "san pham"}))
     assert Product.objects.count() == products
+
+
+def test_without_a_cache_every_request_reads_the_data(client, can_tho, co_do, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    assert json.loads(body(client.get("/catalogue.json")))["count"] == 0
+    product = ProductFactory(producer=ProducerFactory(area=co_do))
+    CertificateFactory(product=product, decision_date=timezone.localdate() - timedelta(days=5))
+    assert json.loads(body(client.get("/catalogue.json")))["count"] == 1
