@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count, F
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
@@ -50,3 +50,25 @@ def area_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _ancestors(area: Area) -> list[Area]:
     """The units above this one, province first, in one query."""
     return list(Area.objects.filter(path__in=area.containing_paths[:-1]).order_by("path"))
+
+
+#: Options an area search answers with: enough to pick from, never the whole country.
+CHOICES_LIMIT = 20
+
+
+@require_safe
+@login_required
+def area_choices(request: HttpRequest) -> JsonResponse:
+    """The districts and communes the user sees whose name holds the words typed (diacritics
+    ignored), today's first: the options of an area filter too long to send whole
+    (core.forms.AutocompleteSelect)."""
+    query = request.GET.get("q", "").strip()[:100]
+    areas = Area.objects.none()
+    if query:
+        areas = (
+            Area.objects.visible_to(request.user)
+            .below_province()
+            .search(query)
+            .order_by(F("valid_until").desc(nulls_first=True), "search_name")[:CHOICES_LIMIT]
+        )
+    return JsonResponse({"results": [{"id": area.pk, "text": str(area)} for area in areas]})

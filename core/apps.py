@@ -14,10 +14,17 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import post_delete, post_save
 
+        from core.caching import record_changed
+        from core.context_processors import record_models
         from core.middleware import SessionRefreshMiddleware
 
         user_logged_in.connect(SessionRefreshMiddleware.mark_fresh, dispatch_uid="session-fresh")
+        # Cached pages and files are made new per province and kind of record (core/caching.py).
+        for model in record_models():
+            for signal in (post_save, post_delete):
+                signal.connect(record_changed, sender=model, dispatch_uid=f"cache-{model._meta}")
         refuse_control_characters()
 
 

@@ -1,35 +1,129 @@
-"""Results kept in Django's cache until the data changes.
+"""Results kept in Django's cache until the data they are made of changes.
 
-The key holds ``data_as_of()`` — the latest change of any record, in one query — so that any
-write makes new keys at once, with no signal and no explicit invalidation; today's date, as a
-certificate stops being valid at midnight without any write; and the language. A deletion
-leaves "data as of" unchanged: ``CACHE_SECONDS`` bounds how long it may go unseen.
+Each key holds a *generation* per province and per kind of record (the app a model belongs to:
+"products", "subjects", "evaluations", "budgets"…): a counter kept in the cache itself and
+moved on by every save or deletion of a record (``record_changed``, connected in core's app
+config), for the record's province only. A change in Cần Thơ then leaves An Giang's dashboard
+warm, and a change of a budget leaves the catalogue warm. A record whose province cannot be told
+moves the *epoch*, which every key holds: everything is rebuilt, never served stale.
+
+The key holds today's date too, as a certificate stops being valid at midnight without any
+write, and the language. A write the signals do not see (``QuerySet.update``, raw SQL) is seen
+within ``CACHE_SECONDS`` at most. The counters live in the same cache as the results: in
+production that is Redis (``CACHE_URL``), shared by every worker, so that a write in one worker
+makes the others' keys new too.
 """
 
 import hashlib
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import TypeVar
 
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone, translation
 
-from core.context_processors import data_as_of
-
 CACHE_SECONDS = 15 * 60
+#: The province of a national key: moved on by a change in any province.
+EVERYWHERE = "*"
+#: The kind of a key that depends on every kind of record.
+EVERY_KIND = "*"
+EPOCH = "gen:epoch"
 T = TypeVar("T")
 
 
+def _generation_key(province: str, kind: str) -> str:
+    return f"gen:{province}:{kind}"
+
+
+def _fresh() -> int:
+    # Unique across restarts: a counter lost by the cache never comes back to an old value.
+    return time.time_ns()
+
+
+def generations(province: str | None, kinds: Iterable[str] | None) -> tuple:
+    """The generations a result for ``province`` (None: every province) made of ``kinds``
+    (None: every kind) depends on, in one round trip to the cache."""
+    keys = [EPOCH] + [
+        _generation_key(province or EVERYWHERE, kind) for kind in sorted(kinds or [EVERY_KIND])
+    ]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            # add(): two workers starting a counter at once keep the same one.
+            cache.add(key, _fresh(), None)
+            found[key] = cache.get(key)
+    return tuple(found[key] for key in keys)
+
+
+def _bump(key: str) -> None:
+    try:
+        cache.incr(key)
+    except ValueError:  # not there (yet, or evicted): a new value is just as good
+        cache.set(key, _fresh(), None)
+
+
+def changed(province: str | None, kind: str) -> None:
+    """Make new keys for what depends on records of ``kind`` in ``province`` (None: unknown,
+    every key is made new)."""
+    if province is None:
+        _bump(EPOCH)
+        return
+    for place in (province, EVERYWHERE):
+        for what in (kind, EVERY_KIND):
+            _bump(_generation_key(place, what))
+
+
+def province_of(instance) -> str | None:
+    """The code of the province a record belongs to, through its queryset's
+    ``area_path_lookup`` (an area's path starts with its province's code), or None."""
+    queryset = type(instance)._default_manager.get_queryset()
+    lookup = getattr(queryset, "area_path_lookup", None)
+    if not lookup:
+        # A score sheet's province is its evaluation's, a plan's its province area's.
+        for field in instance._meta.concrete_fields:
+            related = getattr(instance, field.name, None) if field.many_to_one else None
+            if related and hasattr(
+                type(related)._default_manager.get_queryset(), "area_path_lookup"
+            ):
+                return province_of(related)
+        return None
+    value = instance
+    try:
+        for attribute in lookup.split("__"):
+            value = getattr(value, attribute)
+    except Exception:  # a relation not set or gone: the province is unknown
+        return None
+    return value.split("/")[0] if value else None
+
+
+def record_changed(sender, instance, **kwargs) -> None:
+    """A record was saved or deleted: its province's keys of its kind are made new at once
+    (the writer's next page shows the change) and again once the transaction commits (a page
+    built meanwhile from the data before the commit is not kept)."""
+    province, kind = province_of(instance), sender._meta.app_label
+    changed(province, kind)
+    transaction.on_commit(lambda: changed(province, kind))
+
+
 def cached_until_changed(
-    name: str, build: Callable[[date], T], *parts
+    name: str,
+    build: Callable[[date], T],
+    *parts,
+    province: str | None = None,
+    kinds: Iterable[str] | None = None,
 ) -> tuple[T, datetime | None]:
-    """``build(today)``, from the cache while nothing has changed; and the data's time."""
-    as_of = data_as_of()
+    """``build(today)``, from the cache while nothing it depends on has changed; and the time
+    of the data it was built from (``data_as_of`` then, kept with the result: a hit makes no
+    query)."""
+    from core.context_processors import data_as_of
+
     today = timezone.localdate()
-    facts = repr((name, parts, as_of, today, translation.get_language()))
+    facts = repr((name, parts, generations(province, kinds), today, translation.get_language()))
     key = f"{name.split('.')[0]}:" + hashlib.sha256(facts.encode()).hexdigest()
-    value = cache.get(key)
-    if value is None:
-        value = build(today)
-        cache.set(key, value, CACHE_SECONDS)
-    return value, as_of
+    found = cache.get(key)
+    if found is None:
+        found = (build(today), data_as_of())
+        cache.set(key, found, CACHE_SECONDS)
+    return found

@@ -91,3 +91,44 @@ def save_or_refuse(form: forms.BaseForm, write: Callable[[], T] | None = None, *
         record.pk = None
         record._state.adding = True
     return None
+
+
+class AutocompleteSelect(forms.Select):
+    """A choice among thousands (the 3,392 communes and former districts of the country): the
+    page carries only the chosen option, never the whole list, and static/js/autocomplete.js
+    adds a search box that asks ``url`` (JSON: ``{"results": [{"id", "text"}]}``) for the
+    options matching what is typed. The field keeps its whole queryset: a value is still
+    validated against it."""
+
+    def __init__(self, url: str, attrs=None):
+        super().__init__(attrs)
+        self.url = url
+
+    def get_context(self, name, value, attrs):
+        attrs = {
+            **(attrs or {}),
+            "data-autocomplete-url": str(self.url),
+            "data-autocomplete-placeholder": _("Gõ tên để tìm…"),
+        }
+        return super().get_context(name, value, attrs)
+
+    def optgroups(self, name, value, attrs=None):
+        # Only the empty choice and the chosen one: the rest of the list is never read.
+        chosen = {str(v) for v in value if v not in (None, "")}
+        choices = self.choices
+        queryset = getattr(choices, "queryset", None)
+        if queryset is not None:
+            field = choices.field
+            empty = [] if field.empty_label is None else [("", field.empty_label)]
+            keys = [v for v in chosen if v.isdigit()]
+            picked = [
+                (obj.pk, field.label_from_instance(obj)) for obj in queryset.filter(pk__in=keys)
+            ]
+        else:
+            empty, picked = [], [(k, v) for k, v in choices if str(k) in chosen or k == ""]
+        groups = []
+        for index, (option_value, label) in enumerate([*empty, *picked]):
+            selected = str(option_value) in chosen or (option_value == "" and not chosen)
+            option = self.create_option(name, option_value, label, selected, index, attrs=attrs)
+            groups.append((None, [option], index))
+        return groups

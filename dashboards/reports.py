@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Sum, When
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, When, Window
 from django.db.models import CharField as CharFieldType
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -65,15 +66,39 @@ def _valid_q(on: date, prefix: str = "") -> Q:
     )
 
 
-def _latest_valid_q(on: date) -> Q:
-    """A certificate valid on the day with no later certificate of its product valid then: the
-    one whose stars the product carries (an upgrade replaces the older certificate)."""
-    later = Certificate.objects.valid_on(on).filter(product=OuterRef("product"))
-    later = later.filter(
-        Q(decision_date__gt=OuterRef("decision_date"))
-        | Q(decision_date=OuterRef("decision_date"), pk__gt=OuterRef("pk"))
-    )
-    return _valid_q(on) & ~Exists(later)
+def _latest_valid_ids(on: date, certs=None):
+    """The keys of the certificates products carry on the day: of each product's certificates
+    valid then, the latest decision (an upgrade replaces the older certificate). Computed once
+    for the day — one window over the certificates valid then — where a subquery per
+    certificate (is there a later one?) cost one index probe per certificate and counting day."""
+    valid = Certificate.objects.valid_on(on)
+    if certs is not None:
+        # Only the products counted: every certificate of theirs, wherever recognised, so the
+        # one each carries is the same; the others' are left out of the window.
+        valid = valid.filter(product__in=certs.order_by().values("product"))
+    ranked = valid.annotate(
+        rank=Window(
+            RowNumber(),
+            partition_by=F("product_id"),
+            order_by=(F("decision_date").desc(), F("pk").desc()),
+        )
+    ).filter(rank=1)
+    return ranked.values("pk")
+
+
+def carried_stars(certs, years: list[int], today: date) -> dict[str, int]:
+    """One query: products certified at the end of each year (or today) by the stars of the
+    certificate they carry then, ``v<year>_<stars>``."""
+    totals = {f"v{year}_{stars}": 0 for year in years for stars in STARS}
+    counts = {
+        f"v{year}": _products(Q(pk__in=_latest_valid_ids(counted_on(year, today), certs)))
+        for year in years
+    }
+    for row in certs.order_by().values("stars").annotate(**counts):
+        for year in years:
+            if row["stars"] in STARS:
+                totals[f"v{year}_{row['stars']}"] = row[f"v{year}"]
+    return totals
 
 
 def _products(condition: Q) -> Count:
@@ -182,15 +207,12 @@ def certificates(user, scope: Scope):
 
 
 def star_series(certs, years: list[int], today: date, expiring: bool = False) -> dict:
-    """One query: products certified at the end of each year by stars, the potential 5★, the
-    new products, the producers with new products and (optionally) the certificates expiring
-    within 90 days from today."""
+    """Two queries: products certified at the end of each year by stars (``carried_stars``);
+    the potential 5★, the new products, the producers with new products and (optionally) the
+    certificates expiring within 90 days from today."""
     aggregates = {}
     for year in years:
         on = counted_on(year, today)
-        latest = _latest_valid_q(on)
-        for stars in STARS:
-            aggregates[f"v{year}_{stars}"] = _products(latest & Q(stars=stars))
         aggregates[f"p{year}"] = _products(
             _valid_q(on) & Q(level=Certificate.Level.CITY, stars=4, score__gte=90)
         )
@@ -203,7 +225,7 @@ def star_series(certs, years: list[int], today: date, expiring: bool = False) ->
         aggregates["expiring"] = _products(
             _valid_q(today) & Q(valid_until__lte=today + timedelta(days=EXPIRING_WITHIN_DAYS))
         )
-    return certs.aggregate(**aggregates)
+    return {**certs.aggregate(**aggregates), **carried_stars(certs, years, today)}
 
 
 def _star_count(totals: dict, year: int, today: date) -> StarCount:

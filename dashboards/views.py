@@ -22,6 +22,9 @@ from dashboards.reports import (
 )
 from dashboards.scope import area_choices, resolve_scope
 
+#: The records the dashboards count: a change of any other kind leaves them warm.
+DASHBOARD_KINDS = ("areas", "subjects", "products", "evaluations", "budgets")
+
 
 def _year(request: HttpRequest, name: str, default: int) -> int:
     """A year from the query string, between the programme's first year and this one."""
@@ -57,6 +60,8 @@ def _dashboard(request: HttpRequest, scope, year: int):
         scope.province.pk,
         area,
         year,
+        province=scope.province.code,
+        kinds=DASHBOARD_KINDS,
     )
     return dashboard
 
@@ -86,7 +91,20 @@ def years(request: HttpRequest) -> HttpResponse:
     if first > last:
         first, last = last, first
     first = max(first, last - MAX_YEARS + 1)
-    columns = years_report(request.user, scope, first, last)
+    user = request.user
+    # Several years of counts: computed once until the province's records change, like the
+    # year's dashboard, and shared by users who see the same areas.
+    columns, _as_of = cached_until_changed(
+        "dashboard.years",
+        lambda today: years_report(user, scope, first, last, today),
+        policy.visibility_key(user),
+        scope.province.pk,
+        scope.area.pk if scope.area else None,
+        first,
+        last,
+        province=scope.province.code,
+        kinds=DASHBOARD_KINDS,
+    )
     context = {
         **_common(request, scope),
         "first": first,

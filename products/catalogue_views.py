@@ -44,6 +44,8 @@ QR_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
 #: The first segments of the public addresses; robots.txt disallows every other route.
 PUBLIC_ROUTES = ("catalogue", "sitemap.xml", "robots.txt", "static/", "media/")
 
+#: The records public pages are made of.
+CATALOGUE_KINDS = ("areas", "subjects", "products")
 T = TypeVar("T")
 
 
@@ -142,8 +144,16 @@ def cached(
 ) -> tuple[T, datetime | None]:
     """``build(today)`` from the cache until the data changes (core/caching.py); the
     scheme and host are part of the key, as public pages carry absolute addresses."""
+    chosen = request.GET.get("province", "").strip()
     return cached_until_changed(
-        f"catalogue.{name}", build, parts, request.scheme, request.get_host()
+        f"catalogue.{name}",
+        build,
+        parts,
+        request.scheme,
+        request.get_host(),
+        # One province's page waits for that province's changes only.
+        province=chosen if chosen.isdigit() else None,
+        kinds=CATALOGUE_KINDS,
     )
 
 

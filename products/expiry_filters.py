@@ -8,11 +8,13 @@ from datetime import date
 
 from django import forms
 from django.db.models import Exists, F, OuterRef
+from django.urls import reverse_lazy
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import Area
 from core import policy
+from core.forms import AutocompleteSelect
 from products.models import EXPIRING_WITHIN_DAYS, Certificate, CertificateQuerySet
 
 MIN_DAYS, MAX_DAYS = 1, 365
@@ -52,6 +54,12 @@ class ExpiryFilterForm(forms.Form):
     def __init__(self, data, *, user, today: date):
         super().__init__(data)
         self.fields["area"].queryset = area_choices(user, today)
+        if policy.can(user, "everything.view"):
+            # The whole country: thousands of areas, searched rather than listed.
+            self.fields["area"].widget = AutocompleteSelect(
+                reverse_lazy("areas:choices"), attrs={"class": "form-select form-select-sm"}
+            )
+            self.fields["area"].widget.choices = self.fields["area"].choices
 
     def full_clean(self) -> None:
         super().full_clean()

@@ -2,11 +2,14 @@ from datetime import timedelta
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import Area
+from core import policy
 from core.filters import PortalFilterSet
+from core.forms import AutocompleteSelect
 from products.models import Certificate, Product, ProductCategory
 from subjects.models import Producer
 
@@ -75,6 +78,11 @@ class ProductFilter(PortalFilterSet):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["area"].queryset = Area.objects.visible_to(user).below_province()
+        if policy.can(user, "everything.view"):
+            # The whole country: thousands of areas, searched rather than listed.
+            self.filters["area"].extra["widget"] = AutocompleteSelect(
+                reverse_lazy("areas:choices"), attrs={"class": "form-select form-select-sm"}
+            )
 
     def filter_q(self, queryset, name, value):
         return queryset.search(value)

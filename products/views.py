@@ -35,9 +35,18 @@ def product_list(request: HttpRequest) -> HttpResponse:
     )
     product_filter = ProductFilter(request.GET, queryset=products, user=request.user)
     products, current_sort = sort(product_filter.qs, request, SORT_COLUMNS, "name")
+
+    def rows(ids):
+        # The status's subqueries for the 25 rows shown, not for every row before them.
+        return (
+            Product.objects.filter(pk__in=ids)
+            .select_related("producer__area", "category")
+            .with_status()
+        )
+
     context = {
         "filter": product_filter,
-        "page": page_of(products, request),
+        "page": page_of(products, request, rows=rows),
         "current_sort": current_sort,
         "today": timezone.localdate(),
     }

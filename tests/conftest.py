@@ -17,8 +17,10 @@ DISTRICTS_UNTIL = date(2025, 6, 30)
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
+def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Files the portal writes (photos, the open-data files) go to the test's own folder.
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def load_reference_data() -> None:

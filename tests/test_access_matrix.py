@@ -327,6 +327,8 @@ PORTAL: dict[str, Row] = {
     # Areas.
     "areas:list": Row(fixed("areas:list"), page()),
     "areas:detail": Row(of("areas:detail", "home"), page(), AREAS),
+    # The area filter's search: signed-in users, each answered within their own areas.
+    "areas:choices": Row(fixed("areas:choices", q="a"), page()),
     # Producers and products. The city reviewer may register and edit them today (the rule is
     # "works somewhere"); should the policy keep local work for local officers, its create and
     # edit cells become 403.

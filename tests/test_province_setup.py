@@ -139,7 +139,7 @@ def walk(client: Client, limit: int = 400) -> dict[str, str]:
             ("text/", "application/json")
         ):
             continue
-        text = response.content.decode()
+        text = response.getvalue().decode()
         pages[url] = text
         if not content_type.startswith("text/html"):
             continue

@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# The pages changed for national scale, side by side with the Django admin's product changelist,
+# in one run on PostgreSQL: each page's median time (sequential requests, warm and cold), its
+# query counts at demo and at national scale, and the dashboard against its own SQL.
+# Loopback traffic only; every run is bounded in time; the server is stopped at the end.
+#
+#   bash bench/scale.sh                  # SCALE=2: about 100,000 products
+#   SCALE=0.2 bash bench/scale.sh        # smaller
+#   REUSE_DB=1 bash bench/scale.sh       # keep an existing ocop_scale_bench database
+#   RUNS=21 bash bench/scale.sh          # requests per page (default 11)
+#
+# Needs PostgreSQL on 127.0.0.1:5432 with a role that may create databases (PGUSER/PGPASSWORD,
+# default ocop/ocop). The database (BENCH_DB, default ocop_scale_bench) is dropped and re-created.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+PY="$ROOT/.venv/bin/python"
+GUNICORN="$ROOT/.venv/bin/gunicorn"
+PORT=${PORT:-8768}
+RUNS=${RUNS:-11}
+SCALE=${SCALE:-2}
+SEED=${SEED:-1}
+BENCH_DB=${BENCH_DB:-ocop_scale_bench}
+export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432}
+export PGUSER=${PGUSER:-ocop} PGPASSWORD=${PGPASSWORD:-ocop}
+BASE="http://127.0.0.1:$PORT"
+NATIONAL="postgres://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$BENCH_DB"
+
+BENCH_NAME=scale
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
+# The admin's changelist is what a department would use otherwise: the yardstick.
+CHANGELIST=/admin/products/product/
+PAGES=(
+  "$CHANGELIST"
+  /products/
+  "/products/?page=200"
+  "/products/?page=last"
+  /products/expiring/
+  "/dashboard/?year=2022"
+  /dashboard/years/
+  /catalogue/
+  /catalogue.json
+  /catalogue.csv
+)
+
+db_exists() {
+  [[ $(psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$BENCH_DB'") == 1 ]]
+}
+
+"$PY" manage.py collectstatic --no-input -v 0
+for po in locale/*/LC_MESSAGES/django.po; do
+  [[ -f "${po%.po}.mo" ]] || { "$PY" manage.py compilemessages -v 0; break; }
+done
+
+# Query counts at demo scale first: the demo alone, in a database of its own (dropped after).
+DEMO_DB="${BENCH_DB}_demo"
+DEMO="postgres://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$DEMO_DB"
+echo "Demo database $DEMO_DB…"
+psql -q -d postgres -c "DROP DATABASE IF EXISTS $DEMO_DB" -c "CREATE DATABASE $DEMO_DB"
+DATABASE_URL="$DEMO" "$PY" manage.py migrate --no-input -v 0
+DATABASE_URL="$DEMO" DEBUG=true "$PY" manage.py load_demo --allow-demo-passwords >/dev/null
+DEMO_COUNTS=$(BENCH_PAGES="${PAGES[*]}" DATABASE_URL="$DEMO" \
+  "$PY" manage.py shell -v 0 <bench/pages.py | grep -v "^SQL")
+psql -q -d postgres -c "DROP DATABASE $DEMO_DB"
+
+export DATABASE_URL="$NATIONAL"
+if [[ -n "${REUSE_DB:-}" ]] && db_exists; then
+  echo "Reusing the database $BENCH_DB."
+else
+  echo "Preparing $BENCH_DB: migrate, load_demo, load_areas (34 provinces), generate_synthetic…"
+  psql -q -d postgres -c "DROP DATABASE IF EXISTS $BENCH_DB" -c "CREATE DATABASE $BENCH_DB"
+  "$PY" manage.py migrate --no-input -v 0
+  DEBUG=true "$PY" manage.py load_demo --allow-demo-passwords >/dev/null
+  "$PY" manage.py load_areas | tail -1
+  "$PY" manage.py generate_synthetic --seed "$SEED" --scale "$SCALE" \
+    --i-know-this-is-not-production | grep -v "^    "
+  psql -q -d "$BENCH_DB" -c "VACUUM ANALYZE" 2>/dev/null
+fi
+COUNTS=$("$PY" manage.py shell -v 0 -c "
+from products.models import Certificate, Product
+from subjects.models import Producer
+print(f'{Producer.objects.count()} producers, {Product.objects.count()} products, '
+      f'{Certificate.objects.count()} certificates')")
+LAST=$("$PY" manage.py shell -v 0 -c "
+from products.models import Product; import math; print(math.ceil(Product.objects.count() / 25))")
+NATIONAL_COUNTS=$(BENCH_PAGES="${PAGES[*]//page=last/page=$LAST}" "$PY" manage.py shell -v 0 <bench/pages.py)
+
+# A shared cache, as in production, when Redis is there; else each worker's own.
+if [[ -z "${CACHE_URL:-}" ]] && command -v redis-cli >/dev/null && redis-cli ping >/dev/null 2>&1; then
+  export CACHE_URL=redis://127.0.0.1:6379/9
+fi
+start_server() {
+  "$GUNICORN" ocop_portal.wsgi:application --workers 2 --bind "127.0.0.1:$PORT" \
+    --log-level warning >>"$WORK/gunicorn.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 50); do
+    curl -fs "$BASE/healthz" >/dev/null 2>&1 && break
+    sleep 0.2
+  done
+  curl -fs "$BASE/healthz" >/dev/null || { cat "$WORK/gunicorn.log" >&2; exit 1; }
+}
+start_server
+
+JAR="$WORK/cookies"
+TOKEN=$(curl -fs -c "$JAR" "$BASE/accounts/login/" |
+  sed -n 's/.*name="csrfmiddlewaretoken" value="\([^"]*\)".*/\1/p' | head -1)
+STATUS=$(curl -s -o /dev/null -w '%{http_code}' -b "$JAR" -c "$JAR" \
+  -H "Referer: $BASE/accounts/login/" --data-urlencode "csrfmiddlewaretoken=$TOKEN" \
+  --data-urlencode "username=admin" --data-urlencode "password=ocop-demo" "$BASE/accounts/login/")
+[[ $STATUS == 302 ]] || { echo "login as admin failed (HTTP $STATUS)" >&2; exit 1; }
+
+# The median of RUNS sequential requests, in ms; the first one (cold) apart; errors counted.
+ERRORS=0
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+time_page() {
+  local url=$1 times=() code t
+  for _ in $(seq 1 "$RUNS"); do
+    read -r code t < <(curl -s -o /dev/null -b "$JAR" -H "Accept-Encoding: gzip" \
+      --max-time 60 -w '%{http_code} %{time_total}\n' "$url")
+    [[ $code == 200 ]] || ERRORS=$((ERRORS + 1))
+    times+=("$(awk -v t="$t" 'BEGIN {printf "%.0f", t * 1000}')")
+  done
+  echo "${times[0]} $(printf '%s\n' "${times[@]:1}" | median)"
+}
+# Cold: the open-data files removed and every cached page gone, as after a deploy.
+rm -rf "$MEDIA_ROOT/open-data"
+"$PY" manage.py shell -v 0 -c "from django.core.cache import cache; cache.clear()"
+
+declare -A COLD WARM
+for page in "${PAGES[@]}"; do
+  url="${page//page=last/page=$LAST}"
+  read -r cold warm < <(time_page "$BASE$url")
+  COLD[$page]=$cold WARM[$page]=$warm
+done
+stop_server
+
+base=${WARM[$CHANGELIST]}
+count_of() { awk -v p="$2" '$1 == p {print $'"$3"'}' <<<"$1"; }
+echo
+echo "Machine: $(nproc) cores; PostgreSQL $(psql -d postgres -tAc 'SHOW server_version' | cut -d' ' -f1);" \
+  "gunicorn 2 sync workers; cache ${CACHE_URL:-local memory per worker}; $RUNS requests a page, logged in as admin."
+echo "Data: $COUNTS (demo: the demo alone). Last page: $LAST."
+echo
+echo "| page | first (cold) ms | median ms | × changelist | queries demo | queries national |"
+echo "|---|---:|---:|---:|---:|---:|"
+for page in "${PAGES[@]}"; do
+  national_page="${page//page=last/page=$LAST}"
+  ratio=$(awk -v a="${WARM[$page]}" -v b="$base" 'BEGIN {printf "%.2f", (b > 0) ? a / b : 0}')
+  printf '| `%s` | %s | %s | %s | %s | %s |\n' "$page" "${COLD[$page]}" "${WARM[$page]}" "$ratio" \
+    "$(count_of "$DEMO_COUNTS" "$page" 2)" \
+    "$(count_of "$NATIONAL_COUNTS" "$national_page" 2)"
+done
+sql=$(awk '$1 == "SQL" && $2 == "/dashboard/?year=2022" {print $3}' <<<"$NATIONAL_COUNTS")
+cold=${COLD["/dashboard/?year=2022"]}
+echo
+echo "Cold dashboard: ${cold} ms = $(awk -v a="$cold" -v b="$base" 'BEGIN {printf "%.2f", a / b}')× the changelist," \
+  "$(awk -v a="$cold" -v b="$sql" 'BEGIN {printf "%.2f", a / b}')× its own SQL (${sql} ms)."
+if [[ $ERRORS != 0 ]]; then
+  echo "$ERRORS requests did not answer 200." >&2
+  exit 1
+fi

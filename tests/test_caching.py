@@ -1,0 +1,57 @@
+"""Cached pages are made new per province and per kind of record (core/caching.py)."""
+
+from core.caching import cached_until_changed, province_of
+from tests.factories import AreaFactory, ProducerFactory, ProductFactory
+
+
+def _counting(built: list, name: str, province: str, kinds=None):
+    def build(today):
+        built.append(name)
+        return name
+
+    return cached_until_changed(name, build, province=province, kinds=kinds)[0]
+
+
+def test_a_change_in_one_province_leaves_the_other_warm(can_tho, co_do):
+    other = AreaFactory(code="89", name="An Giang", kind="province", parent=None)
+    built = []
+    for _ in range(2):
+        _counting(built, "dashboard.ct", "92")
+        _counting(built, "dashboard.ag", "89")
+    assert built == ["dashboard.ct", "dashboard.ag"]
+
+    ProductFactory(producer=ProducerFactory(area=co_do))
+    _counting(built, "dashboard.ct", "92")
+    _counting(built, "dashboard.ag", "89")
+    assert built[2:] == ["dashboard.ct"]
+
+    ProducerFactory(area=other)
+    _counting(built, "dashboard.ct", "92")
+    _counting(built, "dashboard.ag", "89")
+    assert built[3:] == ["dashboard.ag"]
+
+
+def test_a_change_of_another_kind_leaves_the_key_warm(can_tho, co_do):
+    producer = ProducerFactory(area=co_do)
+    built = []
+    _counting(built, "catalogue.x", "92", kinds=("products",))
+    producer.save()  # a "subjects" record
+    _counting(built, "catalogue.x", "92", kinds=("products",))
+    assert built == ["catalogue.x"]
+    ProductFactory(producer=producer)
+    _counting(built, "catalogue.x", "92", kinds=("products",))
+    assert built == ["catalogue.x", "catalogue.x"]
+
+
+def test_a_national_key_follows_every_province(can_tho, co_do):
+    built = []
+    _counting(built, "catalogue.all", None)
+    ProducerFactory(area=co_do)
+    _counting(built, "catalogue.all", None)
+    assert built == ["catalogue.all", "catalogue.all"]
+
+
+def test_the_province_of_a_record(can_tho, co_do):
+    product = ProductFactory(producer=ProducerFactory(area=co_do))
+    assert province_of(product) == "92"
+    assert province_of(can_tho) == "92"

@@ -1,0 +1,77 @@
+"""The dashboard's certified products by stars: the certificate each product carries on a
+counting day, computed once for the day, gives the figures the correlated subqueries gave."""
+
+import io
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from dashboards.reports import STARS, _valid_q, carried_stars, counted_on
+from products.models import Certificate
+from tests.factories import CertificateFactory, ProducerFactory, ProductFactory
+
+
+def stars_by_subqueries(certs, years, today) -> dict[str, int]:
+    """The former way: a certificate valid on the day with no later one of its product valid
+    then, asked for each certificate."""
+    aggregates = {}
+    for year in years:
+        on = counted_on(year, today)
+        later = Certificate.objects.valid_on(on).filter(product=OuterRef("product"))
+        later = later.filter(
+            Q(decision_date__gt=OuterRef("decision_date"))
+            | Q(decision_date=OuterRef("decision_date"), pk__gt=OuterRef("pk"))
+        )
+        latest = _valid_q(on) & ~Exists(later)
+        for stars in STARS:
+            aggregates[f"v{year}_{stars}"] = Count(
+                "product", distinct=True, filter=latest & Q(stars=stars)
+            )
+    return certs.aggregate(**aggregates)
+
+
+YEARS = list(range(2018, timezone.localdate().year + 1))
+
+
+def test_the_same_figures_as_the_subqueries_on_the_demo(can_tho):
+    call_command("load_demo", allow_demo_passwords=True, stdout=io.StringIO())
+    today = timezone.localdate()
+    certs = Certificate.objects.all()
+    expected = stars_by_subqueries(certs, YEARS, today)
+    assert sum(expected.values()) > 10, "the demo should hold certified products"
+    assert carried_stars(certs, YEARS, today) == expected
+    inside = certs.filter(area__path__startswith="92/")
+    assert carried_stars(inside, YEARS, today) == stars_by_subqueries(inside, YEARS, today)
+    # And on a past day, as the year's figures are counted on 31 December.
+    past = date(today.year - 2, 6, 30)
+    assert carried_stars(certs, YEARS, past) == stars_by_subqueries(certs, YEARS, past)
+
+
+def test_an_upgrade_replaces_the_older_certificate_and_a_revocation_drops_it(can_tho, co_do):
+    product = ProductFactory(producer=ProducerFactory(area=co_do))
+    CertificateFactory(product=product, stars=3, decision_date=date(2022, 3, 1))
+    upgrade = CertificateFactory(
+        product=product, stars=4, decision_date=date(2023, 5, 1), decision_number="9/QĐ"
+    )
+    today = timezone.localdate()
+    totals = carried_stars(Certificate.objects.all(), [2022, 2023], today)
+    assert (totals["v2022_3"], totals["v2022_4"]) == (1, 0)
+    assert (totals["v2023_3"], totals["v2023_4"]) == (0, 1)
+    upgrade.revoked_on, upgrade.revoked_reason = date(2023, 6, 1), "Vi phạm"
+    upgrade.save()
+    totals = carried_stars(Certificate.objects.all(), [2023], today)
+    assert (totals["v2023_3"], totals["v2023_4"]) == (1, 0)
+
+
+@pytest.mark.parametrize("size", [1, 12])
+def test_one_query_however_many_years(can_tho, co_do, size, django_assert_num_queries):
+    for n in range(size):
+        CertificateFactory(
+            product=ProductFactory(producer=ProducerFactory(area=co_do)),
+            decision_date=date(2021 + n % 3, 3, 1),
+        )
+    with django_assert_num_queries(1):
+        carried_stars(Certificate.objects.all(), YEARS, timezone.localdate())
