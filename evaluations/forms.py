@@ -49,7 +49,7 @@ class EvaluationCreateForm(forms.Form):
         self.fields["round"].help_text = _("Các đợt đang mở của hội đồng phụ trách địa bàn.")
         if not self.fields["round"].queryset.exists():
             self.fields["round"].help_text = _(
-                "Chưa có đợt đánh giá nào đang mở: cấp tỉnh, thành phố lập đợt trước."
+                "Chưa có đợt đánh giá nào đang mở: Sở Nông nghiệp và Môi trường lập đợt trước."
             )
 
 
@@ -131,7 +131,7 @@ class DecisionForm(forms.Form):
     signer = forms.CharField(
         label=_("Người ký"),
         max_length=150,
-        help_text=_("Họ tên và chức vụ, ví dụ: Phó Chủ tịch UBND thành phố."),
+        help_text=_("Họ tên và chức vụ, ví dụ: Phó Chủ tịch Ủy ban nhân dân cấp tỉnh."),
         validators=[single_line],
     )
     comment = forms.CharField(

@@ -373,7 +373,9 @@ class Round(Versioned, Tracked, Illustrative):
         verbose_name=_("địa bàn của hội đồng"),
         on_delete=models.PROTECT,
         related_name="evaluation_rounds",
-        help_text=_("Tỉnh, thành phố với hội đồng cấp tỉnh; quận, huyện với hội đồng cấp huyện."),
+        help_text=_(
+            "Đơn vị cấp tỉnh với hội đồng cấp tỉnh; đơn vị cấp huyện với hội đồng cấp huyện."
+        ),
     )
     opens_on = models.DateField(_("ngày mở"))
     closes_on = models.DateField(
@@ -428,7 +430,7 @@ class Round(Versioned, Tracked, Illustrative):
             wanted = Area.Level.PROVINCE if city else Area.Level.DISTRICT
             if self.area.level != wanted:
                 errors["area"] = (
-                    _("Hội đồng cấp tỉnh thuộc một tỉnh, thành phố.")
+                    _("Hội đồng cấp tỉnh thuộc một đơn vị hành chính cấp tỉnh.")
                     if wanted == Area.Level.PROVINCE
                     else _("Hội đồng cấp huyện thuộc một quận, huyện.")
                 )

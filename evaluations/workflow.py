@@ -28,7 +28,7 @@ from products.models import Certificate
 
 class Actor(models.TextChoices):
     LOCAL = "local", gettext_lazy("cán bộ địa phương phụ trách sản phẩm")
-    REVIEWER = "reviewer", gettext_lazy("cán bộ thẩm định cấp tỉnh, thành phố")
+    REVIEWER = "reviewer", gettext_lazy("cán bộ thẩm định của Sở Nông nghiệp và Môi trường")
     DECIDER = "decider", gettext_lazy("cấp được công nhận số sao này")
     ADMIN = "admin", gettext_lazy("quản trị viên")
 
@@ -228,7 +228,7 @@ def _can_propose(evaluation: Evaluation) -> str | None:
         or (evaluation.stars or 0) < min(central)
     ):
         return _(
-            "Chỉ sản phẩm cấp thành phố công nhận đạt từ %(score)s điểm mới đề nghị Trung ương."
+            "Chỉ sản phẩm cấp tỉnh công nhận đạt từ %(score)s điểm mới đề nghị Trung ương."
         ) % {
             "score": formats.number_format(
                 criteria_set.central_proposal_score.normalize(), use_l10n=True

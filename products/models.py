@@ -245,7 +245,7 @@ class GovernmentLevel(models.TextChoices):
 
     COMMUNE = "commune", _("Cấp xã")
     DISTRICT = "district", _("Cấp huyện")
-    CITY = "city", _("Cấp tỉnh, thành phố")
+    CITY = "city", _("Cấp tỉnh")
     CENTRAL = "central", _("Trung ương")
 
 
@@ -542,7 +542,7 @@ class Certificate(Tracked):
 
     class Level(models.TextChoices):
         DISTRICT = "district", _("Cấp huyện")
-        CITY = "city", _("Cấp tỉnh, thành phố")
+        CITY = "city", _("Cấp tỉnh")
         CENTRAL = "central", _("Trung ương")
 
     class Kind(models.TextChoices):

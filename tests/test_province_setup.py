@@ -31,17 +31,6 @@ FORBIDDEN = re.compile(r"cần thơ|can tho|thành phố|thanh pho", re.IGNORECA
 #: The national criteria quote their decisions word for word: "Trong tỉnh, thành phố" (within
 #: the province) is the law's text, not the portal speaking of the province.
 LAW_TEXT = ("Trong tỉnh, thành phố",)
-#: Still written for Cần Thơ in the evaluations app — its forms' hints, its choice labels, the
-#: criteria sets' notes on procedure — which this change leaves to that app's owners.
-#: test_the_evaluations_words_follow_the_province (a strict xfail) fails once they are gone.
-NOT_YET = (
-    "Phó Chủ tịch UBND thành phố",
-    "Cấp tỉnh, thành phố",
-    "Tỉnh, thành phố với hội đồng cấp tỉnh",
-    "cấp thành phố chấm điểm",
-    "lên cấp thành phố",
-    "cấp thành phố công nhận",
-)
 #: Links a walk does not follow: leaving, switching language, files served by others.
 NOT_WALKED = ("/accounts/logout", "/i18n/", "/static/", "/media/", "/admin/")
 
@@ -157,7 +146,7 @@ def walk(client: Client, limit: int = 400) -> dict[str, str]:
     return pages
 
 
-def offending(pages: dict[str, str], allowed=LAW_TEXT + NOT_YET) -> dict[str, list[str]]:
+def offending(pages: dict[str, str], allowed=LAW_TEXT) -> dict[str, list[str]]:
     found = {}
     for url, text in pages.items():
         for phrase in allowed:
@@ -285,7 +274,6 @@ def test_with_all_34_provinces_the_dashboard_opens_on_the_province_with_data(an_
     assert plan.context["plan"].province.code == "91"
 
 
-@pytest.mark.xfail(strict=True, reason="evaluations/ forms, labels and data: not this change")
 def test_the_evaluations_words_follow_the_province(an_giang):
     client = Client()
     client.force_login(an_giang["reviewer"])
