@@ -380,7 +380,7 @@ def certificate_row(product, **changes) -> list:
         "stars": 4,
         "score": 75,
         "basis": "148/QĐ-TTg",
-        "level": "Cấp tỉnh, thành phố",
+        "level": "Cấp tỉnh",
         "kind": "",
         "number": f"{product.pk}/QĐ-UBND",
         "date": datetime(2024, 3, 15),  # a real date cell
@@ -524,7 +524,7 @@ def test_export_keeps_dates_and_numbers_and_blanks(login, importer, own_products
     assert cells["Số sao"] == 4
     assert cells["Điểm"] == 87.5
     assert cells["Ngày thu hồi"] is None
-    assert cells["Cấp công nhận"] == "Cấp tỉnh, thành phố"
+    assert cells["Cấp công nhận"] == "Cấp tỉnh"
     sheet = openpyxl.load_workbook(io.BytesIO(export(login(importer), CERTIFICATES, XLSX).content))
     assert sheet.active.cell(row=2, column=header.index("Ngày quyết định") + 1).number_format == (
         "DD/MM/YYYY"
