@@ -15,15 +15,6 @@ class DateField(forms.DateField):
     widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's refusal next to the fields it names (the rest above the form)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 class EvaluationCreateForm(forms.Form):
     product = forms.ModelChoiceField(label=_("Sản phẩm"), queryset=Product.objects.none())
     round = forms.ModelChoiceField(label=_("Đợt đánh giá"), queryset=Round.objects.none())

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core import policy
+from core.forms import add_errors
 from core.submissions import SAVED, submit_once
 from evaluations import services, workflow
 from evaluations.forms import (
@@ -24,7 +25,6 @@ from evaluations.forms import (
     DivergenceForm,
     EvaluationCreateForm,
     ReturnForm,
-    add_service_errors,
 )
 from evaluations.models import Evaluation, Round
 from evaluations.scoring import SheetStructure
@@ -235,7 +235,7 @@ def evaluation_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
             if form is None:
                 messages.error(request, " ".join(error.messages))
                 return redirect(evaluation)
-            add_service_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, step.success)
             return redirect(evaluation)
@@ -256,7 +256,7 @@ def evaluation_divergence(request: HttpRequest, pk: int) -> HttpResponse:
                 evaluation=evaluation, by=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Đã ghi lý do giữ kết quả chấm của hội đồng."))
             return redirect(evaluation)
@@ -279,7 +279,7 @@ def evaluation_create(request: HttpRequest) -> HttpResponse:
         try:
             evaluation = services.evaluation_create(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            add_service_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request,
@@ -312,7 +312,7 @@ def evaluation_correct(request: HttpRequest, pk: int) -> HttpResponse:
                 evaluation=evaluation, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Đã sửa quyết định; lý do được lưu trong lịch sử."))
             return redirect(evaluation)

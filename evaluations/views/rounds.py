@@ -9,14 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core import policy
-from core.forms import save_or_refuse
+from core.forms import add_errors, save_or_refuse
 from core.submissions import SAVED, submit_once
 from evaluations import services, workflow
 from evaluations.forms import (
     CouncilMemberFormSet,
     RoundForm,
     RoundRecogniseForm,
-    add_service_errors,
 )
 from evaluations.models import Evaluation, EvaluationQuerySet, Round
 from products.models import LegalBasis
@@ -126,7 +125,7 @@ def round_recognise(request: HttpRequest, pk: int) -> HttpResponse:
                 signer=values["signer"],
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request,

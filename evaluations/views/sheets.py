@@ -7,9 +7,10 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.forms import add_errors
 from core.submissions import SAVED, submit_once
 from evaluations import services, workflow
-from evaluations.forms import ScoreSheetForm, add_service_errors
+from evaluations.forms import ScoreSheetForm
 from evaluations.scoring import SheetStructure
 from evaluations.views.evaluation import visible_evaluations
 
@@ -89,7 +90,7 @@ def sheet_edit(request: HttpRequest, pk: int, sheet_pk: int) -> HttpResponse:
                 form = ScoreSheetForm(data, structure=structure, correcting=correcting)
                 form.is_valid()
             except ValidationError as error:
-                add_service_errors(form, error)
+                add_errors(form, error)
             except PermissionDenied as error:
                 form.add_error(None, str(error))
             else:
