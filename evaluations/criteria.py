@@ -28,7 +28,7 @@ from django.db.models import ProtectedError
 from core.loading import RecordWriter
 from evaluations.models import CriteriaSet, Criterion, Option, Part, Section
 from evaluations.scoring import min_points_for_stars
-from products.models import LegalBasis, ProductCategory, StarBand
+from products.models import LegalBasis, Process, ProductCategory, StarBand
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LEGAL_BASES_DIR = "legal_bases"
@@ -138,6 +138,9 @@ def _load_legal_basis(data: dict, counter: _Counter) -> LegalBasis:
             "central_proposal_score": Decimal(str(data.get("central_proposal_score", 90))),
             "classification": data["classification"],
             "product_code_format": data.get("product_code_format", ""),
+            "process": data.get("process", Process.LOCAL_SCORING),
+            "registration_number_format": data.get("registration_number_format", ""),
+            "local_review_working_days": data.get("local_review_working_days"),
             "transition_days": transition.get("days"),
             "transition_rerating_days": transition.get("rerating_days"),
             "late_rerating_grace_days": transition.get("late_rerating_grace_days"),

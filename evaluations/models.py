@@ -516,8 +516,17 @@ class Evaluation(Versioned):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Đang chấm điểm")
         SUBMITTED = "submitted", _("Đã gửi thẩm định")
+        # 26/2026/QĐ-TTg (Điều 7): the commune receives and pre-assesses, the province checks,
+        # reviews (Tổ tư vấn), scores (council) and decides; from 90 points the Ministry.
+        RECEIVED = "received", _("Xã đã tiếp nhận, đang đánh giá sơ bộ")
+        FORWARDED = "forwarded", _("Xã đã gửi lên, chờ kiểm tra hồ sơ")
         RETURNED = "returned", _("Bị trả lại")
         RESUBMITTED = "resubmitted", _("Đã gửi lại")
+        ADVISORY = "advisory", _("Tổ tư vấn thẩm định, khảo sát")
+        COUNCIL = "council", _("Hội đồng chấm điểm")
+        SCORED = "scored", _("Hội đồng đã chấm, chờ quyết định")
+        MINISTRY = "ministry", _("Đã phê duyệt kết quả, gửi Bộ đề nghị 5 sao")
+        MINISTRY_DECLINED = "ministry_declined", _("Bộ không công nhận 5 sao, chờ tỉnh quyết định")
         RECOGNISED = "recognised", _("Đã công nhận")
         NOT_RECOGNISED = "not_recognised", _("Không công nhận")
         PROPOSED_CENTRAL = "proposed_central", _("Đề nghị Trung ương (tiềm năng 5 sao)")
@@ -532,12 +541,36 @@ class Evaluation(Versioned):
         Status.CENTRAL_RECOGNISED,
         Status.CENTRAL_DECLINED,
     )
-    #: Statuses in which the score sheets may still be filled in.
-    EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
-    #: Statuses waiting for a reviewer's decision.
-    WAITING_STATUSES = (Status.SUBMITTED, Status.RESUBMITTED)
+    #: Statuses in which the score sheets may still be filled in (by the local level under the
+    #: earlier decisions, by the province's council under 26/2026).
+    EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED, Status.COUNCIL)
+    #: Statuses waiting for a reviewer at the province.
+    WAITING_STATUSES = (
+        Status.SUBMITTED,
+        Status.RESUBMITTED,
+        Status.FORWARDED,
+        Status.ADVISORY,
+        Status.COUNCIL,
+        Status.SCORED,
+        Status.MINISTRY,
+        Status.MINISTRY_DECLINED,
+    )
     #: Statuses of an evaluation not yet concluded: a product has at most one such.
-    OPEN_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.RESUBMITTED)
+    OPEN_STATUSES = (
+        Status.DRAFT,
+        Status.SUBMITTED,
+        Status.RECEIVED,
+        Status.FORWARDED,
+        Status.RETURNED,
+        Status.RESUBMITTED,
+        Status.ADVISORY,
+        Status.COUNCIL,
+        Status.SCORED,
+        Status.MINISTRY,
+        Status.MINISTRY_DECLINED,
+    )
+    #: Statuses at the local level (the commune, or the district under the earlier decisions).
+    LOCAL_STATUSES = (Status.DRAFT, Status.RECEIVED, Status.RETURNED)
 
     round = models.ForeignKey(
         Round, verbose_name=_("đợt đánh giá"), on_delete=models.PROTECT, related_name="evaluations"
@@ -609,6 +642,50 @@ class Evaluation(Versioned):
     # (Mã tỉnh)-(Mã xã)-(STT)-(Năm)); the number counts the commune's evaluations of the year.
     number = models.PositiveSmallIntegerField(_("số thứ tự trong xã"), null=True, blank=True)
     code = models.CharField(_("mã số sản phẩm"), max_length=40, blank=True)
+    # The registration (Mẫu 01), received at the commune (26/2026/QĐ-TTg Điều 6–7): its number
+    # (…/PĐK-(Mã tỉnh)-(Mã xã)-(Năm)), the day received, which starts the commune's 15 working
+    # days and picks the legal basis (Điều 12), and the samples handed in.
+    registration_number = models.CharField(_("số phiếu đăng ký"), max_length=60, blank=True)
+    filed_on = models.DateField(
+        _("ngày tiếp nhận hồ sơ"),
+        null=True,
+        blank=True,
+        help_text=_("Ngày Ủy ban nhân dân cấp xã nhận hồ sơ của chủ thể."),
+    )
+    samples = models.PositiveSmallIntegerField(
+        _("số sản phẩm mẫu"),
+        default=0,
+        help_text=_("05 sản phẩm mẫu, trừ dịch vụ du lịch cộng đồng, du lịch sinh thái."),
+    )
+    # The commune's report (Mẫu 03): the four contents of Điều 7.2.
+    local_materials = models.TextField(_("về sử dụng nguyên liệu địa phương"), blank=True)
+    local_labour = models.TextField(_("về sử dụng lao động địa phương"), blank=True)
+    idea_origin = models.TextField(_("nguồn gốc ý tưởng sản phẩm"), blank=True)
+    local_identity = models.TextField(_("bản sắc, trí tuệ địa phương"), blank=True)
+    commune_letter = models.CharField(
+        _("văn bản đề nghị của UBND xã"),
+        max_length=60,
+        blank=True,
+        help_text=_("Số văn bản Ủy ban nhân dân cấp xã đề nghị tỉnh đánh giá, phân hạng."),
+    )
+    preassessed_on = models.DateField(_("ngày báo cáo Mẫu 03"), null=True, blank=True)
+    # The Tổ tư vấn's review and site survey.
+    survey_on = models.DateField(_("ngày khảo sát thực tế"), null=True, blank=True)
+    advisory_findings = models.TextField(_("kết quả thẩm định, khảo sát"), blank=True)
+    lab_tests_requested = models.TextField(_("đề nghị kiểm nghiệm bổ sung"), blank=True)
+    # From 90 points: the Chairman's decision approving the result, then the Ministry's.
+    approval_number = models.CharField(
+        _("số quyết định phê duyệt kết quả"), max_length=40, blank=True
+    )
+    approval_date = models.DateField(_("ngày phê duyệt kết quả"), null=True, blank=True)
+    ministry_score = models.DecimalField(
+        _("điểm của Hội đồng Trung ương"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=SCORE_VALIDATORS,
+    )
     # The recognition decision.
     decision_number = models.CharField(_("số quyết định"), max_length=40, blank=True)
     decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
@@ -663,7 +740,21 @@ class Evaluation(Versioned):
             # Opened in several rounds at once, one product was recognised several times.
             models.UniqueConstraint(
                 fields=["product"],
-                condition=Q(status__in=["draft", "submitted", "returned", "resubmitted"]),
+                condition=Q(
+                    status__in=[
+                        "draft",
+                        "submitted",
+                        "received",
+                        "forwarded",
+                        "returned",
+                        "resubmitted",
+                        "advisory",
+                        "council",
+                        "scored",
+                        "ministry",
+                        "ministry_declined",
+                    ]
+                ),
                 name="evaluation_one_open_per_product",
                 violation_error_message=_(
                     "Sản phẩm này đang có một hồ sơ chưa kết luận: hoàn tất hồ sơ đó trước."
@@ -686,6 +777,17 @@ class Evaluation(Versioned):
             models.CheckConstraint(
                 condition=~Q(is_eliminated=True) | Q(stars__isnull=True),
                 name="evaluation_eliminated_has_no_stars",
+            ),
+            # 26/2026: a product of 90 points goes to the Ministry under the Chairman's
+            # decision approving the province's result.
+            models.CheckConstraint(
+                condition=~Q(status__in=["ministry", "ministry_declined"]) | ~Q(approval_number=""),
+                name="evaluation_ministry_has_approval",
+            ),
+            models.UniqueConstraint(
+                fields=["registration_number"],
+                condition=~Q(registration_number=""),
+                name="evaluation_registration_number_unique",
             ),
             models.UniqueConstraint(
                 fields=["code"], condition=~Q(code=""), name="evaluation_code_unique"
@@ -819,6 +921,15 @@ class Transition(models.Model):
         CORRECT = "correct", _("Sửa sau công nhận")
         DISQUALIFY = "disqualify", _("Loại hồ sơ")
         DIVERGENCE = "divergence", _("Giải trình chênh lệch điểm")
+        # 26/2026/QĐ-TTg
+        RECEIVE = "receive", _("Xã tiếp nhận hồ sơ")
+        FORWARD = "forward", _("Xã gửi hồ sơ lên tỉnh")
+        ACCEPT = "accept", _("Hồ sơ đầy đủ, chuyển Tổ tư vấn")
+        TO_COUNCIL = "to_council", _("Chuyển Hội đồng chấm điểm")
+        SCORED = "scored", _("Hội đồng đã chấm, trình quyết định")
+        APPROVE_CENTRAL = "approve_central", _("Phê duyệt kết quả, gửi Bộ")
+        MINISTRY_DECLINE = "ministry_decline", _("Bộ không công nhận 5 sao")
+        COMMENT = "comment", _("Ý kiến")
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="transitions")
     action = models.CharField(_("thao tác"), max_length=20, choices=Action.choices)
@@ -857,6 +968,10 @@ class Transition(models.Model):
                 name="transition_correction_has_reason",
             ),
             models.CheckConstraint(
+                condition=~Q(action="comment") | ~Q(comment=""),
+                name="transition_comment_has_text",
+            ),
+            models.CheckConstraint(
                 condition=~Q(action__in=["disqualify", "divergence"]) | ~Q(comment=""),
                 name="transition_disqualification_or_divergence_has_reason",
             ),
@@ -864,3 +979,62 @@ class Transition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} — {self.at:%Y-%m-%d %H:%M}"
+
+
+class Contribution(models.Model):
+    """Who had a hand in a dossier: filed it, pre-assessed it, entered a score sheet. Nobody
+    decides a dossier they had such a hand in (``workflow.check``)."""
+
+    class Kind(models.TextChoices):
+        FILED = "filed", _("lập hồ sơ")
+        PREASSESSED = "preassessed", _("đánh giá sơ bộ (Mẫu 03)")
+        SHEET = "sheet", _("nhập phiếu chấm")
+
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="contributions"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("việc"), max_length=12, choices=Kind.choices)
+    at = models.DateTimeField(_("thời điểm"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("người tham gia hồ sơ")
+        verbose_name_plural = pgettext_lazy("số nhiều", "người tham gia hồ sơ")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "user", "kind"], name="contribution_once_per_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_kind_display()}"
+
+
+class SelfAssessment(models.Model):
+    """The producer's self-assessment (Mẫu 02 Phần III): the option they claim for one
+    criterion of the sheet, with the evidence they describe."""
+
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="self_assessments"
+    )
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    option = models.ForeignKey(
+        Option, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    evidence = models.TextField(_("mô tả, minh chứng"), blank=True)
+
+    class Meta:
+        verbose_name = _("tự đánh giá")
+        verbose_name_plural = pgettext_lazy("số nhiều", "tự đánh giá")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "criterion"], name="self_assessment_one_per_criterion"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluation} — {self.criterion.code}"
+
+    def clean(self) -> None:
+        if self.option_id and self.criterion_id and self.option.criterion_id != self.criterion_id:
+            raise ValidationError({"option": _("Mức đạt này không thuộc tiêu chí đã chọn.")})

@@ -249,6 +249,17 @@ class GovernmentLevel(models.TextChoices):
     CENTRAL = "central", _("Trung ương")
 
 
+class Process(models.TextChoices):
+    """How a dossier moves under a legal basis."""
+
+    #: 1048/781, 148, 1489: the local level enters the council's sheets and sends the result up.
+    LOCAL_SCORING = "local_scoring", _("Cấp địa phương chấm điểm, cấp trên thẩm định")
+    #: 26/2026 (Điều 7): the commune receives and pre-assesses four contents (Mẫu 03) and
+    #: forwards; the province checks, its Tổ tư vấn reviews, its council scores, its Chairman
+    #: decides 3★/4★; from 90 points the Ministry decides 5★.
+    TWO_LEVEL = "two_level", _("Xã tiếp nhận, đánh giá sơ bộ; tỉnh thẩm định, chấm điểm")
+
+
 class LegalBasisQuerySet(models.QuerySet):
     def in_force_on(self, day: date) -> "LegalBasisQuerySet":
         """The bases in force that day, the latest first (the one a new round applies)."""
@@ -312,6 +323,24 @@ class LegalBasis(models.Model):
             "Mã ghi trên phiếu đánh giá, ví dụ {province}-{commune}-{number:02d}-{year} cho "
             "(Mã tỉnh)-(Mã xã)-(STT)-(Năm); để trống nếu văn bản không quy định."
         ),
+    )
+    process = models.CharField(
+        _("quy trình"), max_length=20, choices=Process.choices, default=Process.LOCAL_SCORING
+    )
+    registration_number_format = models.CharField(
+        _("mẫu số phiếu đăng ký"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "Số ghi trên phiếu đăng ký (Mẫu 01), ví dụ {number:02d}/PĐK-{province}-{commune}-"
+            "{year}; để trống nếu văn bản không quy định."
+        ),
+    )
+    local_review_working_days = models.PositiveSmallIntegerField(
+        _("thời hạn cấp xã đánh giá sơ bộ (ngày làm việc)"),
+        null=True,
+        blank=True,
+        help_text=_("Kể từ ngày tiếp nhận hồ sơ (26/2026/QĐ-TTg: 15 ngày làm việc)."),
     )
     replaces = models.ManyToManyField(
         "self",
@@ -384,6 +413,15 @@ class LegalBasis(models.Model):
             }
         elif self.local_level and self.local_level not in levels:
             errors["local_level"] = _("Cấp tiếp nhận hồ sơ phải là một trong các cấp tham gia.")
+        if self.registration_number_format:
+            try:
+                self.registration_number_format.format(
+                    province="92", commune="31117", number=1, year=2026
+                )
+            except (KeyError, IndexError, ValueError):
+                errors["registration_number_format"] = _(
+                    "Mẫu số chỉ dùng {province}, {commune}, {number} và {year}."
+                )
         if self.product_code_format:
             try:
                 self.product_code_format.format(province="92", commune="31117", number=1, year=2026)
@@ -441,6 +479,17 @@ class LegalBasis(models.Model):
             if days:
                 return newer, newer.in_force_from + timedelta(days=days)
         return None
+
+    @property
+    def is_two_level(self) -> bool:
+        return self.process == Process.TWO_LEVEL
+
+    def registration_number(self, *, province: str, commune: str, number: int, year: int) -> str:
+        if not self.registration_number_format:
+            return ""
+        return self.registration_number_format.format(
+            province=province, commune=commune, number=number, year=year
+        )
 
     def product_code(self, *, province: str, commune: str, number: int, year: int) -> str:
         if not self.product_code_format:
