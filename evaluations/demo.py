@@ -8,10 +8,14 @@
 - 2023: a city round under 148/QĐ-TTg, closed at the year's end with what was left in it:
   drafts, an evaluation returned to Ninh Kiều, and submitted ones — a 4★ for the city to decide
   and a 3★ that, under 148, Thốt Nốt decides itself. Everything in it is dated 2023.
-- 2026: "Đợt 2/2026" under 26/2026/QĐ-TTg, open, with something for every demo account: one
-  product of a current commune taken over from each former district, scored on the real sheet
-  of its product set (fresh fruit, rice, processed fish, fish sauce, tea…); among the submitted
-  ones a processed fish reaching the 4★ band but missing a 4★ minimum (rated 3★).
+- 2026: "Đợt 2/2026" under 26/2026/QĐ-TTg, open, with a dossier at every step of the two-level
+  process and work today for every demo account: dossiers received at the communes (two past
+  the commune's 15 working days), returned for a missing lab report or after the Tổ tư vấn's
+  survey, forwarded, with the Tổ tư vấn, with the council (its secretary `thuky` entering the
+  sheets), scored and waiting for the Chairman's decision, recognised, and one of 91 points
+  approved and sent to the Ministry. Each is one product of a current commune, scored on the
+  real sheet of its product set; among the scored ones a processed fish reaching the 4★ band but
+  missing a 4★ minimum (rated 3★).
 
 Council members, the 2026 producers and products and the sheets' choices are illustrative.
 Idempotent: rounds, producers, products and evaluations are found by their natural keys and
@@ -36,6 +40,7 @@ from evaluations import services
 from evaluations.criteria import load_criteria_sets
 from evaluations.models import (
     Answer,
+    Contribution,
     CouncilMember,
     Evaluation,
     MinimumsRule,
@@ -164,6 +169,8 @@ class Planned:
     district: str = ""
     category: str = ""
     fixed: tuple[tuple[str, int], ...] = ()
+    #: 2026: the day the commune received the dossier (Mẫu 01).
+    filed: date | None = None
 
 
 PLANNED_2023 = [
@@ -188,22 +195,26 @@ PLANNED_2023 = [
 ]
 
 
+#: 2026, under 26/2026/QĐ-TTg: a dossier at every step, and work today for every demo account —
+#: each commune officer a dossier to pre-assess (two of them late) or to complete, `city` the
+#: dossiers to check, review, decide and follow at the Ministry, `thuky` the council's sheets.
 PLANNED_2026 = [
     Planned(
         "Dâu Hạ Châu Mỹ Khánh",
         "new",
-        S.SUBMITTED,
+        S.SCORED,
         Decimal("78"),
         producer="Hợp tác xã dâu Hạ Châu Mỹ Khánh",
         representative="Nguyễn Văn Sáu",
         producer_kind="htx",
         district="926",
         category="I.1.a",
+        filed=date(2026, 8, 17),
     ),
     Planned(
         "Chả cá thát lát Cái Răng",
         "new",
-        S.SUBMITTED,
+        S.SCORED,
         Decimal("76"),
         producer="Công ty TNHH Thủy sản Cái Răng Xanh",
         representative="Phạm Thị Thu Hương",
@@ -212,60 +223,67 @@ PLANNED_2026 = [
         category="I.3.d",
         # Labelled as required but without the electronic traceability code: 4★ band, 3★.
         fixed=(("2.3", 1),),
+        filed=date(2026, 8, 17),
     ),
     Planned(
         "Gạo thơm Thới An",
         "new",
         S.RETURNED,
         Decimal("72"),
-        comment="Bổ sung phiếu kiểm nghiệm các chỉ tiêu dinh dưỡng (tiêu chí 7) và hợp đồng liên "
-        "kết tiêu thụ (tiêu chí 1.5) rồi gửi lại.",
+        filled=0,
+        comment="Hồ sơ thiếu phiếu kết quả kiểm nghiệm các chỉ tiêu chất lượng theo tiêu chuẩn "
+        "công bố: đề nghị xã hướng dẫn chủ thể bổ sung rồi gửi lại.",
         producer="Hợp tác xã nông nghiệp Thới An Xanh",
         representative="Lê Văn Thành",
         producer_kind="htx",
         district="917",
         category="I.2.a",
+        filed=date(2026, 9, 28),
     ),
     Planned(
         "Nước mắm cá linh Long Tuyền",
         "new",
-        S.DRAFT,
+        S.RECEIVED,
         Decimal("71"),
-        filled=0.5,
+        filled=0,
         producer="Hộ kinh doanh Huỳnh Văn Tới",
         representative="Huỳnh Văn Tới",
         producer_kind="ho",
         district="918",
         category="I.4.a",
+        filed=date(2026, 11, 20),
     ),
     Planned(
         "Trà bông sen Ninh Kiều",
         "new",
-        S.DRAFT,
+        S.RECEIVED,
         Decimal("74"),
-        filled=0.3,
+        filled=0,
         producer="Công ty TNHH Trà Sen Tây Đô",
         representative="Trần Ngọc Diễm",
         producer_kind="dn",
         district="916",
         category="I.5.b",
+        # Received in October: the commune's 15 working days are over.
+        filed=date(2026, 10, 5),
     ),
     Planned(
         "Khô cá tra phồng Thốt Nốt",
         "new",
-        S.DRAFT,
+        S.RECEIVED,
         Decimal("68"),
-        filled=0.8,
+        filled=0,
         producer="Hộ kinh doanh Trần Thị Mỹ Duyên",
         representative="Trần Thị Mỹ Duyên",
         producer_kind="ho",
         district="923",
         category="I.3.d",
+        filed=date(2026, 11, 16),
     ),
     Planned(
         "Bưởi năm roi Thới Lai",
         "new",
-        S.DRAFT,
+        S.RECEIVED,
         Decimal("73"),
         filled=0,
         producer="Tổ hợp tác bưởi Thới Lai",
@@ -273,35 +291,41 @@ PLANNED_2026 = [
         producer_kind="tht",
         district="927",
         category="I.1.a",
+        filed=date(2026, 11, 24),
     ),
     Planned(
         "Mật ong hoa tràm Cờ Đỏ",
         "new",
-        S.DRAFT,
+        S.RECEIVED,
         Decimal("66"),
-        filled=0.6,
+        filled=0,
         producer="Hộ kinh doanh Lâm Thị Ngọc",
         representative="Lâm Thị Ngọc",
         producer_kind="ho",
         district="925",
         category="I.2.b",
+        # Received at the end of October: late by the day of the demo.
+        filed=date(2026, 10, 26),
     ),
     Planned(
         "Hủ tiếu sợi khô Cái Răng",
         "new",
-        S.DRAFT,
+        S.RETURNED,
         Decimal("70"),
-        filled=0.4,
+        filled=0,
+        comment="Tổ tư vấn khảo sát ngày 12/11: cơ sở chưa có hồ sơ truy xuất nguồn gốc lô bột "
+        "gạo; đề nghị bổ sung hợp đồng mua nguyên liệu và sổ ghi chép sản xuất.",
         producer="Công ty TNHH Thủy sản Cái Răng Xanh",
         representative="Phạm Thị Thu Hương",
         producer_kind="dn",
         district="919",
         category="I.3.b",
+        filed=date(2026, 9, 14),
     ),
     Planned(
         "Vú sữa Lò Rèn Mỹ Khánh",
         "new",
-        S.DRAFT,
+        S.RECEIVED,
         Decimal("69"),
         filled=0,
         producer="Hợp tác xã dâu Hạ Châu Mỹ Khánh",
@@ -309,11 +333,12 @@ PLANNED_2026 = [
         producer_kind="htx",
         district="926",
         category="I.1.a",
+        filed=date(2026, 11, 18),
     ),
     Planned(
         "Bánh phồng gạo Thạnh An",
         "new",
-        S.DRAFT,
+        S.RECEIVED,
         Decimal("62"),
         filled=0,
         producer="Cơ sở bánh phồng Út Thạnh An",
@@ -321,8 +346,89 @@ PLANNED_2026 = [
         producer_kind="ho",
         district="924",
         category="I.3.b",
+        filed=date(2026, 11, 25),
+    ),
+    Planned(
+        "Mắm cá lóc Thốt Nốt",
+        "new",
+        S.FORWARDED,
+        Decimal("71"),
+        filled=0,
+        producer="Hộ kinh doanh Trần Thị Mỹ Duyên",
+        representative="Trần Thị Mỹ Duyên",
+        producer_kind="ho",
+        district="923",
+        category="I.4.a",
+        filed=date(2026, 10, 12),
+    ),
+    Planned(
+        "Gạo ST25 Thạnh An",
+        "new",
+        S.ADVISORY,
+        Decimal("77"),
+        filled=0,
+        producer="Cơ sở bánh phồng Út Thạnh An",
+        representative="Đoàn Văn Út",
+        producer_kind="ho",
+        district="924",
+        category="I.2.a",
+        filed=date(2026, 9, 21),
+    ),
+    Planned(
+        "Trà mãng cầu Trường Long",
+        "new",
+        S.COUNCIL,
+        Decimal("75"),
+        filled=0.6,
+        producer="Hợp tác xã mãng cầu Trường Long",
+        representative="Nguyễn Thị Mai",
+        producer_kind="htx",
+        district="926",
+        category="I.5.b",
+        filed=date(2026, 9, 7),
+    ),
+    Planned(
+        "Mật ong hoa xoài Cờ Đỏ",
+        "new",
+        S.RECOGNISED,
+        Decimal("72"),
+        producer="Hộ kinh doanh Lâm Thị Ngọc",
+        representative="Lâm Thị Ngọc",
+        producer_kind="ho",
+        district="925",
+        category="I.2.b",
+        filed=date(2026, 8, 24),
+    ),
+    Planned(
+        "Bưởi da xanh Phong Điền",
+        "new",
+        S.MINISTRY,
+        Decimal("91"),
+        producer="Hợp tác xã dâu Hạ Châu Mỹ Khánh",
+        representative="Nguyễn Văn Sáu",
+        producer_kind="htx",
+        district="926",
+        category="I.1.a",
+        filed=date(2026, 8, 10),
     ),
 ]
+
+#: The commune's report (Mẫu 03) of every 2026 dossier it forwarded: illustrative.
+COMMUNE_REPORT = {
+    "local_materials": "Nguyên liệu trồng, nuôi trên địa bàn xã; chủ thể có hợp đồng liên kết "
+    "với các hộ trong xã.",
+    "local_labour": "Sử dụng lao động thường xuyên là người địa phương.",
+    "idea_origin": "Sản phẩm phát triển từ nghề truyền thống của địa phương.",
+    "local_identity": "Gắn với giống, kinh nghiệm sản xuất và điều kiện sinh thái của vùng "
+    "đồng bằng sông Cửu Long.",
+}
+ADVISORY_FINDINGS = (
+    "Tổ tư vấn khảo sát cơ sở sản xuất: điều kiện sản xuất, nhãn và hồ sơ công bố chất lượng "
+    "đúng như hồ sơ."
+)
+SECRETARY = "thuky"
+#: Where each 2026 dossier has got to, in the order of the steps (26/2026/QĐ-TTg Điều 7).
+STEPS_2026 = [S.FORWARDED, S.ADVISORY, S.COUNCIL, S.SCORED]
 
 
 # --- Choosing the options of a sheet ---------------------------------------------------------
@@ -499,17 +605,24 @@ class _Builder:
         created: date,
         fixed: Mapping[str, int] | None = None,
         officer: User | None = None,
+        entered_by: User | None = None,
     ) -> Evaluation:
+        """Under 26/2026 the commune receives the dossier (on `created`) and the province's
+        council's secretary (`entered_by`) enters the sheets; before, the local officer."""
         basis = round_.legal_basis()
         criteria_set = round_.criteria_set(product)
         structure = self.structure(criteria_set)
         officer = officer or self.officer(product)
+        two_level = basis.is_two_level
+        entered_by = entered_by or officer
         evaluation = Evaluation(
             round=round_,
             product=product,
             kind=kind,
             criteria_set=criteria_set,
-            status=S.DRAFT,
+            status=S.RECEIVED if two_level else S.DRAFT,
+            filed_on=created if two_level else None,
+            samples=5 if two_level else 0,
             previous_certificate=previous,
             created_by=officer,
             created_at=_at(created, 8),
@@ -527,7 +640,7 @@ class _Builder:
         answers = []
         for member, total in zip(members, totals, strict=True):
             sheet = ScoreSheet.objects.create(
-                evaluation=evaluation, member=member, updated_by=officer
+                evaluation=evaluation, member=member, updated_by=entered_by if filled else None
             )
             rng = random.Random(zlib.crc32(f"{seed}-{member.name}".encode()))
             chosen = plan_sheet(structure, total, stars, rng, fixed)
@@ -546,7 +659,18 @@ class _Builder:
             ]
         Answer.objects.bulk_create(answers)
         services.refresh_result(evaluation, structure)
-        self.step(evaluation, A.CREATE, "", S.DRAFT, officer, created, hour=8)
+        if two_level:
+            self.step(evaluation, A.RECEIVE, "", S.RECEIVED, officer, created, hour=8)
+        else:
+            self.step(evaluation, A.CREATE, "", S.DRAFT, officer, created, hour=8)
+        hands = [(officer, Contribution.Kind.FILED)]
+        if filled and entered_by:
+            hands.append((entered_by, Contribution.Kind.SHEET))
+        for user, kind in hands:
+            if user is not None:
+                Contribution.objects.get_or_create(
+                    evaluation=evaluation, user=user, kind=kind, defaults={"at": _at(created)}
+                )
         _backdate(evaluation, _at(created + timedelta(days=3), 16))
         return evaluation
 
@@ -747,12 +871,14 @@ def _load_2026(builder: _Builder, province: Area, counts) -> None:
     counts["rounds"] += created
     existing = set(round_.evaluations.values_list("product__name", flat=True))
     reviewer = builder.users.get(REVIEWER)
+    secretary = builder.users.get(SECRETARY)
     today = timezone.localdate()
     for planned in PLANNED_2026:
         product = _product_2026(planned, province)
         if planned.product in existing:
             continue
         band = round_.criteria_set(product).stars_for(planned.target)
+        filed = min(planned.filed, today)
         evaluation = builder.create(
             round_=round_,
             product=product,
@@ -761,26 +887,117 @@ def _load_2026(builder: _Builder, province: Area, counts) -> None:
             stars=band,
             filled=planned.filled,
             previous=None,
-            created=min(date(2026, 8, 17), today),
+            created=filed,
             fixed=dict(planned.fixed),
             officer=builder.users.get(OFFICERS[planned.district]),
+            entered_by=secretary,
         )
         counts["evaluations"] += 1
-        officer = evaluation.created_by
-        if planned.status in (S.SUBMITTED, S.RETURNED):
-            day = min(date(2026, 10, 20), today)
-            builder.step(evaluation, A.SUBMIT, S.DRAFT, S.SUBMITTED, officer, day)
-        if planned.status == S.RETURNED:
-            day = min(date(2026, 10, 28), today)
-            builder.step(
-                evaluation,
-                A.RETURN,
-                S.SUBMITTED,
-                S.RETURNED,
-                reviewer,
-                day,
-                comment=planned.comment,
-            )
+        _walk_2026(builder, evaluation, planned, filed, reviewer, secretary, today)
+
+
+def _walk_2026(builder, evaluation, planned: Planned, filed: date, reviewer, secretary, today):
+    """The steps of a 2026 dossier up to where the plan has it, a few days apart."""
+    officer = evaluation.created_by
+    day = filed
+
+    def later(days: int) -> date:
+        nonlocal day
+        day = min(day + timedelta(days=days), today)
+        return day
+
+    if planned.status == S.RECEIVED:
+        return
+    forwarded = later(12)
+    Evaluation.objects.filter(pk=evaluation.pk).update(
+        **COMMUNE_REPORT,
+        commune_letter=f"{evaluation.number or 1:02d}/UBND-KT",
+        preassessed_on=forwarded,
+    )
+    Contribution.objects.get_or_create(
+        evaluation=evaluation, user=officer, kind=Contribution.Kind.PREASSESSED
+    )
+    builder.step(evaluation, A.FORWARD, S.RECEIVED, S.FORWARDED, officer, forwarded)
+    if planned.status == S.FORWARDED:
+        return
+    if planned.status == S.RETURNED and planned.filled == 0 and "Tổ tư vấn" not in planned.comment:
+        builder.step(
+            evaluation,
+            A.RETURN,
+            S.FORWARDED,
+            S.RETURNED,
+            reviewer,
+            later(5),
+            comment=planned.comment,
+        )
+        return
+    builder.step(evaluation, A.ACCEPT, S.FORWARDED, S.ADVISORY, reviewer, later(4))
+    if planned.status == S.ADVISORY:
+        return
+    surveyed = later(10)
+    Evaluation.objects.filter(pk=evaluation.pk).update(
+        survey_on=surveyed, advisory_findings=ADVISORY_FINDINGS
+    )
+    if planned.status == S.RETURNED:
+        builder.step(
+            evaluation,
+            A.RETURN,
+            S.ADVISORY,
+            S.RETURNED,
+            reviewer,
+            later(1),
+            comment=planned.comment,
+        )
+        return
+    builder.step(evaluation, A.TO_COUNCIL, S.ADVISORY, S.COUNCIL, reviewer, later(2))
+    if planned.status == S.COUNCIL:
+        return
+    builder.step(evaluation, A.SCORED, S.COUNCIL, S.SCORED, secretary, later(7))
+    if planned.status == S.SCORED:
+        return
+    evaluation.refresh_from_db()
+    decided = later(6)
+    number = f"{3900 + (evaluation.number or 0)}/QĐ-UBND"
+    if planned.status == S.MINISTRY:
+        Evaluation.objects.filter(pk=evaluation.pk).update(
+            approval_number=number, approval_date=decided
+        )
+        builder.step(
+            evaluation,
+            A.APPROVE_CENTRAL,
+            S.SCORED,
+            S.MINISTRY,
+            reviewer,
+            decided,
+            decision_number=number,
+            decision_date=decided,
+            signer=SIGNER,
+            comment="Gửi Bộ Nông nghiệp và Môi trường đề nghị đánh giá, công nhận 5 sao.",
+        )
+        return
+    # Recognised by the Chairman: the certificate in the registry and the catalogue.
+    decision = services.Decision(number, decided, SIGNER)
+    stars = evaluation.criteria_set.certifiable_stars(evaluation.stars)
+    certificate = services._issue(evaluation, stars=stars, level="city", decision=decision)
+    Evaluation.objects.filter(pk=evaluation.pk).update(
+        certificate=certificate,
+        decision_number=number,
+        decision_date=decided,
+        signer=SIGNER,
+        recognised_level="city",
+        recognised_stars=stars,
+    )
+    builder.step(
+        evaluation,
+        A.RECOGNISE,
+        S.SCORED,
+        S.RECOGNISED,
+        reviewer,
+        decided,
+        decision_number=number,
+        decision_date=decided,
+        signer=SIGNER,
+    )
 
 
 @transaction.atomic
@@ -793,7 +1010,7 @@ def load_evaluations(progress: Progress | None = None) -> dict[str, int]:
     province = Area.objects.get(code=DEMO_PROVINCE_CODE, valid_until__isnull=True)
     users = {
         user.username: user
-        for user in User.objects.filter(username__in=[*OFFICERS.values(), REVIEWER])
+        for user in User.objects.filter(username__in=[*OFFICERS.values(), REVIEWER, SECRETARY])
     }
     builder = _Builder(users)
     counts = {"rounds": 0, "evaluations": 0}

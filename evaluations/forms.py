@@ -21,8 +21,29 @@ class EvaluationCreateForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Hình thức"), choices=Certificate.Kind.choices, initial=Certificate.Kind.NEW
     )
+    filed_on = DateField(
+        label=_("Ngày tiếp nhận hồ sơ"),
+        required=False,
+        help_text=_(
+            "Ngày Ủy ban nhân dân cấp xã nhận hồ sơ của chủ thể (để trống: hôm nay): căn cứ "
+            "pháp lý và hạn 15 ngày làm việc tính từ ngày này."
+        ),
+    )
+    samples = forms.IntegerField(
+        label=_("Số sản phẩm mẫu đã nhận"),
+        required=False,
+        min_value=0,
+        max_value=99,
+        initial=5,
+        help_text=_("05 sản phẩm mẫu; dịch vụ du lịch cộng đồng, du lịch sinh thái: 0."),
+        error_messages={"min_value": _("Số sản phẩm mẫu không âm.")},
+    )
+
+    def clean_samples(self):
+        return self.cleaned_data.get("samples") or 0
 
     def __init__(self, *args, user, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("filed_on", timezone.localdate())
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
         self.fields["product"].queryset = (
@@ -109,6 +130,58 @@ class ReturnForm(forms.Form):
         error_messages={"required": _("Hãy ghi lý do trả lại để cán bộ địa phương bổ sung.")},
         validators=[multi_line],
     )
+
+
+class RemarkForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Ý kiến của Sở"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Ghi vào quá trình xử lý hồ sơ; xã và các bước sau đều thấy."),
+        error_messages={"required": _("Hãy ghi ý kiến.")},
+        validators=[multi_line],
+    )
+
+
+class AdvisoryForm(VersionedFormMixin, forms.Form):
+    """The Tổ tư vấn's review and site survey."""
+
+    survey_on = DateField(label=_("Ngày khảo sát thực tế"), required=False)
+    advisory_findings = forms.CharField(
+        label=_("Kết quả thẩm định hồ sơ, khảo sát thực tế"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Hãy ghi kết quả thẩm định, khảo sát.")},
+        validators=[multi_line],
+    )
+    lab_tests_requested = forms.CharField(
+        label=_("Đề nghị kiểm nghiệm bổ sung (nếu có)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[multi_line],
+    )
+
+
+class MinistryDeclineForm(forms.Form):
+    ministry_score = forms.DecimalField(
+        label=_("Điểm của Hội đồng Trung ương"),
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        error_messages={
+            "required": _("Hãy ghi điểm của Hội đồng Trung ương."),
+            "invalid": _("Điểm là một số từ 0 đến 100, ví dụ 86,5."),
+        },
+    )
+    comment = forms.CharField(
+        label=_("Kết quả, văn bản thông báo của Bộ"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Hãy ghi kết quả của Bộ Nông nghiệp và Môi trường.")},
+        validators=[multi_line],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ministry_score"].localize = True
+        self.fields["ministry_score"].widget.is_localized = True
 
 
 class DecisionForm(forms.Form):

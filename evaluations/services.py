@@ -22,6 +22,7 @@ from core.versioning import check_version
 from evaluations import workflow
 from evaluations.models import (
     Answer,
+    Contribution,
     CriteriaSet,
     Evaluation,
     MinimumsRule,
@@ -30,7 +31,7 @@ from evaluations.models import (
     Transition,
 )
 from evaluations.scoring import SheetStructure
-from products.models import Certificate, Product
+from products.models import Certificate, LegalBasis, Product
 
 S = Evaluation.Status
 
@@ -155,9 +156,23 @@ def _record(
 
 
 @transaction.atomic
-def evaluation_create(*, product: Product, round: Round, kind: str, by, today=None) -> Evaluation:
+def evaluation_create(
+    *,
+    product: Product,
+    round: Round,
+    kind: str,
+    by,
+    filed_on: date | None = None,
+    samples: int = 0,
+    today=None,
+) -> Evaluation:
     """Open an evaluation of a product in a round, with one empty sheet per council member (and
     the council's agreed sheet when the city reads the star minimums from it).
+
+    Under 26/2026/QĐ-TTg this is the commune receiving the producer's dossier (Mẫu 01): its
+    registration number, the day received and the samples. The day received picks the legal
+    basis (Điều 12: a dossier filed before 22/05/2026 finishes under the rules it was filed
+    under); without one, the day the round opened.
 
     A product has one open (not yet concluded) evaluation at a time: the product is locked while
     this is checked, and the database refuses a second one all the same."""
@@ -171,8 +186,12 @@ def evaluation_create(*, product: Product, round: Round, kind: str, by, today=No
     def refuse(field: str, message: str) -> None:
         errors.setdefault(field, []).append(message)
 
-    day = formats.date_format(round.opens_on, "SHORT_DATE_FORMAT")
-    basis = round.legal_basis()
+    if filed_on is not None and filed_on > today:
+        refuse("filed_on", _("Ngày tiếp nhận hồ sơ không được ở tương lai."))
+        filed_on = None
+    basis_day = filed_on or round.opens_on
+    day = formats.date_format(basis_day, "SHORT_DATE_FORMAT")
+    basis = LegalBasis.objects.in_force_on(basis_day).first()
     criteria_set, no_sheet = (
         CriteriaSet.objects.sheet_for(basis, product.category) if basis else (None, "")
     )
@@ -221,12 +240,15 @@ def evaluation_create(*, product: Product, round: Round, kind: str, by, today=No
     if errors:
         raise ValidationError(errors)
 
+    two_level = basis.is_two_level
     evaluation = Evaluation(
         product=product,
         round=round,
         kind=kind,
         criteria_set=criteria_set,
-        status=S.DRAFT,
+        status=S.RECEIVED if two_level else S.DRAFT,
+        filed_on=filed_on or (today if two_level else None),
+        samples=samples or 0,
         previous_certificate=previous if kind != Certificate.Kind.NEW else None,
         created_by=by,
         minimums_rule=settings.OCOP_MINIMUMS_READING,
@@ -241,17 +263,22 @@ def evaluation_create(*, product: Product, round: Round, kind: str, by, today=No
         sheets.append(ScoreSheet(evaluation=evaluation, is_council=True))
     ScoreSheet.objects.bulk_create(sheets)
     step = Transition(
-        evaluation=evaluation, action=Transition.Action.CREATE, to_status=S.DRAFT, by=by
+        evaluation=evaluation,
+        action=Transition.Action.RECEIVE if two_level else Transition.Action.CREATE,
+        to_status=evaluation.status,
+        by=by,
     )
     step.full_clean()
     step.save()
+    Contribution.objects.create(evaluation=evaluation, user=by, kind=Contribution.Kind.FILED)
     return evaluation
 
 
 def assign_number(evaluation: Evaluation, basis) -> None:
-    """The product code its legal basis prints on the sheets: (Mã tỉnh)-(Mã xã)-(STT)-(Năm),
-    the number counting the commune's evaluations of the year. Only for a producer in a
-    current commune (records of the former districts have no commune code)."""
+    """The product code its legal basis prints on the sheets, (Mã tỉnh)-(Mã xã)-(STT)-(Năm),
+    and the registration number of its Mẫu 01, …/PĐK-(Mã tỉnh)-(Mã xã)-(Năm), the number
+    counting the commune's evaluations of the year. Only for a producer in a current commune
+    (records of the former districts have no commune code)."""
     area = evaluation.product.producer.area
     if not basis.product_code_format or area.level != Area.Level.COMMUNE or not area.is_current:
         return
@@ -262,9 +289,9 @@ def assign_number(evaluation: Evaluation, basis) -> None:
         round__year=year, product__producer__area=area, number__isnull=False
     ).aggregate(last=Max("number"))["last"]
     evaluation.number = (taken or 0) + 1
-    evaluation.code = basis.product_code(
-        province=area.path.split("/")[0], commune=area.code, number=evaluation.number, year=year
-    )
+    where = {"province": area.path.split("/")[0], "commune": area.code, "year": year}
+    evaluation.code = basis.product_code(number=evaluation.number, **where)
+    evaluation.registration_number = basis.registration_number(number=evaluation.number, **where)
 
 
 @transaction.atomic
@@ -365,6 +392,10 @@ def sheet_save(
     ScoreSheet.objects.filter(pk=sheet.pk).update(
         total=result.total, answered=result.answered, is_complete=result.complete
     )
+    if not correcting:
+        Contribution.objects.get_or_create(
+            evaluation=evaluation, user=by, kind=Contribution.Kind.SHEET
+        )
 
     recognised_stars, recognised_score = evaluation.stars, evaluation.score
     refresh_result(evaluation, structure)
@@ -465,13 +496,170 @@ def evaluation_resubmit(*, evaluation: Evaluation, by, comment: str = "", today=
 
 
 @transaction.atomic
-def evaluation_return(*, evaluation: Evaluation, by, comment: str, today=None) -> Evaluation:
-    """The deciding level sends the evaluation back to the officer, saying what to fix."""
+def evaluation_return(
+    *, evaluation: Evaluation, by, comment: str, documents=(), today=None
+) -> Evaluation:
+    """The province sends the dossier back to the commune (the deciding level to the officer
+    under the earlier decisions), saying what to fix and which documents to add."""
     evaluation = _locked(evaluation)
     workflow.check(evaluation, S.RETURNED, by, today=today)
     _require("comment", comment, _("Hãy ghi lý do trả lại để cán bộ địa phương bổ sung."))
-    _record(evaluation, S.RETURNED, by, comment=comment)
+    step = _record(evaluation, S.RETURNED, by, comment=comment)
+    if documents:
+        from evaluations import documents as dossier_documents
+
+        dossier_documents.request_documents(
+            evaluation=evaluation, items=list(documents), by=by, transition=step
+        )
     return evaluation
+
+
+# --- 26/2026/QĐ-TTg: the commune forwards, the province checks, reviews, scores, decides -------
+
+
+@transaction.atomic
+def evaluation_forward(*, evaluation: Evaluation, by, comment: str = "", today=None):
+    """The commune sends its pre-assessed dossier (Mẫu 03 and its letter) to the province."""
+    evaluation = _locked(evaluation)
+    workflow.check(evaluation, S.FORWARDED, by, today=today)
+    _record(evaluation, S.FORWARDED, by, comment=comment)
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_accept(*, evaluation: Evaluation, by, comment: str = "", today=None):
+    """The OCOP office finds the dossier complete and hands it to the Tổ tư vấn."""
+    evaluation = _locked(evaluation)
+    workflow.check(evaluation, S.ADVISORY, by, today=today)
+    _record(evaluation, S.ADVISORY, by, comment=comment)
+    return evaluation
+
+
+@transaction.atomic
+def advisory_save(
+    *,
+    evaluation: Evaluation,
+    by,
+    survey_on: date | None,
+    advisory_findings: str,
+    lab_tests_requested: str = "",
+    version: int | None = None,
+    today=None,
+) -> Evaluation:
+    """The Tổ tư vấn's review: the site survey's day, its findings, extra lab tests asked."""
+    today = today or timezone.localdate()
+    evaluation = _locked(evaluation)
+    policy.require(by, "evaluation.review", evaluation)
+    if evaluation.status != S.ADVISORY:
+        raise ValidationError(
+            _("Tổ tư vấn ghi kết quả khi hồ sơ đang ở bước thẩm định."), code="locked"
+        )
+    if version is not None:
+        check_version(
+            evaluation, version, ("survey_on", "advisory_findings", "lab_tests_requested")
+        )
+    errors = {}
+    if survey_on and survey_on > today:
+        errors["survey_on"] = _("Ngày khảo sát không được ở tương lai.")
+    if not (advisory_findings or "").strip():
+        errors["advisory_findings"] = _("Hãy ghi kết quả thẩm định, khảo sát.")
+    if errors:
+        raise ValidationError(errors)
+    evaluation.survey_on = survey_on
+    evaluation.advisory_findings = advisory_findings.strip()
+    evaluation.lab_tests_requested = (lab_tests_requested or "").strip()
+    evaluation.full_clean()
+    evaluation.save()
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_to_council(*, evaluation: Evaluation, by, comment: str = "", today=None):
+    """The Tổ tư vấn's review is done (or the council is to score again): the council scores."""
+    evaluation = _locked(evaluation)
+    workflow.check(evaluation, S.COUNCIL, by, today=today)
+    _record(evaluation, S.COUNCIL, by, comment=comment)
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_scored(*, evaluation: Evaluation, by, comment: str = "", today=None):
+    """Every member's sheet is in: the result goes to the Chairman's decision."""
+    evaluation = _locked(evaluation)
+    workflow.check(evaluation, S.SCORED, by, today=today)
+    _record(evaluation, S.SCORED, by, comment=comment)
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_approve_central(
+    *,
+    evaluation: Evaluation,
+    by,
+    decision_number: str,
+    decision_date: date | None,
+    signer: str,
+    comment: str = "",
+    today=None,
+) -> Evaluation:
+    """90 points or more: the Chairman's decision approving the result, and the dossier to the
+    Ministry (no certificate of the province: the Ministry decides 5★)."""
+    today = today or timezone.localdate()
+    evaluation = _locked(evaluation)
+    workflow.check(evaluation, S.MINISTRY, by, today=today)
+    decision = _decision(evaluation, decision_number, decision_date, signer, today)
+    evaluation.approval_number = decision.number
+    evaluation.approval_date = decision.date
+    _record(evaluation, S.MINISTRY, by, comment=comment, decision=decision)
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_ministry_decline(
+    *, evaluation: Evaluation, by, ministry_score, comment: str, today=None
+) -> Evaluation:
+    """The Ministry did not recognise 5★: its council's score, from which the Chairman may
+    recognise 3★/4★ (Điều 7.4)."""
+    evaluation = _locked(evaluation)
+    workflow.check(evaluation, S.MINISTRY_DECLINED, by, today=today)
+    _require("comment", comment, _("Hãy ghi kết quả của Bộ Nông nghiệp và Môi trường."))
+    if ministry_score is None:
+        raise ValidationError({"ministry_score": _("Hãy ghi điểm của Hội đồng Trung ương.")})
+    if ministry_score >= evaluation.criteria_set.central_proposal_score:
+        raise ValidationError(
+            {
+                "ministry_score": _(
+                    "Từ %(score)s điểm là 5 sao: hãy ghi quyết định công nhận 5 sao của Bộ."
+                )
+                % {"score": evaluation.criteria_set.central_proposal_score.normalize()}
+            }
+        )
+    evaluation.ministry_score = ministry_score
+    _record(evaluation, S.MINISTRY_DECLINED, by, comment=comment)
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_comment(*, evaluation: Evaluation, by, comment: str, today=None) -> Transition:
+    """The province's remark on a dossier of its province at any step before the decision."""
+    evaluation = _locked(evaluation)
+    if not workflow.can_comment(evaluation, by):
+        raise PermissionDenied(
+            _("Ý kiến trên hồ sơ do cán bộ của Sở ghi, trước khi hồ sơ có quyết định.")
+        )
+    _require("comment", comment, _("Hãy ghi ý kiến."))
+    step = Transition(
+        evaluation=evaluation,
+        action=Transition.Action.COMMENT,
+        from_status=evaluation.status,
+        to_status=evaluation.status,
+        by=by,
+        comment=comment.strip(),
+    )
+    step.full_clean()
+    step.save()
+    Evaluation.objects.filter(pk=evaluation.pk).update(updated_at=timezone.now())
+    return step
 
 
 @transaction.atomic
@@ -491,9 +679,8 @@ def evaluation_recognise(
     evaluation = _locked(evaluation)
     workflow.check(evaluation, S.RECOGNISED, by, today=today)
     decision = _decision(evaluation, decision_number, decision_date, signer, today)
-    criteria_set = evaluation.criteria_set
-    stars = criteria_set.certifiable_stars(evaluation.stars)
-    level = criteria_set.recognising_level(stars)
+    stars = workflow.stars_to_recognise(evaluation)
+    level = evaluation.criteria_set.recognising_level(stars)
     evaluation.certificate = _issue(evaluation, stars=stars, level=level, decision=decision)
     evaluation.decision_number = decision.number
     evaluation.decision_date = decision.date
@@ -619,7 +806,8 @@ def evaluation_central_recognise(
     comment: str = "",
     today=None,
 ) -> Evaluation:
-    """Record the central council's 5★ decision: a 5★ certificate supersedes the city's 4★."""
+    """Record the central council's 5★ decision: a 5★ certificate (superseding the city's 4★
+    under the earlier decisions; the first one under 26/2026)."""
     today = today or timezone.localdate()
     evaluation = _locked(evaluation)
     workflow.check(evaluation, S.CENTRAL_RECOGNISED, by, today=today)
@@ -630,6 +818,10 @@ def evaluation_central_recognise(
     )
     evaluation.recognised_stars = stars
     evaluation.recognised_level = Certificate.Level.CENTRAL
+    if not evaluation.decision_number:  # 26/2026: the Ministry's is the only decision
+        evaluation.decision_number = decision.number
+        evaluation.decision_date = decision.date
+        evaluation.signer = decision.signer
     _record(evaluation, S.CENTRAL_RECOGNISED, by, comment=comment, decision=decision)
     return evaluation
 

@@ -14,6 +14,8 @@ urlpatterns = [
     path("<int:pk>/print/", views.summary_print, name="summary_print"),
     path("<int:pk>/correct/", views.evaluation_correct, name="correct"),
     path("<int:pk>/divergence/", views.evaluation_divergence, name="divergence"),
+    path("<int:pk>/remark/", views.evaluation_remark, name="remark"),
+    path("<int:pk>/advisory/", views.evaluation_advisory, name="advisory"),
     *[
         path(f"<int:pk>/{name}/", views.evaluation_action, {"action": name}, name=name)
         for name in ACTIONS

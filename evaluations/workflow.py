@@ -1,10 +1,15 @@
-"""The review workflow in one table.
+"""The review workflow in two tables, one per process a legal basis names.
 
-``TRANSITIONS`` maps each status to the statuses an evaluation may move to and who may move it
-there. ``check`` is the one place that decides whether a move is allowed: the services call it
-before every transition, the pages call ``available`` to show the buttons and, when a button
-cannot be used yet, why. Who "decides" depends on the criteria set's data: the level that
-recognises the stars the product scored (under 148/QĐ-TTg the district its 3★, the city 4★).
+``TRANSITIONS`` (1048/781, 148, 1489: the local level enters the council's sheets and sends the
+result up) and ``TWO_LEVEL`` (26/2026/QĐ-TTg Điều 7: the commune receives and pre-assesses, the
+province checks, reviews, scores and decides, the Ministry decides 5★) map each status to the
+statuses an evaluation may move to and who may move it there. ``check`` is the one place that
+decides whether a move is allowed: the services call it before every transition, the pages
+call ``available`` to show the buttons and, when a button cannot be used yet, why. Who
+"decides" depends on the criteria set's data: the level that recognises the stars the product
+scored (under 148/QĐ-TTg the district its 3★, the city 4★; no district after 30/06/2025).
+
+Nobody decides a dossier they filed, pre-assessed or entered a score sheet of.
 
 A move onto the same status is an administrator's correction of a recognised evaluation.
 """
@@ -22,8 +27,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import policy
-from evaluations.models import Evaluation, Level, Transition
-from products.models import Certificate
+from evaluations.models import Contribution, Evaluation, Level, Transition
+from products.models import Certificate, Process
 
 
 class Actor(models.TextChoices):
@@ -41,7 +46,7 @@ _DECISIONS = {
     S.NOT_RECOGNISED: Actor.DECIDER,
 }
 
-#: status → {next status: who may move it there}
+#: status → {next status: who may move it there} (1048/781, 148, 1489)
 TRANSITIONS: dict[str, dict[str, Actor]] = {
     # The province checks the dossier against the sheet's "Hồ sơ bị loại khi…" before scoring.
     S.DRAFT: {S.SUBMITTED: Actor.LOCAL, S.DISQUALIFIED: Actor.REVIEWER},
@@ -60,6 +65,52 @@ TRANSITIONS: dict[str, dict[str, Actor]] = {
     S.DISQUALIFIED: {},
 }
 
+#: The province's completeness check (the OCOP office): accept, return or reject.
+_CHECK = {S.ADVISORY: Actor.REVIEWER, S.RETURNED: Actor.REVIEWER, S.DISQUALIFIED: Actor.REVIEWER}
+
+#: status → {next status: who may move it there} (26/2026/QĐ-TTg, Điều 7)
+TWO_LEVEL: dict[str, dict[str, Actor]] = {
+    # The commune pre-assesses (Mẫu 03) within 15 working days and forwards.
+    S.RECEIVED: {S.FORWARDED: Actor.LOCAL},
+    S.FORWARDED: _CHECK,
+    S.RETURNED: {S.RESUBMITTED: Actor.LOCAL, S.DISQUALIFIED: Actor.REVIEWER},
+    S.RESUBMITTED: _CHECK,
+    # The Tổ tư vấn reviews the dossier and surveys the site.
+    S.ADVISORY: {
+        S.COUNCIL: Actor.REVIEWER,
+        S.RETURNED: Actor.REVIEWER,
+        S.DISQUALIFIED: Actor.REVIEWER,
+    },
+    # The council scores; its secretary enters the members' sheets.
+    S.COUNCIL: {S.SCORED: Actor.REVIEWER, S.RETURNED: Actor.REVIEWER},
+    # The Chairman decides 3★/4★, or approves a result of 90 points for the Ministry.
+    S.SCORED: {
+        S.RECOGNISED: Actor.DECIDER,
+        S.NOT_RECOGNISED: Actor.DECIDER,
+        S.MINISTRY: Actor.DECIDER,
+        S.COUNCIL: Actor.REVIEWER,
+        S.RETURNED: Actor.REVIEWER,
+    },
+    S.MINISTRY: {S.CENTRAL_RECOGNISED: Actor.REVIEWER, S.MINISTRY_DECLINED: Actor.REVIEWER},
+    # Điều 7.4: below 90 at the centre, the Chairman may recognise 3★/4★ from its result.
+    S.MINISTRY_DECLINED: {S.RECOGNISED: Actor.DECIDER, S.NOT_RECOGNISED: Actor.DECIDER},
+    S.RECOGNISED: {S.RECOGNISED: Actor.ADMIN},
+    S.CENTRAL_RECOGNISED: {S.CENTRAL_RECOGNISED: Actor.ADMIN},
+    S.NOT_RECOGNISED: {},
+    S.DISQUALIFIED: {},
+}
+
+#: The moves that decide a dossier: never by someone who had a hand in it.
+DECIDING_TARGETS = {S.RECOGNISED, S.NOT_RECOGNISED, S.MINISTRY}
+
+
+def table(evaluation: Evaluation) -> dict[str, dict[str, Actor]]:
+    """The transition table of the process the evaluation's legal basis names."""
+    if evaluation.criteria_set.legal_basis.process == Process.TWO_LEVEL:
+        return TWO_LEVEL
+    return TRANSITIONS
+
+
 #: The action recorded for a move onto a status (a move onto the same status is a correction).
 ACTIONS = {
     S.SUBMITTED: Transition.Action.SUBMIT,
@@ -71,10 +122,16 @@ ACTIONS = {
     S.CENTRAL_RECOGNISED: Transition.Action.CENTRAL_RECOGNISE,
     S.CENTRAL_DECLINED: Transition.Action.CENTRAL_DECLINE,
     S.DISQUALIFIED: Transition.Action.DISQUALIFY,
+    S.FORWARDED: Transition.Action.FORWARD,
+    S.ADVISORY: Transition.Action.ACCEPT,
+    S.COUNCIL: Transition.Action.TO_COUNCIL,
+    S.SCORED: Transition.Action.SCORED,
+    S.MINISTRY: Transition.Action.APPROVE_CENTRAL,
+    S.MINISTRY_DECLINED: Transition.Action.MINISTRY_DECLINE,
 }
 
 #: Moves that change the dossier or its sheets: refused once the round has closed.
-NEEDS_OPEN_ROUND = {S.SUBMITTED, S.RESUBMITTED, S.RETURNED, S.DISQUALIFIED}
+NEEDS_OPEN_ROUND = {S.SUBMITTED, S.RESUBMITTED, S.RETURNED, S.DISQUALIFIED, S.FORWARDED}
 
 
 def action_for(evaluation: Evaluation, target: str) -> str:
@@ -93,14 +150,28 @@ def is_local(user, evaluation: Evaluation) -> bool:
     return policy.can(user, "evaluation.fill", evaluation).allowed
 
 
-def deciding_level(evaluation: Evaluation) -> str:
+#: The last day a district (or commune) recognised stars: from 01/07/2025 the districts are
+#: gone and only the province decides (Nghị quyết 202/2025/QH15; 26/2026/QĐ-TTg).
+LAST_LOCAL_DECISION_DAY = date(2025, 6, 30)
+
+
+def deciding_level(evaluation: Evaluation, today: date | None = None) -> str:
     """The level that decides this evaluation, from its criteria set's bands: the one that
-    recognises the stars scored (a refusal below them: the one of the lowest certified stars)."""
+    recognises the stars scored (a refusal below them: the one of the lowest certified stars).
+    An open dossier that a district would have decided goes to the province after 30/06/2025."""
     criteria_set = evaluation.criteria_set
     stars = criteria_set.certifiable_stars(evaluation.stars) if evaluation.stars else None
     if stars is None:
         stars = criteria_set.lowest_certified_stars
-    return criteria_set.recognising_level(stars) or Level.CITY.value
+    level = criteria_set.recognising_level(stars) or Level.CITY.value
+    is_local = level in (Level.DISTRICT, Level.COMMUNE)
+    if (
+        is_local
+        and evaluation.status in Evaluation.OPEN_STATUSES
+        and (today or timezone.localdate()) > LAST_LOCAL_DECISION_DAY
+    ):
+        return Level.CITY.value
+    return level
 
 
 #: The policy's rule for each actor of the table (the decider's is chosen by deciding_level).
@@ -111,16 +182,36 @@ RULE_OF_ACTOR = {
 }
 
 
-def rule_for(actor: Actor, evaluation: Evaluation) -> str:
+def rule_for(actor: Actor, evaluation: Evaluation, today: date | None = None) -> str:
     """The policy's rule that says who acts as ``actor`` on this evaluation."""
     if actor == Actor.DECIDER:
-        local = deciding_level(evaluation) == Level.DISTRICT
+        local = deciding_level(evaluation, today) in (Level.DISTRICT, Level.COMMUNE)
         return RULE_OF_ACTOR[Actor.LOCAL if local else Actor.REVIEWER]
     return RULE_OF_ACTOR[actor]
 
 
-def acts_as(user, actor: Actor, evaluation: Evaluation) -> bool:
-    return policy.can(user, rule_for(actor, evaluation), evaluation).allowed
+def acts_as(user, actor: Actor, evaluation: Evaluation, today: date | None = None) -> bool:
+    return policy.can(user, rule_for(actor, evaluation, today), evaluation).allowed
+
+
+def own_file_reason(evaluation: Evaluation, user) -> str | None:
+    """Why this user may not decide this dossier: they filed it, pre-assessed it or entered
+    one of its score sheets (or None). Dossiers from before hands were recorded: their
+    creator and the last savers of their sheets."""
+    if user is None or not user.is_authenticated:
+        return None
+    # Read through .all(): lists prefetch "contributions" and "sheets" for every row at once.
+    kinds = {hand.kind for hand in evaluation.contributions.all() if hand.user_id == user.pk}
+    if evaluation.created_by_id == user.pk:
+        kinds.add(Contribution.Kind.FILED)
+    if any(sheet.updated_by_id == user.pk for sheet in evaluation.sheets.all()):
+        kinds.add(Contribution.Kind.SHEET)
+    if not kinds:
+        return None
+    done = ", ".join(str(kind.label) for kind in Contribution.Kind if kind in kinds)
+    return _("Bạn đã %(done)s của hồ sơ này: quyết định phải do người khác thực hiện.") % {
+        "done": done
+    }
 
 
 # --- Conditions -----------------------------------------------------------------------------
@@ -179,13 +270,40 @@ def divergence_reason(evaluation: Evaluation, gap: Decimal | None = None) -> str
     }
 
 
+def stars_to_recognise(evaluation: Evaluation) -> int | None:
+    """The stars a recognition would certify: the most a local level recognises for the
+    stars scored; after the Ministry's refusal of 5★, from the central council's score
+    (26/2026/QĐ-TTg Điều 7.4)."""
+    criteria_set = evaluation.criteria_set
+    if evaluation.status == S.MINISTRY_DECLINED and evaluation.ministry_score is not None:
+        return criteria_set.certifiable_stars(criteria_set.stars_for(evaluation.ministry_score))
+    return criteria_set.certifiable_stars(evaluation.stars) if evaluation.stars else None
+
+
+def is_potential_five_star(evaluation: Evaluation) -> bool:
+    """Scored from the central proposal score (90) up and meeting the 5★ minimums."""
+    criteria_set = evaluation.criteria_set
+    central = [band.stars for band in criteria_set.bands if band.recognised_by == Level.CENTRAL]
+    return (
+        evaluation.score is not None
+        and evaluation.score >= criteria_set.central_proposal_score
+        and bool(central)
+        and (evaluation.stars or 0) >= min(central)
+    )
+
+
 def _can_recognise(evaluation: Evaluation) -> str | None:
     criteria_set = evaluation.criteria_set
     if not evaluation.sheets_complete:
         return _("Các phiếu chấm chưa đủ.")
     if evaluation.is_eliminated:
         return _("Sản phẩm bị loại theo tiêu chí loại trừ: ghi “Không công nhận”.")
-    certifiable = criteria_set.certifiable_stars(evaluation.stars) if evaluation.stars else None
+    certifiable = stars_to_recognise(evaluation)
+    if evaluation.status == S.MINISTRY_DECLINED and certifiable is None:
+        return _(
+            "Theo điểm của Hội đồng Trung ương, sản phẩm dưới %(stars)s sao: ghi “Không công "
+            "nhận” hoặc tổ chức đánh giá lại theo thẩm quyền."
+        ) % {"stars": criteria_set.lowest_certified_stars}
     if certifiable is None and (evaluation.band_stars or 0) >= criteria_set.lowest_certified_stars:
         return _(
             "Điểm đạt hạng %(band)s sao nhưng chưa đạt yêu cầu tối thiểu của %(stars)s sao: ghi "
@@ -200,18 +318,31 @@ def _can_recognise(evaluation: Evaluation) -> str | None:
         return _("Nâng hạng cần số sao cao hơn giấy chứng nhận hiện có (%(stars)s sao).") % {
             "stars": evaluation.previous_certificate.stars
         }
+    if evaluation.status == S.SCORED and is_potential_five_star(evaluation):
+        return _(
+            "Sản phẩm đạt từ %(score)s điểm: Chủ tịch UBND tỉnh phê duyệt kết quả và gửi Bộ Nông "
+            "nghiệp và Môi trường đánh giá 5 sao (Điều 7.3)."
+        ) % {"score": _number(criteria_set.central_proposal_score)}
     return None
+
+
+def _number(value: Decimal) -> str:
+    return formats.number_format(value.normalize(), use_l10n=True)
 
 
 def _lowest_certified_score(criteria_set) -> str:
     lowest = criteria_set.lowest_certified_stars
     band = next((band for band in criteria_set.bands if band.stars == lowest), None)
-    return formats.number_format(band.min_score.normalize(), use_l10n=True) if band else "—"
+    return _number(band.min_score) if band else "—"
 
 
 def _can_refuse(evaluation: Evaluation) -> str | None:
     if not evaluation.sheets_complete:
         return _("Các phiếu chấm chưa đủ.")
+    if evaluation.status == S.MINISTRY_DECLINED:
+        return None  # the Chairman "may" recognise from the central result (Điều 7.4)
+    if evaluation.status == S.SCORED and is_potential_five_star(evaluation):
+        return _("Sản phẩm đạt từ 90 điểm: phê duyệt kết quả và gửi Bộ.")
     if _can_recognise(evaluation) is None:
         return _("Sản phẩm đạt hạng được công nhận: hãy công nhận hoặc trả lại hồ sơ.")
     return None
@@ -219,59 +350,88 @@ def _can_refuse(evaluation: Evaluation) -> str | None:
 
 def _can_propose(evaluation: Evaluation) -> str | None:
     criteria_set = evaluation.criteria_set
-    central = [band.stars for band in criteria_set.bands if band.recognised_by == Level.CENTRAL]
-    if (
-        evaluation.recognised_level != Level.CITY
-        or evaluation.score is None
-        or evaluation.score < criteria_set.central_proposal_score
-        or not central
-        or (evaluation.stars or 0) < min(central)
-    ):
+    refusal = _("Chỉ sản phẩm đạt từ %(score)s điểm mới được đề nghị Trung ương.") % {
+        "score": _number(criteria_set.central_proposal_score)
+    }
+    if evaluation.status == S.SCORED:  # 26/2026: before any certificate of the province
+        if evaluation.is_eliminated or not is_potential_five_star(evaluation):
+            return refusal
+        return None
+    if evaluation.recognised_level != Level.CITY or not is_potential_five_star(evaluation):
         return _(
             "Chỉ sản phẩm cấp tỉnh công nhận đạt từ %(score)s điểm mới đề nghị Trung ương."
-        ) % {
-            "score": formats.number_format(
-                criteria_set.central_proposal_score.normalize(), use_l10n=True
-            )
-        }
+        ) % {"score": _number(criteria_set.central_proposal_score)}
+    return None
+
+
+def _can_forward(evaluation: Evaluation) -> str | None:
+    """The commune's part is done: its report (Mẫu 03), its letter, the samples."""
+    contents = (
+        evaluation.local_materials,
+        evaluation.local_labour,
+        evaluation.idea_origin,
+        evaluation.local_identity,
+    )
+    if not all(text.strip() for text in contents):
+        return _("Xã chưa đánh giá đủ bốn nội dung của Báo cáo Mẫu 03.")
+    return None
+
+
+def _can_go_to_council(evaluation: Evaluation) -> str | None:
+    if evaluation.status == S.ADVISORY and not evaluation.advisory_findings.strip():
+        return _("Tổ tư vấn chưa ghi kết quả thẩm định, khảo sát.")
     return None
 
 
 #: target status → the condition it needs (None when met, else the reason why not)
 GUARDS = {
     S.SUBMITTED: _incomplete_reason,
-    S.RESUBMITTED: _incomplete_reason,
+    S.RESUBMITTED: lambda evaluation: (
+        _can_forward(evaluation) if _two_level(evaluation) else _incomplete_reason(evaluation)
+    ),
     S.RECOGNISED: _can_recognise,
     S.NOT_RECOGNISED: _can_refuse,
     S.PROPOSED_CENTRAL: _can_propose,
+    S.MINISTRY: _can_propose,
+    S.FORWARDED: _can_forward,
+    S.COUNCIL: _can_go_to_council,
+    S.SCORED: _incomplete_reason,
 }
+
+
+def _two_level(evaluation: Evaluation) -> bool:
+    return table(evaluation) is TWO_LEVEL
 
 
 # --- The check ------------------------------------------------------------------------------
 
 
-def require_actor(evaluation: Evaluation, target: str, user) -> None:
+def require_actor(evaluation: Evaluation, target: str, user, today: date | None = None) -> None:
     """Refuse (PermissionDenied, saying who does it) a move of the table that this user does
-    not make; a move the table does not have is left to ``check``."""
-    actor = TRANSITIONS.get(evaluation.status, {}).get(target)
-    if actor is not None and not acts_as(user, actor, evaluation):
+    not make, or a decision on a dossier they had a hand in; a move the table does not have is
+    left to ``check``."""
+    actor = table(evaluation).get(evaluation.status, {}).get(target)
+    if actor is not None and not acts_as(user, actor, evaluation, today):
         raise PermissionDenied(
             _("Việc này do %(actor)s thực hiện.") % {"actor": Actor(actor).label}
         )
+    deciding = target in DECIDING_TARGETS and target != evaluation.status
+    if deciding and (reason := own_file_reason(evaluation, user)):
+        raise PermissionDenied(reason)
 
 
 def check(evaluation: Evaluation, target: str, user, *, today: date | None = None) -> None:
     """Refuse a move that the table, the user's role or the evaluation's state does not allow:
     PermissionDenied for the wrong person, ValidationError (with the reason) otherwise."""
     today = today or timezone.localdate()
-    actor = TRANSITIONS.get(evaluation.status, {}).get(target)
+    actor = table(evaluation).get(evaluation.status, {}).get(target)
     if actor is None:
         raise ValidationError(
             _("Không thể chuyển hồ sơ từ “%(source)s” sang “%(target)s”.")
             % {"source": S(evaluation.status).label, "target": S(target).label},
             code="transition_not_allowed",
         )
-    require_actor(evaluation, target, user)
+    require_actor(evaluation, target, user, today)
     if target in NEEDS_OPEN_ROUND and (reason := round_closed_reason(evaluation, today)):
         raise ValidationError(reason, code="round_closed")
     is_correction = target == evaluation.status
@@ -293,15 +453,16 @@ class Move:
 
 def available(evaluation: Evaluation, user, *, today: date | None = None) -> list[Move]:
     """The moves this user could make from the evaluation's status (corrections aside), each
-    with the reason it is not possible yet, if any."""
+    with the reason it is not possible yet, if any (a decision on their own file included)."""
     moves = []
-    for target, actor in TRANSITIONS.get(evaluation.status, {}).items():
-        if target == evaluation.status or not acts_as(user, actor, evaluation):
+    for target, actor in table(evaluation).get(evaluation.status, {}).items():
+        if target == evaluation.status or not acts_as(user, actor, evaluation, today):
             continue
         try:
             check(evaluation, target, user, today=today)
-        except ValidationError as error:
-            moves.append(Move(target, ACTIONS[target], " ".join(error.messages)))
+        except (ValidationError, PermissionDenied) as error:
+            reason = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            moves.append(Move(target, ACTIONS[target], reason))
         else:
             moves.append(Move(target, ACTIONS[target], None))
     return moves
@@ -309,16 +470,27 @@ def available(evaluation: Evaluation, user, *, today: date | None = None) -> lis
 
 def sheet_lock_reason(evaluation: Evaluation, user, *, today: date | None = None) -> str | None:
     """Why this user cannot change the score sheets now, or None if they can (for an
-    administrator on a recognised evaluation: a correction, which needs a written reason)."""
+    administrator on a recognised evaluation: a correction, which needs a written reason).
+    Under 26/2026 the province's council scores: the sheets open when the dossier reaches it,
+    and the city's officers enter them."""
     today = today or timezone.localdate()
     status = evaluation.status
+    two_level = _two_level(evaluation)
+    if two_level and status in (S.RECEIVED, S.FORWARDED, S.RESUBMITTED, S.ADVISORY, S.RETURNED):
+        return _("Hội đồng cấp tỉnh chấm điểm khi hồ sơ đã qua Tổ tư vấn thẩm định.")
     if status in Evaluation.EDITABLE_STATUSES:
         if reason := round_closed_reason(evaluation, today):
             return reason
+        if two_level:
+            if not policy.can(user, "evaluation.review", evaluation):
+                return _("Phiếu chấm do thư ký Hội đồng cấp tỉnh nhập; bạn chỉ xem.")
+            return None
         if not is_local(user, evaluation):
             return _("Phiếu chấm do cán bộ địa phương phụ trách sản phẩm nhập; bạn chỉ xem.")
         return None
     if status in Evaluation.WAITING_STATUSES:
+        if two_level:
+            return _("Hội đồng đã chấm xong: phiếu chấm bị khóa (trả về Hội đồng để chấm lại).")
         return _("Hồ sơ đã gửi thẩm định: phiếu chấm bị khóa cho đến khi hồ sơ được trả lại.")
     if status == S.DISQUALIFIED:
         return _("Hồ sơ bị loại trước khi chấm điểm: phiếu chấm đã khóa.")
@@ -334,3 +506,88 @@ def sheet_lock_reason(evaluation: Evaluation, user, *, today: date | None = None
 
 def is_correction(evaluation: Evaluation) -> bool:
     return evaluation.status in Evaluation.RECOGNISED_STATUSES
+
+
+def can_comment(evaluation: Evaluation, user) -> bool:
+    """The province may comment on any dossier of its province before the decision."""
+    return evaluation.status in Evaluation.OPEN_STATUSES and bool(
+        policy.can(user, "evaluation.review", evaluation)
+    )
+
+
+# --- Who acts next ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """Who acts next on a dossier and what they do, in one line for every page."""
+
+    who: str
+    what: str
+    #: The latest return's reason, or a deadline, where it explains the wait.
+    why: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.what} — {self.who}"
+
+
+def _commune(evaluation: Evaluation) -> str:
+    area = evaluation.product.producer.area
+    return _("UBND %(area)s") % {"area": area.name}
+
+
+def latest_return(evaluation: Evaluation) -> Transition | None:
+    """The latest return of a dossier now returned (its reason is what the officer must fix)."""
+    if evaluation.status != S.RETURNED:
+        return None
+    return (
+        evaluation.transitions.filter(action=Transition.Action.RETURN)
+        .select_related("by")
+        .order_by("-at", "-pk")
+        .first()
+    )
+
+
+def next_step(evaluation: Evaluation, *, returned: Transition | None = None) -> NextStep | None:
+    """Who acts next, what they do (None for a concluded dossier). ``returned``: the latest
+    return when the caller has it already (lists), else it is read here."""
+    office = settings.OCOP_OFFICE_NAME
+    status = evaluation.status
+    two_level = _two_level(evaluation)
+    local = _commune(evaluation) if two_level else _("cán bộ địa phương phụ trách")
+    if status == S.RETURNED:
+        returned = returned or latest_return(evaluation)
+        return NextStep(
+            local,
+            _("Chờ bổ sung hồ sơ theo yêu cầu"),
+            returned.comment if returned else "",
+        )
+    steps = {
+        S.RECEIVED: (local, _("Chờ xã đánh giá sơ bộ (Mẫu 03) và gửi lên tỉnh")),
+        S.FORWARDED: (office, _("Chờ kiểm tra thành phần hồ sơ")),
+        S.ADVISORY: (office, _("Chờ Tổ tư vấn thẩm định, khảo sát thực tế")),
+        S.COUNCIL: (_("thư ký Hội đồng cấp tỉnh"), _("Chờ Hội đồng chấm điểm")),
+        S.SCORED: (
+            office,
+            _("Chờ trình Chủ tịch UBND tỉnh quyết định công nhận"),
+        ),
+        S.MINISTRY: (office, _("Chờ kết quả của Bộ Nông nghiệp và Môi trường (5 sao)")),
+        S.MINISTRY_DECLINED: (
+            office,
+            _("Chờ Chủ tịch UBND tỉnh quyết định theo kết quả của Trung ương"),
+        ),
+        S.DRAFT: (local, _("Chờ chấm đủ phiếu và gửi thẩm định")),
+        S.SUBMITTED: (office, _("Chờ thẩm định và quyết định")),
+        S.RESUBMITTED: (
+            office,
+            _("Chờ kiểm tra lại hồ sơ đã bổ sung") if two_level else _("Chờ thẩm định lại"),
+        ),
+        S.PROPOSED_CENTRAL: (office, _("Chờ kết quả của Trung ương (5 sao)")),
+    }
+    if status not in steps:
+        return None
+    who, what = steps[status]
+    local_decision = deciding_level(evaluation) in (Level.DISTRICT, Level.COMMUNE)
+    if status in (S.SUBMITTED, S.RESUBMITTED) and not two_level and local_decision:
+        who = _("cấp huyện")
+    return NextStep(who, what)

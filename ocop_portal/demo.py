@@ -104,6 +104,17 @@ def load_accounts() -> list[DemoAccount]:
     )
     _ensure_areas(city, [province])
     accounts.append(DemoAccount("city", User.Role.CITY.label, province.name))
+    # The council's secretary enters the members' sheets; `city` decides (never the same
+    # person: 26/2026/QĐ-TTg, and the portal's rule that nobody decides their own file).
+    secretary = _ensure_user(
+        "thuky",
+        full_name="Thư ký Hội đồng OCOP thành phố (demo)",
+        role=User.Role.CITY,
+        job_title="Văn phòng Điều phối nông thôn mới thành phố Cần Thơ",
+        email="thuky@ocop.example",
+    )
+    _ensure_areas(secretary, [province])
+    accounts.append(DemoAccount("thuky", User.Role.CITY.label, province.name))
 
     districts = {a.code: a for a in Area.objects.former().filter(parent=province)}
     for username, code in DISTRICT_OFFICERS.items():

@@ -332,6 +332,9 @@ if OCOP_MINIMUMS_READING not in {"median", "council"}:
 # When the members' totals differ by this many points or more, the evaluation is not sent on
 # until the council re-scores or its chair records why the difference stands (a provincial
 # council's rule; 10 by default).
+# The province's office that runs OCOP (26/2026/QĐ-TTg: "cơ quan tham mưu quản lý OCOP cấp
+# tỉnh"), named on every page that says who acts next.
+OCOP_OFFICE_NAME = env.str("OCOP_OFFICE_NAME", default="Văn phòng Điều phối NTM")
 OCOP_DIVERGENCE_POINTS = env.int("OCOP_DIVERGENCE_POINTS", default=10)
 if OCOP_DIVERGENCE_POINTS < 1:
     raise ImproperlyConfigured("OCOP_DIVERGENCE_POINTS phải từ 1 trở lên / must be 1 or more.")

@@ -80,6 +80,15 @@ def city_reviewer(can_tho) -> User:
 
 
 @pytest.fixture
+def council_secretary(can_tho) -> User:
+    """A second officer of the Department: enters the council's sheets (26/2026), so that the
+    one who decides is never the one who entered them."""
+    return UserFactory(
+        username="thuky", role=User.Role.CITY, areas=[can_tho], full_name="Trần Thư Ký"
+    )
+
+
+@pytest.fixture
 def administrator(can_tho) -> User:
     return UserFactory(username="admin", role=User.Role.ADMIN, is_staff=True, is_superuser=True)
 

@@ -373,6 +373,15 @@ PORTAL: dict[str, Row] = {
             "propose-central",
             "central-recognise",
             "central-decline",
+            # 26/2026/QĐ-TTg
+            "forward",
+            "accept",
+            "to-council",
+            "scored",
+            "approve-central",
+            "ministry-decline",
+            "remark",
+            "advisory",
         )
     },
     "evaluations:rounds": Row(fixed("evaluations:rounds"), page()),

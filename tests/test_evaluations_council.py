@@ -11,6 +11,7 @@ from evaluations import services, workflow
 from evaluations.models import Evaluation, Transition
 from tests.factories import category_26
 from tests.test_evaluations_support import (
+    commune_report,
     criteria_sets_fixture,  # noqa: F401 (the criteria_sets fixture)
     fill,
     make_product,
@@ -32,7 +33,10 @@ def fresh_fruit(criteria_sets, co_do, officer_co_do):
     product = make_product(co_do, "Bưởi da xanh Cờ Đỏ")
     product.category = category_26("I.1.a")
     product.save()
-    return open_evaluation(make_round("26/2026/QĐ-TTg"), product, officer_co_do)
+    evaluation = open_evaluation(make_round("26/2026/QĐ-TTg"), product, officer_co_do)
+    commune_report(evaluation)
+    # Forwarded by the commune: the province checks the dossier before anything else.
+    return services.evaluation_forward(evaluation=evaluation, by=officer_co_do)
 
 
 # --- Dossier disqualifiers ------------------------------------------------------------------------
@@ -70,11 +74,11 @@ def test_a_disqualified_dossier_ends_with_its_reason(
     sheet = evaluation.sheets.first()
     with pytest.raises(ValidationError, match="Hồ sơ bị loại"):
         services.sheet_save(sheet=sheet, by=officer_co_do, choices={}, version=sheet.version)
-    assert workflow.TRANSITIONS[S.DISQUALIFIED] == {}
+    assert workflow.TWO_LEVEL[S.DISQUALIFIED] == {}
     again = open_evaluation(
         make_round("26/2026/QĐ-TTg", number=2), evaluation.product, officer_co_do
     )
-    assert again.status == S.DRAFT
+    assert again.status == S.RECEIVED
 
     page = login(officer_co_do).get(evaluation.get_absolute_url()).content.decode()
     assert 'id="disqualified"' in page and "đã hết hạn" in page

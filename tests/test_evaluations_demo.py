@@ -83,9 +83,11 @@ def test_the_2023_round_is_closed_and_holds_nothing_dated_2026(loaded):
         assert {row.history_date.year for row in evaluation.history.all()} == {2023}
     returned = evaluations.get(status=S.RETURNED)
     assert returned.transitions.last().comment
-    # Under 148, Thốt Nốt decides its own 3★ renewal.
+    # Under 148, Thốt Nốt decided its own 3★ renewal in 2023; left open, the province decides
+    # it now that the districts are gone.
     three = evaluations.get(status=S.SUBMITTED, stars=3)
-    assert workflow.deciding_level(three) == "district"
+    assert workflow.deciding_level(three, date(2023, 12, 1)) == "district"
+    assert workflow.deciding_level(three) == "city"
 
 
 def test_2026_gives_every_demo_account_something_to_do(loaded, client):
@@ -96,19 +98,62 @@ def test_2026_gives_every_demo_account_something_to_do(loaded, client):
         context = client.get(reverse("evaluations:queue")).context
         todo = [
             evaluation
-            for evaluation in context["drafts"] + context["returned"] + context["to_decide"]
+            for evaluation in context["received"] + context["returned"]
             if evaluation.round_id == round_.pk
         ]
         assert todo, username
     client.force_login(User.objects.get(username="city"))
-    assert client.get(reverse("evaluations:queue")).context["review_count"] >= 2
+    context = client.get(reverse("evaluations:queue")).context
+    assert context["review_count"] >= 6
+    waiting = {
+        evaluation.status
+        for group in context["review_groups"]
+        for district in group["districts"]
+        for evaluation in district["evaluations"]
+    }
+    assert {S.FORWARDED, S.ADVISORY, S.COUNCIL, S.SCORED, S.MINISTRY} <= waiting
+
+
+def test_2026_holds_a_dossier_at_every_step_of_26_2026(loaded):
+    """At the commune (two of them late), returned, forwarded, with the Tổ tư vấn, with the
+    council, scored, decided, and at the Ministry; nobody decides a file they had a hand in."""
+    evaluations = Evaluation.objects.filter(round__year=2026)
+    statuses = set(evaluations.values_list("status", flat=True))
+    assert statuses == {
+        S.RECEIVED,
+        S.RETURNED,
+        S.FORWARDED,
+        S.ADVISORY,
+        S.COUNCIL,
+        S.SCORED,
+        S.RECOGNISED,
+        S.MINISTRY,
+    }
+    late = [
+        e
+        for e in evaluations.filter(status=S.RECEIVED)
+        if (date.today() - e.filed_on).days > 21  # 15 working days: three weeks at least
+    ]
+    assert {e.product.name for e in late} == {"Trà bông sen Ninh Kiều", "Mật ong hoa tràm Cờ Đỏ"}
+    returned = evaluations.get(product__name="Gạo thơm Thới An")
+    assert "phiếu kết quả kiểm nghiệm" in workflow.next_step(returned).why
+    recognised = evaluations.get(status=S.RECOGNISED)
+    assert recognised.certificate.legal_basis_id == "26/2026/QĐ-TTg"
+    assert recognised.certificate.stars == recognised.recognised_stars == 4
+    ministry = evaluations.get(status=S.MINISTRY)
+    assert ministry.score >= 90 and ministry.approval_number and ministry.certificate is None
+    secretary = User.objects.get(username="thuky")
+    city = User.objects.get(username="city")
+    for evaluation in evaluations.filter(status=S.SCORED):
+        assert workflow.own_file_reason(evaluation, secretary)
+        assert workflow.own_file_reason(evaluation, city) is None
 
 
 def test_2026_products_of_current_communes_are_scored_on_their_real_sheets(loaded):
     evaluations = Evaluation.objects.filter(round__year=2026).select_related(
         "product__category", "product__producer__area", "criteria_set__category"
     )
-    assert evaluations.count() == 11
+    assert evaluations.count() == 16
     sets = set()
     for evaluation in evaluations:
         area = evaluation.product.producer.area
@@ -121,14 +166,14 @@ def test_2026_products_of_current_communes_are_scored_on_their_real_sheets(loade
         sets.add(evaluation.criteria_set.category.code)
     # Fresh fruit, rice, honey, processed fish, fish sauce, tea and rice cakes.
     assert {"I.1.a", "I.2.a", "I.3.d", "I.4.a", "I.5.b"} <= sets
-    for evaluation in evaluations.filter(status__in=[S.SUBMITTED, S.RETURNED]):
+    for evaluation in evaluations.filter(status__in=[S.SCORED, S.RECOGNISED, S.MINISTRY]):
         assert evaluation.sheets_complete and evaluation.sheets.count() == 5
         assert evaluation.stars and evaluation.stars >= 3
 
 
 def test_one_2026_product_reaches_the_4_star_band_but_misses_a_4_star_minimum(loaded):
     fish = Evaluation.objects.get(round__year=2026, product__name="Chả cá thát lát Cái Răng")
-    assert fish.status == S.SUBMITTED
+    assert fish.status == S.SCORED
     assert (fish.band_stars, fish.stars) == (4, 3)
     result = services.evaluation_result(fish, SheetStructure.load(fish.criteria_set))
     assert [(m.stars, m.criterion.code, m.required, m.reading) for m in result.missing] == [

@@ -16,7 +16,10 @@ from tests.test_evaluations_support import (
     criteria_sets_fixture,  # noqa: F401 (the criteria_sets fixture)
     make_product,
     make_round,
+    office,
     open_evaluation,
+    secretary,
+    to_council,
 )
 
 pytestmark = pytest.mark.django_db
@@ -25,11 +28,13 @@ LAW = "26/2026/QĐ-TTg"
 
 
 def fresh_fruit(co_do, officer, *, members: int = 3):
-    """A product of set 1 (Rau, củ, quả, hạt tươi) in a round under 26/2026."""
+    """A product of set 1 (Rau, củ, quả, hạt tươi) in a round under 26/2026, with the
+    province's council."""
     product = make_product(co_do, "Bưởi năm roi Thới Lai")
     product.category = category_26("I.1.a")
     product.save()
-    return open_evaluation(make_round(LAW, members=members), product, officer)
+    evaluation = open_evaluation(make_round(LAW, members=members), product, officer)
+    return to_council(evaluation, officer=officer, office=office())
 
 
 def choose(structure: SheetStructure, total, *, fixed: dict | None = None, stars: int = 5):
@@ -115,7 +120,7 @@ def test_a_75_point_average_missing_a_4_star_minimum_gives_3_stars(
     assert label.min_points == {3: 1, 4: 3, 5: 3}
     # Every member: labelled as required (1 point), but not with the e-traceability code (3).
     simple_label = choose(structure, 75, fixed={"2.3": 1})
-    evaluation = fill(evaluation, officer_co_do, [simple_label] * 3)
+    evaluation = fill(evaluation, secretary(), [simple_label] * 3)
     assert evaluation.score == Decimal("75.00")
     assert (evaluation.band_stars, evaluation.stars) == (4, 3)
 
@@ -131,7 +136,7 @@ def test_a_75_point_average_missing_a_4_star_minimum_gives_3_stars(
 def test_meeting_the_minimum_gives_the_band(criteria_sets, co_do, officer_co_do):
     evaluation = fresh_fruit(co_do, officer_co_do)
     structure = SheetStructure.load(evaluation.criteria_set)
-    evaluation = fill(evaluation, officer_co_do, [choose(structure, 75, fixed={"2.3": 3})] * 3)
+    evaluation = fill(evaluation, secretary(), [choose(structure, 75, fixed={"2.3": 3})] * 3)
     assert (evaluation.band_stars, evaluation.stars) == (4, 4)
 
 
@@ -142,13 +147,13 @@ def test_missing_a_3_star_minimum_means_not_recognised(
     structure = SheetStructure.load(evaluation.criteria_set)
     # Packaging (2.2) needs 2 points from 3★: simple packaging (1) misses it.
     plain = choose(structure, 75, fixed={"2.2": 1})
-    evaluation = fill(evaluation, officer_co_do, [plain] * 3)
+    evaluation = fill(evaluation, secretary(), [plain] * 3)
     assert (evaluation.band_stars, evaluation.stars) == (4, 2)
     page = login(officer_co_do).get(evaluation.get_absolute_url()).content.decode()
     assert "chưa đạt yêu cầu tối thiểu của 3 sao: không được công nhận" in page
     assert "3★ cần tiêu chí 2.2 ≥ 2 điểm — hội đồng: 1 điểm" in page
 
-    evaluation = services.evaluation_submit(evaluation=evaluation, by=officer_co_do)
+    evaluation = services.evaluation_scored(evaluation=evaluation, by=secretary())
     with pytest.raises(ValidationError, match="chưa đạt yêu cầu tối thiểu của 3 sao"):
         workflow.check(evaluation, "recognised", city_reviewer)
     evaluation = services.evaluation_not_recognise(evaluation=evaluation, by=city_reviewer)
@@ -170,7 +175,7 @@ def test_the_median_of_the_members_points_decides_a_minimum(
     evaluation = fresh_fruit(co_do, officer_co_do, members=members)
     structure = SheetStructure.load(evaluation.criteria_set)
     below, above = choose(structure, 76, fixed={"2.3": 1}), choose(structure, 76, fixed={"2.3": 3})
-    evaluation = fill(evaluation, officer_co_do, [below] * low + [above] * (members - low))
+    evaluation = fill(evaluation, secretary(), [below] * low + [above] * (members - low))
     assert evaluation.minimums_rule == "median"
     assert (evaluation.band_stars, evaluation.stars) == (4, stars)
 
@@ -184,12 +189,12 @@ def test_under_the_council_setting_the_agreed_sheet_decides_the_minimums(
     council = evaluation.sheets.get(is_council=True)
     assert council.member is None and evaluation.sheets.count() == 4
     structure = SheetStructure.load(evaluation.criteria_set)
-    evaluation = fill(evaluation, officer_co_do, [choose(structure, 80, fixed={"2.3": 3})] * 3)
+    evaluation = fill(evaluation, secretary(), [choose(structure, 80, fixed={"2.3": 3})] * 3)
     assert not evaluation.sheets_complete  # the council's sheet is still empty
     assert evaluation.score == Decimal("80.00")
 
     agreed = choose(structure, 60, fixed={"2.3": 1})
-    services.sheet_save(sheet=council, by=officer_co_do, choices=agreed, version=council.version)
+    services.sheet_save(sheet=council, by=secretary(), choices=agreed, version=council.version)
     evaluation.refresh_from_db()
     assert evaluation.sheets_complete
     assert evaluation.score == Decimal("80.00")  # the members' average, not the agreed sheet's
@@ -226,7 +231,7 @@ def test_each_members_sheet_prints_as_the_official_form(
     evaluation = fresh_fruit(commune, officer_co_do)
     structure = SheetStructure.load(evaluation.criteria_set)
     chosen = choose(structure, 75, fixed={"2.3": 1})
-    evaluation = fill(evaluation, officer_co_do, [chosen] * 3)
+    evaluation = fill(evaluation, secretary(), [chosen] * 3)
     sheet = member_sheets(evaluation)[0]
     url = f"/evaluations/{evaluation.pk}/sheets/{sheet.pk}/print/"
 
@@ -251,7 +256,7 @@ def test_the_councils_summary_prints_on_one_page(criteria_sets, co_do, officer_c
     structure = SheetStructure.load(evaluation.criteria_set)
     evaluation = fill(
         evaluation,
-        officer_co_do,
+        secretary(),
         [choose(structure, total, fixed={"2.3": 1}) for total in (74, 75, 76)],
     )
     page = login(officer_co_do).get(f"/evaluations/{evaluation.pk}/print/").content.decode()

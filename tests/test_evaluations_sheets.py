@@ -19,7 +19,10 @@ from tests.test_evaluations_support import (
     criteria_sets_fixture,  # noqa: F401 (the criteria_sets fixture)
     make_product,
     make_round,
+    office,
     open_evaluation,
+    secretary,
+    to_council,
 )
 
 pytestmark = pytest.mark.django_db
@@ -225,7 +228,8 @@ def law_evaluation(co_do, officer, category_code: str, *, members: int = 1, numb
     product = make_product(co_do)
     product.category = category_26(category_code)
     product.save()
-    return open_evaluation(make_round(LAW, members=members, number=number), product, officer)
+    evaluation = open_evaluation(make_round(LAW, members=members, number=number), product, officer)
+    return to_council(evaluation, officer=officer, office=office())
 
 
 def criterion(structure: SheetStructure, code: str):
@@ -313,7 +317,7 @@ def test_criteria_that_need_a_story_are_not_scored_without_one(criteria_sets, co
     # 5.2's 2 points do not count: 5.1 lost its 5 and 5.2 its 2.
     assert structure.sheet_result(top_choices(structure)).total - result.total == 7
 
-    sheet = save(evaluation.sheets.get(), officer_co_do, without)
+    sheet = save(evaluation.sheets.get(), secretary(), without)
     assert not sheet.answers.filter(criterion_id=structure_of_story.id).exists()
     assert sheet.is_complete
 
@@ -359,9 +363,9 @@ def test_a_knock_out_ends_the_sheet_and_the_product_is_not_rated(
     imported = raw_material.knockouts[0]
     assert imported.text == "Bị loại: sử dụng toàn bộ nguyên liệu nhập khẩu hoặc không rõ nguồn gốc"
     first, second = evaluation.sheets.order_by("member__order")
-    first = save(first, officer_co_do, {raw_material.id: imported.id})
+    first = save(first, secretary(), {raw_material.id: imported.id})
     assert first.is_complete  # nothing more to score on this sheet
-    save(second, officer_co_do, top_choices(structure))
+    save(second, secretary(), top_choices(structure))
     evaluation.refresh_from_db()
     assert evaluation.is_eliminated and evaluation.stars is None
     page = login(officer_co_do).get(evaluation.get_absolute_url()).content.decode()
@@ -409,8 +413,8 @@ def test_a_knocked_out_product_is_not_recognised_with_the_knock_out_as_reason(
     copied = criterion(structure, "2.1").knockouts[0]
     chosen = top_choices(structure)
     chosen[copied.criterion_id] = copied.id
-    save(evaluation.sheets.get(), officer_co_do, chosen)
-    evaluation = services.evaluation_submit(evaluation=evaluation, by=officer_co_do)
+    save(evaluation.sheets.get(), secretary(), chosen)
+    evaluation = services.evaluation_scored(evaluation=evaluation, by=secretary())
     evaluation = services.evaluation_not_recognise(evaluation=evaluation, by=city_reviewer)
     reason = evaluation.transitions.last().comment
     assert reason.startswith("Không xếp hạng, theo điều kiện loại của phiếu chấm: 2.1 — Bị loại:")

@@ -88,6 +88,63 @@ def open_evaluation(round_: Round, product, by, kind: str = "new") -> Evaluation
     return services.evaluation_create(product=product, round=round_, kind=kind, by=by)
 
 
+def commune_report(evaluation: Evaluation) -> None:
+    """The commune's Mẫu 03 written, its letter numbered (stored directly: the pages that
+    write them are tested on their own)."""
+    Evaluation.objects.filter(pk=evaluation.pk).update(
+        local_materials="Bưởi trồng tại xã, 12 ha.",
+        local_labour="15 lao động địa phương.",
+        idea_origin="Sản phẩm truyền thống của xã.",
+        local_identity="Giống bưởi năm roi đặc trưng của vùng.",
+        commune_letter="45/UBND-KT",
+        preassessed_on=evaluation.filed_on,
+        samples=5,
+    )
+    evaluation.refresh_from_db()
+
+
+def province_user(username: str, full_name: str = ""):
+    """An officer of the Department (Cần Thơ), made once per test."""
+    from accounts.models import User
+    from tests.factories import UserFactory
+
+    existing = User.objects.filter(username=username).first()
+    if existing:
+        return existing
+    return UserFactory(
+        username=username,
+        role=User.Role.CITY,
+        areas=[Area.objects.get(code="92")],
+        full_name=full_name or username,
+    )
+
+
+def office():
+    """The province's OCOP office: checks dossiers, records the Tổ tư vấn's review."""
+    return province_user("vanphong", "Văn phòng Điều phối")
+
+
+def secretary():
+    """The council's secretary: enters the members' sheets (and so never decides)."""
+    return province_user("thuky", "Trần Thư Ký")
+
+
+def to_council(evaluation: Evaluation, *, officer, office, today=None) -> Evaluation:
+    """A 26/2026 dossier from the commune to the province's council: the commune's report,
+    forwarded, found complete, reviewed by the Tổ tư vấn."""
+    commune_report(evaluation)
+    evaluation = services.evaluation_forward(evaluation=evaluation, by=officer, today=today)
+    evaluation = services.evaluation_accept(evaluation=evaluation, by=office, today=today)
+    evaluation = services.advisory_save(
+        evaluation=evaluation,
+        by=office,
+        survey_on=None,
+        advisory_findings="Cơ sở sản xuất đúng hồ sơ.",
+        today=today,
+    )
+    return services.evaluation_to_council(evaluation=evaluation, by=office, today=today)
+
+
 def planned_choices(
     evaluation: Evaluation, total: Decimal, *, stars: int, seed: int = 1
 ) -> dict[int, int]:

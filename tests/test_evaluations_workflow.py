@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from evaluations import services, workflow
 from evaluations.models import Evaluation, Transition
 from products.models import Certificate, Product, add_months
+from tests.conftest import officer_of
 from tests.factories import CertificateFactory
 from tests.test_evaluations_support import (
     criteria_sets_fixture,  # noqa: F401 (the criteria_sets fixture)
@@ -22,6 +23,7 @@ from tests.test_evaluations_support import (
     make_round,
     open_evaluation,
     option_of,
+    planned_choices,
     scored,
     submitted,
     today,
@@ -83,12 +85,82 @@ EXPECTED_ACTORS = {
 }
 
 
-def test_the_table_is_exactly_the_documented_workflow():
+#: The 26/2026 process (Điều 7): who may make each move ("decider": the city reviewer here).
+EXPECTED_TWO_LEVEL = {
+    (S.RECEIVED, S.FORWARDED): "local",
+    (S.FORWARDED, S.ADVISORY): "city",
+    (S.FORWARDED, S.RETURNED): "city",
+    (S.FORWARDED, S.DISQUALIFIED): "city",
+    (S.RETURNED, S.RESUBMITTED): "local",
+    (S.RETURNED, S.DISQUALIFIED): "city",
+    (S.RESUBMITTED, S.ADVISORY): "city",
+    (S.RESUBMITTED, S.RETURNED): "city",
+    (S.RESUBMITTED, S.DISQUALIFIED): "city",
+    (S.ADVISORY, S.COUNCIL): "city",
+    (S.ADVISORY, S.RETURNED): "city",
+    (S.ADVISORY, S.DISQUALIFIED): "city",
+    (S.COUNCIL, S.SCORED): "city",
+    (S.COUNCIL, S.RETURNED): "city",
+    (S.SCORED, S.RECOGNISED): "city",
+    (S.SCORED, S.NOT_RECOGNISED): "city",
+    (S.SCORED, S.MINISTRY): "city",
+    (S.SCORED, S.COUNCIL): "city",
+    (S.SCORED, S.RETURNED): "city",
+    (S.MINISTRY, S.CENTRAL_RECOGNISED): "city",
+    (S.MINISTRY, S.MINISTRY_DECLINED): "city",
+    (S.MINISTRY_DECLINED, S.RECOGNISED): "city",
+    (S.MINISTRY_DECLINED, S.NOT_RECOGNISED): "city",
+    (S.RECOGNISED, S.RECOGNISED): "admin",
+    (S.CENTRAL_RECOGNISED, S.CENTRAL_RECOGNISED): "admin",
+}
+TWO_LEVEL_STATUSES = {
+    S.RECEIVED,
+    S.FORWARDED,
+    S.RETURNED,
+    S.RESUBMITTED,
+    S.ADVISORY,
+    S.COUNCIL,
+    S.SCORED,
+    S.MINISTRY,
+    S.MINISTRY_DECLINED,
+    S.RECOGNISED,
+    S.NOT_RECOGNISED,
+    S.CENTRAL_RECOGNISED,
+    S.DISQUALIFIED,
+}
+OLD_PROCESS_STATUSES = set(STATUSES) - {
+    S.RECEIVED,
+    S.FORWARDED,
+    S.ADVISORY,
+    S.COUNCIL,
+    S.SCORED,
+    S.MINISTRY,
+    S.MINISTRY_DECLINED,
+}
+
+
+def test_the_tables_are_exactly_the_documented_workflows():
     table = {
         (source, target) for source, targets in workflow.TRANSITIONS.items() for target in targets
     }
     assert table == set(EXPECTED_ACTORS)
-    assert set(workflow.TRANSITIONS) == set(STATUSES)
+    assert set(workflow.TRANSITIONS) == OLD_PROCESS_STATUSES
+    two_level = {
+        (source, target): actor.value
+        for source, targets in workflow.TWO_LEVEL.items()
+        for target, actor in targets.items()
+    }
+    expected = {
+        pair: {"city": "reviewer", "local": "local", "admin": "admin"}[who]
+        for pair, who in EXPECTED_TWO_LEVEL.items()
+    }
+    deciders = {(S.SCORED, S.RECOGNISED), (S.SCORED, S.NOT_RECOGNISED), (S.SCORED, S.MINISTRY)}
+    deciders |= {(S.MINISTRY_DECLINED, S.RECOGNISED), (S.MINISTRY_DECLINED, S.NOT_RECOGNISED)}
+    for pair in deciders:
+        expected[pair] = "decider"
+    assert two_level == expected
+    assert set(workflow.TWO_LEVEL) == TWO_LEVEL_STATUSES
+    assert {S.RECOGNISED, S.NOT_RECOGNISED, S.MINISTRY} == workflow.DECIDING_TARGETS
 
 
 @pytest.fixture
@@ -237,20 +309,47 @@ def test_recognition_needs_a_decision_in_the_past(
     assert not Certificate.objects.filter(product=product).exists()
 
 
-def test_under_148_the_district_records_its_own_3_star_decision(
+def test_under_148_the_district_recorded_its_own_3_star_decision_until_june_2025(
     criteria_sets, product, officer_co_do, city_reviewer
 ):
-    evaluation = submitted(make_round("148/QĐ-TTg"), product, officer_co_do, [60, 62, 64])
-    assert workflow.deciding_level(evaluation) == "district"
-    with pytest.raises(PermissionDenied):
-        recognise(evaluation, city_reviewer)
-    with pytest.raises(PermissionDenied):
-        services.evaluation_return(evaluation=evaluation, by=city_reviewer, comment="x")
-    evaluation = services.evaluation_return(
-        evaluation=evaluation, by=officer_co_do, comment="Bổ sung phiếu kiểm nghiệm."
+    """Before 01/07/2025 a district decided its 3★ (by another officer than the one who
+    entered the file); from that day the districts are gone and the province decides."""
+    day = date(2025, 3, 3)
+    colleague = officer_of("925", full_name="Phạm Thị Trưởng Phòng")
+    round_ = make_round("148/QĐ-TTg")
+    evaluation = services.evaluation_create(
+        product=product, round=round_, kind="new", by=officer_co_do, today=day
     )
-    evaluation = services.evaluation_resubmit(evaluation=evaluation, by=officer_co_do)
-    evaluation = recognise(evaluation, officer_co_do, "45/QĐ-UBND")
+    sheets = list(evaluation.sheets.filter(is_council=False).order_by("member__order"))
+    for index, (sheet, total) in enumerate(zip(sheets, [60, 62, 64], strict=True)):
+        choices = planned_choices(evaluation, Decimal(total), stars=3, seed=index)
+        services.sheet_save(
+            sheet=sheet, by=officer_co_do, choices=choices, version=sheet.version, today=day
+        )
+    evaluation.refresh_from_db()
+    evaluation = services.evaluation_submit(evaluation=evaluation, by=officer_co_do, today=day)
+    assert workflow.deciding_level(evaluation, day) == "district"
+    assert workflow.deciding_level(evaluation, date(2025, 7, 1)) == "city"
+    with pytest.raises(PermissionDenied):
+        workflow.check(evaluation, S.RECOGNISED, city_reviewer, today=day)
+    with pytest.raises(PermissionDenied, match="quyết định phải do người khác"):
+        workflow.check(evaluation, S.RECOGNISED, officer_co_do, today=day)
+    evaluation = services.evaluation_return(
+        evaluation=evaluation, by=colleague, comment="Bổ sung phiếu kiểm nghiệm.", today=day
+    )
+    evaluation = services.evaluation_resubmit(evaluation=evaluation, by=officer_co_do, today=day)
+    # From July 2025 only the province decides an open dossier.
+    with pytest.raises(PermissionDenied):
+        workflow.check(evaluation, S.RECOGNISED, colleague, today=date(2025, 7, 1))
+    workflow.check(evaluation, S.RECOGNISED, city_reviewer, today=date(2025, 7, 1))
+    evaluation = services.evaluation_recognise(
+        evaluation=evaluation,
+        by=colleague,
+        decision_number="45/QĐ-UBND",
+        decision_date=day,
+        signer="Chủ tịch UBND quận Cờ Đỏ",
+        today=day,
+    )
     assert (evaluation.certificate.stars, evaluation.certificate.level) == (3, "district")
     assert evaluation.certificate.legal_basis_id == "148/QĐ-TTg"
 

@@ -3,10 +3,12 @@ sheets, and the rounds. Every read starts from ``visible_to(request.user)``."""
 
 from evaluations.views.evaluation import (
     evaluation_action,
+    evaluation_advisory,
     evaluation_correct,
     evaluation_create,
     evaluation_detail,
     evaluation_divergence,
+    evaluation_remark,
 )
 from evaluations.views.lists import evaluation_list, queue
 from evaluations.views.prints import sheet_print, summary_print
@@ -21,11 +23,13 @@ from evaluations.views.sheets import sheet_edit
 
 __all__ = [
     "evaluation_action",
+    "evaluation_advisory",
     "evaluation_correct",
     "evaluation_create",
     "evaluation_detail",
     "evaluation_divergence",
     "evaluation_list",
+    "evaluation_remark",
     "queue",
     "round_create",
     "round_detail",

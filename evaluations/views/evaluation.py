@@ -17,6 +17,7 @@ from core.forms import add_errors
 from core.submissions import SAVED, submit_once
 from evaluations import services, workflow
 from evaluations.forms import (
+    AdvisoryForm,
     CentralDeclineForm,
     CommentForm,
     CorrectDecisionForm,
@@ -24,6 +25,8 @@ from evaluations.forms import (
     DisqualifyForm,
     DivergenceForm,
     EvaluationCreateForm,
+    MinistryDeclineForm,
+    RemarkForm,
     ReturnForm,
 )
 from evaluations.models import Evaluation, Round
@@ -116,6 +119,56 @@ ACTIONS = {
             style="outline-danger",
             success=gettext_lazy("Đã loại hồ sơ; lý do được ghi lại."),
         ),
+        # 26/2026/QĐ-TTg
+        Action(
+            "forward",
+            S.FORWARDED,
+            gettext_lazy("Gửi hồ sơ lên tỉnh"),
+            CommentForm,
+            services.evaluation_forward,
+            success=gettext_lazy("Đã gửi hồ sơ lên tỉnh; Văn phòng Điều phối kiểm tra hồ sơ."),
+        ),
+        Action(
+            "accept",
+            S.ADVISORY,
+            gettext_lazy("Hồ sơ đầy đủ — chuyển Tổ tư vấn"),
+            CommentForm,
+            services.evaluation_accept,
+            success=gettext_lazy("Đã chuyển hồ sơ cho Tổ tư vấn thẩm định."),
+        ),
+        Action(
+            "to-council",
+            S.COUNCIL,
+            gettext_lazy("Chuyển Hội đồng chấm điểm"),
+            CommentForm,
+            services.evaluation_to_council,
+            success=gettext_lazy("Đã chuyển hồ sơ cho Hội đồng chấm điểm."),
+        ),
+        Action(
+            "scored",
+            S.SCORED,
+            gettext_lazy("Hội đồng đã chấm xong — trình quyết định"),
+            CommentForm,
+            services.evaluation_scored,
+            success=gettext_lazy("Đã trình kết quả để quyết định công nhận."),
+        ),
+        Action(
+            "approve-central",
+            S.MINISTRY,
+            gettext_lazy("Phê duyệt kết quả, gửi Bộ đề nghị 5 sao"),
+            DecisionForm,
+            services.evaluation_approve_central,
+            success=gettext_lazy("Đã ghi quyết định phê duyệt kết quả và gửi Bộ."),
+        ),
+        Action(
+            "ministry-decline",
+            S.MINISTRY_DECLINED,
+            gettext_lazy("Ghi kết quả: Bộ không công nhận 5 sao"),
+            MinistryDeclineForm,
+            services.evaluation_ministry_decline,
+            style="outline-secondary",
+            success=gettext_lazy("Đã ghi kết quả của Bộ; tỉnh quyết định theo kết quả này."),
+        ),
         Action(
             "central-decline",
             S.CENTRAL_DECLINED,
@@ -128,6 +181,8 @@ ACTIONS = {
     ]
 }
 BY_TARGET = {action.target: action for action in ACTIONS.values()}
+#: Until scoring starts, the page recalls when the sheet says a dossier is rejected.
+DOSSIER_CHECK_STATUSES = (S.DRAFT, S.RETURNED, S.RECEIVED, S.FORWARDED, S.RESUBMITTED, S.ADVISORY)
 
 
 def _action_form(action: Action, evaluation, data=None):
@@ -152,7 +207,16 @@ def visible_evaluations(user):
     )
 
 
-def _detail(request, evaluation, *, bound=None, divergence_form=None, status=200) -> HttpResponse:
+def _detail(
+    request,
+    evaluation,
+    *,
+    bound=None,
+    divergence_form=None,
+    remark_form=None,
+    advisory_form=None,
+    status=200,
+) -> HttpResponse:
     """The evaluation page; `bound` is an action's form posted with errors, shown open."""
     user = request.user
     today = timezone.localdate()
@@ -164,7 +228,7 @@ def _detail(request, evaluation, *, bound=None, divergence_form=None, status=200
         sheet.result = structure.sheet_result(choices[sheet.pk])
     moves = []
     for move in workflow.available(evaluation, user, today=today):
-        if move.target == S.PROPOSED_CENTRAL and not move.allowed:
+        if move.target in (S.PROPOSED_CENTRAL, S.MINISTRY) and not move.allowed:
             continue  # only for products of 90 points or more: nothing to explain otherwise
         action = BY_TARGET[move.target]
         form = None
@@ -185,6 +249,17 @@ def _detail(request, evaluation, *, bound=None, divergence_form=None, status=200
     if evaluation.status in (*Evaluation.EDITABLE_STATUSES, *Evaluation.WAITING_STATUSES):
         transition = evaluation.criteria_set.legal_basis.transition_for(evaluation.kind)
     divergence = workflow.divergence_reason(evaluation, result.spread)
+    returned = workflow.latest_return(evaluation)
+    can_review = policy.can(user, "evaluation.review", evaluation).allowed
+    if advisory_form is None and evaluation.status == S.ADVISORY and can_review:
+        advisory_form = AdvisoryForm(
+            initial={
+                "survey_on": evaluation.survey_on,
+                "advisory_findings": evaluation.advisory_findings,
+                "lab_tests_requested": evaluation.lab_tests_requested,
+                "version": evaluation.version,
+            }
+        )
     context = {
         "evaluation": evaluation,
         "structure": structure,
@@ -205,6 +280,14 @@ def _detail(request, evaluation, *, bound=None, divergence_form=None, status=200
         "transitions": evaluation.transitions.select_related("by"),
         "is_correction": workflow.is_correction(evaluation),
         "criteria_set": evaluation.criteria_set,
+        "next_step": workflow.next_step(evaluation, returned=returned),
+        "returned": returned,
+        "two_level": evaluation.criteria_set.legal_basis.is_two_level,
+        "remark_form": (
+            remark_form or RemarkForm() if workflow.can_comment(evaluation, user) else None
+        ),
+        "advisory_form": advisory_form,
+        "dossier_check_statuses": DOSSIER_CHECK_STATUSES,
     }
     return render(request, "evaluations/evaluation_detail.html", context, status=status)
 
@@ -262,6 +345,46 @@ def evaluation_divergence(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(evaluation)
     evaluation.refresh_from_db()
     return _detail(request, evaluation, divergence_form=form)
+
+
+@require_POST
+@login_required
+def evaluation_remark(request: HttpRequest, pk: int) -> HttpResponse:
+    """The province's remark on a dossier, at any step before the decision."""
+    evaluation = get_object_or_404(visible_evaluations(request.user), pk=pk)
+    if not workflow.can_comment(evaluation, request.user):
+        raise PermissionDenied(
+            _("Ý kiến trên hồ sơ do cán bộ của Sở ghi, trước khi hồ sơ có quyết định.")
+        )
+    form = RemarkForm(request.POST)
+    if form.is_valid():
+        try:
+            services.evaluation_comment(evaluation=evaluation, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Đã ghi ý kiến vào quá trình xử lý hồ sơ."))
+            return redirect(evaluation)
+    return _detail(request, evaluation, remark_form=form)
+
+
+@require_POST
+@login_required
+def evaluation_advisory(request: HttpRequest, pk: int) -> HttpResponse:
+    """The Tổ tư vấn's findings, saved before the dossier goes to the council."""
+    evaluation = get_object_or_404(visible_evaluations(request.user), pk=pk)
+    policy.require(request.user, "evaluation.review", evaluation)
+    form = AdvisoryForm(request.POST)
+    if form.is_valid():
+        try:
+            services.advisory_save(evaluation=evaluation, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Đã lưu kết quả thẩm định của Tổ tư vấn."))
+            return redirect(evaluation)
+    evaluation.refresh_from_db()
+    return _detail(request, evaluation, advisory_form=form)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -10,7 +10,7 @@ from core import policy
 from core.lists import page_of, sort
 from evaluations import workflow
 from evaluations.filters import EvaluationFilter
-from evaluations.models import Evaluation, Level
+from evaluations.models import Evaluation, Level, Transition
 
 S = Evaluation.Status
 #: A queue shows at most this many evaluations per section; the list shows them all.
@@ -61,12 +61,35 @@ def _by_round_and_district(evaluations: list[Evaluation]) -> list[dict]:
     return groups
 
 
+def _latest_returns(evaluations) -> dict[int, Transition]:
+    """The latest return of each returned evaluation given, in one query."""
+    ids = [e.pk for e in evaluations if e.status == S.RETURNED]
+    latest: dict[int, Transition] = {}
+    steps = (
+        Transition.objects.filter(evaluation__in=ids, action=Transition.Action.RETURN)
+        .select_related("by")
+        .order_by("evaluation", "-at", "-pk")
+    )
+    for step in steps:
+        latest.setdefault(step.evaluation_id, step)
+    return latest
+
+
+def with_next_steps(evaluations: list[Evaluation]) -> list[Evaluation]:
+    """Each evaluation with ``next`` (who acts next, what, and the return's reason)."""
+    returns = _latest_returns(evaluations)
+    for evaluation in evaluations:
+        evaluation.latest_return = returns.get(evaluation.pk)
+        evaluation.next = workflow.next_step(evaluation, returned=evaluation.latest_return)
+    return evaluations
+
+
 @require_safe
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    """What the user has to do: the officer's drafts and returned evaluations and decisions of
-    their district; the city's evaluations waiting for review, by round and district. One query
-    for all of it, split here."""
+    """What the user has to do: the officer's dossiers at the commune (received, returned),
+    drafts and decisions of their district; the province's dossiers at each of its steps, by
+    round and district. One query for all of it, split here; each row says who acts next."""
     user = request.user
     is_reviewer = policy.can(user, "evaluation.review").allowed
     is_local = policy.can(user, "evaluation.add").allowed
@@ -74,9 +97,11 @@ def queue(request: HttpRequest) -> HttpResponse:
     if is_reviewer:
         statuses.append(S.PROPOSED_CENTRAL)
     if is_local:
-        statuses += [S.DRAFT, S.RETURNED]
+        statuses += [S.DRAFT, S.RECEIVED, S.RETURNED]
     order = ("-round__year", "-round__number", "round__pk", "product__search_name", "pk")
-    rows = list(_visible(user).filter(status__in=statuses).order_by(*order)[: QUEUE_LIMIT * 4])
+    rows = with_next_steps(
+        list(_visible(user).filter(status__in=statuses).order_by(*order)[: QUEUE_LIMIT * 5])
+    )
 
     def having(*wanted):
         return [e for e in rows if e.status in wanted][:QUEUE_LIMIT]
@@ -92,9 +117,15 @@ def queue(request: HttpRequest) -> HttpResponse:
             central=having(S.PROPOSED_CENTRAL),
         )
     if is_local:
-        mine = [e for e in waiting if workflow.acts_as(user, workflow.Actor.DECIDER, e)]
+        mine = [
+            e
+            for e in waiting
+            if e.status in (S.SUBMITTED, S.RESUBMITTED)
+            and workflow.acts_as(user, workflow.Actor.DECIDER, e)
+        ]
         context.update(
             drafts=having(S.DRAFT),
+            received=having(S.RECEIVED),
             returned=having(S.RETURNED),
             to_decide=[] if is_reviewer else mine,
             waiting=[] if is_reviewer else [e for e in waiting if e not in mine],

@@ -67,7 +67,7 @@ def _round_page(request, round_: Round, *, form=None) -> HttpResponse:
         Evaluation.objects.visible_to(user)
         .filter(round=round_)
         .select_related("product__producer__area", "criteria_set__legal_basis", "round__area")
-        .prefetch_related("criteria_set__legal_basis__star_bands")
+        .prefetch_related("criteria_set__legal_basis__star_bands", "contributions", "sheets")
         .order_by("product__producer__area__full_name", "product__search_name", "pk")
     )
     may_recognise = policy.can(user, "round.recognise", round_)
