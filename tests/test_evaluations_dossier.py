@@ -2,11 +2,12 @@
 self-assessment (Mẫu 02), the commune's report (Mẫu 03), what must be done before the dossier
 goes to the province, the commune's 15 working days, and the printed forms 01–03."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from evaluations import dossier
 from evaluations.models import Contribution, Evaluation, SelfAssessment
@@ -122,6 +123,17 @@ def test_five_samples_but_for_the_tourism_set(criteria_sets, commune, officer_co
     assert not dossier.needs_samples(evaluation)
     assert not any("mẫu" in item and "05" in item for item in dossier.forward_missing(evaluation))
     assert any("05 sản phẩm mẫu" in item for item in dossier.forward_missing(dossier_))
+
+
+def test_the_page_says_when_the_communes_days_are_over(dossier_, officer_co_do, login):
+    client = login(officer_co_do)
+    url = reverse("evaluations:preassessment", args=[dossier_.pk])
+    today = timezone.localdate()
+    Evaluation.objects.filter(pk=dossier_.pk).update(filed_on=today - timedelta(days=30))
+    assert "data-overdue" in client.get(url).text
+    Evaluation.objects.filter(pk=dossier_.pk).update(filed_on=today)
+    response = client.get(url)
+    assert "data-deadline" in response.text and "data-overdue" not in response.text
 
 
 def test_the_commune_has_15_working_days_from_the_day_it_received(dossier_):

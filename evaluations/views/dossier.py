@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -44,6 +44,7 @@ def _facts(evaluation: Evaluation) -> dict:
     area = evaluation.product.producer.area
     province = words_of(area)
     category = dossier.product_set(evaluation)
+    deadline = dossier.commune_deadline(evaluation)
     chain = []
     while category is not None and len(chain) < 5:
         chain.insert(0, category)
@@ -57,7 +58,10 @@ def _facts(evaluation: Evaluation) -> dict:
         "category_chain": chain,
         "needs_samples": dossier.needs_samples(evaluation),
         "required_samples": dossier.REQUIRED_SAMPLES,
-        "deadline": dossier.commune_deadline(evaluation),
+        "deadline": deadline,
+        "overdue": deadline is not None
+        and deadline < timezone.localdate()
+        and evaluation.status in Evaluation.LOCAL_STATUSES,
     }
 
 
