@@ -25,4 +25,10 @@ urlpatterns = [
     path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
     path("rounds/<int:pk>/edit/", views.round_edit, name="round_edit"),
     path("rounds/<int:pk>/recognise/", views.round_recognise, name="round_recognise"),
+    # The commune's step of a two-level dossier (26/2026/QĐ-TTg): Mẫu 01, 02, 03.
+    path("<int:pk>/self-assessment/", views.self_assessment, name="self_assessment"),
+    path("<int:pk>/preassessment/", views.preassessment, name="preassessment"),
+    path("<int:pk>/print/form-01/", views.print_form_01, name="print_form_01"),
+    path("<int:pk>/print/form-02/", views.print_form_02, name="print_form_02"),
+    path("<int:pk>/print/form-03/", views.print_form_03, name="print_form_03"),
 ]

@@ -352,6 +352,17 @@ PORTAL: dict[str, Row] = {
         of("evaluations:sheet_print", "draft", first_sheet), page(), AREAS
     ),
     "evaluations:summary_print": Row(of("evaluations:summary_print", "draft"), page(), AREAS),
+    # The commune's step (26/2026): whoever sees the evaluation reads it; saving is the service's.
+    **{
+        f"evaluations:{name}": Row(of(f"evaluations:{name}", "draft"), page(), AREAS)
+        for name in (
+            "self_assessment",
+            "preassessment",
+            "print_form_01",
+            "print_form_02",
+            "print_form_03",
+        )
+    },
     # The chair's reason for keeping divergent totals: POST only, like the workflow's moves.
     "evaluations:divergence": Row(
         of("evaluations:divergence", "draft"), public(405), **EVALUATION_ACTION

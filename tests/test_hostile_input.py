@@ -211,6 +211,16 @@ FORMS = {
         lambda u, d: f"/evaluations/{_sheet(u, d)}/",
         ["evaluations.ScoreSheet", "evaluations.Evaluation"],
     ),
+    "self-assessment": (
+        "ninhkieu",
+        lambda u, d: f"/evaluations/{d.pk}/self-assessment/",
+        ["evaluations.SelfAssessment", "evaluations.Evaluation"],
+    ),
+    "commune report": (
+        "ninhkieu",
+        lambda u, d: f"/evaluations/{d.pk}/preassessment/",
+        ["evaluations.Evaluation", "evaluations.Contribution"],
+    ),
     "round create": (
         "city",
         lambda u, d: "/evaluations/rounds/new/",

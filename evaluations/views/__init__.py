@@ -1,6 +1,13 @@
 """The evaluation pages: work queues and lists, the evaluation with its workflow, the score
 sheets, and the rounds. Every read starts from ``visible_to(request.user)``."""
 
+from evaluations.views.dossier import (
+    preassessment,
+    print_form_01,
+    print_form_02,
+    print_form_03,
+    self_assessment,
+)
 from evaluations.views.evaluation import (
     evaluation_action,
     evaluation_advisory,
@@ -30,12 +37,17 @@ __all__ = [
     "evaluation_divergence",
     "evaluation_list",
     "evaluation_remark",
+    "preassessment",
+    "print_form_01",
+    "print_form_02",
+    "print_form_03",
     "queue",
     "round_create",
     "round_detail",
     "round_edit",
     "round_list",
     "round_recognise",
+    "self_assessment",
     "sheet_edit",
     "sheet_print",
     "summary_print",

@@ -1,0 +1,296 @@
+"""The commune's step of a two-level dossier (26/2026/QĐ-TTg Điều 6–7): the producer files a
+registration (Mẫu 01), a self-assessment (Mẫu 02) and five samples at the commune; within 15
+working days the commune checks the dossier, assesses four contents, issues its report (Mẫu 03)
+and a letter asking the province to evaluate, and forwards the dossier.
+
+Here: who may change the commune's part and why not, the self-assessment and the report with
+their saves, what is still missing before the dossier may be forwarded, and the commune's
+deadline. The workflow's moves (receive, forward, return) live in ``evaluations.services``."""
+
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core import policy
+from core.versioning import check_version
+from evaluations.models import Contribution, Evaluation, SelfAssessment
+from evaluations.scoring import SheetStructure
+
+try:  # Saturdays, Sundays and Vietnamese public holidays off.
+    from core.workdays import add_working_days
+except ImportError:  # pragma: no cover — until core.workdays is merged: Monday to Friday only.
+
+    def add_working_days(start: date, n: int) -> date:
+        day = start
+        while n > 0:
+            day += timedelta(days=1)
+            if day.weekday() < 5:
+                n -= 1
+        return day
+
+
+#: Samples handed in with a dossier (Điều 6.2.d), but for the tourism-services product set.
+REQUIRED_SAMPLES = 5
+#: The sector of Phụ lục I of 26/2026/QĐ-TTg (as of 148/QĐ-TTg) that sends no samples: "VI.
+#: Dịch vụ du lịch cộng đồng, du lịch sinh thái và điểm du lịch" (its one set, VI.1).
+NO_SAMPLES_SECTOR = "VI"
+
+#: The four contents the commune assesses (Điều 7.2.a), in the order of Mẫu 03 part II.
+CONTENTS = ("local_materials", "local_labour", "idea_origin", "local_identity")
+#: What the commune's report form edits.
+PREASSESSMENT_FIELDS = ("samples", *CONTENTS, "commune_letter", "preassessed_on")
+
+#: The headings of Mẫu 03 part II and the decision's own hint under each.
+CONTENT_LABELS = {
+    "local_materials": gettext_lazy("Về sử dụng nguyên liệu địa phương"),
+    "local_labour": gettext_lazy("Về sử dụng lao động địa phương"),
+    "idea_origin": gettext_lazy("Nguồn gốc ý tưởng sản phẩm"),
+    "local_identity": gettext_lazy("Bản sắc/trí tuệ địa phương"),
+}
+CONTENT_HINTS = {
+    "local_materials": gettext_lazy(
+        "Nội dung thể hiện rõ mô tả của chủ thể và đánh giá về tình hình sử dụng nguyên liệu "
+        "thực tế của chủ thể trên địa bàn xã."
+    ),
+    "local_labour": gettext_lazy(
+        "Nội dung thể hiện rõ mô tả của chủ thể và đánh giá về tình hình sử dụng thực tế về lao "
+        "động địa phương của chủ thể trên địa bàn xã."
+    ),
+    "idea_origin": gettext_lazy(
+        "Nhận xét về nguồn gốc sản phẩm (truyền thống, sản phẩm mới) của chủ thể dựa trên thực "
+        "tế của địa phương."
+    ),
+    "local_identity": gettext_lazy(
+        "Đánh giá các giá trị văn hóa, tri thức bản địa (giống, nguyên liệu, điều kiện sản "
+        "xuất), kinh nghiệm sản xuất của cộng đồng và phương thức sản xuất đặc trưng của địa "
+        "phương, tạo nên sự khác biệt của sản phẩm."
+    ),
+}
+
+
+# --- Who may change the commune's part -------------------------------------------------------
+
+
+def commune_edit_reason(evaluation: Evaluation, user) -> str | None:
+    """Why this user cannot change the commune's part of the dossier now (the registration's
+    facts, the self-assessment, the report Mẫu 03); None when they can."""
+    basis = evaluation.criteria_set.legal_basis
+    if not basis.is_two_level:
+        return _(
+            "Hồ sơ đánh giá theo %(basis)s: không có bước Ủy ban nhân dân cấp xã tiếp nhận, "
+            "đánh giá sơ bộ."
+        ) % {"basis": basis.code}
+    if evaluation.status not in Evaluation.LOCAL_STATUSES:
+        return _("Hồ sơ đã gửi lên tỉnh: phần của xã đã khóa.")
+    decision = policy.can(user, "evaluation.fill", evaluation)
+    if not decision:
+        return decision.reason
+    return None
+
+
+# --- The registration's facts ----------------------------------------------------------------
+
+
+def product_set(evaluation: Evaluation):
+    """The product set the dossier is evaluated in, in its legal basis's classification: the
+    set of its sheet, else the product's category as classified under the basis (or None)."""
+    if evaluation.criteria_set.category_id is not None:
+        return evaluation.criteria_set.category
+    category = evaluation.product.category
+    if category is None:
+        return None
+    return category.in_scheme(evaluation.criteria_set.legal_basis.classification)
+
+
+def needs_samples(evaluation: Evaluation) -> bool:
+    """Five samples go with the dossier, but for the set of community tourism, ecotourism and
+    tourist sites (Điều 6.2.d)."""
+    category = product_set(evaluation)
+    return category is None or category.sector_code != NO_SAMPLES_SECTOR
+
+
+def commune_deadline(evaluation: Evaluation) -> date | None:
+    """The last day of the commune's working days (15 under 26/2026) from the day it received
+    the dossier; None without that day or without such a time limit."""
+    days = evaluation.criteria_set.legal_basis.local_review_working_days
+    if evaluation.filed_on is None or not days:
+        return None
+    return add_working_days(evaluation.filed_on, days)
+
+
+# --- The self-assessment (Mẫu 02 Phần III) ---------------------------------------------------
+
+
+def self_assessment_of(evaluation: Evaluation) -> tuple[dict[int, int | None], dict[int, str]]:
+    """({criterion id: option claimed or None}, {criterion id: evidence})."""
+    rows = SelfAssessment.objects.filter(evaluation=evaluation).values_list(
+        "criterion_id", "option_id", "evidence"
+    )
+    choices, evidence = {}, {}
+    for criterion_id, option_id, text in rows:
+        choices[criterion_id] = option_id
+        evidence[criterion_id] = text
+    return choices, evidence
+
+
+def self_score(structure: SheetStructure, choices: dict[int, int | None]):
+    """The sheet's result for the options claimed (SheetResult: total, answered, …)."""
+    return structure.sheet_result({cid: oid for cid, oid in choices.items() if oid})
+
+
+def _locked(evaluation: Evaluation) -> Evaluation:
+    return (
+        Evaluation.objects.select_for_update(of=("self",))
+        .select_related("criteria_set__legal_basis", "criteria_set__category", "product__category")
+        .select_related("product__producer__area")
+        .get(pk=evaluation.pk)
+    )
+
+
+def _refuse_unless_editable(evaluation: Evaluation, user) -> None:
+    if reason := commune_edit_reason(evaluation, user):
+        raise ValidationError(reason, code="locked")
+
+
+def self_assessment_save(
+    *,
+    evaluation: Evaluation,
+    by,
+    choices: dict[int, int | None],
+    evidence: dict[int, str],
+    version: int,
+) -> Evaluation:
+    """Save the producer's claims ({criterion id: option id or None}) and evidence ({criterion
+    id: text}), all or nothing. Refused (ValidationError, nothing written) when the commune's
+    part is locked, when the dossier was saved since `version` was read (StaleSave, naming
+    who), or when a criterion is not on the sheet or an option not of its criterion (the error
+    under ``c<criterion id>``). A criterion left out of both keeps what it had; one with no
+    option and no evidence has its row removed. Moves the evaluation's version on."""
+    with transaction.atomic():
+        current = _locked(evaluation)
+        _refuse_unless_editable(current, by)
+        check_version(current, version)
+        structure = SheetStructure.load(current.criteria_set)
+        errors = {}
+        for criterion_id in {*choices, *evidence}:
+            if criterion_id not in structure.criteria:
+                errors[f"c{criterion_id}"] = _("Tiêu chí này không có trong phiếu của hồ sơ.")
+        for criterion_id, option_id in choices.items():
+            option = structure.options.get(option_id) if option_id else None
+            if option_id and (option is None or option.criterion_id != criterion_id):
+                errors.setdefault(
+                    f"c{criterion_id}", _("Mức đạt này không thuộc tiêu chí; hãy chọn lại.")
+                )
+        if errors:
+            raise ValidationError(errors)
+
+        existing = {row.criterion_id: row for row in current.self_assessments.all()}
+        removed, changed, added = [], [], []
+        for criterion_id in {*choices, *evidence}:
+            row = existing.get(criterion_id)
+            option_id = choices.get(criterion_id, row.option_id if row else None) or None
+            text = evidence.get(criterion_id, row.evidence if row else "")
+            text = (text or "").strip()
+            if option_id is None and not text:
+                if row is not None:
+                    removed.append(row.pk)
+            elif row is None:
+                added.append(
+                    SelfAssessment(
+                        evaluation=current,
+                        criterion_id=criterion_id,
+                        option_id=option_id,
+                        evidence=text,
+                    )
+                )
+            elif (row.option_id, row.evidence) != (option_id, text):
+                row.option_id, row.evidence = option_id, text
+                changed.append(row)
+        SelfAssessment.objects.filter(pk__in=removed).delete()
+        SelfAssessment.objects.bulk_update(changed, ["option", "evidence"])
+        SelfAssessment.objects.bulk_create(added)
+        # The dossier's version moves on, and its history says who saved the self-assessment.
+        current._history_user = by
+        current._change_reason = _("Lưu báo cáo tự đánh giá (Mẫu 02)")
+        current.save(update_fields=["updated_at"])
+    return current
+
+
+# --- The commune's report (Mẫu 03) -----------------------------------------------------------
+
+
+def preassessment_errors(evaluation: Evaluation, today: date | None = None) -> dict[str, str]:
+    """The report's own rules: its day is neither in the future nor before the dossier was
+    received."""
+    today = today or timezone.localdate()
+    errors = {}
+    day = evaluation.preassessed_on
+    if day is not None and day > today:
+        errors["preassessed_on"] = _("Ngày báo cáo không thể sau hôm nay.")
+    elif day is not None and evaluation.filed_on is not None and day < evaluation.filed_on:
+        errors["preassessed_on"] = _(
+            "Ngày báo cáo không thể trước ngày xã tiếp nhận hồ sơ (%(day)s)."
+        ) % {"day": formats.date_format(evaluation.filed_on, "SHORT_DATE_FORMAT")}
+    return errors
+
+
+def preassessment_save(
+    *, evaluation: Evaluation, by, values: dict, version: int, today: date | None = None
+) -> Evaluation:
+    """Save the commune's report (the four contents, its letter and day) and the samples it
+    confirms (`values`: some of PREASSESSMENT_FIELDS); records that `by` pre-assessed the
+    dossier. Refused (ValidationError, nothing written) when the commune's part is locked, the
+    dossier was saved since `version`, or a rule of the report is broken."""
+    unknown = set(values) - set(PREASSESSMENT_FIELDS)
+    if unknown:
+        raise TypeError(f"Not fields of the commune's report: {sorted(unknown)}")
+    with transaction.atomic():
+        current = _locked(evaluation)
+        _refuse_unless_editable(current, by)
+        check_version(current, version, list(values))
+        for name, value in values.items():
+            if isinstance(value, str):
+                value = value.strip()
+            setattr(current, name, value)
+        if errors := preassessment_errors(current, today):
+            raise ValidationError(errors)
+        current._history_user = by
+        current.save(update_fields=[*values, "updated_at"])
+        Contribution.objects.get_or_create(
+            evaluation=current, user=by, kind=Contribution.Kind.PREASSESSED
+        )
+    return current
+
+
+# --- Before forwarding -----------------------------------------------------------------------
+
+
+def forward_missing(evaluation: Evaluation) -> list[str]:
+    """What the commune must still do before it forwards the dossier to the province, each a
+    sentence; empty when nothing is missing (the guard of the "forward" move)."""
+    missing = []
+    for name in CONTENTS:
+        if not getattr(evaluation, name).strip():
+            missing.append(
+                _("Báo cáo Mẫu 03 chưa có nội dung “%(content)s”.")
+                % {"content": CONTENT_LABELS[name]}
+            )
+    if not evaluation.commune_letter.strip():
+        missing.append(
+            _("Chưa ghi số văn bản của Ủy ban nhân dân xã đề nghị tỉnh đánh giá, phân hạng.")
+        )
+    if evaluation.preassessed_on is None:
+        missing.append(_("Chưa ghi ngày ban hành Báo cáo Mẫu 03."))
+    if needs_samples(evaluation) and evaluation.samples < REQUIRED_SAMPLES:
+        missing.append(
+            _("Mới có %(count)s/%(required)s sản phẩm mẫu: hồ sơ gửi tỉnh kèm 05 sản phẩm mẫu.")
+            % {"count": evaluation.samples, "required": REQUIRED_SAMPLES}
+        )
+    claimed = SelfAssessment.objects.filter(evaluation=evaluation, option__isnull=False)
+    if not claimed.exists():
+        missing.append(_("Báo cáo tự đánh giá (Mẫu 02) chưa tự chấm tiêu chí nào."))
+    return missing
