@@ -24,3 +24,13 @@ urlpatterns = [
     path("rounds/<int:pk>/edit/", views.round_edit, name="round_edit"),
     path("rounds/<int:pk>/recognise/", views.round_recognise, name="round_recognise"),
 ]
+urlpatterns += [
+    path("<int:pk>/documents/", views.document_list, name="documents"),
+    path("<int:pk>/documents/upload/", views.document_upload, name="document_upload"),
+    path("<int:pk>/documents/<int:document_pk>/", views.document_download, name="document"),
+    path(
+        "<int:pk>/documents/<int:document_pk>/remove/",
+        views.document_remove,
+        name="document_remove",
+    ),
+]

@@ -1,6 +1,12 @@
 """The evaluation pages: work queues and lists, the evaluation with its workflow, the score
 sheets, and the rounds. Every read starts from ``visible_to(request.user)``."""
 
+from evaluations.views.documents import (
+    document_download,
+    document_list,
+    document_remove,
+    document_upload,
+)
 from evaluations.views.evaluation import (
     evaluation_action,
     evaluation_correct,
@@ -20,6 +26,10 @@ from evaluations.views.rounds import (
 from evaluations.views.sheets import sheet_edit
 
 __all__ = [
+    "document_download",
+    "document_list",
+    "document_remove",
+    "document_upload",
     "evaluation_action",
     "evaluation_correct",
     "evaluation_create",
