@@ -365,7 +365,7 @@ allow(
 )
 allow(
     "document.request",
-    is_city_reviewer & in_users_areas,
+    is_city_reviewer & in_users_areas & dossier_is_open,
     _("Việc đề nghị bổ sung hồ sơ do cán bộ thẩm định của Sở Nông nghiệp và Môi trường thực hiện."),
 )
 

@@ -75,6 +75,12 @@ def product_26(area, name: str):
     return product
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """The files go to the test's own folder, never the project's media."""
+    settings.MEDIA_ROOT = tmp_path / "dossier-media"
+
+
 @pytest.fixture
 def round_26(criteria_sets):
     return make_round("26/2026/QĐ-TTg")
@@ -328,6 +334,28 @@ def test_a_pdf_or_an_image_is_stored_under_a_random_name(
     assert document.checklist_code == "phieu-dang-ky"
 
 
+def test_the_upload_checks_csrf_itself(evaluation, officer_ninh_kieu):
+    """The view reads the body only once the size limit is in place, so Django's middleware
+    leaves the CSRF check to it: a forged form is refused all the same."""
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(officer_ninh_kieu)
+    url = reverse("evaluations:document_upload", args=[evaluation.pk])
+
+    forged = browser.post(url, {"target": "item-phieu-dang-ky", "file": upload(PDF)})
+
+    assert forged.status_code == 403
+    assert not DossierDocument.objects.exists()
+    page = browser.get(reverse("evaluations:documents", args=[evaluation.pk]))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    sent = browser.post(
+        url, {"target": "item-phieu-dang-ky", "file": upload(PDF), "csrfmiddlewaretoken": token}
+    )
+    assert sent.status_code == 302
+    assert DossierDocument.objects.count() == 1
+
+
 def test_the_form_is_sent_once(login, evaluation, officer_ninh_kieu):
     client = login(officer_ninh_kieu)
     url = reverse("evaluations:document_upload", args=[evaluation.pk])
@@ -395,7 +423,9 @@ def conclude(evaluation, status) -> None:
 @pytest.mark.parametrize(
     "status", [S.RECOGNISED, S.NOT_RECOGNISED, S.DISQUALIFIED, S.CENTRAL_DECLINED]
 )
-def test_a_concluded_dossier_takes_no_document(login, evaluation, officer_ninh_kieu, status):
+def test_a_concluded_dossier_takes_no_document(
+    login, evaluation, officer_ninh_kieu, city_reviewer, status
+):
     conclude(evaluation, status)
     evaluation.refresh_from_db()
     assert not policy.can(officer_ninh_kieu, "document.add", evaluation)
@@ -403,6 +433,8 @@ def test_a_concluded_dossier_takes_no_document(login, evaluation, officer_ninh_k
     response = post_upload(login(officer_ninh_kieu), evaluation, PDF, "a.pdf")
 
     assert response.status_code == 403
+    with pytest.raises(PermissionDenied):
+        documents.request_documents(evaluation=evaluation, items=["nhan-bao-bi"], by=city_reviewer)
     assert not DossierDocument.objects.exists()
     page = login(officer_ninh_kieu).get(reverse("evaluations:documents", args=[evaluation.pk]))
     assert 'id="upload"' not in page.text and 'id="upload-refused"' in page.text

@@ -49,6 +49,10 @@ class DocumentForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Tệp"),
         help_text=gettext_lazy("PDF hoặc ảnh (PNG, JPEG, WebP), tối đa %(limit)s."),
+        # A hint for the file picker only: the type is read from the file's content.
+        widget=forms.FileInput(
+            attrs={"accept": "application/pdf,image/png,image/jpeg,image/webp"}
+        ),
         error_messages={
             "required": gettext_lazy("Hãy chọn tệp để tải lên."),
             "empty": gettext_lazy("Tệp rỗng: hãy chọn lại tệp."),
