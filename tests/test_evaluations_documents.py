@@ -224,6 +224,22 @@ def test_a_renewal_needs_its_updates(round_26, ninh_kieu, officer_ninh_kieu):
     ) in (documents.request_choices(renewal))
 
 
+def test_a_checklist_file_with_a_mistake_does_not_load(tmp_path):
+    good = (documents.CHECKLISTS_DIR / "qd-26-2026.json").read_text(encoding="utf-8")
+    for wrong, right in (
+        ('"provided_by": "commune"', '"provided_by": "district"'),
+        ('"kinds": ["renewal"]', '"kinds": ["renew"]'),
+        ('"stage": "central"', '"stage": "ministry"'),
+        ('"code": "nhan-bao-bi"', '"code": "phieu-dang-ky"'),
+    ):
+        path = tmp_path / "bad.json"
+        path.write_text(good.replace(wrong, right, 1), encoding="utf-8")
+        with pytest.raises(ValueError):
+            documents._load(path)
+    path.write_text(good, encoding="utf-8")
+    assert documents._load(path).items == documents.checklist_of("26/2026/QĐ-TTg").items
+
+
 def test_the_policy_and_the_dossier_agree_on_open_statuses():
     assert {str(status) for status in documents.OPEN_STATUSES} == policy.DOSSIER_OPEN_STATUSES
 
