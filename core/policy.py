@@ -322,6 +322,53 @@ allow(
     _("Chỉ quản trị viên sửa được hồ sơ đã công nhận, kèm lý do bằng văn bản."),
 )
 
+# The electronic dossier of an evaluation (evaluations.documents): the local officers of the
+# product's area and the Department's reviewers of its province add documents while the
+# dossier is open; a document is removed by whoever added it (or an administrator), and the
+# removal is recorded. The Department asks for missing documents.
+
+#: Statuses of an evaluation whose dossier still takes documents, by value (the kernel imports
+#: no domain app; evaluations.documents.OPEN_STATUSES names the same, a test keeps them equal):
+#: not concluded, or proposed to the central council (the province's 5-star documents).
+DOSSIER_OPEN_STATUSES = frozenset(
+    {"draft", "submitted", "returned", "resubmitted", "proposed_central"}
+)
+
+
+@rules.predicate
+def dossier_is_open(user, obj) -> bool:
+    """The evaluation (or the evaluation of the document) is not concluded."""
+    evaluation = getattr(obj, "evaluation", None) or obj
+    return getattr(evaluation, "status", None) in DOSSIER_OPEN_STATUSES
+
+
+@rules.predicate
+def added_it(user, obj) -> bool:
+    return is_signed_in(user) and getattr(obj, "added_by_id", None) == user.pk
+
+
+allow(
+    "document.add",
+    (is_local_officer | is_city_reviewer) & in_users_areas & dossier_is_open,
+    _(
+        "Tài liệu của hồ sơ do cán bộ địa phương phụ trách sản phẩm hoặc cán bộ thẩm định của "
+        "Sở thêm, khi hồ sơ chưa có kết luận."
+    ),
+)
+allow(
+    "document.remove",
+    ((added_it & in_users_areas) | is_administrator) & dossier_is_open,
+    _(
+        "Chỉ người đã thêm tài liệu (hoặc quản trị viên) gỡ được tài liệu, khi hồ sơ chưa có "
+        "kết luận."
+    ),
+)
+allow(
+    "document.request",
+    is_city_reviewer & in_users_areas & dossier_is_open,
+    _("Việc đề nghị bổ sung hồ sơ do cán bộ thẩm định của Sở Nông nghiệp và Môi trường thực hiện."),
+)
+
 # The yearly plan and budget: the city sets them.
 allow(
     "plan.change",

@@ -4,6 +4,8 @@ their services, so it is read-only here, history included. Rounds and evaluation
 ``visible_to`` like every page; rounds are managed by those the policy lets manage them."""
 
 from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import FoldedSearchMixin, PolicyAdminMixin, VisibleToAdminMixin
@@ -11,6 +13,7 @@ from evaluations import services
 from evaluations.models import (
     CouncilMember,
     CriteriaSet,
+    DossierDocument,
     Evaluation,
     Round,
     ScoreSheet,
@@ -93,3 +96,33 @@ class EvaluationAdmin(VisibleToAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
+
+
+@admin.register(DossierDocument)
+class DossierDocumentAdmin(VisibleToAdminMixin, admin.ModelAdmin):
+    """The documents of the electronic dossiers, for reading: they are added and removed on the
+    dossier's page (evaluations.documents), a removal recorded, never a deletion. The file is
+    opened through the portal's download, never from a storage address."""
+
+    list_display = ["title", "evaluation", "checklist_code", "content_type", "added_at"]
+    list_filter = ["content_type"]
+    list_select_related = ["evaluation__product", "evaluation__round__area"]
+    search_fields = ["title", "evaluation__product__search_name"]
+    fields = readonly_fields = [
+        "evaluation",
+        "checklist_code",
+        "criterion",
+        "title",
+        "download",
+        "content_type",
+        "size",
+        "sha256",
+        "added_by",
+        "added_at",
+        "removed_by",
+        "removed_at",
+    ]
+
+    @admin.display(description=_("tệp"))
+    def download(self, document):
+        return format_html('<a href="{}">{}</a>', document.get_absolute_url(), document.filename)

@@ -1038,3 +1038,192 @@ class SelfAssessment(models.Model):
     def clean(self) -> None:
         if self.option_id and self.criterion_id and self.option.criterion_id != self.criterion_id:
             raise ValidationError({"option": _("Mức đạt này không thuộc tiêu chí đã chọn.")})
+
+
+# --- The electronic dossier (hồ sơ điện tử) ----------------------------------------------------
+# Under 26/2026/QĐ-TTg the electronic dossier has the legal value of the paper one: every file
+# is kept with who added it and when, and a removal is recorded, never a deletion. The
+# checklist of what a dossier must hold, and the services, are in ``evaluations.documents``.
+
+#: The types a dossier accepts, as detected from the file's first bytes, and their extensions.
+DOCUMENT_TYPES = {
+    "application/pdf": "pdf",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "image/webp": "webp",
+}
+
+#: The folder of the default storage holding the dossiers' files; never served publicly.
+DOSSIERS_DIR = "dossiers"
+
+
+def dossier_upload_to(document: "DossierDocument", filename: str) -> str:
+    """dossiers/<evaluation id>/<random hex>.<ext of the detected type>: the name a user gave
+    the file is never part of where it is stored."""
+    import secrets
+
+    extension = DOCUMENT_TYPES.get(document.content_type, "bin")
+    return f"{DOSSIERS_DIR}/{document.evaluation_id}/{secrets.token_hex(16)}.{extension}"
+
+
+class DossierDocumentQuerySet(AreaScopedQuerySet):
+    area_path_lookup = "evaluation__product__producer__area__path"
+
+    def present(self) -> "DossierDocumentQuerySet":
+        """The documents not removed from the dossier."""
+        return self.filter(removed_at__isnull=True)
+
+
+class DossierDocument(models.Model):
+    """One file of an evaluation's dossier: an item of the legal checklist it answers (or none,
+    "other"), or the evidence for one criterion of the sheet."""
+
+    evaluation = models.ForeignKey(
+        Evaluation,
+        verbose_name=_("hồ sơ đánh giá"),
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
+    checklist_code = models.CharField(
+        _("mục trong danh mục hồ sơ"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "Mã mục của danh mục hồ sơ theo căn cứ pháp lý; để trống nếu là tài liệu khác."
+        ),
+    )
+    criterion = models.ForeignKey(
+        Criterion,
+        verbose_name=_("minh chứng cho tiêu chí"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    title = models.CharField(_("tên tài liệu"), max_length=255)
+    file = models.FileField(_("tệp"), upload_to=dossier_upload_to, max_length=200)
+    content_type = models.CharField(
+        _("loại tệp"), max_length=40, choices=[(key, key) for key in DOCUMENT_TYPES]
+    )
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
+    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thêm"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    added_at = models.DateTimeField(_("thời điểm thêm"), default=timezone.now)
+    removed_at = models.DateTimeField(_("thời điểm gỡ"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người gỡ"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True, db_index=True)
+
+    objects = DossierDocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tài liệu hồ sơ")
+        verbose_name_plural = pgettext_lazy("số nhiều", "tài liệu hồ sơ")
+        ordering = ["evaluation", "added_at", "pk"]
+        indexes = [models.Index(fields=["evaluation", "checklist_code"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(size__gt=0), name="dossier_document_not_empty"),
+            models.CheckConstraint(
+                condition=Q(removed_at__isnull=True, removed_by__isnull=True)
+                | Q(removed_at__isnull=False, removed_by__isnull=False),
+                name="dossier_document_removed_by_someone",
+            ),
+            models.CheckConstraint(
+                condition=Q(content_type__in=list(DOCUMENT_TYPES)),
+                name="dossier_document_accepted_type",
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="dossier_document_has_title"),
+            models.CheckConstraint(condition=~Q(file=""), name="dossier_document_has_file"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluations:document", args=[self.evaluation_id, self.pk])
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
+
+    @property
+    def filename(self) -> str:
+        """The name the file is downloaded under: its title and the detected type's extension."""
+        extension = DOCUMENT_TYPES.get(self.content_type, "bin")
+        return f"{self.title[:100]}.{extension}"
+
+
+class DocumentRequest(models.Model):
+    """The Department asks for a document the dossier lacks (an item of the checklist, or in
+    its own words), usually with a return; an upload answering it fulfils it."""
+
+    evaluation = models.ForeignKey(
+        Evaluation,
+        verbose_name=_("hồ sơ đánh giá"),
+        on_delete=models.PROTECT,
+        related_name="document_requests",
+    )
+    checklist_code = models.CharField(
+        _("mục trong danh mục hồ sơ"),
+        max_length=40,
+        blank=True,
+        help_text=_("Để trống nếu đề nghị bằng lời (tên tài liệu)."),
+    )
+    title = models.CharField(_("tài liệu cần bổ sung"), max_length=255)
+    note = models.TextField(_("ghi chú"), blank=True)
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người đề nghị"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    asked_at = models.DateTimeField(_("thời điểm đề nghị"), default=timezone.now)
+    transition = models.ForeignKey(
+        Transition,
+        verbose_name=_("kèm bước xử lý"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="document_requests",
+    )
+    fulfilled_at = models.DateTimeField(_("thời điểm bổ sung"), null=True, blank=True)
+    fulfilled_by = models.ForeignKey(
+        DossierDocument,
+        verbose_name=_("tài liệu bổ sung"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="fulfils",
+    )
+    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("đề nghị bổ sung hồ sơ")
+        verbose_name_plural = pgettext_lazy("số nhiều", "đề nghị bổ sung hồ sơ")
+        ordering = ["evaluation", "asked_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fulfilled_at__isnull=True, fulfilled_by__isnull=True)
+                | Q(fulfilled_at__isnull=False, fulfilled_by__isnull=False),
+                name="document_request_fulfilled_by_a_document",
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="document_request_has_title"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.fulfilled_at is None

@@ -32,3 +32,13 @@ urlpatterns = [
     path("<int:pk>/print/form-02/", views.print_form_02, name="print_form_02"),
     path("<int:pk>/print/form-03/", views.print_form_03, name="print_form_03"),
 ]
+urlpatterns += [
+    path("<int:pk>/documents/", views.document_list, name="documents"),
+    path("<int:pk>/documents/upload/", views.document_upload, name="document_upload"),
+    path("<int:pk>/documents/<int:document_pk>/", views.document_download, name="document"),
+    path(
+        "<int:pk>/documents/<int:document_pk>/remove/",
+        views.document_remove,
+        name="document_remove",
+    ),
+]

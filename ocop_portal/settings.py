@@ -345,6 +345,12 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The documents of an evaluation's electronic dossier (PDF, images): at most this many bytes
+# each (20 MB by default). Their upload stops storing a file past it (evaluations.documents);
+# files above FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file, never into memory.
+OCOP_DOCUMENT_MAX_BYTES = env.int("OCOP_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
+if OCOP_DOCUMENT_MAX_BYTES < 1:
+    raise ImproperlyConfigured("OCOP_DOCUMENT_MAX_BYTES phải lớn hơn 0 / must be above 0.")
 # Uploaded photos: at most this many pixels (a file of a few kilobytes can declare an image
 # that takes gigabytes to decode, in the portal or in every visitor's browser).
 PHOTO_MAX_PIXELS = 40_000_000

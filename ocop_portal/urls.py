@@ -1,8 +1,13 @@
+import posixpath
+
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.http import Http404
 from django.urls import include, path
+from django.views.static import serve
 
+from evaluations.models import DOSSIERS_DIR
 from ocop_portal import views
 from products import open_data_views
 from products.sitemaps import sitemap_xml
@@ -26,6 +31,15 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-# Uploaded photos: served by Django only on a developer's machine; in production by the web
-# server in front, from MEDIA_ROOT (see the README).
-urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+def public_media(request, path, **kwargs):
+    """Uploaded photos, served by Django only on a developer's machine; in production by the
+    web server in front, from MEDIA_ROOT (see the README). The dossiers' documents
+    (``dossiers/``) are never served from here: only through their evaluation's pages, to
+    those who see it (deploy/nginx.conf refuses them likewise)."""
+    if posixpath.normpath(path).lstrip("/").split("/")[0].lower() == DOSSIERS_DIR:
+        raise Http404
+    return serve(request, path, **kwargs)
+
+
+urlpatterns += static(settings.MEDIA_URL, view=public_media, document_root=settings.MEDIA_ROOT)

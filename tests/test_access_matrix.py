@@ -22,6 +22,7 @@ with 405, and an outsider's POST there is refused and changes nothing; likewise 
 anyone a page turns away on GET.
 """
 
+import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,6 +35,8 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.templatetags.static import static
 from django.test import Client, override_settings
@@ -45,7 +48,7 @@ from areas.models import Area
 from budgets.models import Measure, Plan
 from evaluations import services as evaluation_services
 from evaluations.criteria import load_criteria_sets
-from evaluations.models import CriteriaSet
+from evaluations.models import CriteriaSet, DossierDocument
 from evaluations.views.evaluation import ACTIONS
 from products.catalogue_views import catalogue_url, slug_of
 from products.models import LegalBasis
@@ -226,6 +229,22 @@ def build_world() -> SimpleNamespace:
             signer="Phó Chủ tịch",
         )
 
+    # A document of each draft's electronic dossier, added by the area's officer. Its row only:
+    # the file is written into each test's own storage when its address is asked for.
+    w.document = {
+        t: DossierDocument.objects.create(
+            evaluation=w.draft[t],
+            checklist_code="phieu-dang-ky",
+            title=f"Phiếu đăng ký {t}",
+            file=f"dossiers/{w.draft[t].pk}/{'ab' * 16}.pdf",
+            content_type="application/pdf",
+            size=len(MATRIX_PDF),
+            sha256=hashlib.sha256(MATRIX_PDF).hexdigest(),
+            added_by=w.user[t],
+        )
+        for t in AREAS
+    }
+
     w.plan = PlanFactory(year=2023)
     w.target = {NO_AREA: TargetFactory(plan=w.plan, indicator=Measure.TOURISM_VILLAGES, value=1)}
     w.line = {NO_AREA: BudgetLineFactory(plan=w.plan, description="Tập huấn chung")}
@@ -295,6 +314,21 @@ def plan_year(name: str, records: str | None = None) -> Callable[[SimpleNamespac
     def url(w: SimpleNamespace, t: str) -> str:
         args = [w.plan.year] if records is None else [w.plan.year, getattr(w, records)[t].pk]
         return reverse(name, args=args)
+
+    return url
+
+
+MATRIX_PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+def document(name: str) -> Callable[[SimpleNamespace, str], str]:
+    """A page of the target's dossier document, its file put in the test's storage first."""
+
+    def url(w: SimpleNamespace, t: str) -> str:
+        record = w.document[t]
+        if not default_storage.exists(record.file.name):
+            default_storage.save(record.file.name, ContentFile(MATRIX_PDF))
+        return reverse(name, args=[record.evaluation_id, record.pk])
 
     return url
 
@@ -395,6 +429,26 @@ PORTAL: dict[str, Row] = {
             "advisory",
         )
     },
+    # The electronic dossier: read by whoever sees the evaluation; documents are added by its
+    # local officers and the city, removed by whoever added them (here the officer of the area).
+    "evaluations:documents": Row(of("evaluations:documents", "draft"), page(), AREAS),
+    "evaluations:document": Row(document("evaluations:document"), page(), AREAS),
+    "evaluations:document_upload": Row(
+        of("evaluations:document_upload", "draft"), public(405), **EVALUATION_ACTION
+    ),
+    "evaluations:document_remove": Row(
+        document("evaluations:document_remove"),
+        public(405),
+        AREAS,
+        post_only=True,
+        refused_posts={
+            "anonymous": LOGIN,
+            "other": 404,
+            "staff_other": 404,
+            "city": 403,
+            "staff_own": 403,
+        },
+    ),
     "evaluations:rounds": Row(fixed("evaluations:rounds"), page()),
     "evaluations:round_create": Row(fixed("evaluations:round_create"), page(own=403)),
     "evaluations:round_detail": Row(
@@ -635,6 +689,14 @@ ADMIN: dict[str, Row] = {
     **admin_model("evaluations.round", "round", (*AREAS, NO_AREA), UNVIEWED),
     **admin_model(
         "evaluations.evaluation", "recognised", AREAS, UNVIEWED, {"add": 403, "delete": 403}
+    ),
+    # The dossiers' documents: read-only for everyone, nothing deleted.
+    **admin_model(
+        "evaluations.dossierdocument",
+        "document",
+        AREAS,
+        UNVIEWED_REFERENCE,
+        {"add": 403, "delete": 403},
     ),
     **admin_model("budgets.plan", "plans", (NO_AREA,), UNVIEWED, PLAN_ADMINISTRATOR),
     **admin_model(

@@ -8,6 +8,12 @@ from evaluations.views.dossier import (
     print_form_03,
     self_assessment,
 )
+from evaluations.views.documents import (
+    document_download,
+    document_list,
+    document_remove,
+    document_upload,
+)
 from evaluations.views.evaluation import (
     evaluation_action,
     evaluation_advisory,
@@ -29,6 +35,10 @@ from evaluations.views.rounds import (
 from evaluations.views.sheets import sheet_edit
 
 __all__ = [
+    "document_download",
+    "document_list",
+    "document_remove",
+    "document_upload",
     "evaluation_action",
     "evaluation_advisory",
     "evaluation_correct",

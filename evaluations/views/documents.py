@@ -1,0 +1,252 @@
+"""The electronic dossier's pages: the checklist with its documents and the upload form, a
+document's download (through the portal, never from a public address), its removal."""
+
+import re
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST, require_safe
+
+from core import policy
+from core.forms import add_errors
+from core.submissions import submit_once
+from evaluations import documents
+from evaluations.models import Criterion, DossierDocument, Evaluation
+
+
+def _visible(user):
+    return Evaluation.objects.visible_to(user).select_related(
+        "product__producer__area", "round__area", "criteria_set__legal_basis"
+    )
+
+
+class DocumentForm(forms.Form):
+    """One file for the dossier: what it answers (an item of the checklist, a request of the
+    Department, a criterion of the sheet, or something else), its title and the file."""
+
+    OTHER = "other"
+
+    target = forms.ChoiceField(
+        label=gettext_lazy("Tài liệu cho"),
+        error_messages={
+            "required": gettext_lazy("Hãy chọn tài liệu này dùng cho mục nào."),
+            "invalid_choice": gettext_lazy("Mục đã chọn không còn trong danh sách."),
+        },
+    )
+    title = forms.CharField(
+        label=gettext_lazy("Tên tài liệu"),
+        max_length=255,
+        required=False,
+        help_text=gettext_lazy("Để trống thì dùng tên của mục đã chọn."),
+    )
+    file = forms.FileField(
+        label=gettext_lazy("Tệp"),
+        help_text=gettext_lazy("PDF hoặc ảnh (PNG, JPEG, WebP), tối đa %(limit)s."),
+        # A hint for the file picker only: the type is read from the file's content.
+        widget=forms.FileInput(attrs={"accept": "application/pdf,image/png,image/jpeg,image/webp"}),
+        error_messages={
+            "required": gettext_lazy("Hãy chọn tệp để tải lên."),
+            "empty": gettext_lazy("Tệp rỗng: hãy chọn lại tệp."),
+            "invalid": gettext_lazy("Không đọc được tệp: hãy chọn lại tệp."),
+        },
+    )
+
+    def __init__(self, *args, dossier: documents.Dossier, criteria, oversized=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.oversized = set(oversized)
+        self.fields["file"].help_text = self.fields["file"].help_text % {
+            "limit": documents.format_size(documents.max_bytes())
+        }
+        self.items = {entry.item.code: entry.item for entry in dossier.entries}
+        self.requests = {str(r.pk): r for r in dossier.free_requests}
+        self.criteria = {str(c.pk): c for c in criteria}
+        choices = [("", _("— Chọn mục —"))]
+        if self.requests:
+            choices.append(
+                (
+                    _("Sở đề nghị bổ sung"),
+                    [(f"request-{pk}", r.title) for pk, r in self.requests.items()],
+                )
+            )
+        choices.append(
+            (
+                _("Danh mục hồ sơ"),
+                [
+                    (f"item-{code}", f"{item.title}{' *' if item.required else ''}")
+                    for code, item in self.items.items()
+                ],
+            )
+        )
+        if self.criteria:
+            choices.append(
+                (
+                    _("Minh chứng cho tiêu chí"),
+                    [
+                        (f"criterion-{pk}", f"{c.code} {c.text}"[:120])
+                        for pk, c in self.criteria.items()
+                    ],
+                )
+            )
+        choices.append((self.OTHER, _("Tài liệu khác")))
+        self.fields["target"].choices = choices
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload is not None:
+            documents.check_upload(upload)
+        return upload
+
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound and "file" in self.oversized:
+            # Its upload was stopped at the limit: the field received no file.
+            self._errors["file"] = self.error_class([documents.too_large().message])
+            self.cleaned_data.pop("file", None)
+
+    def service_arguments(self) -> dict:
+        """The target as the service's arguments."""
+        kind, _sep, key = self.cleaned_data["target"].partition("-")
+        return {
+            "title": self.cleaned_data.get("title", ""),
+            "checklist_code": key if kind == "item" else "",
+            "criterion": self.criteria.get(key) if kind == "criterion" else None,
+            "request": self.requests.get(key) if kind == "request" else None,
+        }
+
+
+def _criteria(evaluation: Evaluation):
+    return (
+        Criterion.objects.filter(section__part__criteria_set=evaluation.criteria_set_id)
+        .select_related("section__part")
+        .order_by("section__part__order", "section__order", "order", "code")
+    )
+
+
+def _page(request, evaluation, *, form=None, status=200) -> HttpResponse:
+    dossier = documents.dossier(evaluation)
+    may_add = policy.can(request.user, "document.add", evaluation)
+    if form is None and may_add:
+        form = DocumentForm(dossier=dossier, criteria=_criteria(evaluation))
+    return render(
+        request,
+        "evaluations/documents.html",
+        {
+            "evaluation": evaluation,
+            "dossier": dossier,
+            "form": form,
+            "may_add": may_add,
+            "status_labels": documents.STATUS_LABELS,
+            "max_size": documents.format_size(documents.max_bytes()),
+        },
+        status=status,
+    )
+
+
+@require_safe
+@login_required
+def document_list(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = get_object_or_404(_visible(request.user), pk=pk)
+    return _page(request, evaluation)
+
+
+@require_POST
+@csrf_exempt  # the size limit must be in place before the body is read: CSRF is checked below
+@login_required
+def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    limit = documents.limit_upload(request)
+    return _upload_checked(request, pk, limit=limit)
+
+
+@csrf_protect
+def _upload_checked(request: HttpRequest, pk: int, *, limit) -> HttpResponse:
+    evaluation = get_object_or_404(_visible(request.user), pk=pk)
+    policy.require(request.user, "document.add", evaluation)
+    return _upload(request, evaluation=evaluation, oversized=limit.oversized)
+
+
+@submit_once
+def _upload(request: HttpRequest, *, evaluation: Evaluation, oversized) -> HttpResponse:
+    form = DocumentForm(
+        request.POST,
+        request.FILES,
+        dossier=documents.dossier(evaluation),
+        criteria=_criteria(evaluation),
+        oversized=oversized,
+    )
+    if form.is_valid():
+        try:
+            document = documents.add_document(
+                evaluation=evaluation,
+                upload=form.cleaned_data["file"],
+                by=request.user,
+                **form.service_arguments(),
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                error = ValidationError(
+                    {
+                        (name if name in form.fields else "target"): value
+                        for name, value in error.error_dict.items()
+                    }
+                )
+            add_errors(form, error)
+        else:
+            messages.success(
+                request, _("Đã thêm tài liệu “%(title)s” vào hồ sơ.") % {"title": document.title}
+            )
+            return redirect("evaluations:documents", evaluation.pk)
+    return _page(request, evaluation, form=form)
+
+
+#: Characters a downloaded file's name does not carry.
+_UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f\\/:*?"<>|]+')
+
+
+@require_safe
+@login_required
+def document_download(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    """The file, as an attachment of its stored type, to those who see the evaluation."""
+    document = get_object_or_404(
+        DossierDocument.objects.visible_to(request.user), pk=document_pk, evaluation_id=pk
+    )
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=_UNSAFE_NAME.sub("_", document.filename),
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
+@require_POST
+@login_required
+def document_remove(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    document = get_object_or_404(
+        DossierDocument.objects.visible_to(request.user).select_related("evaluation"),
+        pk=document_pk,
+        evaluation_id=pk,
+    )
+    policy.require(request.user, "document.remove", document)
+    try:
+        documents.remove_document(document=document, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("Đã gỡ tài liệu “%(title)s” khỏi hồ sơ.") % {"title": document.title}
+        )
+    return redirect("evaluations:documents", pk)
