@@ -331,7 +331,20 @@ allow(
 #: no domain app; evaluations.documents.OPEN_STATUSES names the same, a test keeps them equal):
 #: not concluded, or proposed to the central council (the province's 5-star documents).
 DOSSIER_OPEN_STATUSES = frozenset(
-    {"draft", "submitted", "returned", "resubmitted", "proposed_central"}
+    {
+        "draft",
+        "submitted",
+        "received",
+        "forwarded",
+        "returned",
+        "resubmitted",
+        "advisory",
+        "council",
+        "scored",
+        "ministry",
+        "ministry_declined",
+        "proposed_central",
+    }
 )
 
 

@@ -46,6 +46,7 @@ from evaluations.models import (
     MinimumsRule,
     Round,
     ScoreSheet,
+    SelfAssessment,
     Transition,
 )
 from evaluations.scoring import CriterionInfo, SheetStructure
@@ -896,6 +897,90 @@ def _load_2026(builder: _Builder, province: Area, counts) -> None:
         _walk_2026(builder, evaluation, planned, filed, reviewer, secretary, today)
 
 
+def _ask_lab_report(evaluation, reviewer) -> None:
+    """The return asks, by name, for the lab report the dossier lacks."""
+    from evaluations import documents
+
+    if reviewer is None:
+        return
+    documents.request_documents(
+        evaluation=evaluation,
+        items=["phieu-kiem-nghiem"],
+        by=reviewer,
+        transition=evaluation.transitions.filter(action=A.RETURN).last(),
+    )
+
+
+def _demo_pdf(title: str) -> bytes:
+    """A one-page PDF saying it stands for the document named (the demo's dossiers hold
+    placeholders, never real papers)."""
+    text = fold(title).encode("ascii", "replace").decode()[:90]
+    stream = f"BT /F1 12 Tf 40 780 Td (Tai lieu minh hoa - {text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    body, offsets = b"%PDF-1.4\n", []
+    for number, content in enumerate(objects, start=1):
+        offsets.append(len(body))
+        body += b"%d 0 obj\n" % number + content + b"\nendobj\n"
+    xref = len(body)
+    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    body += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    body += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return body
+
+
+def _file_2026(builder, evaluation, planned: Planned, *, commune_part: bool) -> None:
+    """The producer's self-assessment (a little above what the council will give, as
+    producers do) and the dossier's required documents: the producer's, and the commune's
+    once it has reported."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from evaluations import documents
+
+    structure = builder.structure(evaluation.criteria_set)
+    seed = f"self-{evaluation.product.name}"
+    claimed = min(planned.target + 4, Decimal(95))
+    stars = evaluation.criteria_set.stars_for(claimed)
+    chosen = plan_sheet(structure, claimed, stars, random.Random(zlib.crc32(seed.encode())))
+    SelfAssessment.objects.bulk_create(
+        [
+            SelfAssessment(
+                evaluation=evaluation,
+                criterion_id=criterion_id,
+                option_id=option_id,
+                evidence="Theo hồ sơ và tài liệu minh chứng của chủ thể (minh họa).",
+            )
+            for criterion_id, option_id in chosen.items()
+        ],
+        ignore_conflicts=True,
+    )
+    officer = evaluation.created_by
+    if officer is None:  # demo loaded without its accounts: no one to file the documents
+        return
+    for item in documents.missing_required(evaluation, documents.Stage.COUNCIL):
+        if item.provided_by == "commune" and not commune_part:
+            continue
+        upload = SimpleUploadedFile(
+            f"{item.code}.pdf", _demo_pdf(str(item.title)), "application/pdf"
+        )
+        documents.add_document(
+            evaluation=evaluation,
+            upload=upload,
+            by=officer,
+            title=f"{item.title} (minh họa)",
+            checklist_code=item.code,
+        )
+
+
 def _walk_2026(builder, evaluation, planned: Planned, filed: date, reviewer, secretary, today):
     """The steps of a 2026 dossier up to where the plan has it, a few days apart."""
     officer = evaluation.created_by
@@ -906,6 +991,7 @@ def _walk_2026(builder, evaluation, planned: Planned, filed: date, reviewer, sec
         day = min(day + timedelta(days=days), today)
         return day
 
+    _file_2026(builder, evaluation, planned, commune_part=planned.status != S.RECEIVED)
     if planned.status == S.RECEIVED:
         return
     forwarded = later(12)
@@ -930,6 +1016,7 @@ def _walk_2026(builder, evaluation, planned: Planned, filed: date, reviewer, sec
             later(5),
             comment=planned.comment,
         )
+        _ask_lab_report(evaluation, reviewer)
         return
     builder.step(evaluation, A.ACCEPT, S.FORWARDED, S.ADVISORY, reviewer, later(4))
     if planned.status == S.ADVISORY:

@@ -52,7 +52,13 @@ S = Evaluation.Status
 #: the same values.
 OPEN_STATUSES = (*Evaluation.OPEN_STATUSES, S.PROPOSED_CENTRAL)
 #: Statuses in which the dossier is the 5-star one (Điều 6 khoản 3): the province's items count.
-CENTRAL_STATUSES = (S.PROPOSED_CENTRAL, S.CENTRAL_RECOGNISED, S.CENTRAL_DECLINED)
+CENTRAL_STATUSES = (
+    S.PROPOSED_CENTRAL,
+    S.CENTRAL_RECOGNISED,
+    S.CENTRAL_DECLINED,
+    S.MINISTRY,
+    S.MINISTRY_DECLINED,
+)
 
 
 class Provider(models.TextChoices):

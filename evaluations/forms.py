@@ -123,6 +123,11 @@ class CommentForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
+    """The reason, and the documents the dossier must add: items of its legal checklist, or
+    others named one per line."""
+
+    takes_evaluation = True
+
     comment = forms.CharField(
         label=_("Lý do trả lại"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -130,6 +135,33 @@ class ReturnForm(forms.Form):
         error_messages={"required": _("Hãy ghi lý do trả lại để cán bộ địa phương bổ sung.")},
         validators=[multi_line],
     )
+    documents = forms.MultipleChoiceField(
+        label=_("Tài liệu cần bổ sung"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    other_documents = forms.CharField(
+        label=_("Tài liệu khác cần bổ sung (mỗi dòng một tài liệu)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Ví dụ: Phiếu kiểm nghiệm dư lượng thuốc bảo vệ thực vật."),
+        validators=[multi_line],
+    )
+
+    def __init__(self, *args, evaluation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from evaluations import documents
+
+        choices = documents.request_choices(evaluation) if evaluation is not None else []
+        self.fields["documents"].choices = choices
+        if not choices:
+            del self.fields["documents"]
+
+    def clean(self):
+        cleaned = super().clean()
+        others = [line.strip() for line in (cleaned.pop("other_documents", "") or "").splitlines()]
+        cleaned["documents"] = [*cleaned.get("documents", []), *filter(None, others)]
+        return cleaned
 
 
 class RemarkForm(forms.Form):

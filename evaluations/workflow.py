@@ -26,7 +26,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from areas import provinces
 from core import policy
+from evaluations import documents, dossier
 from evaluations.models import Contribution, Evaluation, Level, Transition
 from products.models import Certificate, Process
 
@@ -365,16 +367,16 @@ def _can_propose(evaluation: Evaluation) -> str | None:
 
 
 def _can_forward(evaluation: Evaluation) -> str | None:
-    """The commune's part is done: its report (Mẫu 03), its letter, the samples."""
-    contents = (
-        evaluation.local_materials,
-        evaluation.local_labour,
-        evaluation.idea_origin,
-        evaluation.local_identity,
-    )
-    if not all(text.strip() for text in contents):
-        return _("Xã chưa đánh giá đủ bốn nội dung của Báo cáo Mẫu 03.")
-    return None
+    """The commune's part is done (its report Mẫu 03, its letter, the samples, the producer's
+    self-assessment) and the dossier holds the documents the law requires of its kind."""
+    missing = list(dossier.forward_missing(evaluation))
+    lacking = documents.missing_required(evaluation, documents.Stage.COUNCIL)
+    if lacking:
+        missing.append(
+            _("Hồ sơ điện tử còn thiếu: %(items)s.")
+            % {"items": "; ".join(str(item.title) for item in lacking)}
+        )
+    return " ".join(missing) if missing else None
 
 
 def _can_go_to_council(evaluation: Evaluation) -> str | None:
@@ -555,6 +557,7 @@ def next_step(evaluation: Evaluation, *, returned: Transition | None = None) -> 
     status = evaluation.status
     two_level = _two_level(evaluation)
     local = _commune(evaluation) if two_level else _("cán bộ địa phương phụ trách")
+    unit = provinces.words_of(evaluation.product.producer.area).unit
     if status == S.RETURNED:
         returned = returned or latest_return(evaluation)
         return NextStep(
@@ -563,18 +566,24 @@ def next_step(evaluation: Evaluation, *, returned: Transition | None = None) -> 
             returned.comment if returned else "",
         )
     steps = {
-        S.RECEIVED: (local, _("Chờ xã đánh giá sơ bộ (Mẫu 03) và gửi lên tỉnh")),
+        S.RECEIVED: (
+            local,
+            _("Chờ xã đánh giá sơ bộ (Mẫu 03) và gửi lên %(unit)s") % {"unit": unit},
+        ),
         S.FORWARDED: (office, _("Chờ kiểm tra thành phần hồ sơ")),
         S.ADVISORY: (office, _("Chờ Tổ tư vấn thẩm định, khảo sát thực tế")),
-        S.COUNCIL: (_("thư ký Hội đồng cấp tỉnh"), _("Chờ Hội đồng chấm điểm")),
+        S.COUNCIL: (
+            _("thư ký Hội đồng cấp %(unit)s") % {"unit": unit},
+            _("Chờ Hội đồng chấm điểm"),
+        ),
         S.SCORED: (
             office,
-            _("Chờ trình Chủ tịch UBND tỉnh quyết định công nhận"),
+            _("Chờ trình Chủ tịch UBND %(unit)s quyết định công nhận") % {"unit": unit},
         ),
         S.MINISTRY: (office, _("Chờ kết quả của Bộ Nông nghiệp và Môi trường (5 sao)")),
         S.MINISTRY_DECLINED: (
             office,
-            _("Chờ Chủ tịch UBND tỉnh quyết định theo kết quả của Trung ương"),
+            _("Chờ Chủ tịch UBND %(unit)s quyết định theo kết quả của Trung ương") % {"unit": unit},
         ),
         S.DRAFT: (local, _("Chờ chấm đủ phiếu và gửi thẩm định")),
         S.SUBMITTED: (office, _("Chờ thẩm định và quyết định")),

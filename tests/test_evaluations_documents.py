@@ -123,13 +123,11 @@ def file_errors(response) -> list[str]:
 
 # --- The checklist ---------------------------------------------------------------------------
 
+#: What Điều 6 requires: the forms and the commune's papers; the evidence of Mẫu 02 Phần III
+#: (business registration, quality declaration, lab results, labels…) is attached as guided.
 COMMON_REQUIRED = {
     "phieu-dang-ky",
     "bao-cao-tu-danh-gia",
-    "dang-ky-kinh-doanh",
-    "cong-bo-chat-luong",
-    "phieu-kiem-nghiem",
-    "nhan-bao-bi",
     "xa-van-ban-de-nghi",
     "xa-bao-cao-mau-03",
 }
@@ -606,7 +604,7 @@ def test_a_removal_is_kept_in_history(
     assert document.removed_by == officer_ninh_kieu and document.removed_at is not None
     assert default_storage.exists(document.file.name)  # the file stays
     entries = {entry.item.code: entry for entry in documents.checklist_for(evaluation)}
-    assert entries["cong-bo-chat-luong"].status == "missing"
+    assert entries["cong-bo-chat-luong"].status == "optional"  # evidence "as guided"
     page = login(officer_ninh_kieu).get(reverse("evaluations:documents", args=[evaluation.pk]))
     assert 'id="removed"' in page.text and "<del>" in page.text
     # Removed twice: said, nothing changes.
@@ -631,8 +629,8 @@ def test_the_includes_for_the_evaluation_page(evaluation, officer_ninh_kieu, cit
     assert "Hồ sơ cần bổ sung:" in requests and "Nhãn, bao bì sản phẩm" in requests
     assert reverse("evaluations:documents", args=[evaluation.pk]) in summary
     counts = documents.summary(evaluation).counts
-    assert counts == {"satisfied": 1, "requested": 1, "missing": 6, "optional": 10}
-    assert '<span class="badge text-bg-danger">6</span>' in summary
+    assert counts == {"satisfied": 1, "requested": 1, "missing": 3, "optional": 13}
+    assert '<span class="badge text-bg-danger">3</span>' in summary
 
 
 def test_the_page_lists_documents_in_a_fixed_number_of_queries(

@@ -312,7 +312,7 @@ def test_the_report_is_saved_and_the_commune_recorded(dossier_, officer_co_do):
         version=evaluation.version,
         today=TODAY,
     )
-    assert Contribution.objects.filter(evaluation=evaluation).count() == 1
+    assert Contribution.objects.filter(evaluation=evaluation, kind="preassessed").count() == 1
 
 
 @pytest.mark.parametrize(
@@ -334,7 +334,7 @@ def test_the_report_is_dated_between_receiving_and_today(dossier_, officer_co_do
     assert error in refused.value.message_dict["preassessed_on"][0]
     dossier_.refresh_from_db()
     assert dossier_.local_materials == ""
-    assert not Contribution.objects.exists()
+    assert not Contribution.objects.filter(kind="preassessed").exists()
 
 
 def test_the_boundary_days_are_accepted(dossier_, officer_co_do):

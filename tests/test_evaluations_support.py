@@ -88,9 +88,40 @@ def open_evaluation(round_: Round, product, by, kind: str = "new") -> Evaluation
     return services.evaluation_create(product=product, round=round_, kind=kind, by=by)
 
 
-def commune_report(evaluation: Evaluation) -> None:
-    """The commune's Mẫu 03 written, its letter numbered (stored directly: the pages that
-    write them are tested on their own)."""
+#: The smallest file the dossier takes as a PDF.
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def attach_required(evaluation: Evaluation, by) -> None:
+    """A PDF for every item the law requires before the commune forwards the dossier."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from evaluations import documents
+
+    for item in documents.missing_required(evaluation, documents.Stage.COUNCIL):
+        documents.add_document(
+            evaluation=evaluation,
+            upload=SimpleUploadedFile(f"{item.code}.pdf", PDF, "application/pdf"),
+            by=by,
+            title=str(item.title),
+            checklist_code=item.code,
+        )
+
+
+def commune_report(evaluation: Evaluation, by=None) -> None:
+    """The commune's Mẫu 03 written, its letter numbered, the producer's self-assessment
+    claiming one criterion (stored directly: the pages that write them are tested on their
+    own), and the documents the law requires attached (by `by`, the filing officer if none)."""
+    from evaluations.models import SelfAssessment
+
+    structure = SheetStructure.load(evaluation.criteria_set)
+    criterion = next(iter(structure.criteria.values()))
+    SelfAssessment.objects.get_or_create(
+        evaluation=evaluation,
+        criterion_id=criterion.id,
+        defaults={"option_id": criterion.options[0].id, "evidence": "Hợp đồng liên kết."},
+    )
+    attach_required(evaluation, by or evaluation.created_by)
     Evaluation.objects.filter(pk=evaluation.pk).update(
         local_materials="Bưởi trồng tại xã, 12 ha.",
         local_labour="15 lao động địa phương.",

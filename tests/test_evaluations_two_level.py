@@ -89,7 +89,10 @@ def test_the_commune_receives_the_dossier_with_its_registration_number(received,
 
 
 def test_the_commune_forwards_only_its_complete_report(received, officer_co_do, city_reviewer):
-    with pytest.raises(ValidationError, match="bốn nội dung"):
+    with pytest.raises(ValidationError, match="Báo cáo Mẫu 03 chưa có nội dung") as refused:
+        services.evaluation_forward(evaluation=received, by=officer_co_do)
+    assert "Hồ sơ điện tử còn thiếu: Phiếu đăng ký" in refused.value.messages[0]
+    with pytest.raises(ValidationError, match="Báo cáo Mẫu 03 chưa có nội dung"):
         services.evaluation_forward(evaluation=received, by=officer_co_do)
     with pytest.raises(PermissionDenied):
         services.evaluation_forward(evaluation=received, by=city_reviewer)
@@ -170,7 +173,7 @@ def test_whoever_entered_a_sheet_never_decides(received, officer_co_do, city_rev
         decide(evaluation, secretary())
     page = login(secretary()).get(evaluation.get_absolute_url()).content.decode()
     assert "quyết định phải do người khác thực hiện" in page
-    assert 'id="next-step"' in page and "Chờ trình Chủ tịch UBND tỉnh quyết định" in page
+    assert 'id="next-step"' in page and "Chờ trình Chủ tịch UBND thành phố quyết định" in page
 
     evaluation = decide(evaluation, city_reviewer)
     assert evaluation.status == S.RECOGNISED
@@ -295,10 +298,10 @@ def test_the_province_comments_on_any_step_before_the_decision(
 
 def test_every_open_step_says_who_acts_next(received, officer_co_do, city_reviewer):
     expected = {
-        S.RECEIVED: "Chờ xã đánh giá sơ bộ (Mẫu 03) và gửi lên tỉnh",
+        S.RECEIVED: "Chờ xã đánh giá sơ bộ (Mẫu 03) và gửi lên thành phố",
         S.FORWARDED: "Chờ kiểm tra thành phần hồ sơ — Văn phòng Điều phối NTM",
         S.ADVISORY: "Chờ Tổ tư vấn thẩm định, khảo sát thực tế — Văn phòng Điều phối NTM",
-        S.COUNCIL: "Chờ Hội đồng chấm điểm — thư ký Hội đồng cấp tỉnh",
+        S.COUNCIL: "Chờ Hội đồng chấm điểm — thư ký Hội đồng cấp thành phố",
     }
     assert str(workflow.next_step(received)).startswith(expected[S.RECEIVED])
     assert f"UBND {received.product.producer.area.name}" in str(workflow.next_step(received))

@@ -1,18 +1,18 @@
 """The evaluation pages: work queues and lists, the evaluation with its workflow, the score
 sheets, and the rounds. Every read starts from ``visible_to(request.user)``."""
 
+from evaluations.views.documents import (
+    document_download,
+    document_list,
+    document_remove,
+    document_upload,
+)
 from evaluations.views.dossier import (
     preassessment,
     print_form_01,
     print_form_02,
     print_form_03,
     self_assessment,
-)
-from evaluations.views.documents import (
-    document_download,
-    document_list,
-    document_remove,
-    document_upload,
 )
 from evaluations.views.evaluation import (
     evaluation_action,

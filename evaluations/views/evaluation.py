@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from core import policy
 from core.forms import add_errors
 from core.submissions import SAVED, submit_once
-from evaluations import services, workflow
+from evaluations import dossier, services, workflow
 from evaluations.forms import (
     AdvisoryForm,
     CentralDeclineForm,
@@ -47,6 +47,11 @@ class Action:
     service: Callable
     style: str = "primary"
     success: str = ""
+    #: The label when the move starts from another status ({status: label}).
+    label_from: dict | None = None
+
+    def label_for(self, evaluation) -> str:
+        return (self.label_from or {}).get(evaluation.status, self.label)
 
 
 ACTIONS = {
@@ -143,6 +148,7 @@ ACTIONS = {
             CommentForm,
             services.evaluation_to_council,
             success=gettext_lazy("Đã chuyển hồ sơ cho Hội đồng chấm điểm."),
+            label_from={S.SCORED: gettext_lazy("Trả về Hội đồng chấm lại")},
         ),
         Action(
             "scored",
@@ -238,6 +244,7 @@ def _detail(
         moves.append(
             {
                 "action": action,
+                "label": action.label_for(evaluation),
                 "move": move,
                 "form": form,
                 "open": bound is not None and bound[0] == action.name,
@@ -260,7 +267,10 @@ def _detail(
                 "version": evaluation.version,
             }
         )
+    deadline = dossier.commune_deadline(evaluation) if evaluation.status == S.RECEIVED else None
     context = {
+        "commune_deadline": deadline,
+        "commune_overdue": deadline is not None and deadline < today,
         "evaluation": evaluation,
         "structure": structure,
         "sheets": sheets,

@@ -3,12 +3,13 @@ from itertools import groupby
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from areas.models import Area
 from core import policy
 from core.lists import page_of, sort
-from evaluations import workflow
+from evaluations import dossier, workflow
 from evaluations.filters import EvaluationFilter
 from evaluations.models import Evaluation, Level, Transition
 
@@ -76,11 +77,16 @@ def _latest_returns(evaluations) -> dict[int, Transition]:
 
 
 def with_next_steps(evaluations: list[Evaluation]) -> list[Evaluation]:
-    """Each evaluation with ``next`` (who acts next, what, and the return's reason)."""
+    """Each evaluation with ``next`` (who acts next, what, and the return's reason) and, at
+    the commune, its deadline (``commune_deadline``, ``commune_overdue``)."""
     returns = _latest_returns(evaluations)
+    today = timezone.localdate()
     for evaluation in evaluations:
         evaluation.latest_return = returns.get(evaluation.pk)
         evaluation.next = workflow.next_step(evaluation, returned=evaluation.latest_return)
+        deadline = dossier.commune_deadline(evaluation) if evaluation.status == S.RECEIVED else None
+        evaluation.commune_deadline = deadline
+        evaluation.commune_overdue = deadline is not None and deadline < today
     return evaluations
 
 
@@ -95,7 +101,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     is_local = policy.can(user, "evaluation.add").allowed
     statuses = list(Evaluation.WAITING_STATUSES)
     if is_reviewer:
-        statuses.append(S.PROPOSED_CENTRAL)
+        statuses += [S.PROPOSED_CENTRAL, S.RECEIVED]
     if is_local:
         statuses += [S.DRAFT, S.RECEIVED, S.RETURNED]
     order = ("-round__year", "-round__number", "round__pk", "product__search_name", "pk")
@@ -115,6 +121,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             review_count=len(for_city),
             district_decisions=[e for e in waiting if e not in for_city],
             central=having(S.PROPOSED_CENTRAL),
+            late_at_commune=[e for e in having(S.RECEIVED) if e.commune_overdue],
         )
     if is_local:
         mine = [
