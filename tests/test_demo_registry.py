@@ -248,8 +248,10 @@ def test_re_recognitions_of_2025_are_valid_today_in_the_communes_that_took_over(
         assert first.area == district and district.valid_until == DISTRICTS_UNTIL
         assert renewal.area.is_current and district in renewal.area.predecessors.all()
         assert renewal.is_valid_on(TODAY) and renewal.stars == first.stars
-    # The 18 re-recognised products and the 5★ rice are certified today.
-    assert Product.objects.certified_on(TODAY).count() == 19
+    # The 18 re-recognised products, the 5★ rice and the 2026 round's recognised honey are
+    # certified today.
+    assert Product.objects.certified_on(TODAY).count() == 20
+    assert Product.objects.certified_on(TODAY).filter(name="Mật ong hoa xoài Cờ Đỏ").exists()
 
 
 def test_st25_rice_is_five_star_and_valid_today(demo):

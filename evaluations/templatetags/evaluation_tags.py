@@ -22,6 +22,13 @@ STATUS_CLASSES = {
     S.CENTRAL_RECOGNISED: "text-bg-success",
     S.CENTRAL_DECLINED: "text-bg-success",
     S.DISQUALIFIED: "text-bg-danger",
+    S.RECEIVED: "text-bg-secondary",
+    S.FORWARDED: "text-bg-primary",
+    S.ADVISORY: "text-bg-info",
+    S.COUNCIL: "text-bg-info",
+    S.SCORED: "text-bg-primary",
+    S.MINISTRY: "text-bg-warning",
+    S.MINISTRY_DECLINED: "text-bg-warning",
 }
 
 

@@ -147,9 +147,7 @@ def evaluation_list(request: HttpRequest) -> HttpResponse:
         request.GET, queryset=_visible(request.user), user=request.user
     )
     evaluations, current_sort = sort(evaluation_filter.qs, request, SORT_COLUMNS, "-updated")
-    context = {
-        "filter": evaluation_filter,
-        "page": page_of(evaluations, request),
-        "current_sort": current_sort,
-    }
+    page = page_of(evaluations, request)
+    page.object_list = with_next_steps(list(page.object_list))
+    context = {"filter": evaluation_filter, "page": page, "current_sort": current_sort}
     return render(request, "evaluations/evaluation_list.html", context)
