@@ -23,9 +23,7 @@ def sign_in(page, base_url, username):
     page.wait_for_url(f"{base_url}/")
 
 
-def test_leaving_a_changed_form_asks_first_and_its_own_submit_does_not(
-    live_server, page, can_tho
-):
+def test_leaving_a_changed_form_asks_first_and_its_own_submit_does_not(live_server, page, can_tho):
     officer_of("925", username="codo")
     sign_in(page, live_server.url, "codo")
     dialogs = []
