@@ -138,7 +138,7 @@ def approval_summary(plan: Plan, results, budget) -> list[str]:
         % {
             "plan": plan,
             "targets": numbers.format_number(len(results)),
-            "total": numbers.format_vnd(budget.total.planned),
+            "total": numbers.format_vnd_short(budget.total.planned),
         },
         _(
             "Từ nay mỗi lần điều chỉnh chỉ tiêu phải ghi lý do; giá trị đã phê duyệt được giữ "
