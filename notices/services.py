@@ -23,6 +23,9 @@ the step is committed (``notices.delivery.send``).
 """
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, timedelta
 from functools import partial
 
@@ -249,13 +252,26 @@ def mark_all_read(user) -> int:
 # --- E-mail -----------------------------------------------------------------------------------
 
 
+_without_email: ContextVar[bool] = ContextVar("notices_without_email", default=False)
+
+
+@contextmanager
+def without_email() -> Iterator[None]:
+    """Give the portal's notices but send no e-mail (the demo's history, replayed)."""
+    token = _without_email.set(True)
+    try:
+        yield
+    finally:
+        _without_email.reset(token)
+
+
 def wants_email(user) -> bool:
     return bool(user.email_notices and user.email.strip())
 
 
 def _mail_later(notice: Notice) -> None:
     """After the step is committed: the e-mail of a notice, to a user who chose e-mail."""
-    if not wants_email(notice.recipient):
+    if _without_email.get() or not wants_email(notice.recipient):
         return
     subject, body = message(notice)
     transaction.on_commit(

@@ -252,3 +252,12 @@ def test_the_settings_page_turns_e_mail_off(people, login):
     client.post(reverse("account_settings"), {"email_notices": "on"})
     people["local"].refresh_from_db()
     assert people["local"].email_notices is True
+
+
+def test_the_demos_history_gives_notices_but_no_e_mail(
+    criteria_sets, people, co_do, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True), notices.without_email():
+        submitted(make_round(), make_product(co_do), people["local"], [76, 77, 78])
+    assert Notice.objects.filter(recipient=people["city"]).count() == 1
+    assert mailoutbox == []
