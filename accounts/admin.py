@@ -19,7 +19,10 @@ class UserAdmin(VisibleToAdminMixin, DjangoUserAdmin):
     filter_horizontal = ["areas", "groups", "user_permissions"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
-        (_("Thông tin cá nhân"), {"fields": ["full_name", "email", "phone", "job_title"]}),
+        (
+            _("Thông tin cá nhân"),
+            {"fields": ["full_name", "email", "phone", "job_title", "email_notices"]},
+        ),
         (_("Vai trò và địa bàn"), {"fields": ["role", "areas"]}),
         (
             _("Quyền trong trang quản trị"),

@@ -49,6 +49,17 @@ class User(AbstractUser):
     )
     job_title = models.CharField(_("chức vụ, đơn vị công tác"), max_length=200, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    email_notices = models.BooleanField(
+        _("nhận thông báo qua e-mail"),
+        default=True,
+        help_text=_(
+            "Khi có hồ sơ chuyển đến bạn xử lý, hồ sơ bị trả lại, có kết luận hoặc đợt đánh giá "
+            "sắp kết thúc: gửi thêm e-mail, ngoài thông báo trên cổng."
+        ),
+    )
+    #: How many of the user's notices are unread: kept with the notices (notices.services), so
+    #: that the bell of every page costs no query.
+    unread_notices = models.PositiveIntegerField(_("thông báo chưa đọc"), default=0, editable=False)
 
     objects = PortalUserManager()
 

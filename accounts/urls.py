@@ -6,6 +6,7 @@ from accounts import views
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("settings/", views.account_settings, name="account_settings"),
     path("password_change/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(

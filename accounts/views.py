@@ -3,13 +3,17 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.validators import MaxLengthValidator
 from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import AccountSettingsForm
+from core.forms import save_or_refuse
 from core.network import client_address
 from core.ratelimit import over_limit
 
@@ -68,3 +72,24 @@ class PasswordResetView(auth_views.PasswordResetView):
             )
             return HttpResponseRedirect(self.get_success_url())
         return super().form_valid(form)
+
+
+def _save_settings(form):
+    # Only the fields of the form: the user's other columns (the unread count) are kept by
+    # others meanwhile.
+    def write():
+        form.instance.save(update_fields=list(form.Meta.fields))
+        return form.instance
+
+    return write
+
+
+@login_required
+def account_settings(request):
+    """The signed-in user's own settings: whether notices also come by e-mail."""
+    data = request.POST if request.method == "POST" else None
+    form = AccountSettingsForm(data, instance=request.user)
+    if request.method == "POST" and form.is_valid() and save_or_refuse(form, _save_settings(form)):
+        messages.success(request, _("Đã lưu cài đặt."))
+        return redirect("account_settings")
+    return render(request, "registration/account_settings.html", {"form": form})

@@ -22,6 +22,7 @@ from budgets.models import (
     Target,
     Unit,
 )
+from core.counting import CERTIFICATE, in_year
 from products.models import Certificate
 
 HUNDRED = Decimal(100)
@@ -82,7 +83,7 @@ class YearRecords:
     def decided(self) -> list[Decided]:
         rows = (
             self._certificates()
-            .filter(decision_date__year=self.year)
+            .filter(in_year(CERTIFICATE, self.year))
             .values_list("product_id", "product__producer_id", "kind", "stars", "area__path")
         )
         return [Decided(*row) for row in rows]
@@ -335,8 +336,23 @@ class Comparison:
 
     @property
     def agrees(self) -> bool | None:
-        """None when no record counts this figure."""
+        """None when no record counts this figure. Equal once the records' value is rounded to
+        the figure's published decimals (52,75% → 52,8% agrees with 52,8%; 52,7% does not)."""
         return None if self.difference is None else self.difference == 0
+
+    @property
+    def agrees_rounded(self) -> bool:
+        """Agrees only once rounded as published: "khớp (làm tròn)" (52,75% beside 52,8%)."""
+        return bool(self.agrees) and self.recorded != self.published
+
+    @property
+    def verdict(self) -> str:
+        """The one word every page and export gives: khớp, khớp (làm tròn), không khớp."""
+        if self.agrees is None:
+            return ""
+        if self.agrees_rounded:
+            return str(_("khớp (làm tròn)"))
+        return str(_("khớp")) if self.agrees else str(_("không khớp"))
 
 
 def compare(

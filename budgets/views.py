@@ -38,7 +38,7 @@ from budgets.models import (
     Target,
 )
 from budgets.reports import YearRecords, budget_summary, compare, target_results
-from core import policy
+from core import numbers, policy
 from core.forms import save_or_refuse
 from core.history import history_entries
 from core.submissions import SAVED, submit_once
@@ -124,7 +124,28 @@ def plan_detail(request: HttpRequest, year: int) -> HttpResponse:
         "can_edit": policy.can(user, "plan.change", plan).allowed,
         "history": history_entries(plan),
     }
+    context["approval_lines"] = approval_summary(plan, results, context["budget"])
     return render(request, "budgets/plan_detail.html", context)
+
+
+def approval_summary(plan: Plan, results, budget) -> list[str]:
+    """What approving the plan does, in the confirmation shown before it."""
+    return [
+        _(
+            "%(plan)s chuyển sang “Đã phê duyệt”, với %(targets)s chỉ tiêu và tổng kinh phí "
+            "%(total)s như đang hiển thị."
+        )
+        % {
+            "plan": plan,
+            "targets": numbers.format_number(len(results)),
+            "total": numbers.format_vnd_short(budget.total.planned),
+        },
+        _(
+            "Từ nay mỗi lần điều chỉnh chỉ tiêu phải ghi lý do; giá trị đã phê duyệt được giữ "
+            "làm số gốc để so sánh."
+        ),
+        _("Không hủy được phê duyệt trên cổng."),
+    ]
 
 
 @require_http_methods(FORM_METHODS)

@@ -151,7 +151,7 @@ def sheets(dashboard: Dashboard) -> list[tuple[str, list[str], list[list]]]:
                 # Percentage points as shares too: 52,8 − 52,7 → 0,1%.
                 else [_share(c.published), _percent(c.recorded), _share(c.difference)]
             ),
-            "" if c.agrees is None else (_("khớp") if c.agrees else _("không khớp")),
+            c.verdict,
         ]
         for c in d.comparisons
     ]

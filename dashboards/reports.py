@@ -27,12 +27,16 @@ from budgets.reports import (
     percent_of,
     target_results,
 )
+from core.counting import CERTIFICATE, EVALUATION, in_year, in_years, up_to_year, year_lookup
 from dashboards.scope import Scope
 from evaluations.models import Evaluation
-from products.models import EXPIRING_WITHIN_DAYS, Certificate, ProductCategory
+from products.models import EXPIRING_WITHIN_DAYS, Certificate, ProductCategory, sector_key
 from subjects.models import Producer
 
 STARS = (3, 4, 5)
+#: Which year a record counts in is core.counting's one rule: a certificate, its decision's
+#: year; an evaluation, its round's year.
+EVALUATION_YEAR = year_lookup(EVALUATION)
 #: How many years back the chart of certified products by stars goes.
 SERIES_YEARS = 8
 #: The widest span of the years-side-by-side page.
@@ -141,10 +145,14 @@ class KindRow:
 
 @dataclass
 class SectorRow:
-    sector_id: int | None
+    """One sector, whatever the classifications that name it: 1048/QĐ-TTg, 148/QĐ-TTg and
+    26/2026/QĐ-TTg each have their own "Thực phẩm", which is one sector on the dashboard."""
+
+    sector_id: int | None  # the first of ``sector_ids``, for a link
     label: str
     certified: int = 0
     new: int = 0
+    sector_ids: list = field(default_factory=list)
 
 
 @dataclass
@@ -216,7 +224,7 @@ def star_series(certs, years: list[int], today: date, expiring: bool = False) ->
         aggregates[f"p{year}"] = _products(
             _valid_q(on) & Q(level=Certificate.Level.CITY, stars=4, score__gte=90)
         )
-        decided = Q(kind=NEW, decision_date__year=year)
+        decided = Q(kind=NEW) & in_year(CERTIFICATE, year)
         for stars in STARS:
             aggregates[f"n{year}_{stars}"] = _products(decided & Q(stars=stars))
         aggregates[f"n{year}"] = _products(decided)
@@ -243,8 +251,8 @@ def by_area(certs, year: int, on: date) -> tuple[list[AreaRow], list[str]]:
     the areas with a certificate decided by the end of the year. Two queries."""
     rows = certs.values("area__path").annotate(
         certified=_products(_valid_q(on)),
-        new=_products(Q(kind=NEW, decision_date__year=year)),
-        decided=_products(Q(decision_date__year=year)),
+        new=_products(Q(kind=NEW) & in_year(CERTIFICATE, year)),
+        decided=_products(in_year(CERTIFICATE, year)),
         ever=_products(Q(decision_date__lte=date(year, 12, 31))),
     )
     totals: dict[str, AreaRow] = {}
@@ -325,7 +333,7 @@ def by_kind(certs, year: int) -> list[KindRow]:
     """Producers with new products in the year and those products, by kind. One query."""
     rows = {key: KindRow(key, label, kinds) for key, label, kinds in KIND_GROUPS}
     counts = (
-        certs.filter(kind=NEW, decision_date__year=year)
+        certs.filter(in_year(CERTIFICATE, year), kind=NEW)
         .values("product__producer__kind")
         .annotate(
             producers=Count("product__producer", distinct=True),
@@ -362,12 +370,25 @@ def by_sector(certs, year: int, on: date) -> list[SectorRow]:
         .values("sector_id", "sector_name")
         .annotate(
             certified=_products(_valid_q(on)),
-            new=_products(Q(kind=NEW, decision_date__year=year)),
+            new=_products(Q(kind=NEW) & in_year(CERTIFICATE, year)),
         )
         .filter(Q(certified__gt=0) | Q(new__gt=0))
-        .order_by("-certified", "-new", "sector_name")
+        .order_by("sector_id")
     )
-    return [SectorRow(r["sector_id"], r["sector_name"], r["certified"], r["new"]) for r in rows]
+    # A product has one category, so it counts under one classification's sector only: the
+    # counts of the sectors of one name add up exactly.
+    merged: dict[str, SectorRow] = {}
+    for r in rows:
+        key = sector_key(r["sector_name"])
+        row = merged.setdefault(key, SectorRow(r["sector_id"], r["sector_name"]))
+        # The plainest name of the sector ("Thực phẩm" rather than "Sản phẩm thực phẩm").
+        if r["sector_name"] and len(r["sector_name"]) < len(row.label or ""):
+            row.label = r["sector_name"]
+        row.certified += r["certified"]
+        row.new += r["new"]
+        if r["sector_id"] is not None:
+            row.sector_ids.append(r["sector_id"])
+    return sorted(merged.values(), key=lambda row: (-row.certified, -row.new, row.label or ""))
 
 
 def evaluations(user, scope: Scope, year: int) -> tuple[list[StatusRow], list[str]]:
@@ -375,14 +396,14 @@ def evaluations(user, scope: Scope, year: int) -> tuple[list[StatusRow], list[st
     year and the years before. One query."""
     rows = (
         Evaluation.objects.visible_to(user)
-        .filter(scope.q("product__producer__area__path"), round__year__lte=year)
-        .values("round__year", "status", "product__producer__area__path")
+        .filter(scope.q("product__producer__area__path"), up_to_year(EVALUATION, year))
+        .values(EVALUATION_YEAR, "status", "product__producer__area__path")
         .annotate(n=Count("pk"))
     )
     statuses = {value: StatusRow(value, label) for value, label in Evaluation.Status.choices}
     paths = []
     for row in rows:
-        if row["round__year"] == year:
+        if row[EVALUATION_YEAR] == year:
             statuses[row["status"]].count += row["n"]
         paths.append(row["product__producer__area__path"])
     return list(statuses.values()), paths
@@ -538,12 +559,12 @@ def years_report(user, scope: Scope, first: int, last: int, today: date | None =
         columns[row["line__plan__year"]].disbursed = row["total"]
     evaluated = (
         Evaluation.objects.visible_to(user)
-        .filter(scope.q("product__producer__area__path"), round__year__in=years)
-        .values("round__year")
+        .filter(scope.q("product__producer__area__path"), in_years(EVALUATION, years))
+        .values(EVALUATION_YEAR)
         .annotate(n=Count("pk"))
     )
     for row in evaluated:
-        columns[row["round__year"]].evaluations = row["n"]
+        columns[row[EVALUATION_YEAR]].evaluations = row["n"]
     return [columns[y] for y in years]
 
 

@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import Area
+from core.counting import EVALUATION, year_lookup
 from core.filters import PortalFilterSet
 from core.text import fold
 from evaluations.models import Evaluation, Round
@@ -16,7 +17,7 @@ class EvaluationFilter(PortalFilterSet):
 
     q = django_filters.CharFilter(label=_("Tìm theo tên sản phẩm, chủ thể"), method="filter_q")
     year = django_filters.NumberFilter(
-        label=_("Năm"), field_name="round__year", min_value=2018, max_value=2100
+        label=_("Năm"), field_name=year_lookup(EVALUATION), min_value=2018, max_value=2100
     )
     round = django_filters.ModelChoiceFilter(
         label=_("Đợt"), queryset=Round.objects.none(), empty_label=_("Tất cả")

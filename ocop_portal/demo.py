@@ -11,6 +11,7 @@ from areas.models import Area
 from budgets import demo as plans
 from evaluations import demo as evaluations
 from evaluations.criteria import load_legal_bases
+from notices.services import without_email
 from products import demo as registry
 from products.services import load_categories
 
@@ -57,8 +58,10 @@ def load_plans(progress: plans.Progress | None = None) -> dict[str, int]:
 
 def load_evaluations(progress=None) -> dict[str, int]:
     """Legal bases and criteria sets, the 2022 rounds behind the recognitions, the closed 2023
-    round and the 2026 round under 26/2026 with work for every account."""
-    return evaluations.load_evaluations(progress=progress)
+    round and the 2026 round under 26/2026 with work for every account. Its steps give the
+    demo accounts their notices, without e-mailing anyone."""
+    with without_email():
+        return evaluations.load_evaluations(progress=progress)
 
 
 def _ensure_user(username: str, **values) -> User:

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "evaluations",
     "budgets",
     "dashboards",
+    "notices",
 ]
 
 MIDDLEWARE = [
@@ -138,6 +139,9 @@ if not DEBUG and EMAIL_CONFIG["EMAIL_BACKEND"] in _LOCAL_EMAIL_BACKENDS:
     )
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="OCOP <ocop@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+#: The portal's address as its users reach it ("https://ocop.cantho.gov.vn"): the links of the
+#: notices' e-mails start with it (empty: the e-mails give the page's path only).
+PORTAL_URL = env.str("PORTAL_URL", default="")
 
 # Users, roles and login
 AUTH_USER_MODEL = "accounts.User"

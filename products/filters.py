@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from areas.models import Area
 from core import policy
+from core.counting import CERTIFICATE, in_year
 from core.filters import PortalFilterSet
 from core.forms import AutocompleteSelect
 from products.models import Certificate, Product, ProductCategory
@@ -98,13 +99,18 @@ class ProductFilter(PortalFilterSet):
         return queryset.filter(current_stars=int(stars))
 
     def filter_sector(self, queryset, name, sector):
-        return queryset.filter(Q(category__parent=sector) | Q(category__parent__parent=sector))
+        # The sector of every classification that is this one (1048/QĐ-TTg, 148/QĐ-TTg and
+        # 26/2026/QĐ-TTg each have a "Thực phẩm"): one sector, as the dashboard counts it.
+        sectors = sector.same_sector()
+        return queryset.filter(
+            Q(category__parent__in=sectors) | Q(category__parent__parent__in=sectors)
+        )
 
     def filter_group(self, queryset, name, group):
         return queryset.filter(Q(category=group) | Q(category__parent=group))
 
     def filter_year(self, queryset, name, year):
-        decided = Certificate.objects.filter(product=OuterRef("pk"), decision_date__year=year)
+        decided = Certificate.objects.filter(in_year(CERTIFICATE, year), product=OuterRef("pk"))
         return queryset.filter(Exists(decided))
 
     def filter_expiring(self, queryset, name, days):

@@ -60,6 +60,13 @@ def validate_photo(photo) -> None:
         )
 
 
+def sector_key(name: str | None) -> str:
+    """What makes the sectors of different classifications one: the name, case, diacritics
+    and 26/2026/QĐ-TTg's "Sản phẩm …" aside ("Sản phẩm thực phẩm" of 26/2026, "Thực phẩm" of
+    148 and of 1048 are one sector; 1048's "Thảo dược" stays its own)."""
+    return fold(name or "").removeprefix("san pham ").strip()
+
+
 class ProductCategory(models.Model):
     """A sector, group or product set of a classification: Phụ lục I of 26/2026/QĐ-TTg today,
     148/QĐ-TTg (the same frame and codes) and 1048/QĐ-TTg for the records classified under
@@ -118,6 +125,12 @@ class ProductCategory(models.Model):
     @property
     def sector_code(self) -> str:
         return self.code.split(".")[0]
+
+    def same_sector(self) -> "models.QuerySet[ProductCategory]":
+        """The sectors of every classification that are this one (``sector_key``)."""
+        key = sector_key(self.name)
+        sectors = ProductCategory.objects.filter(level=self.Level.SECTOR)
+        return sectors.filter(pk__in=[s.pk for s in sectors if sector_key(s.name) == key])
 
     def in_scheme(self, scheme: str) -> "ProductCategory | None":
         """This category, or its counterpart in a later classification (148 → 26/2026)."""

@@ -50,6 +50,7 @@ from evaluations import services as evaluation_services
 from evaluations.criteria import load_criteria_sets
 from evaluations.models import CriteriaSet, DossierDocument
 from evaluations.views.evaluation import ACTIONS
+from notices.models import Notice
 from products.catalogue_views import catalogue_url, slug_of
 from products.models import LegalBasis
 from tests.conftest import district, load_reference_data, officer_of
@@ -245,6 +246,18 @@ def build_world() -> SimpleNamespace:
         for t in AREAS
     }
 
+    # A notice for the officer of each area: theirs alone to open.
+    w.notice = {
+        t: Notice.objects.create(
+            recipient=w.user[t],
+            kind=Notice.Kind.MOVE,
+            evaluation=w.draft[t],
+            url=w.draft[t].get_absolute_url(),
+            verb=f"Thông báo {t}",
+        )
+        for t in AREAS
+    }
+
     w.plan = PlanFactory(year=2023)
     w.target = {NO_AREA: TargetFactory(plan=w.plan, indicator=Measure.TOURISM_VILLAGES, value=1)}
     w.line = {NO_AREA: BudgetLineFactory(plan=w.plan, description="Tập huấn chung")}
@@ -358,6 +371,22 @@ PORTAL: dict[str, Row] = {
     ),
     "password_reset_complete": Row(fixed("password_reset_complete"), public()),
     "set_language": Row(fixed("set_language"), public(To("/"))),
+    # One's own settings and notices: every signed-in user, each their own.
+    "account_settings": Row(fixed("account_settings"), page()),
+    "notices:list": Row(fixed("notices:list"), page()),
+    # Opening a notice goes to what it is about; anyone else's is not there for them.
+    "notices:open": Row(
+        of("notices:open", "notice"),
+        {
+            **page(own=To(lambda w, t: w.draft[t].get_absolute_url()), city=404),
+            "staff_own": 404,
+            "administrator": 404,
+        },
+        AREAS,
+    ),
+    "notices:read_all": Row(
+        fixed("notices:read_all"), public(405), post_only=True, refused_posts={"anonymous": LOGIN}
+    ),
     # Areas.
     "areas:list": Row(fixed("areas:list"), page()),
     "areas:detail": Row(of("areas:detail", "home"), page(), AREAS),

@@ -57,6 +57,7 @@ PORTAL_APPS = {
     "evaluations",
     "budgets",
     "dashboards",
+    "notices",
 }
 
 

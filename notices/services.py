@@ -1,0 +1,292 @@
+"""Who is told what, and when.
+
+A step of the workflow (an ``evaluations.Transition`` that changes the status) tells the people
+who act next on the evaluation, never the person who made the step:
+
+- a step that hands it back to be filled in (returned with a reason) or concludes it
+  (recognised, not recognised, disqualified, the central level's answer) → the local officers
+  of the product's area (the ``evaluation.fill`` rule): they complete the dossier, or tell the
+  producer. (A reviewer may disqualify a returned dossier, but is not waited for.)
+- any other step, which leaves the evaluation waiting for someone (sent for review, sent back
+  in, and every waiting step the workflow adds) → the users who have a move on it now, as
+  ``evaluations.workflow.available`` says: the province's reviewers, or the district's officers
+  where the district decides.
+
+"Deadline near" notices (``notify_deadlines``, run daily) concern open evaluations of a round
+that closes within ``DEADLINE_DAYS`` days (today included), by the same rule; each is given
+once per evaluation and closing day.
+
+Only active users whose assigned areas contain the product's area are candidates: an
+administrator who sees everything is not told about every step of the country. Users who chose
+e-mail (``User.email_notices``) and have an address also get an e-mail, in Vietnamese, after
+the step is committed (``notices.delivery.send``).
+"""
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date, timedelta
+from functools import partial
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from areas.models import containing_paths
+from core import policy
+from evaluations import workflow
+from evaluations.models import Evaluation, Transition
+from notices import delivery
+from notices.models import Notice
+
+logger = logging.getLogger(__name__)
+
+#: A round closing within this many days (today included) gives "deadline near" notices.
+DEADLINE_DAYS = 3
+
+
+# --- Who --------------------------------------------------------------------------------------
+
+
+def candidates(evaluation: Evaluation, *, exclude=None) -> list[User]:
+    """Active users assigned to the product's area or an area containing it (one query)."""
+    path = policy.area_path_of(evaluation)
+    if not path:
+        return []
+    users = (
+        User.objects.filter(is_active=True, areas__path__in=containing_paths(path))
+        .distinct()
+        .order_by("pk")
+    )
+    if exclude is not None:
+        users = users.exclude(pk=exclude.pk)
+    return list(users)
+
+
+def local_officers(evaluation: Evaluation, *, exclude=None) -> list[User]:
+    """The local officers of the product's area (who fill in and file its evaluation)."""
+    return [
+        user
+        for user in candidates(evaluation, exclude=exclude)
+        if policy.can(user, "evaluation.fill", evaluation)
+    ]
+
+
+def next_actors(evaluation: Evaluation, *, exclude=None, today: date | None = None) -> list[User]:
+    """The users with a move on the evaluation now (possible or not yet)."""
+    return [
+        user
+        for user in candidates(evaluation, exclude=exclude)
+        if workflow.available(evaluation, user, today=today)
+    ]
+
+
+def with_local_officers(status: str) -> bool:
+    """An evaluation in this status is the local officers' to act on: being filled in, or
+    concluded (they tell the producer)."""
+    return status in Evaluation.EDITABLE_STATUSES or status not in Evaluation.OPEN_STATUSES
+
+
+def acting_next(evaluation: Evaluation, *, exclude=None, today: date | None = None):
+    """Who acts next on the evaluation in its present status (the module's rule)."""
+    if with_local_officers(evaluation.status):
+        return local_officers(evaluation, exclude=exclude)
+    return next_actors(evaluation, exclude=exclude, today=today)
+
+
+def recipients_of(step: Transition) -> list[User]:
+    """Who a step of the workflow tells; nobody for a step that does not move the evaluation
+    (its creation, a correction, a chair's explanation)."""
+    if not step.from_status or step.from_status == step.to_status:
+        return []
+    return acting_next(step.evaluation, exclude=step.by)
+
+
+# --- What -------------------------------------------------------------------------------------
+
+
+def _move_verb(step: Transition) -> str:
+    return _("%(action)s: %(product)s (%(round)s) — nay “%(status)s”") % {
+        "action": step.get_action_display(),
+        "product": step.evaluation.product.name,
+        "round": step.evaluation.round.title,
+        "status": step.get_to_status_display(),
+    }
+
+
+def _deadline_verb(evaluation: Evaluation, today: date) -> str:
+    closes_on = evaluation.round.closes_on
+    return _("%(round)s kết thúc ngày %(day)s (còn %(days)s ngày): %(product)s — “%(status)s”") % {
+        "round": evaluation.round.title,
+        "day": formats.date_format(closes_on, "SHORT_DATE_FORMAT"),
+        "days": (closes_on - today).days,
+        "product": evaluation.product.name,
+        "status": evaluation.get_status_display(),
+    }
+
+
+def notify_step(step: Transition) -> list[Notice]:
+    """Give the notices of one step of the workflow (in Vietnamese, whoever made it)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        recipients = recipients_of(step)
+        if not recipients:
+            return []
+        verb = _move_verb(step)
+        notices = [
+            Notice(
+                recipient=user,
+                kind=Notice.Kind.MOVE,
+                evaluation=step.evaluation,
+                transition=step,
+                actor=step.by,
+                url=step.evaluation.get_absolute_url(),
+                verb=verb[:300],
+                reason=step.comment,
+                created_at=step.at,
+            )
+            for user in recipients
+        ]
+        Notice.objects.bulk_create(notices)
+        _count_new(recipients)
+        for notice in notices:
+            _mail_later(notice)
+    return notices
+
+
+def on_transition_saved(sender, instance: Transition, created: bool, raw: bool = False, **kwargs):
+    """post_save of a Transition: a notice must never undo the step, so a failure is logged."""
+    if not created or raw:
+        return
+    try:
+        with transaction.atomic():
+            notify_step(instance)
+    except Exception:
+        logger.exception("Could not give the notices of step %s", instance.pk)
+
+
+def due_for_deadline(today: date, days: int = DEADLINE_DAYS):
+    """Open evaluations of a round closing from today to ``days`` days on."""
+    return (
+        Evaluation.objects.filter(
+            status__in=Evaluation.OPEN_STATUSES,
+            round__closes_on__gte=today,
+            round__closes_on__lte=today + timedelta(days=days),
+        )
+        .select_related("round", "product__producer__area", "criteria_set")
+        .order_by("round__closes_on", "pk")
+    )
+
+
+def notify_deadlines(*, today: date | None = None, days: int = DEADLINE_DAYS) -> list[Notice]:
+    """Tell those who act next on an open evaluation that its round closes soon; once per
+    evaluation, recipient and closing day (running twice gives nothing new)."""
+    today = today or timezone.localdate()
+    given = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for evaluation in due_for_deadline(today, days):
+            key = f"deadline:{evaluation.pk}:{evaluation.round.closes_on.isoformat()}"
+            verb = _deadline_verb(evaluation, today)
+            for user in acting_next(evaluation, today=today):
+                notice = Notice(
+                    recipient=user,
+                    kind=Notice.Kind.DEADLINE,
+                    evaluation=evaluation,
+                    url=evaluation.get_absolute_url(),
+                    verb=verb[:300],
+                    key=key,
+                )
+                try:
+                    with transaction.atomic():
+                        notice.save()
+                        _count_new([user])
+                except IntegrityError:
+                    continue  # given on an earlier day (or by a run at the same time)
+                _mail_later(notice)
+                given.append(notice)
+    return given
+
+
+# --- Read, unread -----------------------------------------------------------------------------
+
+
+def _count_new(users) -> None:
+    User.objects.filter(pk__in=[user.pk for user in users]).update(
+        unread_notices=F("unread_notices") + 1
+    )
+
+
+def recount(user) -> int:
+    """Set the user's unread count from their notices (what the bell shows)."""
+    count = Notice.objects.filter(recipient=user, read_at__isnull=True).count()
+    if user.unread_notices != count:
+        User.objects.filter(pk=user.pk).update(unread_notices=count)
+        user.unread_notices = count
+    return count
+
+
+def mark_read(notice: Notice, user) -> None:
+    if notice.read_at is None:
+        updated = Notice.objects.filter(pk=notice.pk, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+        if updated:
+            User.objects.filter(pk=user.pk, unread_notices__gt=0).update(
+                unread_notices=F("unread_notices") - 1
+            )
+
+
+def mark_all_read(user) -> int:
+    marked = Notice.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    User.objects.filter(pk=user.pk).update(unread_notices=0)
+    user.unread_notices = 0
+    return marked
+
+
+# --- E-mail -----------------------------------------------------------------------------------
+
+
+_without_email: ContextVar[bool] = ContextVar("notices_without_email", default=False)
+
+
+@contextmanager
+def without_email() -> Iterator[None]:
+    """Give the portal's notices but send no e-mail (the demo's history, replayed)."""
+    token = _without_email.set(True)
+    try:
+        yield
+    finally:
+        _without_email.reset(token)
+
+
+def wants_email(user) -> bool:
+    return bool(user.email_notices and user.email.strip())
+
+
+def _mail_later(notice: Notice) -> None:
+    """After the step is committed: the e-mail of a notice, to a user who chose e-mail."""
+    if _without_email.get() or not wants_email(notice.recipient):
+        return
+    subject, body = message(notice)
+    transaction.on_commit(
+        partial(delivery.send, subject=subject, body=body, to=notice.recipient.email.strip())
+    )
+
+
+def message(notice: Notice) -> tuple[str, str]:
+    """The e-mail of a notice, in Vietnamese: (subject, body)."""
+    context = {
+        "notice": notice,
+        "recipient": notice.recipient,
+        "link": settings.PORTAL_URL.rstrip("/") + notice.url,
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("notices/email/notice_subject.txt", context)
+        body = render_to_string("notices/email/notice.txt", context)
+    return " ".join(subject.split()), body
