@@ -16,6 +16,7 @@ urlpatterns = [
     path("evaluations/", include("evaluations.urls")),
     path("plans/", include("budgets.urls")),
     path("dashboard/", include("dashboards.urls")),
+    path("jobs/", include("core.job_urls")),
     path("catalogue/", include("products.catalogue_urls")),
     path("catalogue.csv", open_data_views.catalogue_csv, name="catalogue_csv"),
     path("catalogue.json", open_data_views.catalogue_json, name="catalogue_json"),

@@ -43,6 +43,7 @@ from django.utils import timezone
 from accounts.models import User
 from areas.models import Area
 from budgets.models import Measure, Plan
+from core.models import Job
 from evaluations import services as evaluation_services
 from evaluations.criteria import load_criteria_sets
 from evaluations.models import CriteriaSet
@@ -225,6 +226,22 @@ def build_world() -> SimpleNamespace:
             decision_date=timezone.localdate(),
             signer="Phó Chủ tịch",
         )
+
+    # A finished job of each officer, with its file.
+    w.job = {
+        t: Job.objects.create(
+            started_by=w.user[t],
+            task="dashboards.jobs.build_export",
+            title=f"Tác vụ Ma Trận {t}",
+            status=Job.Status.DONE,
+            done=1,
+            total=1,
+            result=b"ket qua",
+            result_name="ket-qua.txt",
+            result_type="text/plain",
+        )
+        for t in AREAS
+    }
 
     w.plan = PlanFactory(year=2023)
     w.target = {NO_AREA: TargetFactory(plan=w.plan, indicator=Measure.TOURISM_VILLAGES, value=1)}
@@ -420,6 +437,19 @@ PORTAL: dict[str, Row] = {
     "dashboards:city": Row(fixed("dashboards:city"), page()),
     "dashboards:years": Row(fixed("dashboards:years"), page()),
     "dashboards:export": Row(fixed("dashboards:export"), page()),
+    # The spreadsheet as a job: POST only, anyone signed in, for what they see.
+    "dashboards:export_start": Row(
+        fixed("dashboards:export_start"),
+        public(405),
+        post_only=True,
+        refused_posts={"anonymous": LOGIN},
+    ),
+    # A job is its starter's (the officer of the target's area) and administrators' only.
+    "jobs:list": Row(fixed("jobs:list"), page()),
+    **{
+        name: Row(of(name, "job"), page(city=404, staff_own=404), AREAS)
+        for name in ("jobs:detail", "jobs:status", "jobs:download")
+    },
     # The public catalogue and open data: the same for everyone.
     "catalogue:list": Row(fixed("catalogue:list"), public()),
     "catalogue:product": Row(of("catalogue:product", "product", slug_of), public(), AREAS),
