@@ -37,7 +37,14 @@ from evaluations.models import (
     Transition,
 )
 from evaluations.scoring import SheetStructure
-from products.models import Certificate, LegalBasis, Product, ProductCategory, add_months
+from products.models import (
+    Certificate,
+    LegalBasis,
+    Product,
+    ProductCategory,
+    SentNotice,
+    add_months,
+)
 from subjects.models import Producer
 
 #: Ends the address of every synthetic producer and the note of every synthetic round: how
@@ -208,21 +215,26 @@ def synthetic_rounds():
 
 def clear() -> int:
     """Remove the synthetic rows (evaluations and rounds, certificates, products, producers);
-    returns producers gone. Raw deletes for the evaluations' rows: millions of answers."""
+    returns producers gone. Raw deletes (no per-row signals, no history of the deletion): the
+    rows were written in bulk, and at national scale there are millions of answers."""
     producers = synthetic_producers()
     rounds = synthetic_rounds()
     evaluations = Evaluation.objects.filter(round__in=rounds)
+    certificates = Certificate.objects.filter(product__producer__in=producers)
+    alias = connection.alias
     with transaction.atomic():
-        Answer.objects.filter(sheet__evaluation__in=evaluations)._raw_delete(connection.alias)
-        ScoreSheet.objects.filter(evaluation__in=evaluations)._raw_delete(connection.alias)
-        Transition.objects.filter(evaluation__in=evaluations)._raw_delete(connection.alias)
+        restore_answer_keys()
+        Answer.objects.filter(sheet__evaluation__in=evaluations)._raw_delete(alias)
+        ScoreSheet.objects.filter(evaluation__in=evaluations)._raw_delete(alias)
+        Transition.objects.filter(evaluation__in=evaluations)._raw_delete(alias)
         Evaluation.history.filter(round_id__in=rounds.values("pk")).delete()
-        evaluations._raw_delete(connection.alias)
+        evaluations._raw_delete(alias)
         CouncilMember.objects.filter(round__in=rounds).delete()
         rounds.delete()
-        Certificate.objects.filter(product__producer__in=producers).delete()
-        Product.objects.filter(producer__in=producers).delete()
-        deleted, _ = producers.delete()
+        SentNotice.objects.filter(certificate__in=certificates).delete()
+        certificates._raw_delete(alias)
+        Product.objects.filter(producer__in=producers)._raw_delete(alias)
+        deleted = producers._raw_delete(alias)
     return deleted
 
 
