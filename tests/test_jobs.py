@@ -179,6 +179,7 @@ def test_dashboard_spreadsheet_as_a_job(client, can_tho, settings):
     client.force_login(reviewer)
     page = client.get(reverse("dashboards:city"), {"year": 2026}).content.decode()
     assert reverse("dashboards:export_start") in page
+    assert reverse("jobs:list") in page  # "My jobs", in the user's menu
 
     response = client.post(f"{reverse('dashboards:export_start')}?year=2026")
     job = Job.objects.get(started_by=reviewer)
