@@ -46,7 +46,7 @@ else
   DEBUG=true "$PY" manage.py load_demo --allow-demo-passwords >/dev/null
   "$PY" manage.py load_areas | tail -1
   "$PY" manage.py generate_synthetic --seed "$SEED" --scale "$SCALE" \
-    --i-know-this-is-not-production | grep -v "^    "
+    --i-know-this-is-not-production | tr "\r" "\n" | grep -v "^\["
 fi
 [[ -n "${PREPARE_ONLY:-}" ]] && exit 0
 

@@ -456,3 +456,17 @@ allow(
     is_administrator,
     _("Tài khoản người dùng do quản trị viên quản lý."),
 )
+
+
+@rules.predicate
+def started_it(user, obj) -> bool:
+    """The user started this job."""
+    return obj is not None and is_signed_in(user) and obj.started_by_id == user.pk
+
+
+# Long jobs (core.jobs): their progress and result are the starter's (and administrators').
+allow(
+    "job.view",
+    started_it | is_administrator,
+    _("Chỉ người yêu cầu tác vụ và quản trị viên xem được tác vụ này."),
+)

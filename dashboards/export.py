@@ -227,13 +227,15 @@ def _print_setup(sheet) -> None:
     sheet.print_options.gridLines = True
 
 
-def workbook_bytes(dashboard: Dashboard) -> bytes:
+def workbook_bytes(dashboard: Dashboard, progress=None) -> bytes:
+    """The dashboard's tables as an XLSX workbook; `progress(done, total)` after each sheet."""
     as_of = _as_of_cell()
     book = Workbook()
     book.remove(book.active)
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
-    for title, headings, rows in sheets(dashboard):
+    tables = sheets(dashboard)
+    for number, (title, headings, rows) in enumerate(tables, start=1):
         sheet = book.create_sheet(str(title)[:31])
         sheet.append([_cell(_("Bảng điều khiển OCOP — %(title)s") % {"title": title})])
         sheet.append([_cell(_("Địa bàn")), _cell(dashboard.scope.label)])
@@ -268,6 +270,8 @@ def workbook_bytes(dashboard: Dashboard) -> bytes:
                     cell[0].alignment = wrap
         sheet.freeze_panes = f"A{HEADER_ROWS + 2}"
         _print_setup(sheet)
+        if progress:
+            progress(number, len(tables))
     output = io.BytesIO()
     book.save(output)
     return output.getvalue()

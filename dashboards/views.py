@@ -3,16 +3,20 @@ and the same tables as a spreadsheet. Signed-in users only; each sees their own 
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
-from django.views.decorators.http import require_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
 
 from areas.provinces import choices_for, chosen_code
 from budgets.models import FIRST_YEAR
-from core import policy
+from core import jobs, policy
 from core.caching import cached_until_changed
+from core.submissions import submit_once
 from dashboards import export as spreadsheet
+from dashboards import jobs as dashboard_jobs
 from dashboards.reports import (
     MAX_YEARS,
     city_dashboard,
@@ -126,3 +130,28 @@ def export(request: HttpRequest) -> HttpResponse:
     name = f"ocop-dashboard-{year}" + (f"-{scope.area.code}" if scope.area else "")
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response
+
+
+@require_POST
+@login_required
+@submit_once
+def export_start(request: HttpRequest) -> HttpResponse:
+    """The spreadsheet as a job: the user follows it on the job's page, then downloads it."""
+    province = chosen_code(request)
+    scope = resolve_scope(request.user, request.GET.get("area"), province)
+    year = _year(request, "year", timezone.localdate().year)
+    title = _("Bảng Excel của bảng điều khiển năm %(year)s — %(scope)s") % {
+        "year": year,
+        "scope": scope.label,
+    }
+    job = jobs.start(
+        request.user,
+        dashboard_jobs.build_export,
+        title,
+        request.user.pk,
+        str(scope.area.pk) if scope.area else "",
+        scope.province.code,
+        year,
+        get_language(),
+    )
+    return redirect(job)

@@ -119,6 +119,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://ocop-portal")}
 
+# The task queue (RQ on Redis, through django-rq) for long work: exports, rebuilds, e-mails
+# (core.jobs). Absent by default: the work then runs inline, in the request (the demo, the
+# tests). In production QUEUE_URL (or REDIS_URL) names the Redis database of the queue and
+# `manage.py rqworker` runs the jobs (deploy/ocop-worker.service).
+QUEUE_URL = env.str("QUEUE_URL", default="") or env.str("REDIS_URL", default="")
+if QUEUE_URL:
+    RQ_QUEUES = {"default": {"URL": QUEUE_URL, "DEFAULT_TIMEOUT": 3600}}
+    INSTALLED_APPS.append("django_rq")
+RQ_SHOW_ADMIN_LINK = False
+OCOP_JOBS_QUEUE = "default"
+#: Seconds a job may run on the queue before the worker stops it.
+OCOP_JOBS_TIMEOUT = env.int("OCOP_JOBS_TIMEOUT", default=3600)
+
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 # These keep an e-mail where its recipient never sees it and someone else may (the console

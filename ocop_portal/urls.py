@@ -22,6 +22,7 @@ urlpatterns = [
     path("plans/", include("budgets.urls")),
     path("dashboard/", include("dashboards.urls")),
     path("notices/", include("notices.urls")),
+    path("jobs/", include("core.job_urls")),
     path("catalogue/", include("products.catalogue_urls")),
     path("catalogue.csv", open_data_views.catalogue_csv, name="catalogue_csv"),
     path("catalogue.json", open_data_views.catalogue_json, name="catalogue_json"),

@@ -46,6 +46,7 @@ from django.utils import timezone
 from accounts.models import User
 from areas.models import Area
 from budgets.models import Measure, Plan
+from core.models import Job
 from evaluations import services as evaluation_services
 from evaluations.criteria import load_criteria_sets
 from evaluations.models import CriteriaSet, DossierDocument
@@ -254,6 +255,22 @@ def build_world() -> SimpleNamespace:
             evaluation=w.draft[t],
             url=w.draft[t].get_absolute_url(),
             verb=f"Thông báo {t}",
+        )
+        for t in AREAS
+    }
+
+    # A finished job of each officer, with its file.
+    w.job = {
+        t: Job.objects.create(
+            started_by=w.user[t],
+            task="dashboards.jobs.build_export",
+            title=f"Tác vụ Ma Trận {t}",
+            status=Job.Status.DONE,
+            done=1,
+            total=1,
+            result=b"ket qua",
+            result_name="ket-qua.txt",
+            result_type="text/plain",
         )
         for t in AREAS
     }
@@ -523,6 +540,19 @@ PORTAL: dict[str, Row] = {
     "dashboards:city": Row(fixed("dashboards:city"), page()),
     "dashboards:years": Row(fixed("dashboards:years"), page()),
     "dashboards:export": Row(fixed("dashboards:export"), page()),
+    # The spreadsheet as a job: POST only, anyone signed in, for what they see.
+    "dashboards:export_start": Row(
+        fixed("dashboards:export_start"),
+        public(405),
+        post_only=True,
+        refused_posts={"anonymous": LOGIN},
+    ),
+    # A job is its starter's (the officer of the target's area) and administrators' only.
+    "jobs:list": Row(fixed("jobs:list"), page()),
+    **{
+        name: Row(of(name, "job"), page(city=404, staff_own=404), AREAS)
+        for name in ("jobs:detail", "jobs:status", "jobs:download")
+    },
     # The public catalogue and open data: the same for everyone.
     "catalogue:list": Row(fixed("catalogue:list"), public()),
     "catalogue:product": Row(of("catalogue:product", "product", slug_of), public(), AREAS),

@@ -150,6 +150,33 @@ def test_the_portal_reads_the_file_ocop_env_file_names(tmp_path):
     )
 
 
+@pytest.mark.parametrize(
+    ("variables", "queues"),
+    [
+        ({}, "None False"),
+        ({"QUEUE_URL": "redis://127.0.0.1:6379/2"}, "redis://127.0.0.1:6379/2 True"),
+        ({"REDIS_URL": "redis://127.0.0.1:6379/3"}, "redis://127.0.0.1:6379/3 True"),
+    ],
+)
+def test_the_task_queue_is_configured_from_the_environment(tmp_path, variables, queues):
+    """No queue by default (jobs run inline); QUEUE_URL, else REDIS_URL, names it."""
+    env_file = tmp_path / "ocop.env"
+    env_file.write_text("DEBUG=true\n")
+    code = (
+        "from django.conf import settings; q = getattr(settings, 'RQ_QUEUES', None); "
+        "print(q and q['default']['URL'], 'django_rq' in settings.INSTALLED_APPS)"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=clean_environment(OCOP_ENV_FILE=str(env_file), **variables),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip().splitlines()[-1] == queues, result.stderr
+
+
 # --- The schedule -------------------------------------------------------------------------
 
 
@@ -231,6 +258,18 @@ def test_the_service_reloads_gracefully_and_reads_no_environment_file_of_its_own
     assert "ExecStart=/srv/ocop/.venv/bin/gunicorn ocop_portal.wsgi" in unit
     assert "User=ocop" in unit
     assert not re.search(r"^EnvironmentFile=", unit, re.M)
+
+
+def test_the_worker_runs_the_queues_jobs_as_the_portal_does():
+    unit = (ROOT / "deploy" / "ocop-worker.service").read_text(encoding="utf-8")
+    assert "ExecStart=/srv/ocop/.venv/bin/python manage.py rqworker default" in unit
+    assert "User=ocop" in unit and "WorkingDirectory=/srv/ocop" in unit
+    assert not re.search(r"^EnvironmentFile=", unit, re.M)
+    # The queue the worker reads is the one the portal writes to.
+    settings = (ROOT / "ocop_portal" / "settings.py").read_text(encoding="utf-8")
+    assert 'OCOP_JOBS_QUEUE = "default"' in settings
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "deploy/ocop-worker.service" in readme
 
 
 def test_the_proxy_example_sets_the_headers_the_portal_trusts():
