@@ -222,10 +222,31 @@ class RoundForm(VersionedFormMixin, forms.ModelForm):
         required=False,
         help_text=_("Để trống nếu chưa ấn định. Sau ngày này hồ sơ và phiếu chấm của đợt bị khóa."),
     )
+    forward_by = DateField(
+        label=_("Hạn xã gửi hồ sơ lên cấp tỉnh"),
+        required=False,
+        help_text=Round._meta.get_field("forward_by").help_text,
+    )
+    decide_by = DateField(
+        label=_("Hạn quyết định công nhận"),
+        required=False,
+        help_text=Round._meta.get_field("decide_by").help_text,
+    )
 
     class Meta:
         model = Round
-        fields = ["level", "area", "year", "number", "opens_on", "closes_on", "note"]
+        fields = [
+            "level",
+            "area",
+            "year",
+            "number",
+            "opens_on",
+            "closes_on",
+            "is_extra",
+            "forward_by",
+            "decide_by",
+            "note",
+        ]
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, user, **kwargs):

@@ -12,6 +12,8 @@ from evaluations.views.lists import evaluation_list, queue
 from evaluations.views.prints import sheet_print, summary_print
 from evaluations.views.rounds import (
     round_create,
+    round_decision_docx,
+    round_decision_xlsx,
     round_detail,
     round_edit,
     round_list,
@@ -28,6 +30,8 @@ __all__ = [
     "evaluation_list",
     "queue",
     "round_create",
+    "round_decision_docx",
+    "round_decision_xlsx",
     "round_detail",
     "round_edit",
     "round_list",
