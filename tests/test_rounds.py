@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from openpyxl import load_workbook
@@ -20,7 +21,7 @@ from accounts.models import User
 from areas.models import Area
 from areas.services import load_current_units
 from core.workdays import add_working_days, deadline_status
-from evaluations import services
+from evaluations import decision_list, services
 from evaluations.demo import load_evaluations
 from evaluations.models import Round
 from ocop_portal import demo
@@ -257,6 +258,10 @@ def test_an_overdue_decision_shows_while_dossiers_are_open(
     overdue = deadline_status(decide_by, today())
     assert overdue.is_overdue and overdue.days >= 1
     assert f"quá hạn {overdue.days} ngày làm việc" in client.get(round_.get_absolute_url()).text
+    # Closed with the dossier left undone: the count stops.
+    Round.objects.filter(pk=round_.pk).update(closes_on=today() - timedelta(days=1))
+    page = client.get(round_.get_absolute_url()).text
+    assert "quá hạn" not in page and f"Hạn quyết định {decide_by:%d/%m/%Y}" in page
 
 
 # --- The decision list --------------------------------------------------------------------------
@@ -448,3 +453,16 @@ def test_the_demo_rounds_get_sensible_cut_offs_and_lists(can_tho, login):
     table = docx_of(response).tables[1]
     assert len(table.rows) > 1
     assert all(row.cells[6].text.endswith(" sao") for row in table.rows[1:])
+
+
+def test_the_documents_are_vietnamese_whatever_the_pages_language(decided, city_reviewer):
+    items = decision_list.rows(decision_list.recognised(decided, city_reviewer))
+    with translation.override("en"):
+        document = Document(io.BytesIO(decision_list.docx_bytes(decided, items)))
+        sheet = load_workbook(io.BytesIO(decision_list.xlsx_bytes(decided, items))).active
+    assert "Phụ lục: Danh sách sản phẩm OCOP được công nhận" in [
+        p.text for p in document.paragraphs
+    ]
+    assert {row.cells[6].text for row in document.tables[1].rows[1:]} == {"3 sao", "4 sao"}
+    assert "85,33" in {row.cells[5].text for row in document.tables[1].rows[1:]}
+    assert sheet["A5"].value == "STT"

@@ -74,7 +74,8 @@ class Cutoff:
 
 def cutoffs(round_: Round, today: date, *, has_open: bool) -> list[Cutoff]:
     """The forwarding cut-off (its count while it runs) and the decision cut-off (its count
-    while it runs, or while dossiers of the round are still open after it)."""
+    while it runs, or after it while the round is open and dossiers of it still are: a closed
+    round's dossiers left undone count no longer)."""
     lines = []
     if round_.forward_by:
         running = today <= round_.forward_by
@@ -87,7 +88,7 @@ def cutoffs(round_: Round, today: date, *, has_open: bool) -> list[Cutoff]:
             )
         )
     if round_.decide_by:
-        counts = today <= round_.decide_by or has_open
+        counts = today <= round_.decide_by or (has_open and not round_.is_closed(today))
         lines.append(
             Cutoff(
                 _("Hạn quyết định"),
