@@ -266,6 +266,25 @@ class RoundForm(VersionedFormMixin, forms.ModelForm):
         if not self.instance.pk and not self.is_bound:
             today = timezone.localdate()
             self.initial.update(year=today.year, opens_on=today, level=Round.RoundLevel.CITY)
+        # The cut-offs the rule gave the round as it was: moved with its dates unless set by hand.
+        old = self.instance
+        self._ruled_cutoffs = (
+            Round.default_cutoffs(old.opens_on, old.closes_on)
+            if old.pk and not old.is_extra
+            else None
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        dates_moved = {"opens_on", "closes_on"} & set(self.changed_data)
+        if (
+            self._ruled_cutoffs
+            and dates_moved
+            and not cleaned.get("is_extra")
+            and (cleaned.get("forward_by"), cleaned.get("decide_by")) == self._ruled_cutoffs
+        ):
+            cleaned["forward_by"] = cleaned["decide_by"] = None
+        return cleaned
 
 
 class CouncilMemberForm(forms.ModelForm):

@@ -23,6 +23,7 @@ from areas.services import load_current_units
 from core.workdays import add_working_days, deadline_status
 from evaluations import decision_list, services
 from evaluations.demo import load_evaluations
+from evaluations.forms import RoundForm
 from evaluations.models import Round
 from ocop_portal import demo
 from tests.factories import UserFactory
@@ -466,3 +467,49 @@ def test_the_documents_are_vietnamese_whatever_the_pages_language(decided, city_
     assert {row.cells[6].text for row in document.tables[1].rows[1:]} == {"3 sao", "4 sao"}
     assert "85,33" in {row.cells[5].text for row in document.tables[1].rows[1:]}
     assert sheet["A5"].value == "STT"
+
+
+def round_form_data(round_: Round, **fields) -> dict:
+    data = {
+        "level": round_.level,
+        "area": round_.area_id,
+        "year": round_.year,
+        "number": round_.number,
+        "opens_on": round_.opens_on.isoformat(),
+        "closes_on": round_.closes_on.isoformat() if round_.closes_on else "",
+        "is_extra": "on" if round_.is_extra else "",
+        "forward_by": round_.forward_by.isoformat() if round_.forward_by else "",
+        "decide_by": round_.decide_by.isoformat() if round_.decide_by else "",
+        "note": "",
+        "version": round_.version,
+    }
+    return {**data, **fields}
+
+
+def test_moving_a_rounds_dates_moves_the_rules_cut_offs_not_those_set_by_hand(
+    can_tho, city_reviewer
+):
+    round_ = a_round()
+    round_.save()
+    form = RoundForm(
+        round_form_data(round_, opens_on="2026-03-02"), instance=round_, user=city_reviewer
+    )
+    assert form.is_valid(), form.errors
+    saved = form.save()
+    assert (saved.forward_by, saved.decide_by) == (date(2026, 4, 30), date(2026, 6, 30))
+
+    saved.refresh_from_db()
+    form = RoundForm(
+        round_form_data(saved, opens_on="2026-08-03", forward_by="2026-04-15"),
+        instance=saved,
+        user=city_reviewer,
+    )
+    assert not form.is_valid()  # the hand-set cut-offs stay, and contradict the new dates
+    assert "Hạn quyết định công nhận không được trước ngày mở đợt." in form.errors["decide_by"]
+
+    # Nothing but the note changes: the cut-offs stay as they are.
+    saved.refresh_from_db()
+    form = RoundForm(round_form_data(saved, note="Ghi chú"), instance=saved, user=city_reviewer)
+    assert form.is_valid(), form.errors
+    saved = form.save()
+    assert (saved.forward_by, saved.decide_by) == (date(2026, 4, 30), date(2026, 6, 30))
