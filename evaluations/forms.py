@@ -327,10 +327,31 @@ class RoundForm(VersionedFormMixin, forms.ModelForm):
         required=False,
         help_text=_("Để trống nếu chưa ấn định. Sau ngày này hồ sơ và phiếu chấm của đợt bị khóa."),
     )
+    forward_by = DateField(
+        label=_("Hạn xã gửi hồ sơ lên cấp tỉnh"),
+        required=False,
+        help_text=Round._meta.get_field("forward_by").help_text,
+    )
+    decide_by = DateField(
+        label=_("Hạn quyết định công nhận"),
+        required=False,
+        help_text=Round._meta.get_field("decide_by").help_text,
+    )
 
     class Meta:
         model = Round
-        fields = ["level", "area", "year", "number", "opens_on", "closes_on", "note"]
+        fields = [
+            "level",
+            "area",
+            "year",
+            "number",
+            "opens_on",
+            "closes_on",
+            "is_extra",
+            "forward_by",
+            "decide_by",
+            "note",
+        ]
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, user, **kwargs):
@@ -350,6 +371,25 @@ class RoundForm(VersionedFormMixin, forms.ModelForm):
         if not self.instance.pk and not self.is_bound:
             today = timezone.localdate()
             self.initial.update(year=today.year, opens_on=today, level=Round.RoundLevel.CITY)
+        # The cut-offs the rule gave the round as it was: moved with its dates unless set by hand.
+        old = self.instance
+        self._ruled_cutoffs = (
+            Round.default_cutoffs(old.opens_on, old.closes_on)
+            if old.pk and not old.is_extra
+            else None
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        dates_moved = {"opens_on", "closes_on"} & set(self.changed_data)
+        if (
+            self._ruled_cutoffs
+            and dates_moved
+            and not cleaned.get("is_extra")
+            and (cleaned.get("forward_by"), cleaned.get("decide_by")) == self._ruled_cutoffs
+        ):
+            cleaned["forward_by"] = cleaned["decide_by"] = None
+        return cleaned
 
 
 class CouncilMemberForm(forms.ModelForm):

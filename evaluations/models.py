@@ -5,7 +5,7 @@ member, and the record of every step of the review workflow.
 The workflow itself lives in ``evaluations.workflow`` (the transition table) and
 ``evaluations.services`` (the transitions); nothing here changes a status on save."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -14,7 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -385,7 +385,34 @@ class Round(Versioned, Tracked, Illustrative):
         help_text=_("Sau ngày này phiếu chấm và hồ sơ của đợt bị khóa."),
     )
     note = models.TextField(_("ghi chú"), blank=True)
-    # Indexed: the "data as of" time of every page is the latest of these.
+    # Quyết định 26/2026/QĐ-TTg, Điều 7: at least two provincial rounds a year, the dossiers the
+    # communes forwarded by 30/4 decided by 30/6, those forwarded by 30/10 by 30/12; the city
+    # may hold extra rounds with cut-offs of its own.
+    is_extra = models.BooleanField(
+        _("đợt bổ sung"),
+        default=False,
+        help_text=_(
+            "Đợt ngoài hai đợt thường kỳ trong năm: hạn gửi và hạn quyết định do cấp tỉnh ấn định."
+        ),
+    )
+    forward_by = models.DateField(
+        _("hạn xã gửi hồ sơ lên cấp tỉnh"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Hồ sơ xã gửi lên đến hết ngày này vào đợt. Để trống để lấy theo quy định: đợt mở "
+            "trong 6 tháng đầu năm 30/4, 6 tháng cuối năm 30/10."
+        ),
+    )
+    decide_by = models.DateField(
+        _("hạn quyết định công nhận"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Để trống để lấy theo quy định: đợt mở trong 6 tháng đầu năm 30/6, 6 tháng cuối năm "
+            "30/12."
+        ),
+    )
 
     objects = RoundQuerySet.as_manager()
 
@@ -404,6 +431,12 @@ class Round(Versioned, Tracked, Illustrative):
                 name="round_closes_after_it_opens",
             ),
             models.CheckConstraint(condition=Q(number__gte=1), name="round_number_positive"),
+            models.CheckConstraint(
+                condition=Q(forward_by__isnull=True)
+                | Q(decide_by__isnull=True)
+                | Q(decide_by__gt=models.F("forward_by")),
+                name="round_decides_after_the_forwarding_cut_off",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -419,8 +452,71 @@ class Round(Versioned, Tracked, Illustrative):
             return f"{label} — {self.area.name}"
         return label
 
+    @staticmethod
+    def default_cutoffs(opens_on: date, closes_on: date | None = None) -> tuple[date, date]:
+        """The cut-offs of a regular round by Điều 7 of 26/2026/QĐ-TTg: opening in the first
+        half of the year, 30/4 and 30/6; in the second half, 30/10 and 30/12. A round closing
+        before the forwarding cut-off takes no dossier after it closes: its closing day is the
+        cut-off."""
+        year = opens_on.year
+        if opens_on.month <= 6:
+            forward_by, decide_by = date(year, 4, 30), date(year, 6, 30)
+        else:
+            forward_by, decide_by = date(year, 10, 30), date(year, 12, 30)
+        if closes_on is not None and closes_on < forward_by:
+            forward_by = closes_on
+        return forward_by, max(decide_by, forward_by + timedelta(days=1))
+
+    def fill_cutoffs(self) -> None:
+        """A regular round's cut-offs left blank are the rule's; an extra round's are the
+        city's own."""
+        if self.is_extra or not self.opens_on:
+            return
+        forward_by, decide_by = self.default_cutoffs(self.opens_on, self.closes_on)
+        if self.forward_by is None:
+            self.forward_by = forward_by
+        if self.decide_by is None:
+            self.decide_by = decide_by
+
+    def save(self, *args, **kwargs):
+        self.fill_cutoffs()
+        super().save(*args, **kwargs)
+
+    def forward_deadline_reason(self, today: date | None = None) -> str | None:
+        """None while a commune may still forward a dossier into this round; otherwise why
+        not (the forwarding cut-off has passed, or the round has closed)."""
+        today = today or timezone.localdate()
+        forward_by = self.forward_by
+        if forward_by is None and not self.is_extra and self.opens_on:
+            forward_by = self.default_cutoffs(self.opens_on, self.closes_on)[0]
+        if forward_by is not None and today > forward_by:
+            return _(
+                "Đợt này nhận hồ sơ xã gửi lên đến hết %(day)s; hồ sơ gửi sau sẽ vào đợt sau "
+                "hoặc đợt bổ sung."
+            ) % {"day": formats.date_format(forward_by, "SHORT_DATE_FORMAT")}
+        if self.is_closed(today):
+            return _(
+                "Đợt này đã kết thúc ngày %(day)s; hồ sơ gửi sau sẽ vào đợt sau hoặc đợt bổ sung."
+            ) % {"day": formats.date_format(self.closes_on, "SHORT_DATE_FORMAT")}
+        return None
+
     def clean(self) -> None:
+        self.fill_cutoffs()
         errors = {}
+        if self.is_extra:
+            if self.forward_by is None:
+                errors["forward_by"] = _("Đợt bổ sung: hãy ghi hạn xã gửi hồ sơ lên.")
+            if self.decide_by is None:
+                errors["decide_by"] = _("Đợt bổ sung: hãy ghi hạn quyết định công nhận.")
+        if self.forward_by and self.closes_on and self.forward_by > self.closes_on:
+            errors["forward_by"] = _(
+                "Hạn gửi hồ sơ không được sau ngày kết thúc đợt: hồ sơ gửi sau ngày đó không còn "
+                "được chấm trong đợt."
+            )
+        if self.forward_by and self.decide_by and self.decide_by <= self.forward_by:
+            errors["decide_by"] = _("Hạn quyết định công nhận phải sau hạn xã gửi hồ sơ lên.")
+        elif self.decide_by and self.opens_on and self.decide_by < self.opens_on:
+            errors["decide_by"] = _("Hạn quyết định công nhận không được trước ngày mở đợt.")
         if self.opens_on and self.year and self.opens_on.year != self.year:
             errors["opens_on"] = _("Ngày mở phải trong năm của đợt đánh giá.")
         if self.opens_on and self.closes_on and self.closes_on < self.opens_on:

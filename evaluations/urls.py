@@ -25,6 +25,8 @@ urlpatterns = [
     path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
     path("rounds/<int:pk>/edit/", views.round_edit, name="round_edit"),
     path("rounds/<int:pk>/recognise/", views.round_recognise, name="round_recognise"),
+    path("rounds/<int:pk>/decision.docx", views.round_decision_docx, name="round_decision_docx"),
+    path("rounds/<int:pk>/decision.xlsx", views.round_decision_xlsx, name="round_decision_xlsx"),
     # The commune's step of a two-level dossier (26/2026/QĐ-TTg): Mẫu 01, 02, 03.
     path("<int:pk>/self-assessment/", views.self_assessment, name="self_assessment"),
     path("<int:pk>/preassessment/", views.preassessment, name="preassessment"),

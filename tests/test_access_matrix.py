@@ -510,6 +510,13 @@ PORTAL: dict[str, Row] = {
         post_only=True,
         refused_posts={"anonymous": LOGIN, "own": 403, "other": 404},
     ),
+    # The round's recognised products, to attach to the decision: whoever sees the round.
+    "evaluations:round_decision_docx": Row(
+        of("evaluations:round_decision_docx", "round"), page(), (*AREAS, NO_AREA)
+    ),
+    "evaluations:round_decision_xlsx": Row(
+        of("evaluations:round_decision_xlsx", "round"), page(), (*AREAS, NO_AREA)
+    ),
     # The year plan: everyone in the province reads it, the city writes it.
     "budgets:list": Row(fixed("budgets:list"), page()),
     "budgets:create": Row(fixed("budgets:create"), page(own=403)),

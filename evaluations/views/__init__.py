@@ -27,6 +27,8 @@ from evaluations.views.lists import evaluation_list, queue
 from evaluations.views.prints import sheet_print, summary_print
 from evaluations.views.rounds import (
     round_create,
+    round_decision_docx,
+    round_decision_xlsx,
     round_detail,
     round_edit,
     round_list,
@@ -53,6 +55,8 @@ __all__ = [
     "print_form_03",
     "queue",
     "round_create",
+    "round_decision_docx",
+    "round_decision_xlsx",
     "round_detail",
     "round_edit",
     "round_list",

@@ -1,3 +1,6 @@
+from dataclasses import dataclass
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core import policy
+from core import policy, workdays
 from core.forms import add_errors, save_or_refuse
 from core.submissions import SAVED, submit_once
-from evaluations import services, workflow
+from evaluations import decision_list, services, workflow
 from evaluations.forms import (
     CouncilMemberFormSet,
     RoundForm,
@@ -43,10 +46,57 @@ def round_list(request: HttpRequest) -> HttpResponse:
                 filter=visible & Q(evaluations__status__in=Evaluation.WAITING_STATUSES),
                 distinct=True,
             ),
+            open_count=Count(
+                "evaluations",
+                filter=visible & Q(evaluations__status__in=Evaluation.OPEN_STATUSES),
+                distinct=True,
+            ),
         )
     )
-    context = {"rounds": rounds, "today": timezone.localdate()}
+    today = timezone.localdate()
+    rounds = list(rounds)
+    for round_ in rounds:
+        round_.cutoffs = cutoffs(round_, today, has_open=bool(round_.open_count))
+    context = {"rounds": rounds, "today": today}
     return render(request, "evaluations/round_list.html", context)
+
+
+@dataclass(frozen=True)
+class Cutoff:
+    """One cut-off of a round as its pages show it: the day and, while it matters, where today
+    stands against it in working days."""
+
+    label: str
+    day: date
+    status: workdays.DeadlineStatus | None
+    note: str = ""
+
+
+def cutoffs(round_: Round, today: date, *, has_open: bool) -> list[Cutoff]:
+    """The forwarding cut-off (its count while it runs) and the decision cut-off (its count
+    while it runs, or after it while the round is open and dossiers of it still are: a closed
+    round's dossiers left undone count no longer)."""
+    lines = []
+    if round_.forward_by:
+        running = today <= round_.forward_by
+        lines.append(
+            Cutoff(
+                _("Hạn xã gửi hồ sơ lên"),
+                round_.forward_by,
+                workdays.deadline_status(round_.forward_by, today) if running else None,
+                "" if running else _("đã hết hạn nhận hồ sơ"),
+            )
+        )
+    if round_.decide_by:
+        counts = today <= round_.decide_by or (has_open and not round_.is_closed(today))
+        lines.append(
+            Cutoff(
+                _("Hạn quyết định"),
+                round_.decide_by,
+                workdays.deadline_status(round_.decide_by, today) if counts else None,
+            )
+        )
+    return lines
 
 
 def _candidates(round_: Round, user, evaluations: list[Evaluation]) -> list[int]:
@@ -63,12 +113,22 @@ def _candidates(round_: Round, user, evaluations: list[Evaluation]) -> list[int]
 
 def _round_page(request, round_: Round, *, form=None) -> HttpResponse:
     user = request.user
+    today = timezone.localdate()
     evaluations = list(
         Evaluation.objects.visible_to(user)
         .filter(round=round_)
-        .select_related("product__producer__area", "criteria_set__legal_basis", "round__area")
+        .select_related(
+            "product__producer__area",
+            "product__category",
+            "certificate",
+            "criteria_set__legal_basis",
+            "round__area",
+        )
         .prefetch_related("criteria_set__legal_basis__star_bands", "contributions", "sheets")
         .order_by("product__producer__area__full_name", "product__search_name", "pk")
+    )
+    recognised = decision_list.rows(
+        [evaluation for evaluation in evaluations if evaluation.is_recognised]
     )
     may_recognise = policy.can(user, "round.recognise", round_)
     candidate_ids = _candidates(round_, user, evaluations) if may_recognise else []
@@ -85,9 +145,16 @@ def _round_page(request, round_: Round, *, form=None) -> HttpResponse:
         .prefetch_related("star_bands")
         .first(),
         "evaluations": evaluations,
+        "recognised": recognised,
+        "decision": decision_list.shared_decision(recognised),
         "candidate_ids": set(candidate_ids),
         "form": form if candidate_ids or form is not None else None,
-        "today": timezone.localdate(),
+        "today": today,
+        "cutoffs": cutoffs(
+            round_,
+            today,
+            has_open=any(e.status in Evaluation.OPEN_STATUSES for e in evaluations),
+        ),
         "is_open": round_.is_open(),
     }
     return render(request, "evaluations/round_detail.html", context)
@@ -181,3 +248,30 @@ def round_create(request: HttpRequest) -> HttpResponse:
 def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_object_or_404(Round.objects.visible_to(request.user), pk=pk)
     return _round_form(request, round_)
+
+
+def _decision_list(request: HttpRequest, pk: int, extension: str) -> HttpResponse:
+    round_ = get_object_or_404(Round.objects.visible_to(request.user).select_related("area"), pk=pk)
+    items = decision_list.rows(decision_list.recognised(round_, request.user))
+    if extension == "docx":
+        content, content_type = decision_list.docx_bytes(round_, items), decision_list.DOCX
+    else:
+        content, content_type = decision_list.xlsx_bytes(round_, items), decision_list.XLSX
+    response = HttpResponse(content, content_type=content_type)
+    name = decision_list.filename(round_, extension)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_safe
+@login_required
+def round_decision_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The round's recognised products as the appendix of the decision (Word)."""
+    return _decision_list(request, pk, "docx")
+
+
+@require_safe
+@login_required
+def round_decision_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The round's recognised products as a spreadsheet."""
+    return _decision_list(request, pk, "xlsx")
