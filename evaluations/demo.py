@@ -94,6 +94,10 @@ class RoundSpec:
     decision_number: str = ""
     decision_date: date | None = None
     note: str = ""
+    #: An extra round (đợt bổ sung) sets its own cut-offs.
+    is_extra: bool = False
+    forward_by: date | None = None
+    decide_by: date | None = None
 
 
 ROUNDS_2022 = [
@@ -149,6 +153,19 @@ ROUND_2026 = RoundSpec(
     COUNCIL_2026,
     note="Đợt 2/2026 theo Quyết định 26/2026/QĐ-TTg: hồ sơ cấp xã gửi trước 30/10, quyết định "
     "trước 30/12. Đợt trình diễn còn mở để các tài khoản demo thử quy trình.",
+)
+#: The dossiers the communes received after the second round's cut-off: an extra round.
+ROUND_2026_EXTRA = RoundSpec(
+    2026,
+    3,
+    date(2026, 11, 2),
+    None,
+    COUNCIL_2026,
+    note="Đợt bổ sung 2026 cho các hồ sơ cấp xã tiếp nhận sau hạn của Đợt 2: xã gửi lên trước "
+    "18/12, quyết định trước 31/12.",
+    is_extra=True,
+    forward_by=date(2026, 12, 18),
+    decide_by=date(2026, 12, 31),
 )
 
 
@@ -562,6 +579,9 @@ def _ensure_round(spec: RoundSpec, province: Area) -> tuple[Round, bool]:
         closes_on=spec.closes_on,
         note=spec.note,
         is_illustrative=True,
+        is_extra=spec.is_extra,
+        forward_by=spec.forward_by,
+        decide_by=spec.decide_by,
     )
     round_.full_clean()
     round_.save()
@@ -868,9 +888,13 @@ def _product_2026(planned: Planned, province: Area) -> Product:
 
 
 def _load_2026(builder: _Builder, province: Area, counts) -> None:
-    round_, created = _ensure_round(ROUND_2026, province)
-    counts["rounds"] += created
-    existing = set(round_.evaluations.values_list("product__name", flat=True))
+    rounds = {}
+    for spec in (ROUND_2026, ROUND_2026_EXTRA):
+        rounds[spec.number], created = _ensure_round(spec, province)
+        counts["rounds"] += created
+    existing = set(
+        Evaluation.objects.filter(round__in=rounds.values()).values_list("product__name", flat=True)
+    )
     reviewer = builder.users.get(REVIEWER)
     secretary = builder.users.get(SECRETARY)
     today = timezone.localdate()
@@ -878,8 +902,11 @@ def _load_2026(builder: _Builder, province: Area, counts) -> None:
         product = _product_2026(planned, province)
         if planned.product in existing:
             continue
-        band = round_.criteria_set(product).stars_for(planned.target)
         filed = min(planned.filed, today)
+        # Received after the second round's cut-off (30/10): the extra round.
+        late = planned.filed > ROUND_2026.opens_on.replace(month=10, day=30)
+        round_ = rounds[ROUND_2026_EXTRA.number if late else ROUND_2026.number]
+        band = round_.criteria_set(product).stars_for(planned.target)
         evaluation = builder.create(
             round_=round_,
             product=product,

@@ -17,21 +17,9 @@ from django.utils.translation import gettext_lazy
 
 from core import policy
 from core.versioning import check_version
+from core.workdays import add_working_days
 from evaluations.models import Contribution, Evaluation, SelfAssessment
 from evaluations.scoring import SheetStructure
-
-try:  # Saturdays, Sundays and Vietnamese public holidays off.
-    from core.workdays import add_working_days
-except ImportError:  # pragma: no cover — until core.workdays is merged: Monday to Friday only.
-
-    def add_working_days(start: date, n: int) -> date:
-        day = start
-        while n > 0:
-            day += timedelta(days=1)
-            if day.weekday() < 5:
-                n -= 1
-        return day
-
 
 #: Samples handed in with a dossier (Điều 6.2.d), but for the tourism-services product set.
 REQUIRED_SAMPLES = 5

@@ -91,15 +91,21 @@ def test_the_2023_round_is_closed_and_holds_nothing_dated_2026(loaded):
 
 
 def test_2026_gives_every_demo_account_something_to_do(loaded, client):
-    round_ = Round.objects.get(year=2026)
-    assert round_.is_open() and round_.legal_basis().code == "26/2026/QĐ-TTg"
+    rounds = Round.objects.filter(year=2026).order_by("number")
+    assert [(r.number, r.is_extra) for r in rounds] == [(2, False), (3, True)]
+    for round_ in rounds:
+        assert round_.is_open() and round_.legal_basis().code == "26/2026/QĐ-TTg"
+    # Received after the second round's cut-off, a dossier waits in the extra round.
+    assert rounds[0].forward_deadline_reason() and not rounds[1].forward_deadline_reason()
+    late = Evaluation.objects.filter(round__year=2026, filed_on__gt=date(2026, 10, 30))
+    assert late.exists() and set(late.values_list("round__number", flat=True)) == {3}
     for username in OFFICERS.values():
         client.force_login(User.objects.get(username=username))
         context = client.get(reverse("evaluations:queue")).context
         todo = [
             evaluation
             for evaluation in context["received"] + context["returned"]
-            if evaluation.round_id == round_.pk
+            if evaluation.round.year == 2026
         ]
         assert todo, username
     client.force_login(User.objects.get(username="city"))

@@ -268,7 +268,10 @@ def _detail(
             }
         )
     deadline = dossier.commune_deadline(evaluation) if evaluation.status == S.RECEIVED else None
+    two_level = evaluation.criteria_set.legal_basis.is_two_level
+    at_commune = two_level and evaluation.status in (S.RECEIVED, S.RETURNED)
     context = {
+        "round_cutoff": evaluation.round.forward_deadline_reason(today) if at_commune else None,
         "commune_deadline": deadline,
         "commune_overdue": deadline is not None and deadline < today,
         "evaluation": evaluation,
@@ -292,7 +295,7 @@ def _detail(
         "criteria_set": evaluation.criteria_set,
         "next_step": workflow.next_step(evaluation, returned=returned),
         "returned": returned,
-        "two_level": evaluation.criteria_set.legal_basis.is_two_level,
+        "two_level": two_level,
         "remark_form": (
             remark_form or RemarkForm() if workflow.can_comment(evaluation, user) else None
         ),
