@@ -7,7 +7,7 @@ Here: who may change the commune's part and why not, the self-assessment and the
 their saves, what is still missing before the dossier may be forwarded, and the commune's
 deadline. The workflow's moves (receive, forward, return) live in ``evaluations.services``."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
