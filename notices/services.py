@@ -38,8 +38,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from areas.models import containing_paths
-from core import policy
-from evaluations import workflow
+from core import policy, workdays
+from evaluations import dossier, workflow
 from evaluations.models import Evaluation, Transition
 from notices import delivery
 from notices.models import Notice
@@ -182,22 +182,71 @@ def due_for_deadline(today: date, days: int = DEADLINE_DAYS):
     )
 
 
+def _commune_verb(evaluation: Evaluation, deadline: date, today: date) -> str:
+    late = deadline < today
+    text = (
+        _("Quá hạn xã đánh giá sơ bộ và gửi lên (%(day)s): %(product)s")
+        if late
+        else _(
+            "Hạn xã đánh giá sơ bộ và gửi lên là %(day)s (còn %(days)s ngày làm việc): %(product)s"
+        )
+    )
+    return text % {
+        "day": formats.date_format(deadline, "SHORT_DATE_FORMAT"),
+        "days": workdays.working_days_between(today, deadline),
+        "product": evaluation.product.name,
+    }
+
+
+def due_at_the_commune(today: date, days: int = DEADLINE_DAYS):
+    """Dossiers at the commune (26/2026: 15 working days from the day received) whose time
+    ends within ``days`` working days or has ended: (evaluation, deadline)."""
+    received = (
+        Evaluation.objects.filter(status=Evaluation.Status.RECEIVED, filed_on__isnull=False)
+        .select_related("round", "product__producer__area", "criteria_set__legal_basis")
+        .order_by("filed_on", "pk")
+    )
+    for evaluation in received:
+        deadline = dossier.commune_deadline(evaluation)
+        if deadline is not None and workdays.working_days_between(today, deadline) <= days:
+            yield evaluation, deadline
+
+
 def notify_deadlines(*, today: date | None = None, days: int = DEADLINE_DAYS) -> list[Notice]:
-    """Tell those who act next on an open evaluation that its round closes soon; once per
-    evaluation, recipient and closing day (running twice gives nothing new)."""
+    """Tell those who act next on an open evaluation that its round closes soon, and the
+    commune that its working days on a dossier are ending or over; once per evaluation,
+    recipient and deadline (running twice gives nothing new)."""
     today = today or timezone.localdate()
+    due = [
+        (
+            evaluation,
+            f"deadline:{evaluation.pk}:{evaluation.round.closes_on.isoformat()}",
+            _deadline_verb(evaluation, today),
+        )
+        for evaluation in due_for_deadline(today, days)
+    ]
+    due += [
+        (
+            evaluation,
+            f"commune:{evaluation.pk}:{deadline.isoformat()}:{'late' if deadline < today else 'soon'}",
+            _commune_verb(evaluation, deadline, today),
+        )
+        for evaluation, deadline in due_at_the_commune(today, days)
+    ]
+    return _give_deadlines(due, today)
+
+
+def _give_deadlines(due, today: date) -> list[Notice]:
     given = []
     with translation.override(settings.LANGUAGE_CODE):
-        for evaluation in due_for_deadline(today, days):
-            key = f"deadline:{evaluation.pk}:{evaluation.round.closes_on.isoformat()}"
-            verb = _deadline_verb(evaluation, today)
+        for evaluation, key, verb in due:
             for user in acting_next(evaluation, today=today):
                 notice = Notice(
                     recipient=user,
                     kind=Notice.Kind.DEADLINE,
                     evaluation=evaluation,
                     url=evaluation.get_absolute_url(),
-                    verb=verb[:300],
+                    verb=str(verb)[:300],
                     key=key,
                 )
                 try:

@@ -105,12 +105,14 @@ def test_a_decision_tells_the_local_officers(criteria_sets, people, co_do, decid
     assert {n.recipient.username for n in decided} == {"codo", "codo2"}
 
 
-def test_under_148_the_district_decides_so_its_officers_are_told(criteria_sets, people, co_do):
+def test_an_open_148_dossier_goes_to_the_province_now_the_districts_are_gone(
+    criteria_sets, people, co_do
+):
     evaluation = submitted(
         make_round("148/QĐ-TTg"), make_product(co_do), people["colleague"], [60, 62, 64]
     )
-    # The district recognises its 3★: the other officer of Cờ Đỏ acts next, not the city.
-    assert told(evaluation) == {"codo": {"submit"}}
+    # Under 148 the district recognised its 3★ until 30/06/2025; today the province decides.
+    assert told(evaluation) == {"city": {"submit"}, "city2": {"submit"}}
 
 
 def test_creating_an_evaluation_tells_nobody(criteria_sets, people, co_do):
@@ -261,3 +263,35 @@ def test_the_demos_history_gives_notices_but_no_e_mail(
         submitted(make_round(), make_product(co_do), people["local"], [76, 77, 78])
     assert Notice.objects.filter(recipient=people["city"]).count() == 1
     assert mailoutbox == []
+
+
+def test_the_commune_is_told_when_its_working_days_end_and_when_they_are_over(
+    criteria_sets, people, co_do
+):
+    """26/2026: 15 working days from the day received. Filed Thursday 19/11/2026, the time ends
+    Thursday 10/12/2026 (weekends off): told from three working days before, once, and once
+    more when late; never the Department, never an outsider."""
+    from datetime import date
+
+    from tests.factories import category_26
+
+    product = make_product(co_do, "Mắm cá linh")
+    product.category = category_26("I.4.a")
+    product.save()
+    evaluation = services.evaluation_create(
+        product=product,
+        round=make_round("26/2026/QĐ-TTg", opens_on=date(2026, 8, 3)),
+        kind="new",
+        by=people["colleague"],
+        filed_on=date(2026, 11, 19),
+        today=date(2026, 11, 19),
+    )
+    assert notices.notify_deadlines(today=date(2026, 12, 4)) == []  # four working days left
+    soon = notices.notify_deadlines(today=date(2026, 12, 7))
+    assert {n.recipient for n in soon} == {people["local"], people["colleague"]}
+    assert "10/12/2026" in soon[0].verb and "còn 3 ngày làm việc" in soon[0].verb
+    assert notices.notify_deadlines(today=date(2026, 12, 8)) == []  # once
+    late = notices.notify_deadlines(today=date(2026, 12, 11))
+    assert {n.recipient for n in late} == {people["local"], people["colleague"]}
+    assert late[0].verb.startswith("Quá hạn xã đánh giá sơ bộ")
+    assert evaluation.status == "received"
