@@ -269,8 +269,17 @@ def _detail(
         )
     deadline = dossier.commune_deadline(evaluation) if evaluation.status == S.RECEIVED else None
     two_level = evaluation.criteria_set.legal_basis.is_two_level
-    at_commune = two_level and evaluation.status in (S.RECEIVED, S.RETURNED)
+    at_commune = two_level and evaluation.status == S.RECEIVED
+    before_council = two_level and evaluation.status in (
+        S.RECEIVED,
+        S.FORWARDED,
+        S.RESUBMITTED,
+        S.RETURNED,
+        S.ADVISORY,
+    )
     context = {
+        # Before the council scores, a two-level dossier has no result to show.
+        "show_result": not before_council or any(sheet.result.answered for sheet in sheets),
         "round_cutoff": evaluation.round.forward_deadline_reason(today) if at_commune else None,
         "commune_deadline": deadline,
         "commune_overdue": deadline is not None and deadline < today,
