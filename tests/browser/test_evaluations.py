@@ -40,7 +40,9 @@ def test_an_officer_scores_and_submits_and_the_city_recognises(live_server, page
     sign_in(page, live_server.url, "codo")
     page.goto(f"{live_server.url}/evaluations/")
     page.get_by_role("link", name="Lập hồ sơ đánh giá").click()
-    page.get_by_label("Sản phẩm").select_option(label=f"{product.name} — {product.producer.name}")
+    page.get_by_role("combobox", name="Sản phẩm").select_option(
+        label=f"{product.name} — {product.producer.name}"
+    )
     page.get_by_label("Đợt đánh giá").select_option(label=round_.title)
     page.get_by_role("button", name="Lập hồ sơ").click()
     page.wait_for_url(re.compile(r"/evaluations/\d+/$"))
