@@ -100,6 +100,14 @@ def test_the_city_reviewer_does_not_open_evaluations(login, city_reviewer, can_t
     assert login(city_reviewer).get(reverse("evaluations:create")).status_code == 403
 
 
+def test_the_filing_form_asks_for_the_day_received_and_the_samples(login, officer_co_do):
+    """The commune's 15 working days and the legal basis count from the day it received the
+    dossier (26/2026/QĐ-TTg Điều 7, 12): the form shows that field and the samples."""
+    text = login(officer_co_do).get(reverse("evaluations:create")).text
+    assert 'name="filed_on"' in text
+    assert 'name="samples"' in text
+
+
 def object_pages(evaluation) -> list[str]:
     sheet = evaluation.sheets.first()
     return [

@@ -15,7 +15,7 @@ from accounts.models import User
 from budgets.models import Plan
 from evaluations.models import Evaluation
 from ocop_portal.demo import DEMO_PASSWORD
-from products.models import Product
+from products.models import Process, Product
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -66,9 +66,21 @@ def pages_of(role: str) -> list[str]:
     ]
     if role == "codo":
         sheet = evaluation.sheets.first()
-        return [*common, "/products/new/", f"/evaluations/{evaluation.pk}/sheets/{sheet.pk}/"]
+        return [
+            *common,
+            "/products/new/",
+            "/evaluations/new/",
+            f"/evaluations/{evaluation.pk}/sheets/{sheet.pk}/",
+            *dossier_pages(user, Evaluation.Status.RECEIVED),
+        ]
     return [
         *common,
+        *dossier_pages(
+            user,
+            Evaluation.Status.FORWARDED,
+            Evaluation.Status.ADVISORY,
+            Evaluation.Status.RETURNED,
+        ),
         "/dashboard/",
         "/dashboard/years/",
         "/plans/",
@@ -77,6 +89,26 @@ def pages_of(role: str) -> list[str]:
         "/evaluations/rounds/",
         f"/evaluations/rounds/{evaluation.round_id}/",
     ]
+
+
+def dossier_pages(user, *statuses) -> list[str]:
+    """The pages of the demo's 26/2026 dossiers at these steps: the evaluation page (with its
+    next step, the documents asked for, the action forms), the electronic dossier and, while
+    the commune holds it, its Mẫu 02 and Mẫu 03."""
+    paths = []
+    two_level = Evaluation.objects.visible_to(user).filter(
+        criteria_set__legal_basis__process=Process.TWO_LEVEL
+    )
+    for status in statuses:
+        evaluation = two_level.filter(status=status).order_by("pk").first()
+        assert evaluation, f"the demo has no 26/2026 dossier at “{status}”"
+        paths += [f"/evaluations/{evaluation.pk}/", f"/evaluations/{evaluation.pk}/documents/"]
+        if status in (Evaluation.Status.RECEIVED, Evaluation.Status.RETURNED):
+            paths += [
+                f"/evaluations/{evaluation.pk}/self-assessment/",
+                f"/evaluations/{evaluation.pk}/preassessment/",
+            ]
+    return paths
 
 
 @pytest.fixture
@@ -111,6 +143,8 @@ def test_main_pages_have_no_serious_accessibility_violation(live_server, browser
                 response = page.goto(live_server.url + path)
                 expected = 404 if path == "/khong-co-trang-nay/" else 200
                 assert response.status == expected, f"{path}: {response.status}"
+                # The action panels (<details>) open, so that axe reads the forms inside.
+                page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
                 page.add_script_tag(path=str(AXE))
                 violations = page.evaluate(RUN_AXE)
                 if violations:

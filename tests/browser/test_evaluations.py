@@ -12,7 +12,13 @@ from evaluations.models import Evaluation
 from products.models import add_months
 from tests.conftest import officer_of
 from tests.factories import ProducerFactory, ProductFactory, UserFactory
-from tests.test_evaluations_support import make_round, planned_choices
+from tests.test_evaluations_support import (
+    make_round,
+    office,
+    planned_choices,
+    secretary,
+    to_council,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,11 +46,16 @@ def test_an_officer_scores_and_submits_and_the_city_recognises(live_server, page
     sign_in(page, live_server.url, "codo")
     page.goto(f"{live_server.url}/evaluations/")
     page.get_by_role("link", name="Lập hồ sơ đánh giá").click()
-    page.get_by_label("Sản phẩm").select_option(label=f"{product.name} — {product.producer.name}")
+    page.get_by_role("combobox", name="Sản phẩm").select_option(
+        label=f"{product.name} — {product.producer.name}"
+    )
     page.get_by_label("Đợt đánh giá").select_option(label=round_.title)
+    # Received when the round opened, under 1489/QĐ-TTg: the district's officer scores it.
+    page.get_by_label("Ngày tiếp nhận hồ sơ").fill(round_.opens_on.isoformat())
     page.get_by_role("button", name="Lập hồ sơ").click()
     page.wait_for_url(re.compile(r"/evaluations/\d+/$"))
     evaluation = Evaluation.objects.get(product=product)
+    assert evaluation.criteria_set.legal_basis_id == "1489/QĐ-TTg"
     _first, second = evaluation.sheets.order_by("member__order")
     # The secretary's sheet was entered earlier: 78 points.
     services.sheet_save(
@@ -124,10 +135,14 @@ def test_a_fresh_fruit_sheet_on_a_phone_shows_the_missing_4_star_minimum(
         product=product, round=make_round("26/2026/QĐ-TTg", members=1), kind="new", by=officer
     )
     assert evaluation.criteria_set.code == "qd-26-2026-bo-01"
+    # Under 26/2026 the province's council scores, once the Tổ tư vấn has reviewed the dossier;
+    # its secretary enters the sheet.
+    evaluation = to_council(evaluation, officer=officer, office=office())
+    secretary()
     structure = SheetStructure.load(evaluation.criteria_set)
     plan = choose(structure, 75, fixed={"2.3": 1})
 
-    sign_in(page, live_server.url, "codo")
+    sign_in(page, live_server.url, "thuky")
     page.goto(f"{live_server.url}{evaluation.sheets.get().get_absolute_url()}")
     assert "Bộ 1. Rau, củ, quả, hạt tươi" in page.locator("main").inner_text()
     for criterion_id, option_id in plan.items():

@@ -128,6 +128,8 @@ def test_a_product_from_registration_to_the_catalogue(live_server, page, browser
     # The evaluation in the open round, and every member's score sheet.
     page.goto(f"{live_server.url}/evaluations/new/?product={product_pk}")
     page.get_by_label("Đợt đánh giá").select_option(label=round_.title)
+    # Received when the round opened, under 1489/QĐ-TTg: the district's officer scores it.
+    page.get_by_label("Ngày tiếp nhận hồ sơ").fill(round_.opens_on.isoformat())
     page.get_by_role("button", name="Lập hồ sơ").click()
     page.wait_for_url(re.compile(r"/evaluations/\d+/$"))
     evaluation_url = page.url
