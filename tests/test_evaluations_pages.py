@@ -510,7 +510,7 @@ def _more(round_, co_do, officer_co_do, city_reviewer, count):
     [
         ("officer_co_do", "evaluations:queue", 9),  # and the latest return of each
         ("city_reviewer", "evaluations:queue", 8),
-        ("city_reviewer", "evaluations:list", 11),
+        ("city_reviewer", "evaluations:list", 12),  # and the latest return of each
         ("city_reviewer", "evaluations:rounds", 7),
     ],
 )

@@ -218,7 +218,7 @@ def test_the_queue_and_plan_speak_of_the_provinces_level(an_giang):
     client = Client()
     client.force_login(an_giang["reviewer"])
     queue = client.get("/evaluations/").content.decode()
-    assert "Chờ cấp tỉnh quyết định: 1 hồ sơ" in queue
+    assert "Chờ cấp tỉnh xử lý: 1 hồ sơ" in queue
     plan = client.get(f"/plans/{timezone.localdate().year}/").content.decode()
     assert "toàn tỉnh" in plan
     home = client.get("/").content.decode()

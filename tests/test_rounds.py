@@ -169,7 +169,7 @@ def test_forward_deadline_reason(can_tho):
 
 
 def test_the_data_migration_fills_the_rounds_already_held(can_tho):
-    migration = importlib.import_module("evaluations.migrations.0011_round_cut_offs")
+    migration = importlib.import_module("evaluations.migrations.0013_round_cut_offs")
     held = a_round(year=2022, number=2, opens_on=date(2022, 7, 18), closes_on=date(2022, 9, 23))
     held.save()
     first = a_round(year=2022, number=1, opens_on=date(2022, 4, 4), closes_on=date(2022, 6, 30))
