@@ -42,6 +42,8 @@ from evaluations.models import (
     Answer,
     Contribution,
     CouncilMember,
+    DocumentRequest,
+    DossierDocument,
     Evaluation,
     MinimumsRule,
     Round,
@@ -930,12 +932,12 @@ def _ask_lab_report(evaluation, reviewer) -> None:
 
     if reviewer is None:
         return
-    documents.request_documents(
-        evaluation=evaluation,
-        items=["phieu-kiem-nghiem"],
-        by=reviewer,
-        transition=evaluation.transitions.filter(action=A.RETURN).last(),
+    step = evaluation.transitions.filter(action=A.RETURN).last()
+    asked = documents.request_documents(
+        evaluation=evaluation, items=["phieu-kiem-nghiem"], by=reviewer, transition=step
     )
+    # Asked with the return, on its day.
+    DocumentRequest.objects.filter(pk__in=[r.pk for r in asked]).update(asked_at=step.at)
 
 
 def _demo_pdf(title: str) -> bytes:
@@ -999,13 +1001,17 @@ def _file_2026(builder, evaluation, planned: Planned, *, commune_part: bool) -> 
         upload = SimpleUploadedFile(
             f"{item.code}.pdf", _demo_pdf(str(item.title)), "application/pdf"
         )
-        documents.add_document(
+        document = documents.add_document(
             evaluation=evaluation,
             upload=upload,
             by=officer,
             title=f"{item.title} (minh họa)",
             checklist_code=item.code,
         )
+        # Handed in with the dossier; the commune's papers with its report, days later.
+        later = 10 if item.provided_by == "commune" else 0
+        day = min(evaluation.filed_on + timedelta(days=later), timezone.localdate())
+        DossierDocument.objects.filter(pk=document.pk).update(added_at=_at(day, 10))
 
 
 def _walk_2026(builder, evaluation, planned: Planned, filed: date, reviewer, secretary, today):
