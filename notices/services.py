@@ -198,6 +198,11 @@ def _commune_verb(evaluation: Evaluation, deadline: date, today: date) -> str:
     }
 
 
+def _lateness(deadline: date, today: date) -> str:
+    """Part of a commune notice's key: told once while time is left, once more when late."""
+    return "late" if deadline < today else "soon"
+
+
 def due_at_the_commune(today: date, days: int = DEADLINE_DAYS):
     """Dossiers at the commune (26/2026: 15 working days from the day received) whose time
     ends within ``days`` working days or has ended: (evaluation, deadline)."""
@@ -228,7 +233,7 @@ def notify_deadlines(*, today: date | None = None, days: int = DEADLINE_DAYS) ->
     due += [
         (
             evaluation,
-            f"commune:{evaluation.pk}:{deadline.isoformat()}:{'late' if deadline < today else 'soon'}",
+            f"commune:{evaluation.pk}:{deadline.isoformat()}:{_lateness(deadline, today)}",
             _commune_verb(evaluation, deadline, today),
         )
         for evaluation, deadline in due_at_the_commune(today, days)

@@ -12,7 +12,6 @@ from budgets.models import Measure, Unit
 from budgets.reports import compare
 from core import counting
 from dashboards import reports
-from evaluations.models import Evaluation
 from products.models import Certificate, ProductCategory, sector_key
 from tests.factories import (
     CertificateFactory,
