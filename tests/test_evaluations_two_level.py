@@ -175,6 +175,14 @@ def test_whoever_entered_a_sheet_never_decides(received, officer_co_do, city_rev
     assert "quyết định phải do người khác thực hiện" in page
     assert 'id="next-step"' in page and "Chờ trình Chủ tịch UBND thành phố quyết định" in page
 
+    # The decision is confirmed with what it does: the stars, how long, the public catalogue.
+    page = login(city_reviewer).get(evaluation.get_absolute_url()).content.decode()
+    form = page[page.index('action="/evaluations/%d/recognise/"' % evaluation.pk) :]
+    form = form[: form.index("</form>")]
+    assert "data-confirm" in form and "data-confirm-check" in form
+    assert "Cấp giấy chứng nhận 4 sao cho" in form and "36 tháng" in form
+    assert "Sản phẩm hiện ngay trên danh mục công khai." in form
+
     evaluation = decide(evaluation, city_reviewer)
     assert evaluation.status == S.RECOGNISED
     assert (evaluation.certificate.stars, evaluation.certificate.level) == (4, "city")

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -31,7 +31,7 @@ from evaluations.forms import (
 )
 from evaluations.models import Evaluation, Round
 from evaluations.scoring import SheetStructure
-from products.models import Product
+from products.models import Product, add_months
 
 S = Evaluation.Status
 
@@ -191,6 +191,38 @@ BY_TARGET = {action.target: action for action in ACTIONS.values()}
 DOSSIER_CHECK_STATUSES = (S.DRAFT, S.RETURNED, S.RECEIVED, S.FORWARDED, S.RESUBMITTED, S.ADVISORY)
 
 
+def _confirmation(action: Action, evaluation, today) -> list[str]:
+    """What an irreversible step does, in a few lines, to confirm before it is taken."""
+    if action.target == S.RECOGNISED:
+        stars = workflow.stars_to_recognise(evaluation)
+        months = evaluation.criteria_set.certificate_validity_months
+        until = formats.date_format(add_months(today, months), "SHORT_DATE_FORMAT")
+        return [
+            _("Cấp giấy chứng nhận %(stars)s sao cho “%(product)s”.")
+            % {"stars": stars, "product": evaluation.product.name},
+            _("Hiệu lực %(months)s tháng từ ngày quyết định (đến %(day)s nếu quyết định hôm nay).")
+            % {"months": months, "day": until},
+            _("Sản phẩm hiện ngay trên danh mục công khai."),
+            _("Sau đó chỉ quản trị viên sửa được quyết định, kèm lý do."),
+        ]
+    if action.target == S.CENTRAL_RECOGNISED:
+        return [
+            _("Cấp giấy chứng nhận 5 sao của Bộ Nông nghiệp và Môi trường."),
+            _("Sản phẩm hiện ngay trên danh mục công khai."),
+        ]
+    if action.target == S.MINISTRY:
+        return [
+            _("Ghi quyết định phê duyệt kết quả; hồ sơ gửi Bộ Nông nghiệp và Môi trường."),
+            _("Tỉnh chưa cấp giấy chứng nhận: Bộ quyết định 5 sao."),
+        ]
+    if action.target in (S.NOT_RECOGNISED, S.DISQUALIFIED):
+        return [
+            _("Hồ sơ kết thúc, không cấp giấy chứng nhận."),
+            _("Sản phẩm có thể đăng ký lại trong một đợt sau."),
+        ]
+    return []
+
+
 def _action_form(action: Action, evaluation, data=None):
     """The action's form, given the evaluation when it needs it (the sheet's conditions)."""
     kwargs = {"prefix": action.name}
@@ -244,6 +276,7 @@ def _detail(
         moves.append(
             {
                 "action": action,
+                "confirm": _confirmation(action, evaluation, today) if move.allowed else [],
                 "label": action.label_for(evaluation),
                 "move": move,
                 "form": form,

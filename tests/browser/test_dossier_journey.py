@@ -52,6 +52,10 @@ def act(page, action: str, label: str, **fields) -> None:
     form = page.locator(f"form[action$='/{action}/']")
     for field, value in fields.items():
         form.get_by_label(field).fill(value)
+    confirm = form.locator("[data-confirm-check]")
+    if confirm.count():  # an irreversible step: its summary is read and confirmed
+        assert form.get_by_role("button", name=label).is_disabled()
+        confirm.check()
     form.get_by_role("button", name=label).click()
     page.wait_for_url(re.compile(r"/evaluations/\d+/$"))
 

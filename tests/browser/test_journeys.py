@@ -82,6 +82,10 @@ class Journey:
         form = page.locator("#actions form").filter(has=page.get_by_role("button", name=action))
         for label, value in fields.items():
             form.get_by_label(label).fill(value)
+        confirm = form.locator("[data-confirm-check]")
+        if confirm.count():  # an irreversible step: its summary is read and confirmed
+            assert form.get_by_role("button", name=action).is_disabled()
+            confirm.check()
         form.get_by_role("button", name=action).click()
         page.wait_for_url(re.compile(r"/evaluations/\d+/$"))
 
