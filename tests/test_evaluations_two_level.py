@@ -177,7 +177,7 @@ def test_whoever_entered_a_sheet_never_decides(received, officer_co_do, city_rev
 
     # The decision is confirmed with what it does: the stars, how long, the public catalogue.
     page = login(city_reviewer).get(evaluation.get_absolute_url()).content.decode()
-    form = page[page.index('action="/evaluations/%d/recognise/"' % evaluation.pk) :]
+    form = page[page.index(f'action="/evaluations/{evaluation.pk}/recognise/"') :]
     form = form[: form.index("</form>")]
     assert "data-confirm" in form and "data-confirm-check" in form
     assert "Cấp giấy chứng nhận 4 sao cho" in form and "36 tháng" in form
