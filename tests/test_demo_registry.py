@@ -12,6 +12,8 @@ from io import StringIO
 import pytest
 from django.core import serializers
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from products import demo as registry
 from products.models import Certificate, Product
@@ -83,12 +85,27 @@ REAL_PRODUCERS = {name for name, _, _ in REAL_PRODUCTS} | {
 }
 
 
-@pytest.fixture
-def demo() -> str:
-    """The whole demo, loaded once for the test; returns what load_demo printed."""
+@pytest.fixture(scope="module")
+def demo_once(django_db_setup, django_db_blocker, tmp_path_factory) -> str:
+    """The whole demo, loaded once for the module (each test runs in its own transaction on
+    top of it), rolled back at the end; returns what load_demo printed."""
     out = StringIO()
-    call_command("load_demo", allow_demo_passwords=True, stdout=out)
-    return out.getvalue()
+    with (
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+        override_settings(
+            MEDIA_ROOT=tmp_path_factory.mktemp("media"),
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        ),
+    ):
+        call_command("load_demo", allow_demo_passwords=True, stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(demo_once, db) -> str:
+    return demo_once
 
 
 def by_stars(certificates) -> dict[int, int]:

@@ -6,7 +6,9 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 from django.db.models import Max
+from django.test import override_settings
 from django.urls import reverse
 
 from accounts.models import User
@@ -21,13 +23,30 @@ pytestmark = pytest.mark.django_db
 S = Evaluation.Status
 
 
+@pytest.fixture(scope="module")
+def demo_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo loaded once for the module (its tests only read it; each runs in its own
+    transaction), rolled back at the end; its documents in a folder of its own."""
+    media = tmp_path_factory.mktemp("media")
+    with (
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+        override_settings(
+            MEDIA_ROOT=media,
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        ),
+    ):
+        demo.load_registry()
+        demo.load_accounts()
+        steps = []
+        counts = load_evaluations(progress=lambda done, total: steps.append((done, total)))
+        yield counts, steps
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def loaded(can_tho):
-    demo.load_registry()
-    demo.load_accounts()
-    steps = []
-    counts = load_evaluations(progress=lambda done, total: steps.append((done, total)))
-    return counts, steps
+def loaded(demo_once, can_tho):
+    return demo_once
 
 
 def test_each_2022_recognition_has_its_evaluation(loaded):
