@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from areas.models import Area
 from core.forms import VersionedFormMixin
 from core.text import multi_line, single_line
+from evaluations import documents as dossier_documents
 from evaluations.models import CouncilMember, Evaluation, Round
 from evaluations.scoring import SheetStructure
 from products.models import Certificate, Product
@@ -150,9 +151,7 @@ class ReturnForm(forms.Form):
 
     def __init__(self, *args, evaluation=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from evaluations import documents
-
-        choices = documents.request_choices(evaluation) if evaluation is not None else []
+        choices = dossier_documents.request_choices(evaluation) if evaluation is not None else []
         self.fields["documents"].choices = choices
         if not choices:
             del self.fields["documents"]

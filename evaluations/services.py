@@ -477,22 +477,25 @@ def _issue(evaluation: Evaluation, *, stars: int, level: str, decision: Decision
     return certificate
 
 
+def _move(evaluation: Evaluation, target: str, by, *, comment: str = "", today=None):
+    """A move that writes nothing but the step: checked, then recorded (in the caller's
+    transaction, on the evaluation as stored now)."""
+    evaluation = _locked(evaluation)
+    workflow.check(evaluation, target, by, today=today)
+    _record(evaluation, target, by, comment=comment)
+    return evaluation
+
+
 @transaction.atomic
 def evaluation_submit(*, evaluation: Evaluation, by, today=None) -> Evaluation:
     """The local officer sends a fully scored evaluation for review."""
-    evaluation = _locked(evaluation)
-    workflow.check(evaluation, S.SUBMITTED, by, today=today)
-    _record(evaluation, S.SUBMITTED, by)
-    return evaluation
+    return _move(evaluation, S.SUBMITTED, by, today=today)
 
 
 @transaction.atomic
 def evaluation_resubmit(*, evaluation: Evaluation, by, comment: str = "", today=None):
     """The local officer sends a returned evaluation back, completed."""
-    evaluation = _locked(evaluation)
-    workflow.check(evaluation, S.RESUBMITTED, by, today=today)
-    _record(evaluation, S.RESUBMITTED, by, comment=comment)
-    return evaluation
+    return _move(evaluation, S.RESUBMITTED, by, comment=comment, today=today)
 
 
 @transaction.atomic
@@ -520,19 +523,13 @@ def evaluation_return(
 @transaction.atomic
 def evaluation_forward(*, evaluation: Evaluation, by, comment: str = "", today=None):
     """The commune sends its pre-assessed dossier (Mẫu 03 and its letter) to the province."""
-    evaluation = _locked(evaluation)
-    workflow.check(evaluation, S.FORWARDED, by, today=today)
-    _record(evaluation, S.FORWARDED, by, comment=comment)
-    return evaluation
+    return _move(evaluation, S.FORWARDED, by, comment=comment, today=today)
 
 
 @transaction.atomic
 def evaluation_accept(*, evaluation: Evaluation, by, comment: str = "", today=None):
     """The OCOP office finds the dossier complete and hands it to the Tổ tư vấn."""
-    evaluation = _locked(evaluation)
-    workflow.check(evaluation, S.ADVISORY, by, today=today)
-    _record(evaluation, S.ADVISORY, by, comment=comment)
-    return evaluation
+    return _move(evaluation, S.ADVISORY, by, comment=comment, today=today)
 
 
 @transaction.atomic
@@ -576,19 +573,13 @@ def advisory_save(
 @transaction.atomic
 def evaluation_to_council(*, evaluation: Evaluation, by, comment: str = "", today=None):
     """The Tổ tư vấn's review is done (or the council is to score again): the council scores."""
-    evaluation = _locked(evaluation)
-    workflow.check(evaluation, S.COUNCIL, by, today=today)
-    _record(evaluation, S.COUNCIL, by, comment=comment)
-    return evaluation
+    return _move(evaluation, S.COUNCIL, by, comment=comment, today=today)
 
 
 @transaction.atomic
 def evaluation_scored(*, evaluation: Evaluation, by, comment: str = "", today=None):
     """Every member's sheet is in: the result goes to the Chairman's decision."""
-    evaluation = _locked(evaluation)
-    workflow.check(evaluation, S.SCORED, by, today=today)
-    _record(evaluation, S.SCORED, by, comment=comment)
-    return evaluation
+    return _move(evaluation, S.SCORED, by, comment=comment, today=today)
 
 
 @transaction.atomic
@@ -789,10 +780,7 @@ def refusal_reason(evaluation: Evaluation) -> str:
 @transaction.atomic
 def evaluation_propose_central(*, evaluation: Evaluation, by, comment: str = "", today=None):
     """The city forwards a product it recognised with 90 points or more (potential 5★)."""
-    evaluation = _locked(evaluation)
-    workflow.check(evaluation, S.PROPOSED_CENTRAL, by, today=today)
-    _record(evaluation, S.PROPOSED_CENTRAL, by, comment=comment)
-    return evaluation
+    return _move(evaluation, S.PROPOSED_CENTRAL, by, comment=comment, today=today)
 
 
 @transaction.atomic

@@ -372,3 +372,14 @@ def test_a_filing_day_in_the_future_is_refused(criteria_sets, commune, officer_c
             filed_on=date(2099, 1, 1),
         )
     assert "filed_on" in refused.value.message_dict
+
+
+def test_a_remark_sent_twice_is_written_once(received, city_reviewer, login):
+    client = login(city_reviewer)
+    page = client.get(received.get_absolute_url()).content.decode()
+    form = page[page.index(f'action="/evaluations/{received.pk}/remark/"') :]
+    token = form.split('name="form_token" value="', 1)[1].split('"', 1)[0]
+    url = reverse("evaluations:remark", args=[received.pk])
+    for _ in range(2):  # a double click
+        assert client.post(url, {"comment": "Bổ sung ảnh.", "form_token": token}).status_code == 302
+    assert received.transitions.filter(action="comment").count() == 1

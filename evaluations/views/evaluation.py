@@ -404,6 +404,7 @@ def evaluation_divergence(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+@submit_once
 def evaluation_remark(request: HttpRequest, pk: int) -> HttpResponse:
     """The province's remark on a dossier, at any step before the decision."""
     evaluation = get_object_or_404(visible_evaluations(request.user), pk=pk)
