@@ -324,8 +324,9 @@ allow(
 
 # The electronic dossier of an evaluation (evaluations.documents): the local officers of the
 # product's area and the Department's reviewers of its province add documents while the
-# dossier is open; a document is removed by whoever added it (or an administrator), and the
-# removal is recorded. The Department asks for missing documents.
+# dossier is open; a document is removed by whoever added it (or an administrator; one carried
+# from the previous dossier, by those who add documents), and the removal is recorded. The
+# Department asks for missing documents.
 
 #: Statuses of an evaluation whose dossier still takes documents, by value (the kernel imports
 #: no domain app; evaluations.documents.OPEN_STATUSES names the same, a test keeps them equal):
@@ -360,6 +361,13 @@ def added_it(user, obj) -> bool:
     return is_signed_in(user) and getattr(obj, "added_by_id", None) == user.pk
 
 
+@rules.predicate
+def carried_over(user, obj) -> bool:
+    """A document carried from the product's previous dossier: nobody in particular added it
+    to this one, so those who add documents to it may replace it."""
+    return getattr(obj, "carried_from_id", None) is not None
+
+
 allow(
     "document.add",
     (is_local_officer | is_city_reviewer) & in_users_areas & dossier_is_open,
@@ -370,10 +378,15 @@ allow(
 )
 allow(
     "document.remove",
-    ((added_it & in_users_areas) | is_administrator) & dossier_is_open,
+    (
+        ((added_it | (carried_over & (is_local_officer | is_city_reviewer))) & in_users_areas)
+        | is_administrator
+    )
+    & dossier_is_open,
     _(
         "Chỉ người đã thêm tài liệu (hoặc quản trị viên) gỡ được tài liệu, khi hồ sơ chưa có "
-        "kết luận."
+        "kết luận; tài liệu chuyển từ hồ sơ trước do cán bộ địa phương phụ trách sản phẩm hoặc "
+        "cán bộ thẩm định của Sở thay."
     ),
 )
 allow(

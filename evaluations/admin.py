@@ -121,6 +121,7 @@ class DossierDocumentAdmin(VisibleToAdminMixin, admin.ModelAdmin):
         "added_at",
         "removed_by",
         "removed_at",
+        "carried_from",
     ]
 
     @admin.display(description=_("tệp"))

@@ -233,6 +233,13 @@ class Dossier:
     by_criterion: dict[Criterion, list[DossierDocument]]
     removed: list[DossierDocument]
     open_requests: list[DocumentRequest]
+    #: Every document still in the dossier, in the order added.
+    present: list[DossierDocument] = field(default_factory=list)
+
+    @property
+    def carried(self) -> list[DossierDocument]:
+        """The documents carried from the previous dossier and still in this one."""
+        return [document for document in self.present if document.is_carried]
 
     @property
     def missing_required(self) -> list[Item]:
@@ -257,7 +264,7 @@ def dossier(evaluation: Evaluation, stage: str | None = None) -> Dossier:
     items = checklist.items_for(evaluation.kind, stage)
     documents = list(
         evaluation.documents.select_related(
-            "added_by", "removed_by", "criterion__section__part"
+            "added_by", "removed_by", "criterion__section__part", "carried_from__added_by"
         ).order_by("added_at", "pk")
     )
     requests = list(
@@ -300,6 +307,7 @@ def dossier(evaluation: Evaluation, stage: str | None = None) -> Dossier:
         by_criterion=dict(ordered),
         removed=[document for document in documents if document.is_removed],
         open_requests=requests,
+        present=present,
     )
 
 
@@ -441,11 +449,14 @@ def add_document(
     checklist_code: str = "",
     criterion: Criterion | None = None,
     request: DocumentRequest | None = None,
+    replaces: DossierDocument | None = None,
 ) -> DossierDocument:
     """Add a file to the dossier (for an item of the checklist, a criterion of the sheet, a
     request of the Department, or none of these) and fulfil the open requests it answers.
     The file is written to storage under a random name; if the row is not saved, the file is
-    deleted again."""
+    deleted again. With `replaces` (a document of the dossier for the same item, typically one
+    carried from the previous dossier), that one is removed as ``remove_document`` does, in
+    the same transaction."""
     with transaction.atomic():
         evaluation = _locked(evaluation)
         policy.require(by, "document.add", evaluation)
@@ -479,8 +490,23 @@ def add_document(
             )
         if not title:
             errors["title"].append(_("Hãy ghi tên tài liệu."))
+        if replaces is not None:
+            if replaces.evaluation_id != evaluation.pk or replaces.is_removed:
+                errors["replaces"].append(_("Tài liệu cần thay không còn trong hồ sơ."))
+            elif (replaces.checklist_code, replaces.criterion_id) != (
+                checklist_code,
+                criterion.pk if criterion is not None else None,
+            ):
+                errors["checklist_code"].append(
+                    _("Tài liệu thay phải dùng cho cùng mục với tài liệu “%(title)s”.")
+                    % {"title": replaces.title}
+                )
         if errors:
             raise ValidationError(dict(errors))
+        if replaces is not None:
+            # Removed first: a request the old one answered is open again, and the new one
+            # answers it below.
+            remove_document(document=replaces, by=by)
         document = DossierDocument(
             evaluation=evaluation,
             checklist_code=checklist_code,

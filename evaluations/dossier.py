@@ -157,7 +157,8 @@ def self_assessment_save(
     part is locked, when the dossier was saved since `version` was read (StaleSave, naming
     who), or when a criterion is not on the sheet or an option not of its criterion (the error
     under ``c<criterion id>``). A criterion left out of both keeps what it had; one with no
-    option and no evidence has its row removed. Moves the evaluation's version on."""
+    option and no evidence has its row removed; an answer carried from the previous dossier
+    loses its mark once changed. Moves the evaluation's version on."""
     with transaction.atomic():
         current = _locked(evaluation)
         _refuse_unless_editable(current, by)
@@ -196,10 +197,11 @@ def self_assessment_save(
                     )
                 )
             elif (row.option_id, row.evidence) != (option_id, text):
-                row.option_id, row.evidence = option_id, text
+                # An answer carried from the previous dossier is the producer's own once edited.
+                row.option_id, row.evidence, row.carried_from = option_id, text, None
                 changed.append(row)
         SelfAssessment.objects.filter(pk__in=removed).delete()
-        SelfAssessment.objects.bulk_update(changed, ["option", "evidence"])
+        SelfAssessment.objects.bulk_update(changed, ["option", "evidence", "carried_from"])
         SelfAssessment.objects.bulk_create(added)
         # The dossier's version moves on, and its history says who saved the self-assessment.
         current._history_user = by

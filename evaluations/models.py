@@ -701,6 +701,18 @@ class Evaluation(Versioned):
         related_name="follow_up_evaluations",
         help_text=_("Giấy được công nhận lại hoặc nâng hạng."),
     )
+    # An upgrade or re-rating dossier may start from the product's previous one: its
+    # documents and self-assessment are carried over (evaluations.carried). Empty when the
+    # dossier started blank.
+    carried_from = models.ForeignKey(
+        "self",
+        verbose_name=_("bắt đầu từ hồ sơ"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="carried_into",
+        help_text=_("Hồ sơ trước mà tài liệu và tự đánh giá được chuyển sang hồ sơ này."),
+    )
     # The result, recomputed by the services from the sheets each time one is saved.
     score = models.DecimalField(
         _("điểm"),
@@ -1118,6 +1130,15 @@ class SelfAssessment(models.Model):
         Option, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     evidence = models.TextField(_("mô tả, minh chứng"), blank=True)
+    # The answer of the previous dossier this one was carried over from, until it is edited.
+    carried_from = models.ForeignKey(
+        "self",
+        verbose_name=_("chuyển từ"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("tự đánh giá")
@@ -1219,6 +1240,16 @@ class DossierDocument(models.Model):
         blank=True,
         related_name="+",
     )
+    # The document of the previous dossier this one was carried over from: the same stored
+    # file, never a copy (files are never deleted, so both rows keep it).
+    carried_from = models.ForeignKey(
+        "self",
+        verbose_name=_("chuyển từ tài liệu"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="carried_into",
+    )
     updated_at = models.DateTimeField(_("cập nhật"), auto_now=True, db_index=True)
 
     objects = DossierDocumentQuerySet.as_manager()
@@ -1241,6 +1272,12 @@ class DossierDocument(models.Model):
             ),
             models.CheckConstraint(condition=~Q(title=""), name="dossier_document_has_title"),
             models.CheckConstraint(condition=~Q(file=""), name="dossier_document_has_file"),
+            # A document of the previous dossier is carried into a new one once.
+            models.UniqueConstraint(
+                fields=["evaluation", "carried_from"],
+                condition=Q(carried_from__isnull=False),
+                name="dossier_document_carried_once",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -1252,6 +1289,10 @@ class DossierDocument(models.Model):
     @property
     def is_removed(self) -> bool:
         return self.removed_at is not None
+
+    @property
+    def is_carried(self) -> bool:
+        return self.carried_from_id is not None
 
     @property
     def filename(self) -> str:

@@ -19,7 +19,7 @@ from areas.models import Area
 from core import policy
 from core.integrity import rules_as_errors
 from core.versioning import check_version
-from evaluations import workflow
+from evaluations import carried, workflow
 from evaluations.models import (
     Answer,
     Contribution,
@@ -164,6 +164,7 @@ def evaluation_create(
     by,
     filed_on: date | None = None,
     samples: int = 0,
+    carry: bool = True,
     today=None,
 ) -> Evaluation:
     """Open an evaluation of a product in a round, with one empty sheet per council member (and
@@ -175,7 +176,10 @@ def evaluation_create(
     under); without one, the day the round opened.
 
     A product has one open (not yet concluded) evaluation at a time: the product is locked while
-    this is checked, and the database refuses a second one all the same."""
+    this is checked, and the database refuses a second one all the same.
+
+    An upgrade or re-rating dossier starts from the product's previous one (its documents and
+    self-assessment carried over, ``evaluations.carried``) unless `carry` is False."""
     today = today or timezone.localdate()
     policy.require(by, "evaluation.add", product)
     # Two officers opening the same product in two rounds at once: the second waits here, then
@@ -271,6 +275,10 @@ def evaluation_create(
     step.full_clean()
     step.save()
     Contribution.objects.create(evaluation=evaluation, user=by, kind=Contribution.Kind.FILED)
+    if carry and kind in carried.KINDS:
+        source = carried.source_for(product, previous, exclude=evaluation.pk)
+        if source is not None:
+            carried.carry_over(evaluation=evaluation, source=source, by=by)
     return evaluation
 
 
