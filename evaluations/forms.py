@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from areas.models import Area
 from core.forms import VersionedFormMixin
 from core.text import multi_line, single_line
+from evaluations import carried
 from evaluations import documents as dossier_documents
 from evaluations.models import CouncilMember, Evaluation, Round
 from evaluations.scoring import SheetStructure
@@ -40,6 +41,17 @@ class EvaluationCreateForm(forms.Form):
         error_messages={"min_value": _("Số sản phẩm mẫu không âm.")},
     )
 
+    carry = forms.BooleanField(
+        label=_("Bắt đầu từ hồ sơ trước của sản phẩm"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Nâng hạng, đánh giá lại: tài liệu điện tử và báo cáo tự đánh giá của hồ sơ trước "
+            "được chuyển sang hồ sơ mới (dùng lại tệp đã lưu), cán bộ thay những gì đã thay "
+            "đổi. Bỏ chọn để lập hồ sơ trống."
+        ),
+    )
+
     def clean_samples(self):
         return self.cleaned_data.get("samples") or 0
 
@@ -64,6 +76,26 @@ class EvaluationCreateForm(forms.Form):
             self.fields["round"].help_text = _(
                 "Chưa có đợt đánh giá nào đang mở: Sở Nông nghiệp và Môi trường lập đợt trước."
             )
+        product = self._product()
+        #: The dossier an upgrade or re-rating of the chosen product starts from.
+        self.source = carried.source_for(product) if product is not None else None
+        if self.source is not None:
+            self.fields["carry"].label = _("Bắt đầu từ hồ sơ %(source)s") % {
+                "source": carried.label(self.source)
+            }
+        elif product is not None:
+            self.fields["carry"].help_text = _(
+                "Cổng chưa có hồ sơ trước của sản phẩm này: hồ sơ mới bắt đầu trống."
+            )
+
+    def _product(self):
+        """The product when it is known: chosen on the page before, or posted."""
+        raw = self.data.get("product") if self.is_bound else self.initial.get("product")
+        if isinstance(raw, Product):
+            return raw
+        if str(raw or "").isdigit():
+            return self.fields["product"].queryset.filter(pk=raw).first()
+        return None
 
 
 class ScoreSheetForm(forms.Form):

@@ -6,7 +6,7 @@ import re
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,13 +17,16 @@ from django.views.decorators.http import require_POST, require_safe
 from core import policy
 from core.forms import add_errors
 from core.submissions import submit_once
-from evaluations import documents
+from evaluations import carried, documents
 from evaluations.models import Criterion, DossierDocument, Evaluation
 
 
 def _visible(user):
     return Evaluation.objects.visible_to(user).select_related(
-        "product__producer__area", "round__area", "criteria_set__legal_basis"
+        "product__producer__area",
+        "round__area",
+        "criteria_set__legal_basis",
+        "carried_from__round__area",
     )
 
 
@@ -57,6 +60,8 @@ class DocumentForm(forms.Form):
             "invalid": gettext_lazy("Không đọc được tệp: hãy chọn lại tệp."),
         },
     )
+    #: The document this upload replaces (one carried from the previous dossier), if any.
+    replaces = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, dossier: documents.Dossier, criteria, oversized=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,6 +72,10 @@ class DocumentForm(forms.Form):
         self.items = {entry.item.code: entry.item for entry in dossier.entries}
         self.requests = {str(r.pk): r for r in dossier.free_requests}
         self.criteria = {str(c.pk): c for c in criteria}
+        self.present = {str(document.pk): document for document in dossier.present}
+        raw = self.data.get("replaces") if self.is_bound else self.initial.get("replaces")
+        #: The document being replaced, shown above the form.
+        self.replacing = self.present.get(str(raw or ""))
         choices = [("", _("— Chọn mục —"))]
         if self.requests:
             choices.append(
@@ -97,6 +106,20 @@ class DocumentForm(forms.Form):
         choices.append((self.OTHER, _("Tài liệu khác")))
         self.fields["target"].choices = choices
 
+    def target_of(self, document: DossierDocument) -> str:
+        """The choice of `target` the document answers."""
+        if document.checklist_code in self.items:
+            return f"item-{document.checklist_code}"
+        if document.criterion_id and str(document.criterion_id) in self.criteria:
+            return f"criterion-{document.criterion_id}"
+        return self.OTHER
+
+    def clean_replaces(self):
+        raw = self.cleaned_data.get("replaces") or ""
+        if raw and raw not in self.present:
+            raise ValidationError(_("Tài liệu cần thay không còn trong hồ sơ."))
+        return self.present.get(raw)
+
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         if upload is not None:
@@ -118,6 +141,7 @@ class DocumentForm(forms.Form):
             "checklist_code": key if kind == "item" else "",
             "criterion": self.criteria.get(key) if kind == "criterion" else None,
             "request": self.requests.get(key) if kind == "request" else None,
+            "replaces": self.cleaned_data.get("replaces"),
         }
 
 
@@ -134,6 +158,14 @@ def _page(request, evaluation, *, form=None, status=200) -> HttpResponse:
     may_add = policy.can(request.user, "document.add", evaluation)
     if form is None and may_add:
         form = DocumentForm(dossier=dossier, criteria=_criteria(evaluation))
+        replacing = form.present.get(request.GET.get("replace", ""))
+        if replacing is not None and policy.can(request.user, "document.remove", replacing):
+            form = DocumentForm(
+                initial={"target": form.target_of(replacing), "replaces": replacing.pk},
+                dossier=dossier,
+                criteria=form.criteria.values(),
+            )
+    source = evaluation.carried_from
     return render(
         request,
         "evaluations/documents.html",
@@ -144,6 +176,8 @@ def _page(request, evaluation, *, form=None, status=200) -> HttpResponse:
             "may_add": may_add,
             "status_labels": documents.STATUS_LABELS,
             "max_size": documents.format_size(documents.max_bytes()),
+            "carried_source": carried.label(source) if source else "",
+            "documents_left": carried.documents_left(source) if source else [],
         },
         status=status,
     )
@@ -190,17 +224,30 @@ def _upload(request: HttpRequest, *, evaluation: Evaluation, oversized) -> HttpR
             )
         except ValidationError as error:
             if hasattr(error, "error_dict"):
+                # The document replaced is a hidden field: its refusal goes above the form.
+                fields = {name: name for name in form.fields if name != "replaces"}
                 error = ValidationError(
                     {
-                        (name if name in form.fields else "target"): value
+                        fields.get(
+                            name, NON_FIELD_ERRORS if name == "replaces" else "target"
+                        ): value
                         for name, value in error.error_dict.items()
                     }
                 )
             add_errors(form, error)
         else:
-            messages.success(
-                request, _("Đã thêm tài liệu “%(title)s” vào hồ sơ.") % {"title": document.title}
-            )
+            replaced = form.cleaned_data.get("replaces")
+            if replaced is not None:
+                messages.success(
+                    request,
+                    _("Đã thay tài liệu “%(old)s” bằng “%(title)s”; tài liệu cũ vẫn được lưu.")
+                    % {"old": replaced.title, "title": document.title},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("Đã thêm tài liệu “%(title)s” vào hồ sơ.") % {"title": document.title},
+                )
             return redirect("evaluations:documents", evaluation.pk)
     return _page(request, evaluation, form=form)
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from areas.provinces import words_of
 from core.forms import add_errors
 from core.submissions import SAVED, submit_once
-from evaluations import dossier
+from evaluations import carried, dossier
 from evaluations.dossier_forms import PreassessmentForm, SelfAssessmentForm
 from evaluations.models import Evaluation
 from evaluations.scoring import SheetStructure
@@ -31,6 +31,7 @@ def _evaluation(user, pk: int) -> Evaluation:
         "criteria_set__legal_basis",
         "criteria_set__category",
         "created_by",
+        "carried_from__round__area",
     )
     return get_object_or_404(queryset, pk=pk)
 
@@ -65,12 +66,16 @@ def _facts(evaluation: Evaluation) -> dict:
     }
 
 
-def _self_assessment_rows(structure: SheetStructure, form, chosen: dict, evidence: dict):
-    """Parts → sections → criteria, each with its claimed option, evidence and errors."""
+def _self_assessment_rows(
+    structure: SheetStructure, form, chosen: dict, evidence: dict, carried_ids=frozenset()
+):
+    """Parts → sections → criteria, each with its claimed option, evidence and errors, and
+    whether its answer is still as carried from the previous dossier."""
 
     def row(criterion):
         option = structure.options.get(chosen.get(criterion.id))
         return {
+            "carried": criterion.id in carried_ids,
             "criterion": criterion,
             "field": form[f"c{criterion.id}"],
             "evidence_field": form[f"e{criterion.id}"],
@@ -145,12 +150,15 @@ def self_assessment(request: HttpRequest, pk: int) -> HttpResponse:
         form = SelfAssessmentForm(initial=initial, structure=structure)
         chosen, evidence = stored_choices, stored_evidence
 
+    report = carried.report(evaluation, structure)
+    carried_ids = carried.carried_answers(evaluation) if report else set()
     context = {
         **_facts(evaluation),
         "title": _("Báo cáo tự đánh giá (Mẫu 02)"),
         "form": form,
         "structure": structure,
-        "parts": _self_assessment_rows(structure, form, chosen, evidence),
+        "carried": report,
+        "parts": _self_assessment_rows(structure, form, chosen, evidence, carried_ids),
         "result": dossier.self_score(structure, chosen),
         "edit_reason": edit_reason,
         "missing": dossier.forward_missing(evaluation),

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from core import policy
 from core.forms import add_errors
 from core.submissions import SAVED, submit_once
-from evaluations import dossier, services, workflow
+from evaluations import carried, dossier, services, workflow
 from evaluations.forms import (
     AdvisoryForm,
     CentralDeclineForm,
@@ -465,8 +465,31 @@ def evaluation_create(request: HttpRequest) -> HttpResponse:
                 _("Đã lập hồ sơ đánh giá “%(product)s” với %(count)s phiếu chấm.")
                 % {"product": evaluation.product, "count": evaluation.sheets.count()},
             )
+            _tell_carried(request, evaluation)
             return redirect(evaluation)
     return render(request, "evaluations/evaluation_form.html", {"form": form})
+
+
+def _tell_carried(request: HttpRequest, evaluation: Evaluation) -> None:
+    """What the new dossier took from the previous one, and what it could not take."""
+    report = carried.report(evaluation, SheetStructure.load(evaluation.criteria_set))
+    if not report:
+        return
+    messages.info(
+        request,
+        _(
+            "Bắt đầu từ hồ sơ %(source)s: %(documents)s tài liệu và %(answers)s tiêu chí tự "
+            "đánh giá được chuyển sang — thay những gì đã thay đổi."
+        )
+        % {"source": report.source_label, "documents": report.documents, "answers": report.answers},
+    )
+    if report.answers_left:
+        messages.warning(
+            request,
+            _("Không chuyển được: %(items)s.") % {"items": "; ".join(report.answers_left)},
+        )
+    if report.documents_left:
+        messages.info(request, carried.documents_left_sentence(report.documents_left))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
