@@ -186,6 +186,21 @@ class ProductQuerySet(AreaScopedQuerySet):
             )
         )
 
+    def with_revocations(self) -> "ProductQuerySet":
+        """After ``with_status``: the ground of the decision that revoked the product's latest
+        certificate (``revocation_ground``, None for one revoked before the portal kept
+        revocations) and whether a revocation waits for its decision (``revocation_pending``)."""
+        decided = Revocation.objects.filter(
+            certificate__product=OuterRef("pk"),
+            status=Revocation.Status.DECIDED,
+            decision_date=OuterRef("latest_revoked_on"),
+        ).order_by("-pk")
+        pending = Revocation.objects.open().filter(certificate__product=OuterRef("pk"))
+        return self.annotate(
+            revocation_ground=Subquery(decided.values("ground")[:1]),
+            revocation_pending=Exists(pending),
+        )
+
     def certified_on(self, on: date) -> "ProductQuerySet":
         return self.filter(Exists(Certificate.objects.valid_on(on).filter(product=OuterRef("pk"))))
 
@@ -743,6 +758,7 @@ class SentNotice(models.Model):
 
     class Kind(models.TextChoices):
         EXPIRY = "expiry", _("Báo giấy chứng nhận sắp hết hạn")
+        REVOCATION = "revocation", _("Báo quyết định thu hồi giấy chứng nhận")
 
     certificate = models.ForeignKey(
         Certificate,
@@ -780,6 +796,23 @@ class RevocationQuerySet(AreaScopedQuerySet):
 
     def open(self) -> "RevocationQuerySet":
         return self.filter(status=Revocation.Status.PROPOSED)
+
+    def late(self, today: date | None = None) -> "RevocationQuerySet":
+        """Those ``Revocation.is_late`` says are late: decided after the deadline, or still
+        waiting once it has passed."""
+        today = today or timezone.localdate()
+        days = timedelta(days=REVOCATION_RULES["deadline_days"])
+        return self.filter(
+            Q(status=Revocation.Status.PROPOSED, concluded_on__lt=today - days)
+            | Q(status=Revocation.Status.DECIDED, decision_date__gt=F("concluded_on") + days)
+        )
+
+    def in_year(self, year: int) -> "RevocationQuerySet":
+        """The year a revocation counts in: its decision's, or while there is none (waiting,
+        dropped) its conclusion's."""
+        return self.filter(
+            Q(decision_date__year=year) | Q(decision_date__isnull=True, concluded_on__year=year)
+        )
 
 
 class Revocation(Versioned, Tracked):
@@ -909,3 +942,37 @@ class Revocation(Versioned, Tracked):
     @property
     def ground_text(self) -> str:
         return next(g["text"] for g in REVOCATION_RULES["grounds"] if g["code"] == self.ground)
+
+    @property
+    def ground_letter(self) -> str:
+        """The ground's letter in the law ("d", "đ")."""
+        return ground_parts(self.ground)[0]
+
+    @property
+    def ground_title(self) -> str:
+        """The ground's short title, without its letter."""
+        return ground_parts(self.ground)[1]
+
+    @property
+    def ground_reference(self) -> str:
+        return ground_reference(self.ground)
+
+    def days_left(self, today: date | None = None) -> int:
+        """Days from today to the deadline (negative once it has passed)."""
+        return (self.deadline - (today or timezone.localdate())).days
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.PROPOSED
+
+
+def ground_parts(code: str) -> tuple[str, str]:
+    """(letter, short title) of a ground of Điều 8 khoản 1, from its label "d) …"."""
+    letter, _sep, title = str(Revocation.Ground(code).label).partition(") ")
+    return letter, title
+
+
+def ground_reference(code: str) -> str:
+    """ "điểm d khoản 1 Điều 8: Sử dụng nhãn hiệu OCOP không đúng quy định, gây nhầm lẫn"."""
+    letter, title = ground_parts(code)
+    return str(_("điểm %(letter)s khoản 1 Điều 8: %(title)s") % {"letter": letter, "title": title})

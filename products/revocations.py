@@ -12,7 +12,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from core import policy
@@ -58,6 +58,11 @@ def propose(
         errors["concluded_on"] = _("Ngày có kết luận không được ở tương lai.")
     elif concluded_on < certificate.decision_date:
         errors["concluded_on"] = _("Ngày kết luận phải sau ngày quyết định công nhận.")
+    elif concluded_on > certificate.valid_until:
+        # Nothing left to withdraw: the certificate lapsed before the conclusion.
+        errors["concluded_on"] = _(
+            "Giấy chứng nhận đã hết hiệu lực (đến hết ngày %(day)s) trước ngày kết luận."
+        ) % {"day": formats.date_format(certificate.valid_until, "SHORT_DATE_FORMAT")}
     if not (concluded_by or "").strip():
         errors["concluded_by"] = _("Hãy ghi cơ quan kết luận.")
     if not (findings or "").strip():
@@ -127,3 +132,59 @@ def drop(*, revocation: Revocation, note: str, by) -> Revocation:
     revocation.decided_by = by
     revocation.save()
     return revocation
+
+
+# --- What the pages say -----------------------------------------------------------------------
+
+
+def authority_name(revocation: Revocation) -> str:
+    """Who decides, as the province says it: "Chủ tịch UBND thành phố" in Cần Thơ."""
+    if revocation.authority == Revocation.Authority.MINISTRY:
+        return _("Bộ trưởng Bộ Nông nghiệp và Môi trường")
+    return _("Chủ tịch UBND %(unit)s") % {"unit": revocation.certificate.area.province_words.unit}
+
+
+def next_step(revocation: Revocation) -> str:
+    """Who acts next on a revocation, in one line."""
+    day = formats.date_format(revocation.deadline, "SHORT_DATE_FORMAT")
+    if revocation.status == Revocation.Status.PROPOSED:
+        if revocation.authority == Revocation.Authority.MINISTRY:
+            return _(
+                "Chờ quyết định của Bộ Nông nghiệp và Môi trường; Sở ghi lại số và ngày quyết "
+                "định (hạn %(day)s)"
+            ) % {"day": day}
+        return _("Chờ Chủ tịch UBND %(unit)s quyết định, hạn %(day)s") % {
+            "unit": revocation.certificate.area.province_words.unit,
+            "day": day,
+        }
+    if revocation.status == Revocation.Status.DECIDED:
+        return _(
+            "Đã thu hồi từ ngày %(day)s theo Quyết định số %(number)s; sản phẩm không còn trong "
+            "danh mục công khai."
+        ) % {
+            "day": formats.date_format(revocation.decision_date, "SHORT_DATE_FORMAT"),
+            "number": revocation.decision_number,
+        }
+    return _("Không thu hồi: giấy chứng nhận giữ nguyên hiệu lực.")
+
+
+def confirmation(revocation: Revocation) -> list[str]:
+    """What recording the decision does, to confirm before it is recorded."""
+    certificate = revocation.certificate
+    return [
+        _(
+            "Thu hồi giấy chứng nhận %(stars)s★ số %(number)s của sản phẩm “%(product)s”; sản "
+            "phẩm sẽ rời danh mục công khai ngay."
+        )
+        % {
+            "stars": certificate.stars,
+            "number": certificate.decision_number,
+            "product": certificate.product.name,
+        },
+        _(
+            "Trang công khai và mã QR của sản phẩm báo giấy chứng nhận đã bị thu hồi từ ngày "
+            "quyết định; không in thêm được nhãn mã QR."
+        ),
+        _("Cán bộ xã, phường phụ trách và chủ thể được thông báo."),
+        _("Quyết định đã ghi không hoàn tác được trên cổng."),
+    ]

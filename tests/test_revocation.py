@@ -1,13 +1,19 @@
 """Revocation (26/2026/QĐ-TTg Điều 8): grounds, authority by stars, the 15-day deadline, and the
 rule that whoever proposed does not record the decision."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from products import revocations
-from products.models import REVOCATION_RULES, Certificate, Product, Revocation
+from products.models import (
+    REVOCATION_RULES,
+    Certificate,
+    Product,
+    Revocation,
+    ground_reference,
+)
 from tests.factories import CertificateFactory, ProducerFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -134,3 +140,127 @@ def test_a_dropped_proposal_leaves_the_certificate_valid_and_allows_another(
     certificate.refresh_from_db()
     assert certificate.revoked_on is None
     assert _propose(certificate, city_reviewer, ground="b").pk != revocation.pk
+
+
+# --- The queryset's rules agree with the record's ------------------------------------------------
+
+
+@pytest.mark.parametrize(("on", "late"), [(date(2026, 11, 25), False), (date(2026, 11, 26), True)])
+def test_a_waiting_revocation_is_late_the_day_after_its_deadline(
+    certificate, city_reviewer, on, late
+):
+    revocation = _propose(certificate, city_reviewer)  # concluded 10/11, deadline 25/11
+    assert revocation.is_late(on) is late
+    assert Revocation.objects.late(on).filter(pk=revocation.pk).exists() is late
+
+
+@pytest.mark.parametrize(
+    ("decided_on", "late"), [(date(2026, 11, 25), False), (date(2026, 11, 26), True)]
+)
+def test_a_decision_after_the_deadline_is_late(
+    certificate, city_reviewer, council_secretary, decided_on, late
+):
+    revocation = revocations.decide(
+        revocation=_propose(certificate, city_reviewer),
+        decision_number="12/QĐ-UBND",
+        decision_date=decided_on,
+        by=council_secretary,
+        today=TODAY,
+    )
+    # Whatever the day it is read: a decision is late or not once and for all.
+    for on in (TODAY, date(2027, 6, 1)):
+        assert revocation.is_late(on) is late
+        assert Revocation.objects.late(on).filter(pk=revocation.pk).exists() is late
+
+
+def test_a_revocation_counts_in_its_decision_s_year_else_its_conclusion_s(
+    ninh_kieu, city_reviewer, council_secretary
+):
+    def certificate_for():
+        product = ProductFactory(producer=ProducerFactory(area=ninh_kieu))
+        return CertificateFactory(product=product, decision_date=date(2025, 3, 1))
+
+    decided = _propose(certificate_for(), city_reviewer, concluded_on=date(2025, 12, 28))
+    revocations.decide(
+        revocation=decided,
+        decision_number="1/QĐ-UBND",
+        decision_date=date(2026, 1, 5),
+        by=council_secretary,
+        today=TODAY,
+    )
+    waiting = _propose(certificate_for(), city_reviewer, concluded_on=date(2025, 12, 30))
+
+    assert list(Revocation.objects.in_year(2026)) == [decided]
+    assert list(Revocation.objects.in_year(2025)) == [waiting]
+
+
+@pytest.mark.parametrize(("offset", "refused"), [(0, False), (1, True)])
+def test_a_certificate_that_lapsed_before_the_conclusion_is_not_revoked(
+    ninh_kieu, city_reviewer, offset, refused
+):
+    product = ProductFactory(producer=ProducerFactory(area=ninh_kieu))
+    old = CertificateFactory(product=product, decision_date=date(2023, 3, 1))  # until 29/02/2026
+    concluded_on = old.valid_until + timedelta(days=offset)
+    if refused:
+        with pytest.raises(ValidationError) as error:
+            _propose(old, city_reviewer, concluded_on=concluded_on)
+        assert "hết hiệu lực" in error.value.message_dict["concluded_on"][0]
+    else:
+        assert _propose(old, city_reviewer, concluded_on=concluded_on).pk
+
+
+def test_the_registry_reads_a_revocation_under_way_then_its_ground(
+    certificate, city_reviewer, council_secretary
+):
+    def read():
+        return Product.objects.with_status(TODAY).with_revocations().get(pk=certificate.product_id)
+
+    assert (read().revocation_pending, read().revocation_ground) == (False, None)
+    revocation = _propose(certificate, city_reviewer)
+    assert (read().revocation_pending, read().revocation_ground) == (True, None)
+    revocations.decide(
+        revocation=revocation,
+        decision_number="12/QĐ-UBND",
+        decision_date=date(2026, 11, 20),
+        by=council_secretary,
+        today=TODAY,
+    )
+    product = read()
+    assert (product.revocation_pending, product.revocation_ground) == (False, "d")
+    assert (product.status, product.latest_revoked_on) == ("revoked", date(2026, 11, 20))
+
+
+def test_a_dropped_proposal_is_no_longer_under_way(certificate, city_reviewer, council_secretary):
+    revocations.drop(
+        revocation=_propose(certificate, city_reviewer), note="Đã khắc phục", by=council_secretary
+    )
+    product = Product.objects.with_status(TODAY).with_revocations().get(pk=certificate.product_id)
+    assert (product.revocation_pending, product.revocation_ground) == (False, None)
+
+
+def test_the_grounds_are_named_by_the_law_s_letters():
+    assert ground_reference("dd") == (
+        "điểm đ khoản 1 Điều 8: Không còn hoạt động sản xuất sản phẩm OCOP"
+    )
+    assert Revocation(ground="d").ground_title == (
+        "Sử dụng nhãn hiệu OCOP không đúng quy định, gây nhầm lẫn"
+    )
+
+
+@pytest.mark.parametrize(
+    ("stars", "expected"),
+    [
+        (4, "Chờ Chủ tịch UBND thành phố quyết định, hạn 25/11/2026"),
+        (
+            5,
+            "Chờ quyết định của Bộ Nông nghiệp và Môi trường; Sở ghi lại số và ngày quyết định "
+            "(hạn 25/11/2026)",
+        ),
+    ],
+)
+def test_who_acts_next(ninh_kieu, city_reviewer, stars, expected):
+    product = ProductFactory(producer=ProducerFactory(area=ninh_kieu))
+    certificate = CertificateFactory(
+        product=product, stars=stars, level="central" if stars == 5 else "city"
+    )
+    assert revocations.next_step(_propose(certificate, city_reviewer)) == expected
