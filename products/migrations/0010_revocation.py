@@ -74,4 +74,9 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'dropped'), _negated=True), fields=('certificate',), name='revocation_one_live_per_certificate', violation_error_message='Giấy chứng nhận này đã có đề nghị hoặc quyết định thu hồi.'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'decided'), _negated=True), models.Q(('decision_date__isnull', False), models.Q(('decision_number', ''), _negated=True)), _connector='OR'), name='revocation_decided_has_decision'), models.CheckConstraint(condition=models.Q(('decision_date__isnull', True), ('decision_date__gte', models.F('concluded_on')), _connector='OR'), name='revocation_decided_after_conclusion')],
             },
         ),
+        migrations.AlterField(
+            model_name='sentnotice',
+            name='kind',
+            field=models.CharField(choices=[('expiry', 'Báo giấy chứng nhận sắp hết hạn'), ('revocation', 'Báo quyết định thu hồi giấy chứng nhận')], max_length=20, verbose_name='loại thông báo'),
+        ),
     ]
