@@ -6,7 +6,7 @@ the revocations of their areas, and the province's reviewers act on them."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Prefetch, Value, When
+from django.db.models import Case, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -106,6 +106,19 @@ def _detail(request, revocation: Revocation, *, decide_form=None, drop_form=None
     return render(request, "products/revocation_detail.html", context, status=status)
 
 
+def _settled(request, revocation: Revocation) -> HttpResponse | None:
+    """A proposal decided or dropped by a colleague since the page was opened: back to it,
+    saying so, rather than a refusal (whoever may act on it; the others are refused)."""
+    if revocation.is_open or not policy.can(request.user, "revocation.propose", revocation):
+        return None
+    messages.warning(
+        request,
+        _("Đề nghị này đã có kết quả (%(status)s); không ghi thêm.")
+        % {"status": revocation.get_status_display()},
+    )
+    return redirect(revocation)
+
+
 @require_safe
 @login_required
 def revocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -119,6 +132,8 @@ def revocation_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the decision (the Chairman's, or the Ministry's for 5★): the certificate is
     revoked from its day. Whoever may not record it is refused (403, saying who does)."""
     revocation = get_object_or_404(_visible(request.user), pk=pk)
+    if (settled := _settled(request, revocation)) is not None:
+        return settled
     policy.require(request.user, "revocation.decide", revocation)
     form = RevocationDecideForm(request.POST, prefix="decide")
     if form.is_valid():
@@ -143,6 +158,8 @@ def revocation_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def revocation_drop(request: HttpRequest, pk: int) -> HttpResponse:
     """Close a proposal that was not followed: the certificate stays valid."""
     revocation = get_object_or_404(_visible(request.user), pk=pk)
+    if (settled := _settled(request, revocation)) is not None:
+        return settled
     policy.require(request.user, "revocation.decide", revocation)
     form = RevocationDropForm(request.POST, prefix="drop")
     if form.is_valid():
@@ -185,12 +202,3 @@ def revocation_list(request: HttpRequest) -> HttpResponse:
         "can_propose": policy.can(request.user, "revocation.propose"),
     }
     return render(request, "products/revocation_list.html", context)
-
-
-def live_revocations() -> Prefetch:
-    """A certificate's revocation under way or done (``live_revocations``, at most one)."""
-    return Prefetch(
-        "revocations",
-        queryset=Revocation.objects.exclude(status=Revocation.Status.DROPPED),
-        to_attr="live_revocations",
-    )

@@ -13,8 +13,7 @@ from core.lists import page_of, sort
 from core.submissions import SAVED, submit_once
 from products.filters import ProductFilter
 from products.forms import ProductForm
-from products.models import Certificate, LegalBasis, Product, ground_reference
-from products.revocation_views import live_revocations
+from products.models import Certificate, LegalBasis, Product, Revocation, ground_reference
 from subjects.models import Producer
 
 SORT_COLUMNS = {
@@ -80,10 +79,18 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Certificate.objects.visible_to(request.user)
         .filter(product=product)
         .select_related("area", "legal_basis")
-        .prefetch_related(live_revocations())
     )
+    # Most products never had a revocation: their revocations are read only when one shows.
+    live = {}
+    if product.revocation_pending or any(c.revoked_on for c in certificates):
+        live = {
+            revocation.certificate_id: revocation
+            for revocation in Revocation.objects.filter(
+                certificate__in=[c.pk for c in certificates]
+            ).exclude(status=Revocation.Status.DROPPED)
+        }
     for certificate in certificates:
-        certificate.revocation = next(iter(certificate.live_revocations), None)
+        certificate.revocation = live.get(certificate.pk)
         certificate.revocable = certificate.revocation is None and certificate.is_valid_on(today)
     evaluations = (
         product.evaluations.visible_to(request.user)

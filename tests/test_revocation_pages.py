@@ -234,6 +234,23 @@ def test_dropping_needs_a_reason_and_keeps_the_certificate(login, proposed, coun
     assert 'id="decide"' not in html
 
 
+def test_a_proposal_settled_meanwhile_is_not_settled_again(
+    login, ninh_kieu, proposed, council_secretary, today
+):
+    colleague = UserFactory(role=User.Role.CITY, areas=[ninh_kieu.parent])
+    decide(proposed, council_secretary, today)
+
+    response = login(colleague).post(
+        reverse("products:revocation_drop", args=[proposed.pk]),
+        {"drop-closing_note": "Không thu hồi"},
+        follow=True,
+    )
+
+    assert "Đề nghị này đã có kết quả (Đã quyết định thu hồi); không ghi thêm." in text(response)
+    proposed.refresh_from_db()
+    assert (proposed.status, proposed.closing_note) == ("decided", "")
+
+
 # --- Proposing from the product's page ---------------------------------------------------------
 
 
