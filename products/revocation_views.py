@@ -74,7 +74,7 @@ def revocation_propose(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "products/revocation_form.html", context)
 
 
-def _detail(request, revocation: Revocation, *, decide_form=None, drop_form=None, status=200):
+def _detail(request, revocation: Revocation, *, decide_form=None, drop_form=None):
     user, today = request.user, timezone.localdate()
     decision = policy.can(user, "revocation.decide", revocation)
     # The province's reviewers see the decision's buttons, disabled with the reason when they
@@ -103,7 +103,7 @@ def _detail(request, revocation: Revocation, *, decide_form=None, drop_form=None
         "history": history_entries(revocation),
         "today": today,
     }
-    return render(request, "products/revocation_detail.html", context, status=status)
+    return render(request, "products/revocation_detail.html", context)
 
 
 def _settled(request, revocation: Revocation) -> HttpResponse | None:
