@@ -35,6 +35,7 @@ def navigation(user) -> list[NavItem]:
     products = (
         NavItem(_("Danh sách sản phẩm"), "products:list", "box-seam"),
         NavItem(_("Sắp hết hạn"), "products:expiring", "hourglass-split"),
+        NavItem(_("Thu hồi giấy chứng nhận"), "products:revocations", "x-octagon"),
         NavItem(_("Danh mục công khai"), "catalogue:list", "grid"),
     )
     return [

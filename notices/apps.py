@@ -17,3 +17,10 @@ class NoticesConfig(AppConfig):
             sender="evaluations.Transition",
             dispatch_uid="notices.on_transition_saved",
         )
+        # A revocation proposed waits for a decision; decided, it concerns the commune and the
+        # producer (products.revocations records both; products cannot import notices).
+        post_save.connect(
+            services.on_revocation_saved,
+            sender="products.Revocation",
+            dispatch_uid="notices.on_revocation_saved",
+        )

@@ -1,5 +1,6 @@
 """Notices: what the portal tells one user — an evaluation handed to them (returned with a
-reason, sent on for review, decided) or a round about to close — with a link to act on it."""
+reason, sent on for review, decided), a round about to close, or a certificate's revocation
+proposed or decided — with a link to act on it."""
 
 from django.conf import settings
 from django.db import models
@@ -25,6 +26,7 @@ class Notice(models.Model):
     class Kind(models.TextChoices):
         MOVE = "move", _("Hồ sơ chuyển bước")
         DEADLINE = "deadline", _("Đợt đánh giá sắp kết thúc")
+        REVOCATION = "revocation", _("Thu hồi giấy chứng nhận")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

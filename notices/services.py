@@ -16,6 +16,11 @@ who act next on the evaluation, never the person who made the step:
 that closes within ``DEADLINE_DAYS`` days (today included), by the same rule; each is given
 once per evaluation and closing day.
 
+A certificate's revocation (``products.Revocation``, on its save): proposed, it tells the
+province's reviewers who may record the decision (someone must, within 15 days; never the
+proposer) and the local officers of the product's area; decided or dropped, the local officers,
+and once decided, the producer's contact address by e-mail. Each is told once per state.
+
 Only active users whose assigned areas contain the product's area are candidates: an
 administrator who sees everything is not told about every step of the country. Users who chose
 e-mail (``User.email_notices``) and have an address also get an e-mail, in Vietnamese, after
@@ -43,6 +48,8 @@ from evaluations import dossier, workflow
 from evaluations.models import Evaluation, Transition
 from notices import delivery
 from notices.models import Notice
+from products import revocations
+from products.models import Revocation, SentNotice
 
 logger = logging.getLogger(__name__)
 
@@ -167,6 +174,141 @@ def on_transition_saved(sender, instance: Transition, created: bool, raw: bool =
             notify_step(instance)
     except Exception:
         logger.exception("Could not give the notices of step %s", instance.pk)
+
+
+# --- Revocations ------------------------------------------------------------------------------
+
+
+def revocation_recipients(revocation: Revocation) -> list[User]:
+    """Proposed: the reviewers who may record the decision, then the local officers of the
+    product's area; decided or dropped: the local officers. Never whoever made the step."""
+    proposed = revocation.status == Revocation.Status.PROPOSED
+    actor = revocation.proposed_by if proposed else revocation.decided_by
+    users = candidates(revocation, exclude=actor)
+    local = [user for user in users if policy.is_local_officer.test(user)]
+    if not proposed:
+        return local
+    deciders = [user for user in users if policy.can(user, "revocation.decide", revocation)]
+    return deciders + [user for user in local if user not in deciders]
+
+
+def _revocation_verb(revocation: Revocation) -> str:
+    certificate = revocation.certificate
+    values = {
+        "stars": certificate.stars,
+        "product": certificate.product.name,
+        "letter": revocation.ground_letter,
+        "who": revocations.authority_name(revocation),
+        "day": formats.date_format(revocation.deadline, "SHORT_DATE_FORMAT"),
+        "number": revocation.decision_number,
+    }
+    if revocation.status == Revocation.Status.PROPOSED:
+        text = _(
+            "Đề nghị thu hồi giấy chứng nhận %(stars)s★ của “%(product)s” (căn cứ điểm "
+            "%(letter)s khoản 1 Điều 8): chờ %(who)s quyết định, hạn %(day)s"
+        )
+    elif revocation.status == Revocation.Status.DECIDED:
+        values["day"] = formats.date_format(revocation.decision_date, "SHORT_DATE_FORMAT")
+        text = _(
+            "Đã thu hồi giấy chứng nhận %(stars)s★ của “%(product)s” từ ngày %(day)s (Quyết "
+            "định số %(number)s)"
+        )
+    else:
+        text = _("Không thu hồi giấy chứng nhận %(stars)s★ của “%(product)s”: đề nghị đã kết thúc")
+    return text % values
+
+
+def _revocation_reason(revocation: Revocation) -> str:
+    if revocation.status == Revocation.Status.PROPOSED:
+        return revocation.findings
+    if revocation.status == Revocation.Status.DECIDED:
+        return revocation.ground_text
+    return revocation.closing_note
+
+
+def notify_revocation(revocation: Revocation) -> list[Notice]:
+    """Give the notices of a revocation's present state, once per recipient and state (a
+    second save in the same state gives nothing new); once decided, e-mail the producer."""
+    given = []
+    with translation.override(settings.LANGUAGE_CODE):
+        verb = _revocation_verb(revocation)[:300]
+        key = f"revocation:{revocation.pk}:{revocation.status}"
+        actor = (
+            revocation.proposed_by
+            if revocation.status == Revocation.Status.PROPOSED
+            else revocation.decided_by
+        )
+        for user in revocation_recipients(revocation):
+            notice = Notice(
+                recipient=user,
+                kind=Notice.Kind.REVOCATION,
+                actor=actor,
+                url=revocation.get_absolute_url(),
+                verb=verb,
+                reason=_revocation_reason(revocation),
+                key=key,
+            )
+            try:
+                with transaction.atomic():
+                    notice.save()
+                    _count_new([user])
+            except IntegrityError:
+                continue  # told already about this state
+            _mail_later(notice)
+            given.append(notice)
+        if revocation.status == Revocation.Status.DECIDED:
+            _mail_producer(revocation)
+    return given
+
+
+def on_revocation_saved(sender, instance: Revocation, created: bool, raw: bool = False, **kwargs):
+    """post_save of a Revocation: a notice must never undo the step, so a failure is logged."""
+    if raw:
+        return
+    try:
+        with transaction.atomic():
+            notify_revocation(instance)
+    except Exception:
+        logger.exception("Could not give the notices of revocation %s", instance.pk)
+
+
+def _mail_producer(revocation: Revocation) -> None:
+    """The producer's contact address learns of the decision, once (``SentNotice``: claimed
+    before the message is handed over, after the decision is committed)."""
+    certificate = revocation.certificate
+    address = certificate.product.producer.email.strip()
+    if _without_email.get() or not address:
+        return
+    try:
+        with transaction.atomic():
+            SentNotice.objects.create(
+                certificate=certificate,
+                kind=SentNotice.Kind.REVOCATION,
+                recipient=address.lower(),
+            )
+    except IntegrityError:
+        return  # sent already
+    subject, body = revocation_message(revocation)
+    transaction.on_commit(partial(delivery.send, subject=subject, body=body, to=address))
+
+
+def revocation_message(revocation: Revocation) -> tuple[str, str]:
+    """The producer's e-mail about a revocation decided, in Vietnamese: (subject, body)."""
+    certificate = revocation.certificate
+    province = certificate.area.province_words
+    context = {
+        "revocation": revocation,
+        "certificate": certificate,
+        "product": certificate.product,
+        "producer": certificate.product.producer,
+        "authority": revocations.authority_name(revocation),
+        "province_name": province.name,
+        "department_name": province.department,
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("notices/email/revocation_subject.txt", context)
+        body = render_to_string("notices/email/revocation.txt", context)
+    return " ".join(subject.split()), body
 
 
 def due_for_deadline(today: date, days: int = DEADLINE_DAYS):

@@ -4,7 +4,8 @@ Every page here starts from :func:`public_products`, never from ``visible_to(use
 catalogue is the same for every visitor, signed in or not, and what keeps it public is the rule
 "a certificate valid today" (``ProductQuerySet.certified_on``). A draft, uncertified, expired or
 revoked product never passes it, and only public fields leave these views: no tax code, score,
-evaluation, internal note, unpublished contact or user.
+evaluation, internal note, unpublished contact or user. The address of a product no longer
+certified says since when and why (410, ``lapse_of``), with the revocation's public decision only.
 
 Pages are cached (:func:`cached`) as fragments: the navigation bar around them carries the
 visitor's name and a CSRF token, so it is rendered for each request, from the cache's one query.
@@ -12,12 +13,12 @@ visitor's name and a CSRF token, so it is rendered for each request, from the ca
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TypeVar
 
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -35,7 +36,7 @@ from core.lists import page_of
 from core.text import fold
 from products import qr
 from products.catalogue_filters import CatalogueFilter
-from products.models import Certificate, Product, ProductCategory, ProductQuerySet
+from products.models import Certificate, Product, ProductCategory, ProductQuerySet, Revocation
 
 PAGE_SIZE = 24
 #: Stars first, then the name.
@@ -179,7 +180,93 @@ def _fragment(request, template, context, *, title, description, breadcrumbs, **
 def _page(request: HttpRequest, fragment: dict, as_of) -> HttpResponse:
     # The footer's "data as of" is the value the cache key was made of: no second query.
     context = {"fragment": fragment, "data_as_of": as_of, **fragment["branding"]}
-    return render(request, "catalogue/page.html", context)
+    response = render(request, "catalogue/page.html", context, status=fragment.get("status", 200))
+    if fragment.get("noindex"):
+        response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@dataclass(frozen=True)
+class Lapse:
+    """Why a product that once had a certificate has none valid on the day: its latest
+    certificate was revoked, or it expired. Only what the public may read: the revocation's
+    decision and ground, never the reason written on the certificate."""
+
+    product: Product
+    certificate: Certificate
+    revoked: bool
+    #: The first day the certificate was no longer valid.
+    day: date
+    decision_number: str = ""
+    ground: str = ""
+
+    @property
+    def message(self) -> str:
+        day = date_format(self.day, "SHORT_DATE_FORMAT")
+        if not self.revoked:
+            return _("Giấy chứng nhận OCOP của sản phẩm này đã hết hiệu lực ngày %(day)s.") % {
+                "day": day
+            }
+        text = _("Giấy chứng nhận OCOP của sản phẩm này đã bị thu hồi ngày %(day)s") % {"day": day}
+        if self.decision_number:
+            text += _(" theo Quyết định số %(number)s (căn cứ: %(ground)s)") % {
+                "number": self.decision_number,
+                "ground": self.ground,
+            }
+        return text + "."
+
+
+def lapse_of(pk: int, today: date) -> Lapse:
+    """Why the product has no certificate valid today (it has none: see ``public_products``);
+    404 for a product never certified, which the public never saw."""
+    certificate = (
+        Certificate.objects.filter(product=pk, decision_date__lte=today)
+        .select_related("product__producer__area")
+        .order_by("-decision_date", "-pk")
+        .first()
+    )
+    if certificate is None:
+        raise Http404
+    product = certificate.product
+    if certificate.revoked_on is not None and certificate.revoked_on <= today:
+        revocation = certificate.revocations.filter(status=Revocation.Status.DECIDED).first()
+        return Lapse(
+            product,
+            certificate,
+            revoked=True,
+            day=certificate.revoked_on,
+            decision_number=revocation.decision_number if revocation else "",
+            ground=revocation.ground_title if revocation else "",
+        )
+    return Lapse(
+        product, certificate, revoked=False, day=certificate.valid_until + timedelta(days=1)
+    )
+
+
+def _lapsed_fragment(request: HttpRequest, lapse: Lapse) -> dict:
+    """The page at the address of a product no longer certified: 410 Gone, saying since when
+    and why, with no stars, no QR code and no mark; kept out of search engines."""
+    product = lapse.product
+    canonical = catalogue_url(product)
+    title = (
+        _("%(name)s — giấy chứng nhận OCOP đã bị thu hồi")
+        if lapse.revoked
+        else _("%(name)s — giấy chứng nhận OCOP đã hết hiệu lực")
+    ) % {"name": product.name}
+    fragment = _fragment(
+        request,
+        "catalogue/_lapsed.html",
+        {"product": product, "producer": product.producer, "lapse": lapse},
+        title=title,
+        description=lapse.message,
+        breadcrumbs=[
+            (_("Danh mục sản phẩm OCOP"), reverse("catalogue:list")),
+            (product.name, ""),
+        ],
+        canonical=canonical,
+        province=product.producer.area.province_words,
+    )
+    return {**fragment, "slug": slug_of(product), "status": 410, "noindex": True}
 
 
 @public_read
@@ -221,10 +308,17 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 @public_read
 def product_page(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     """A certified product: its certificate, producer, place, QR code and the producer's other
-    certified products. Any other address of it (a wrong or missing slug) redirects here."""
+    certified products. Any other address of it (a wrong or missing slug) redirects here.
+
+    A product once certified keeps its address, printed on its labels: once its certificate is
+    revoked or expired, the address answers 410 and says so (``lapse_of``), never a bare 404
+    that a consumer scanning an old label could not read."""
 
     def build(today: date) -> dict:
-        product = describe([get_object_or_404(public_products(today), pk=pk)])[0]
+        found = public_products(today).filter(pk=pk).first()
+        if found is None:
+            return _lapsed_fragment(request, lapse_of(pk, today))
+        product = describe([found])[0]
         certificate, place = product.certificate, product.place
         successors = [] if place.current else list(place.former.successors.order_by("name"))
         others = list(
@@ -284,15 +378,23 @@ def product_page(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
 
 @public_read
 def product_qr(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    """The QR code of a certified product's page, as SVG or PNG; ``?download=1`` saves it."""
+    """The QR code of a certified product's page, as SVG or PNG; ``?download=1`` saves it.
+    No code for a product whose certificate is no longer valid (no new labels): 410, saying
+    why."""
 
-    def build(today: date) -> tuple[str, bytes]:
-        product = get_object_or_404(Product.objects.certified_on(today).only("name"), pk=pk)
+    def build(today: date) -> tuple[str, bytes | None, str]:
+        product = Product.objects.certified_on(today).only("name").filter(pk=pk).first()
+        if product is None:
+            return "", None, lapse_of(pk, today).message
         url = request.build_absolute_uri(catalogue_url(product))
         content = qr.svg(url, title=product.name) if kind == "svg" else qr.png(url)
-        return slug_of(product), content
+        return slug_of(product), content, ""
 
-    (slug, content), _as_of = cached(request, f"qr.{kind}", build, pk)
+    (slug, content, gone), _as_of = cached(request, f"qr.{kind}", build, pk)
+    if content is None:
+        response = HttpResponse(gone, status=410, content_type="text/plain; charset=utf-8")
+        response["X-Robots-Tag"] = "noindex"
+        return response
     response = HttpResponse(content, content_type=QR_TYPES[kind])
     if request.GET.get("download"):
         filename = f"qr-ocop-{pk}-{slug}.{kind}"

@@ -11,7 +11,7 @@ from core import policy
 from core.counting import CERTIFICATE, in_year
 from core.filters import PortalFilterSet
 from core.forms import AutocompleteSelect
-from products.models import Certificate, Product, ProductCategory
+from products.models import Certificate, Product, ProductCategory, Revocation
 from subjects.models import Producer
 
 STAR_CHOICES = [(3, _("3 sao")), (4, _("4 sao")), (5, _("5 sao"))]
@@ -119,3 +119,57 @@ class ProductFilter(PortalFilterSet):
             current_valid_until__isnull=False,
             current_valid_until__lte=today + timedelta(days=int(days)),
         )
+
+
+class RevocationFilter(PortalFilterSet):
+    """Filters of the revocations' list; the queryset comes in limited by visible_to."""
+
+    status = django_filters.ChoiceFilter(
+        label=_("Tình trạng"), choices=Revocation.Status.choices, empty_label=_("Tất cả")
+    )
+    ground = django_filters.ChoiceFilter(
+        label=_("Căn cứ"), choices=Revocation.Ground.choices, empty_label=_("Tất cả")
+    )
+    year = django_filters.NumberFilter(
+        label=_("Năm"), method="filter_year", min_value=2018, max_value=2100
+    )
+    area = django_filters.ModelChoiceFilter(
+        label=_("Địa bàn"),
+        queryset=Area.objects.none(),
+        method="filter_area",
+        empty_label=_("Tất cả"),
+    )
+    late = django_filters.ChoiceFilter(
+        label=_("Thời hạn 15 ngày"),
+        choices=[("yes", _("Quá hạn")), ("no", _("Trong hạn"))],
+        method="filter_late",
+        empty_label=_("Tất cả"),
+    )
+
+    class Meta:
+        model = Revocation
+        fields = ["status", "ground", "year", "area", "late"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["area"].queryset = Area.objects.visible_to(user).below_province()
+        if policy.can(user, "everything.view"):
+            self.filters["area"].extra["widget"] = AutocompleteSelect(
+                reverse_lazy("areas:choices"), attrs={"class": "form-select form-select-sm"}
+            )
+
+    def filter_year(self, queryset, name, year):
+        return queryset.in_year(int(year))
+
+    def filter_area(self, queryset, name, area):
+        # The producer's area today, or where the certificate was recognised.
+        return queryset.filter(
+            area.q_within("certificate__product__producer__area__path")
+            | area.q_within("certificate__area__path")
+        )
+
+    def filter_late(self, queryset, name, value):
+        late = Revocation.objects.late(timezone.localdate()).values("pk")
+        if value == "yes":
+            return queryset.filter(pk__in=late)
+        return queryset.exclude(pk__in=late)

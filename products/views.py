@@ -13,7 +13,7 @@ from core.lists import page_of, sort
 from core.submissions import SAVED, submit_once
 from products.filters import ProductFilter
 from products.forms import ProductForm
-from products.models import Certificate, LegalBasis, Product
+from products.models import Certificate, LegalBasis, Product, Revocation, ground_reference
 from subjects.models import Producer
 
 SORT_COLUMNS = {
@@ -23,6 +23,13 @@ SORT_COLUMNS = {
     "stars": ("current_stars", "search_name"),
     "valid_until": ("current_valid_until", "search_name"),
 }
+
+
+def label_revocations(products) -> None:
+    """The ground of each revoked product's revocation, as the pages name it."""
+    for product in products:
+        ground = getattr(product, "revocation_ground", None)
+        product.revocation_ground_label = ground_reference(ground) if ground else ""
 
 
 @require_safe
@@ -42,11 +49,14 @@ def product_list(request: HttpRequest) -> HttpResponse:
             Product.objects.filter(pk__in=ids)
             .select_related("producer__area", "category")
             .with_status()
+            .with_revocations()
         )
 
+    page = page_of(products, request, rows=rows)
+    label_revocations(page.object_list)
     context = {
         "filter": product_filter,
-        "page": page_of(products, request, rows=rows),
+        "page": page,
         "current_sort": current_sort,
         "today": timezone.localdate(),
     }
@@ -59,10 +69,29 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
     product = get_object_or_404(
         Product.objects.visible_to(request.user)
         .select_related("producer__area", "category__parent__parent")
-        .with_status(),
+        .with_status()
+        .with_revocations(),
         pk=pk,
     )
-    certificates = Certificate.objects.visible_to(request.user).filter(product=product)
+    label_revocations([product])
+    today = timezone.localdate()
+    certificates = list(
+        Certificate.objects.visible_to(request.user)
+        .filter(product=product)
+        .select_related("area", "legal_basis")
+    )
+    # Most products never had a revocation: their revocations are read only when one shows.
+    live = {}
+    if product.revocation_pending or any(c.revoked_on for c in certificates):
+        live = {
+            revocation.certificate_id: revocation
+            for revocation in Revocation.objects.filter(
+                certificate__in=[c.pk for c in certificates]
+            ).exclude(status=Revocation.Status.DROPPED)
+        }
+    for certificate in certificates:
+        certificate.revocation = live.get(certificate.pk)
+        certificate.revocable = certificate.revocation is None and certificate.is_valid_on(today)
     evaluations = (
         product.evaluations.visible_to(request.user)
         .select_related("round")
@@ -75,10 +104,12 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "product": product,
         "unclassified_under": basis if basis and not (in_scheme and in_scheme.is_leaf) else None,
-        "certificates": certificates.select_related("area", "legal_basis"),
+        "certificates": certificates,
+        "propose": policy.can(request.user, "revocation.propose", product),
+        "any_revocable": any(certificate.revocable for certificate in certificates),
         "evaluations": evaluations,
         "history": history_entries(product),
-        "today": timezone.localdate(),
+        "today": today,
     }
     return render(request, "products/product_detail.html", context)
 

@@ -52,6 +52,7 @@ from evaluations.criteria import load_criteria_sets
 from evaluations.models import CriteriaSet, DossierDocument
 from evaluations.views.evaluation import ACTIONS
 from notices.models import Notice
+from products import revocations
 from products.catalogue_views import catalogue_url, slug_of
 from products.models import LegalBasis
 from tests.conftest import district, load_reference_data, officer_of
@@ -230,6 +231,20 @@ def build_world() -> SimpleNamespace:
             decision_date=timezone.localdate(),
             signer="Phó Chủ tịch",
         )
+
+    # A revocation proposed by the city of each area's issued certificate (the catalogue's
+    # product keeps its valid certificate).
+    w.revocation = {
+        t: revocations.propose(
+            certificate=w.recognised[t].certificate,
+            ground="d",
+            concluded_on=timezone.localdate(),
+            concluded_by="Đoàn kiểm tra",
+            findings=f"Dùng nhãn OCOP sai quy định {t}",
+            by=w.city,
+        )
+        for t in AREAS
+    }
 
     # A document of each draft's electronic dossier, added by the area's officer. Its row only:
     # the file is written into each test's own storage when its address is asked for.
@@ -421,6 +436,28 @@ PORTAL: dict[str, Row] = {
     "products:expiring": Row(fixed("products:expiring"), page()),
     "products:detail": Row(of("products:detail", "product"), page(), AREAS),
     "products:edit": Row(of("products:edit", "product"), page(), AREAS),
+    # Revocations: read by whoever sees the certificate; proposed and decided by the province.
+    "products:revocations": Row(fixed("products:revocations"), page()),
+    "products:revocation": Row(of("products:revocation", "revocation"), page(), AREAS),
+    "products:revocation_propose": Row(
+        of("products:revocation_propose", "certificate"), page(own=403), AREAS
+    ),
+    **{
+        f"products:revocation_{action}": Row(
+            of(f"products:revocation_{action}", "revocation"),
+            public(405),
+            AREAS,
+            post_only=True,
+            refused_posts={
+                "anonymous": LOGIN,
+                "own": 403,
+                "other": 404,
+                "staff_own": 403,
+                "staff_other": 404,
+            },
+        )
+        for action in ("decide", "drop")
+    },
     # Evaluations: local officers open them, the city reviews, administrators correct.
     "evaluations:queue": Row(fixed("evaluations:queue"), page()),
     "evaluations:list": Row(fixed("evaluations:list"), page()),
@@ -735,6 +772,10 @@ ADMIN: dict[str, Row] = {
     **admin_model("products.product", "product", AREAS, VIEWED_REGISTER, REGISTER_ADMINISTRATOR),
     **admin_model(
         "products.certificate", "certificate", AREAS, VIEWED_REGISTER, REGISTER_ADMINISTRATOR
+    ),
+    # Revocations change on their pages only: read-only in the admin for everyone.
+    **admin_model(
+        "products.revocation", "revocation", AREAS, UNVIEWED, {"add": 403, "delete": 403}
     ),
     # Legal bases are loaded from files and read-only for everyone.
     **admin_model(

@@ -101,10 +101,11 @@ def test_catalogue_lists_only_products_certified_today(client, st25, co_do, toda
     response = client.get(LIST)
     assert response.status_code == 200
     assert names_in(page_text(response)) == ["Gạo ST25 Hồ Quang Trí", "Mắm được công nhận lại"]
-    for product in (expired, revoked, draft):
+    # Once certified, its address says it no longer is (410); never certified, not there.
+    for product, status in ((expired, 410), (revoked, 410), (draft, 404)):
         url = reverse("catalogue:product", args=[product.pk, slug_of(product)])
-        assert client.get(url).status_code == 404
-        assert client.get(reverse("catalogue:qr_png", args=[product.pk])).status_code == 404
+        assert client.get(url).status_code == status
+        assert client.get(reverse("catalogue:qr_png", args=[product.pk])).status_code == status
         assert product.name not in client.get("/catalogue.csv").getvalue().decode()
         assert product.name not in client.get("/sitemap.xml").content.decode()
 
@@ -418,7 +419,7 @@ def test_cached_pages_change_with_the_next_write(client, st25, today):
     certificate.revoked_reason = "Không duy trì chất lượng"
     certificate.save()
     assert names_in(page_text(client.get(LIST))) == []
-    assert client.get(url).status_code == 404
+    assert client.get(url).status_code == 410
 
 
 # --- Nothing private on any public page of the demo --------------------------------------------
