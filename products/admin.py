@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -132,9 +130,7 @@ class ValidityFilter(admin.SimpleListFilter):
         if self.value() == "valid":
             return queryset.valid_on(today)
         if self.value() == "expiring":
-            return queryset.valid_on(today).filter(
-                valid_until__lte=today + timedelta(days=EXPIRING_WITHIN_DAYS)
-            )
+            return queryset.expiring_within(EXPIRING_WITHIN_DAYS, today)
         if self.value() == "expired":
             return queryset.filter(valid_until__lt=today)
         return queryset
@@ -208,7 +204,13 @@ class CertificateAdmin(
     search_fields = ["decision_number", "product__search_name", "product__producer__search_name"]
     list_select_related = ["product__producer", "area"]
     autocomplete_fields = ["product", "area"]
-    readonly_fields = ["valid_until", "expiry_notice_sent_at", "created_at", "updated_at"]
+    readonly_fields = [
+        "valid_until",
+        "extended_until",
+        "expiry_notice_sent_at",
+        "created_at",
+        "updated_at",
+    ]
     list_per_page = 50
 
     def get_readonly_fields(self, request, obj=None):
