@@ -277,7 +277,8 @@ def _conditions(on: date, schedule: Schedule) -> list[tuple]:
         (_later_certificate(on), State.RERATED),
         (Q(revoked_on__lte=on), State.LAPSED),
         (Q(extended_until__gte=on), State.IN_GRACE),
-        (_filed_dossier(on), State.FILED),
+        # An extension over (its grace ended undecided, or cut by a decision) is a lapse.
+        (Q(extended_until__isnull=True) & _filed_dossier(on), State.FILED),
         (Q(valid_until__lt=on), State.LAPSED),
     ]
     for period in schedule.periods:
