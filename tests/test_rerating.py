@@ -120,6 +120,23 @@ def test_a_database_loaded_before_gets_the_numbers_from_its_migration(can_tho):
     )
 
 
+def test_open_late_dossiers_filed_before_the_migration_get_their_grace(
+    criteria_sets, commune, officer_co_do
+):
+    from django.apps import apps
+
+    late = expiring_on(today() - timedelta(days=5), area=commune, name="Muộn")
+    on_time = expiring_on(today() + timedelta(days=150), area=commune, name="Đúng hạn")
+    file_renewal(late, officer_co_do, filed_on=today() - timedelta(days=10))
+    file_renewal(on_time, officer_co_do, filed_on=today())
+    Certificate.objects.update(extended_until=None)
+    found = next(Path(__file__).parent.parent.glob("products/migrations/*_rerating_window*.py"))
+    migration = importlib.import_module(f"products.migrations.{found.stem}")
+    migration.grace_of_open_late_dossiers(apps, None)
+    assert reload(late).extended_until == late.valid_until + timedelta(days=180)
+    assert reload(on_time).extended_until is None
+
+
 @pytest.mark.parametrize(
     "block",
     [

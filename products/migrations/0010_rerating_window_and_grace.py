@@ -15,11 +15,68 @@ def rerating_of_26_2026(apps, schema_editor):
     )
 
 
+OPEN_STATUSES = [
+    "draft",
+    "submitted",
+    "received",
+    "forwarded",
+    "returned",
+    "resubmitted",
+    "advisory",
+    "council",
+    "scored",
+    "ministry",
+    "ministry_declined",
+]
+
+
+def grace_of_open_late_dossiers(apps, schema_editor):
+    """A re-rating dossier already open, filed after its certificate's window closed but by its
+    expiry day, gives the certificate its grace (as evaluations.services.keep_extension does
+    from now on): the grace's last day, until the dossier is decided."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    LegalBasis = apps.get_model("products", "LegalBasis")
+    Evaluation = apps.get_model("evaluations", "Evaluation")
+    bases = list(LegalBasis.objects.all())
+
+    def in_force(day):
+        found = [
+            b
+            for b in bases
+            if b.in_force_from <= day and (b.in_force_until is None or day <= b.in_force_until)
+        ]
+        return max(found, key=lambda b: (b.in_force_from, b.pk), default=None)
+
+    dossiers = Evaluation.objects.filter(
+        kind="renewal",
+        status__in=OPEN_STATUSES,
+        previous_certificate__isnull=False,
+        previous_certificate__revoked_on__isnull=True,
+    ).select_related("previous_certificate")
+    for dossier in dossiers:
+        certificate = dossier.previous_certificate
+        basis = in_force(certificate.valid_until)
+        if basis is None or basis.rerating_closes_days is None or not basis.late_rerating_grace_days:
+            continue
+        filed = dossier.filed_on or timezone.localtime(dossier.created_at).date()
+        closes_on = certificate.valid_until - timedelta(days=basis.rerating_closes_days)
+        if closes_on < filed <= certificate.valid_until:
+            certificate.extended_until = certificate.valid_until + timedelta(
+                days=basis.late_rerating_grace_days
+            )
+            certificate.save(update_fields=["extended_until"])
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
         ('areas', '0002_updated_at_index'),
         ('products', '0009_two_level_process'),
+        # The open re-rating dossiers whose certificates get their grace.
+        ('evaluations', '0013_round_cut_offs'),
     ]
 
     operations = [
@@ -67,4 +124,5 @@ class Migration(migrations.Migration):
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('rerating_closes_days__isnull', True), ('rerating_opens_days__isnull', True)), ('rerating_closes_days__lt', models.F('rerating_opens_days')), _connector='OR'), name='legal_basis_rerating_window_opens_before_it_closes'),
         ),
         migrations.RunPython(rerating_of_26_2026, migrations.RunPython.noop),
+        migrations.RunPython(grace_of_open_late_dossiers, migrations.RunPython.noop),
     ]
