@@ -34,7 +34,7 @@ def navigation(user) -> list[NavItem]:
         return [NavItem(_("Tổng quan"), "home", "house"), catalogue]
     products = (
         NavItem(_("Danh sách sản phẩm"), "products:list", "box-seam"),
-        NavItem(_("Sắp hết hạn"), "products:expiring", "hourglass-split"),
+        NavItem(_("Đánh giá lại"), "products:expiring", "hourglass-split"),
         NavItem(_("Thu hồi giấy chứng nhận"), "products:revocations", "x-octagon"),
         NavItem(_("Danh mục công khai"), "catalogue:list", "grid"),
     )

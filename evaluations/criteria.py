@@ -3,8 +3,10 @@
 - ``evaluations/data/legal_bases/*.json``: one decision a file — its dates, the levels taking
   part, the star bands with the level that recognises each, how long a certificate lasts, the
   score from which the province proposes a product to the centre, the classification its
-  sheets follow, the product code on a sheet and the transition rules for the dossiers of the
-  decisions it replaces;
+  sheets follow, the product code on a sheet, the transition rules for the dossiers of the
+  decisions it replaces and the re-rating rules of the certificates expiring under it (its
+  "rerating" block: the window's days before expiry, the grace of a late dossier, the days to
+  decide);
 - ``evaluations/data/sheets/**/*.json``: one score sheet a file, under its legal basis (and,
   where the basis has one sheet per product set, for that set): parts → sections → criteria →
   options. A sheet may reuse the parts of another with ``"parts_from": "<code>"``.
@@ -87,12 +89,31 @@ def read_legal_bases(data_dir: Path = DATA_DIR) -> list[dict]:
                     f"{name}: hạng {band['stars']} sao do cấp {band['recognised_by']} công nhận, "
                     "cấp này không có trong “levels”."
                 )
+        _check_rerating(data)
         bases[data["code"]] = data
     for data in bases.values():
         for code in data.get("replaces", []):
             if code not in bases and not LegalBasis.objects.filter(code=code).exists():
                 raise CriteriaDataError(f"{data['_file']}: không tìm thấy căn cứ {code}.")
     return sorted(bases.values(), key=lambda data: (data["in_force_from"], data["code"]))
+
+
+def _check_rerating(data: dict) -> None:
+    """A "rerating" block names both ends of its window (days before expiry, the opening one
+    the larger) and positive whole numbers of days."""
+    rerating = data.get("rerating")
+    if rerating is None:
+        return
+    name = data["_file"]
+    for key in ("opens_days", "closes_days", "grace_days", "decision_days"):
+        value = rerating.get(key)
+        if value is not None and (not isinstance(value, int) or value < 1):
+            raise CriteriaDataError(f"{name}: “rerating.{key}” phải là số ngày nguyên dương.")
+    opens, closes = rerating.get("opens_days"), rerating.get("closes_days")
+    if (opens is None) != (closes is None) or (opens is not None and closes >= opens):
+        raise CriteriaDataError(
+            f"{name}: thời hạn nộp hồ sơ đánh giá lại cần “opens_days” lớn hơn “closes_days”."
+        )
 
 
 def _day(value: str | None) -> date | None:
@@ -124,6 +145,7 @@ def _load_legal_basis(data: dict, counter: _Counter) -> LegalBasis:
     )
     before = _basis_signature(existing) if in_use else None
     transition = data.get("transition") or {}
+    rerating = data.get("rerating") or {}
     basis = writer.put(
         LegalBasis,
         {"code": data["code"]},
@@ -143,7 +165,10 @@ def _load_legal_basis(data: dict, counter: _Counter) -> LegalBasis:
             "local_review_working_days": data.get("local_review_working_days"),
             "transition_days": transition.get("days"),
             "transition_rerating_days": transition.get("rerating_days"),
-            "late_rerating_grace_days": transition.get("late_rerating_grace_days"),
+            "rerating_opens_days": rerating.get("opens_days"),
+            "rerating_closes_days": rerating.get("closes_days"),
+            "late_rerating_grace_days": rerating.get("grace_days"),
+            "rerating_decision_days": rerating.get("decision_days"),
             "source": data.get("source", ""),
             "note": data.get("note", ""),
         },

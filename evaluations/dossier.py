@@ -4,8 +4,9 @@ working days the commune checks the dossier, assesses four contents, issues its 
 and a letter asking the province to evaluate, and forwards the dossier.
 
 Here: who may change the commune's part and why not, the self-assessment and the report with
-their saves, what is still missing before the dossier may be forwarded, and the commune's
-deadline. The workflow's moves (receive, forward, return) live in ``evaluations.services``."""
+their saves, what is still missing before the dossier may be forwarded, the commune's deadline
+and the province's deadline on a re-rating (45 days from the day it found the dossier complete,
+Điều 7.6.g). The workflow's moves (receive, forward, return) live in ``evaluations.services``."""
 
 from datetime import date
 
@@ -18,8 +19,10 @@ from django.utils.translation import gettext_lazy
 from core import policy
 from core.versioning import check_version
 from core.workdays import add_working_days
-from evaluations.models import Contribution, Evaluation, SelfAssessment
+from evaluations.models import Contribution, Evaluation, SelfAssessment, Transition
 from evaluations.scoring import SheetStructure
+from products import rerating
+from products.models import Certificate
 
 #: Samples handed in with a dossier (Điều 6.2.d), but for the tourism-services product set.
 REQUIRED_SAMPLES = 5
@@ -108,6 +111,59 @@ def commune_deadline(evaluation: Evaluation) -> date | None:
     if evaluation.filed_on is None or not days:
         return None
     return add_working_days(evaluation.filed_on, days)
+
+
+#: A dossier the province has found complete (the OCOP office's "accept" move) and not yet
+#: decided on: the re-rating's decision deadline runs. A dossier returned since is incomplete
+#: again; accepted anew, its time counts from the new day.
+ACCEPTED_STATUSES = (
+    Evaluation.Status.ADVISORY,
+    Evaluation.Status.COUNCIL,
+    Evaluation.Status.SCORED,
+    Evaluation.Status.MINISTRY,
+    Evaluation.Status.MINISTRY_DECLINED,
+)
+
+
+def accepted_days(evaluations) -> dict[int, date]:
+    """{evaluation id: the day it was last accepted as complete} for the evaluations given, in
+    one query (the ``accept`` Transition, the day in the portal's time zone)."""
+    days: dict[int, date] = {}
+    if not evaluations:
+        return days
+    steps = (
+        Transition.objects.filter(
+            evaluation__in=[e.pk for e in evaluations], action=Transition.Action.ACCEPT
+        )
+        .order_by("evaluation", "-at", "-pk")
+        .values_list("evaluation_id", "at")
+    )
+    for evaluation_id, at in steps:
+        days.setdefault(evaluation_id, timezone.localtime(at).date())
+    return days
+
+
+def rerating_deadline(evaluation: Evaluation, accepted_on: date | None) -> date | None:
+    """The day by which a re-rating dossier accepted as complete on ``accepted_on`` is decided
+    (its legal basis's days: 45 under 26/2026/QĐ-TTg); None for another dossier, one not (or
+    no longer) accepted, or a basis with no such limit (148, 1489: their transition rule)."""
+    if evaluation.kind != Certificate.Kind.RENEWAL or evaluation.status not in ACCEPTED_STATUSES:
+        return None
+    return rerating.decision_deadline(evaluation.criteria_set.legal_basis, accepted_on)
+
+
+def with_rerating_deadlines(evaluations, today: date | None = None):
+    """Each evaluation with ``decision_deadline`` (or None), ``decision_days`` and
+    ``decision_overdue`` (past the deadline, in calendar days); one query for all of them."""
+    today = today or timezone.localdate()
+    renewals = [e for e in evaluations if e.kind == Certificate.Kind.RENEWAL]
+    accepted = accepted_days([e for e in renewals if e.status in ACCEPTED_STATUSES])
+    for evaluation in evaluations:
+        deadline = rerating_deadline(evaluation, accepted.get(evaluation.pk))
+        evaluation.decision_deadline = deadline
+        evaluation.decision_days = evaluation.criteria_set.legal_basis.rerating_decision_days
+        evaluation.decision_overdue = deadline is not None and today > deadline
+    return evaluations
 
 
 # --- The self-assessment (Mẫu 02 Phần III) ---------------------------------------------------

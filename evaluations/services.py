@@ -31,6 +31,7 @@ from evaluations.models import (
     Transition,
 )
 from evaluations.scoring import SheetStructure
+from products import rerating
 from products.models import Certificate, LegalBasis, Product
 
 S = Evaluation.Status
@@ -127,13 +128,19 @@ def _record(
     decision: Decision | None = None,
     changes: str = "",
     at=None,
+    today: date | None = None,
 ) -> Transition:
-    """Move the evaluation onto `target` (already checked) and write down the step."""
+    """Move the evaluation onto `target` (already checked) and write down the step. A step
+    that concludes a re-rating dossier ends the grace it gave the certificate it re-rates, on
+    the decision's day (the day of the step when it has no decision)."""
     source = evaluation.status
     action = workflow.action_for(evaluation, target)
     evaluation.status = target
     evaluation.full_clean()
     evaluation.save()
+    if source in Evaluation.OPEN_STATUSES and target not in Evaluation.OPEN_STATUSES:
+        decided_on = decision.date if decision else (today or timezone.localdate())
+        keep_extension(evaluation, by, decided_on=decided_on)
     step = Transition(
         evaluation=evaluation,
         action=action,
@@ -150,6 +157,50 @@ def _record(
     step.full_clean()
     step.save()
     return step
+
+
+# --- The grace of a late re-rating dossier (26/2026/QĐ-TTg Điều 12.3) --------------------------
+
+
+def filed_day(evaluation: Evaluation) -> date:
+    """The day the dossier was filed: received at the commune, or (under the earlier process,
+    with no such day) opened."""
+    return evaluation.filed_on or timezone.localtime(evaluation.created_at).date()
+
+
+def keep_extension(evaluation: Evaluation, by, *, decided_on: date | None = None) -> None:
+    """Set the extension of the certificate a re-rating dossier re-rates, as the dossier now
+    stands: from a late filing, the grace's last day; once decided (``decided_on``), cut at
+    the decision's day. A dossier not filed late leaves it as it is: an earlier late dossier's
+    extension is history and stays."""
+    if evaluation.kind != Certificate.Kind.RENEWAL or evaluation.previous_certificate_id is None:
+        return
+    certificate = (
+        Certificate.objects.select_for_update()
+        .select_related("legal_basis")
+        .get(pk=evaluation.previous_certificate_id)
+    )
+    filed_on = filed_day(evaluation)
+    schedule = rerating.Schedule.load()
+    if certificate.revoked_on is not None or not rerating.filed_late(
+        certificate, filed_on, schedule
+    ):
+        return
+    extended = rerating.extension_for(
+        certificate, filed_on=filed_on, decided_on=decided_on, schedule=schedule
+    )
+    if certificate.extended_until == extended:
+        return
+    certificate.extended_until = extended
+    certificate._history_user = by
+    certificate._change_reason = (
+        _("Gia hạn hiệu lực đến khi có kết quả đánh giá lại (hồ sơ nộp sau thời hạn)")
+        if decided_on is None
+        else _("Kết thúc gia hạn: đã có kết quả đánh giá lại")
+    )
+    # The database refuses an extension that does not reach past the expiry.
+    with rules_as_errors(certificate):
+        certificate.save(update_fields=["extended_until", "updated_at"])
 
 
 # --- Creating ---------------------------------------------------------------------------------
@@ -279,6 +330,9 @@ def evaluation_create(
         source = carried.source_for(product, previous, exclude=evaluation.pk)
         if source is not None:
             carried.carry_over(evaluation=evaluation, source=source, by=by)
+    # Filed after the window closed but by the expiry day: the certificate stays valid until
+    # the result (at most its grace).
+    keep_extension(evaluation, by)
     return evaluation
 
 
@@ -490,7 +544,7 @@ def _move(evaluation: Evaluation, target: str, by, *, comment: str = "", today=N
     transaction, on the evaluation as stored now)."""
     evaluation = _locked(evaluation)
     workflow.check(evaluation, target, by, today=today)
-    _record(evaluation, target, by, comment=comment)
+    _record(evaluation, target, by, comment=comment, today=today)
     return evaluation
 
 
@@ -697,7 +751,7 @@ def evaluation_not_recognise(*, evaluation: Evaluation, by, comment: str = "", t
     workflow.check(evaluation, S.NOT_RECOGNISED, by, today=today)
     if not comment.strip():
         comment = refusal_reason(evaluation)
-    _record(evaluation, S.NOT_RECOGNISED, by, comment=comment)
+    _record(evaluation, S.NOT_RECOGNISED, by, comment=comment, today=today)
     return evaluation
 
 
@@ -719,7 +773,7 @@ def evaluation_disqualify(
         raise ValidationError(
             {"comment": _("Hãy chọn trường hợp hồ sơ bị loại hoặc ghi lý do loại hồ sơ.")}
         )
-    _record(evaluation, S.DISQUALIFIED, by, comment="\n".join(lines))
+    _record(evaluation, S.DISQUALIFIED, by, comment="\n".join(lines), today=today)
     return evaluation
 
 
@@ -828,7 +882,7 @@ def evaluation_central_decline(*, evaluation: Evaluation, by, comment: str, toda
     evaluation = _locked(evaluation)
     workflow.check(evaluation, S.CENTRAL_DECLINED, by, today=today)
     _require("comment", comment, _("Hãy ghi kết quả của Hội đồng Trung ương."))
-    _record(evaluation, S.CENTRAL_DECLINED, by, comment=comment)
+    _record(evaluation, S.CENTRAL_DECLINED, by, comment=comment, today=today)
     return evaluation
 
 
@@ -880,6 +934,8 @@ def evaluation_correct_decision(
         certificate.full_clean()
         with rules_as_errors(certificate):
             certificate.save()
+        # The grace of the certificate it re-rated ended on the decision's day: the corrected one.
+        keep_extension(evaluation, by, decided_on=decision.date)
     _record(evaluation, evaluation.status, by, comment=reason, changes="\n".join(lines))
     return evaluation
 

@@ -1,6 +1,7 @@
 """Notices: what the portal tells one user — an evaluation handed to them (returned with a
-reason, sent on for review, decided), a round about to close, or a certificate's revocation
-proposed or decided — with a link to act on it."""
+reason, sent on for review, decided), a round about to close, a certificate's revocation
+proposed or decided, or a certificate whose re-rating window opens or is about to close — with
+a link to act on it."""
 
 from django.conf import settings
 from django.db import models
@@ -27,6 +28,7 @@ class Notice(models.Model):
         MOVE = "move", _("Hồ sơ chuyển bước")
         DEADLINE = "deadline", _("Đợt đánh giá sắp kết thúc")
         REVOCATION = "revocation", _("Thu hồi giấy chứng nhận")
+        RERATING = "rerating", _("Thời hạn nộp hồ sơ đánh giá lại")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -64,7 +66,8 @@ class Notice(models.Model):
     reason = models.TextField(_("ý kiến, lý do"), blank=True)
     created_at = models.DateTimeField(_("thời điểm"), default=timezone.now)
     read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
-    #: Set for a notice given once only (a round's deadline): one per recipient and key.
+    #: Set for a notice given once only (a round's deadline, a re-rating window): one per
+    #: recipient and key.
     key = models.CharField(_("khóa"), max_length=100, blank=True, editable=False)
 
     objects = NoticeQuerySet.as_manager()

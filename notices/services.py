@@ -21,6 +21,12 @@ province's reviewers who may record the decision (someone must, within 15 days; 
 proposer) and the local officers of the product's area; decided or dropped, the local officers,
 and once decided, the producer's contact address by e-mail. Each is told once per state.
 
+"Re-rating" notices (``notify_rerating``, run daily with the deadlines) concern certificates
+whose re-rating window (26/2026/QĐ-TTg Điều 7.6.a, ``products.rerating``) has opened, or closes
+within ``RERATING_CLOSING_DAYS`` days, with no re-rating dossier filed: the local officers of
+the producer's area get a notice (and an e-mail, for who chose it), the producer's contact
+address an e-mail; once per certificate, kind and recipient.
+
 Only active users whose assigned areas contain the product's area are candidates: an
 administrator who sees everything is not told about every step of the country. Users who chose
 e-mail (``User.email_notices``) and have an address also get an e-mail, in Vietnamese, after
@@ -28,28 +34,33 @@ the step is committed (``notices.delivery.send``).
 """
 
 import logging
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import partial
+from functools import partial, reduce
+from operator import or_
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from areas import provinces
 from areas.models import containing_paths
 from core import policy, workdays
 from evaluations import dossier, workflow
 from evaluations.models import Evaluation, Transition
 from notices import delivery
 from notices.models import Notice
-from products import revocations
-from products.models import Revocation, SentNotice
+from products import rerating, revocations
+from products.models import Certificate, Revocation, SentNotice
 
 logger = logging.getLogger(__name__)
 
@@ -405,6 +416,188 @@ def _give_deadlines(due, today: date) -> list[Notice]:
                 _mail_later(notice)
                 given.append(notice)
     return given
+
+
+# --- Re-rating windows -------------------------------------------------------------------------
+
+#: The closing notice goes this many days before the window's last day (and on any day after,
+#: while the window is open).
+RERATING_CLOSING_DAYS = 14
+
+
+@dataclass(frozen=True)
+class RerateDue:
+    """A certificate to tell about, the notice's kind (a ``SentNotice.Kind``), its rules."""
+
+    certificate: Certificate
+    kind: str
+    rules: rerating.Rules
+
+    @property
+    def opens_on(self) -> date:
+        return self.rules.opens_on(self.certificate.valid_until)
+
+    @property
+    def closes_on(self) -> date:
+        return self.rules.closes_on(self.certificate.valid_until)
+
+    @property
+    def closing(self) -> bool:
+        return self.kind == SentNotice.Kind.RERATING_CLOSING
+
+
+@dataclass
+class RerateResult:
+    notices: list[Notice] = field(default_factory=list)
+    #: (certificate, kind, address) of the producers' e-mails handed to the queue.
+    emails: list[tuple[Certificate, str, str]] = field(default_factory=list)
+
+
+def due_for_rerating(today: date) -> list[RerateDue]:
+    """The certificates whose window is open on the day (``State.OPEN``: no re-rating dossier
+    filed, not revoked), each with its notice: "closing" from ``RERATING_CLOSING_DAYS`` days
+    before the window's last day, "open" before that. Certificates with no window (expiring
+    before 26/2026/QĐ-TTg) are left out. Two queries."""
+    schedule = rerating.Schedule.load()
+    if not schedule.periods:
+        return []
+    with_rules = reduce(or_, (period.q() for period in schedule.periods))
+    certificates = (
+        rerating.annotate_states(
+            Certificate.objects.filter(with_rules, revoked_on__isnull=True), today, schedule
+        )
+        .filter(rerating_state=rerating.State.OPEN)
+        .select_related("product__producer__area", "area")
+        .order_by("valid_until", "pk")
+    )
+    due = []
+    for certificate in certificates:
+        rules = schedule.rules_for(certificate.valid_until)
+        closing = (rules.closes_on(certificate.valid_until) - today).days
+        kind = (
+            SentNotice.Kind.RERATING_CLOSING
+            if closing <= RERATING_CLOSING_DAYS
+            else SentNotice.Kind.RERATING_OPEN
+        )
+        due.append(RerateDue(certificate, kind, rules))
+    return due
+
+
+def _local_officers_by_path(paths) -> dict[str, list[User]]:
+    """Area path → the active local officers assigned to it (two queries)."""
+    assignments = User.areas.through.objects.filter(
+        policy.local_officers("user__"), area__path__in=set(paths)
+    ).values_list("area__path", "user_id")
+    by_path = defaultdict(set)
+    for path, user_id in assignments:
+        by_path[path].add(user_id)
+    users = User.objects.in_bulk({user_id for ids in by_path.values() for user_id in ids})
+    return {path: [users[i] for i in sorted(ids)] for path, ids in by_path.items()}
+
+
+def _rerating_verb(due: RerateDue, today: date) -> str:
+    certificate = due.certificate
+    values = {
+        "product": certificate.product.name,
+        "producer": certificate.product.producer.name,
+        "expiry": formats.date_format(certificate.valid_until, "SHORT_DATE_FORMAT"),
+        "opens": formats.date_format(due.opens_on, "SHORT_DATE_FORMAT"),
+        "closes": formats.date_format(due.closes_on, "SHORT_DATE_FORMAT"),
+        "days": (due.closes_on - today).days,
+    }
+    if due.closing:
+        text = _(
+            "Còn %(days)s ngày hết thời hạn nộp hồ sơ đánh giá lại (%(closes)s), chưa có hồ "
+            "sơ: %(product)s — %(producer)s; giấy chứng nhận hết hạn %(expiry)s"
+        )
+    else:
+        text = _(
+            "Đến thời hạn nộp hồ sơ đánh giá lại (%(opens)s–%(closes)s): %(product)s — "
+            "%(producer)s; giấy chứng nhận hết hạn %(expiry)s"
+        )
+    return text % values
+
+
+def notify_rerating(*, today: date | None = None) -> RerateResult:
+    """Tell the producer's local officers (a notice; an e-mail for who chose it) and the
+    producer (an e-mail to its contact address, through the queue) that a certificate's
+    re-rating window has opened or closes soon; once per certificate, kind and recipient, so
+    that running twice, or two runs at once, gives nothing new. A producer's e-mail that could
+    not be queued is tried again by the next run."""
+    today = today or timezone.localdate()
+    result = RerateResult()
+    due = due_for_rerating(today)
+    officers = _local_officers_by_path(
+        path for item in due for path in item.certificate.product.producer.area.containing_paths
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        for item in due:
+            certificate = item.certificate
+            verb = _rerating_verb(item, today)
+            url = f"{reverse('products:expiring')}?state=open#c{certificate.pk}"
+            recipients = {
+                user.pk: user
+                for path in certificate.product.producer.area.containing_paths
+                for user in officers.get(path, [])
+            }
+            for user in recipients.values():
+                notice = Notice(
+                    recipient=user,
+                    kind=Notice.Kind.RERATING,
+                    url=url,
+                    verb=verb[:300],
+                    key=f"{item.kind}:{certificate.pk}",
+                )
+                try:
+                    with transaction.atomic():
+                        notice.save()
+                        _count_new([user])
+                except IntegrityError:
+                    continue  # given on an earlier day (or by a run at the same time)
+                _mail_later(notice)
+                result.notices.append(notice)
+            address = certificate.product.producer.email.strip()
+            if address and _email_producer(item, address, today):
+                result.emails.append((certificate, item.kind, address))
+    return result
+
+
+def _email_producer(due: RerateDue, address: str, today: date) -> bool:
+    """Claim the message (``SentNotice``: the database refuses a second one), then hand it to
+    the queue; a message that could not be queued gives its claim back."""
+    claim = {"certificate": due.certificate, "kind": due.kind, "recipient": address.lower()}
+    try:
+        with transaction.atomic():
+            SentNotice.objects.create(**claim)
+    except IntegrityError:
+        return False
+    subject, body = rerating_message(due, today)
+    if delivery.send(subject=subject, body=body, to=address):
+        return True
+    SentNotice.objects.filter(**claim).delete()
+    return False
+
+
+def rerating_message(due: RerateDue, today: date) -> tuple[str, str]:
+    """The producer's e-mail about its certificate's re-rating window, in Vietnamese."""
+    certificate = due.certificate
+    province = provinces.words_of(certificate.area)
+    context = {
+        "certificate": certificate,
+        "product": certificate.product,
+        "producer": certificate.product.producer,
+        "opens_on": due.opens_on,
+        "closes_on": due.closes_on,
+        "closing": due.closing,
+        "days_to_close": (due.closes_on - today).days,
+        "grace_until": due.rules.grace_until(certificate.valid_until),
+        "province_name": province.name,
+        "department_name": province.department,
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("notices/email/rerating_subject.txt", context)
+        body = render_to_string("notices/email/rerating.txt", context)
+    return " ".join(subject.split()), body
 
 
 # --- Read, unread -----------------------------------------------------------------------------

@@ -20,8 +20,16 @@ def home(request: HttpRequest) -> HttpResponse:
         .with_status()
         .aggregate(
             products=Count("pk"),
+            # A certificate kept valid while its late re-rating is decided still certifies.
             certified=Count(
-                "pk", filter=Q(status__in=[Product.Status.CERTIFIED, Product.Status.EXPIRING])
+                "pk",
+                filter=Q(
+                    status__in=[
+                        Product.Status.CERTIFIED,
+                        Product.Status.EXPIRING,
+                        Product.Status.RERATING,
+                    ]
+                ),
             ),
             expiring=Count("pk", filter=Q(status=Product.Status.EXPIRING)),
         )

@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -135,9 +133,7 @@ class ValidityFilter(admin.SimpleListFilter):
         if self.value() == "valid":
             return queryset.valid_on(today)
         if self.value() == "expiring":
-            return queryset.valid_on(today).filter(
-                valid_until__lte=today + timedelta(days=EXPIRING_WITHIN_DAYS)
-            )
+            return queryset.expiring_within(EXPIRING_WITHIN_DAYS, today)
         if self.value() == "expired":
             return queryset.filter(valid_until__lt=today)
         return queryset
@@ -235,6 +231,7 @@ class CertificateAdmin(
         "valid_until",
         *REVOCATION_FIELDS,
         "revocation",
+        "extended_until",
         "expiry_notice_sent_at",
         "created_at",
         "updated_at",

@@ -1,7 +1,7 @@
-"""The filters of the expiry page: an area and how many days ahead to look.
+"""The filters of the re-rating page: an area and a re-rating state.
 
-A plain form rather than a FilterSet: the page has two lists, and ``days`` shapes only the first
-(what expires soon), while the area narrows both.
+A plain form rather than a FilterSet: the state is an annotation (``products.rerating``), and
+the area narrows by where a certificate was recognised or where its producer is today.
 """
 
 from datetime import date
@@ -15,10 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from areas.models import Area
 from core import policy
 from core.forms import AutocompleteSelect
-from products.models import EXPIRING_WITHIN_DAYS, Certificate, CertificateQuerySet
-
-MIN_DAYS, MAX_DAYS = 1, 365
-DAYS_ERROR = _("Số ngày phải là một số nguyên từ 1 đến 365.")
+from products.models import Certificate, CertificateQuerySet
+from products.rerating import ORDER, TO_ACT_ON
 
 
 class AreaChoiceField(forms.ModelChoiceField):
@@ -40,15 +38,11 @@ class ExpiryFilterForm(forms.Form):
         empty_label=_("Tất cả địa bàn"),
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
-    days = forms.IntegerField(
-        label=_("Hết hạn trong (ngày)"),
+    state = forms.ChoiceField(
+        label=_("Tình trạng đánh giá lại"),
         required=False,
-        min_value=MIN_DAYS,
-        max_value=MAX_DAYS,
-        error_messages={"invalid": DAYS_ERROR, "min_value": DAYS_ERROR, "max_value": DAYS_ERROR},
-        widget=forms.NumberInput(
-            attrs={"class": "form-control form-control-sm", "placeholder": EXPIRING_WITHIN_DAYS}
-        ),
+        choices=[("", _("Cần theo dõi"))] + [(state.value, state.label) for state in ORDER],
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
 
     def __init__(self, data, *, user, today: date):
@@ -71,11 +65,12 @@ class ExpiryFilterForm(forms.Form):
                 attrs["aria-describedby"] = f"{self[name].auto_id}_error"
 
     @property
-    def days_ahead(self) -> int:
-        """The days asked for, or the default when the field is empty or wrong: a wrong value
-        is left out of cleaned_data, its error shown next to the field."""
+    def states(self) -> tuple[str, ...]:
+        """The states listed: the one chosen, or those to act on (a wrong value, its error
+        shown next to the field, lists those too)."""
         self.is_valid()
-        return self.cleaned_data.get("days") or EXPIRING_WITHIN_DAYS
+        chosen = self.cleaned_data.get("state")
+        return (chosen,) if chosen else tuple(state.value for state in TO_ACT_ON)
 
     def narrow(self, certificates: CertificateQuerySet) -> CertificateQuerySet:
         """Certificates recognised in the chosen area, or whose producer is there today: after
@@ -93,17 +88,13 @@ def area_choices(user, today: date):
     """The areas the user may pick, in one query.
 
     Whoever reads a whole province (the city, administrators) picks any district or commune.
-    An officer picks among their visible areas holding a certificate on the page: expiring
-    within the longest window (so the options do not change with ``days``) or expired without
-    renewal.
+    An officer picks among their visible areas holding a certificate that is its product's
+    latest and not revoked (so that the options do not change with the state chosen).
     """
     areas = Area.objects.visible_to(user).below_province()
     if not policy.oversees_a_province(user):
-        visible = Certificate.objects.visible_to(user)
-        on_the_page = visible.expiring_within(MAX_DAYS, today).not_renewed() | (
-            visible.expired_not_renewed(today)
-        )
-        inside = on_the_page.filter(
+        listed = Certificate.objects.visible_to(user).filter(revoked_on__isnull=True).not_renewed()
+        inside = listed.filter(
             policy.under("area__path", OuterRef("path"))
             | policy.under("product__producer__area__path", OuterRef("path"))
         )

@@ -1,54 +1,113 @@
-"""The certificates to act on: those about to expire and those expired without renewal.
+"""The re-rating page: each certificate to act on, where it stands with its re-rating
+(26/2026/QĐ-TTg: the window 180 to 120 days before expiry, the grace of a late dossier), the
+window's days, what is to be done next and by whom, and a link to file the dossier for who may.
 
-A certificate is valid 36 months from its decision; the issuer notifies the producer at least
-30 days ahead (``notify_expiring``), and a product not re-evaluated in time loses its stars.
+A certificate is valid 36 months from its decision; the producer files the re-rating dossier at
+the commune, which receives it. The state is the one annotation of ``products.rerating``; the
+list is filtered and paged on it in the database, and only the page's rows are read in full.
 """
-
-from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page
+from django.db.models import Case, Count, DateField, F, OuterRef, Subquery, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from core import policy
 from core.lists import PAGE_SIZE, page_of
+from products import rerating
 from products.expiry_filters import ExpiryFilterForm
-from products.models import Certificate, CertificateQuerySet
+from products.models import Certificate
+from products.rerating import State
+
+#: Within a state, the nearest expiry first; lapsed ones, the latest to lapse first.
+ORDER = ("rerating_rank", "soonest", "-valid_until", "pk")
+
+
+def _ordered(certificates, today, schedule):
+    return rerating.annotate_states(certificates, today, schedule).annotate(
+        soonest=Case(
+            When(rerating_state=State.LAPSED, then=Value(None)),
+            default=F("valid_until"),
+            output_field=DateField(),
+        )
+    )
 
 
 @require_safe
 @login_required
 def expiring(request: HttpRequest) -> HttpResponse:
+    user = request.user
     today = timezone.localdate()
-    form = ExpiryFilterForm(request.GET, user=request.user, today=today)
-    certificates = form.narrow(
-        Certificate.objects.visible_to(request.user).select_related("product__producer", "area")
+    schedule = rerating.Schedule.load()
+    form = ExpiryFilterForm(request.GET, user=user, today=today)
+    # Revoked certificates are not re-rated; a product's superseded ones show as re-rated.
+    visible = form.narrow(Certificate.objects.visible_to(user).filter(revoked_on__isnull=True))
+    counts = {
+        row["rerating_state"]: row["n"]
+        for row in rerating.annotate_states(visible, today, schedule)
+        .values("rerating_state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    listed = (
+        _ordered(visible, today, schedule).filter(rerating_state__in=form.states).order_by(*ORDER)
     )
-    days = form.days_ahead
-    soon = certificates.expiring_within(days, today).not_renewed().order_by("valid_until", "pk")
-    expired = certificates.expired_not_renewed(today).order_by("-valid_until", "pk")
+
+    def rows(ids):
+        open_dossier = Certificate.objects.filter(
+            pk=OuterRef("pk"),
+            follow_up_evaluations__status__in=rerating.OPEN_DOSSIER_STATUSES,
+        ).values("follow_up_evaluations__pk")[:1]
+        return _ordered(
+            Certificate.objects.filter(pk__in=ids).select_related(
+                "product__producer__area", "area"
+            ),
+            today,
+            schedule,
+        ).annotate(open_dossier_id=Subquery(open_dossier))
+
+    page = page_of(listed, request, PAGE_SIZE, rows=rows)
+    _describe(page, user, today, schedule)
     context = {
         "form": form,
-        "days": days,
         "today": today,
-        "soon": _page(soon, request, "page", today),
-        "expired": _page(expired, request, "expired_page", today),
+        "page": page,
+        "summary": [
+            {"state": state, "count": counts.get(state.value, 0)} for state in rerating.ORDER
+        ],
+        "chosen_state": form.cleaned_data.get("state", ""),
     }
     return render(request, "products/expiring.html", context)
 
 
-def _page(certificates: CertificateQuerySet, request: HttpRequest, param: str, today: date) -> Page:
-    """One page of certificates, each with its days to expiry (negative once expired). The
-    page is chosen on the certificates' keys alone; its 25 rows are then read with their
-    product, producer and area (not every row the list runs through)."""
-
-    def rows(ids):
-        return Certificate.objects.filter(pk__in=ids).select_related("product__producer", "area")
-
-    page = page_of(certificates, request, PAGE_SIZE, rows=rows, param=param)
+def _describe(page: Page, user, today, schedule: rerating.Schedule) -> None:
+    """What each row shows: its days to expiry, window, state in words, next step, and the
+    links to its open dossier or to file one (when the user may)."""
+    create = reverse("evaluations:create")
     for certificate in page:
+        rules = schedule.rules_for(certificate.valid_until)
+        certificate.rules = rules
+        certificate.window = rerating.window(certificate, schedule)
         certificate.days_left = (certificate.valid_until - today).days
-        certificate.days_expired = -certificate.days_left
-    return page
+        certificate.days_past = -certificate.days_left
+        certificate.state = State(certificate.rerating_state)
+        certificate.state_text = rerating.describe(
+            certificate.rerating_state, certificate.extended_until
+        )
+        certificate.next = rerating.next_step(certificate.rerating_state, certificate, rules, today)
+        certificate.dossier_url = (
+            reverse("evaluations:detail", args=[certificate.open_dossier_id])
+            if certificate.open_dossier_id
+            else ""
+        )
+        certificate.file_url = ""
+        if (
+            certificate.next.may_file
+            and not certificate.open_dossier_id
+            and policy.can(user, "evaluation.add", certificate.product)
+        ):
+            certificate.file_url = f"{create}?product={certificate.product_id}&kind=renewal"

@@ -116,7 +116,7 @@ class ProductFilter(PortalFilterSet):
     def filter_expiring(self, queryset, name, days):
         today = timezone.localdate()
         return queryset.filter(
-            current_valid_until__isnull=False,
+            current_valid_until__gte=today,
             current_valid_until__lte=today + timedelta(days=int(days)),
         )
 

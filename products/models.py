@@ -155,7 +155,9 @@ class ProductQuerySet(AreaScopedQuerySet):
         return self
 
     def with_status(self, on: date | None = None) -> "ProductQuerySet":
-        """Annotate the certificate valid on a day (stars, valid until) and the status then."""
+        """Annotate the certificate valid on a day (stars, valid until, extended until) and the
+        status then: a product whose certificate is past its expiry but kept valid while its
+        late re-rating dossier is decided (``Certificate.extended_until``) is "re-rating"."""
         on = on or timezone.localdate()
         valid = Certificate.objects.valid_on(on).filter(product=OuterRef("pk"))
         valid = valid.order_by("-decision_date", "-pk")
@@ -166,10 +168,16 @@ class ProductQuerySet(AreaScopedQuerySet):
             current_certificate_id=Subquery(valid.values("pk")[:1]),
             current_stars=Subquery(valid.values("stars")[:1]),
             current_valid_until=Subquery(valid.values("valid_until")[:1]),
+            current_extended_until=Subquery(valid.values("extended_until")[:1]),
             latest_revoked_on=Subquery(latest.values("revoked_on")[:1]),
             has_certificate=Exists(latest),
         ).annotate(
             status=models.Case(
+                models.When(
+                    current_certificate_id__isnull=False,
+                    current_valid_until__lt=on,
+                    then=models.Value(Product.Status.RERATING),
+                ),
                 models.When(
                     current_certificate_id__isnull=False,
                     current_valid_until__lte=on + timedelta(days=EXPIRING_WITHIN_DAYS),
@@ -212,6 +220,8 @@ class Product(Versioned, Tracked, Illustrative):
         REGISTERED = "registered", _("Đã đăng ký, chưa có chứng nhận")
         CERTIFIED = "certified", _("Đang có chứng nhận")
         EXPIRING = "expiring", _("Sắp hết hạn")
+        #: Past its expiry, kept valid while its late re-rating dossier is decided.
+        RERATING = "rerating", _("Đang đánh giá lại")
         EXPIRED = "expired", _("Đã hết hạn")
         REVOKED = "revoked", _("Đã thu hồi")
 
@@ -391,10 +401,34 @@ class LegalBasis(models.Model):
     transition_rerating_days = models.PositiveSmallIntegerField(
         _("thời hạn hoàn thành hồ sơ đánh giá lại chuyển tiếp (ngày)"), null=True, blank=True
     )
+    # Re-rating a certificate (26/2026/QĐ-TTg Điều 7.6, Điều 12.3), for the certificates
+    # expiring while this basis is in force (products/rerating.py).
+    rerating_opens_days = models.PositiveSmallIntegerField(
+        _("nộp hồ sơ đánh giá lại không sớm hơn (ngày trước khi hết hạn)"),
+        null=True,
+        blank=True,
+        help_text=_("26/2026/QĐ-TTg: 180 ngày tính đến ngày hết thời hạn giấy chứng nhận."),
+    )
+    rerating_closes_days = models.PositiveSmallIntegerField(
+        _("nộp hồ sơ đánh giá lại không muộn hơn (ngày trước khi hết hạn)"),
+        null=True,
+        blank=True,
+        help_text=_("26/2026/QĐ-TTg: 120 ngày tính đến ngày hết thời hạn giấy chứng nhận."),
+    )
     late_rerating_grace_days = models.PositiveSmallIntegerField(
         _("giấy chứng nhận kéo dài tối đa khi nộp hồ sơ đánh giá lại muộn (ngày)"),
         null=True,
         blank=True,
+        help_text=_(
+            "Hồ sơ nộp sau thời hạn nhưng trước ngày hết hạn: giấy chứng nhận giữ hiệu lực đến "
+            "khi có kết quả, không quá số ngày này từ ngày hết hạn (26/2026/QĐ-TTg: 180)."
+        ),
+    )
+    rerating_decision_days = models.PositiveSmallIntegerField(
+        _("thời hạn quyết định đánh giá lại (ngày)"),
+        null=True,
+        blank=True,
+        help_text=_("Kể từ ngày nhận đủ hồ sơ (26/2026/QĐ-TTg: 45 ngày)."),
     )
     source = models.TextField(_("nguồn văn bản"), blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
@@ -425,6 +459,12 @@ class LegalBasis(models.Model):
                 condition=Q(certificate_validity_months__gte=1),
                 name="legal_basis_validity_positive",
             ),
+            # A window, when there is one, opens before it closes.
+            models.CheckConstraint(
+                condition=Q(rerating_opens_days__isnull=True, rerating_closes_days__isnull=True)
+                | Q(rerating_closes_days__lt=F("rerating_opens_days")),
+                name="legal_basis_rerating_window_opens_before_it_closes",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -452,6 +492,15 @@ class LegalBasis(models.Model):
                 errors["registration_number_format"] = _(
                     "Mẫu số chỉ dùng {province}, {commune}, {number} và {year}."
                 )
+        opens, closes = self.rerating_opens_days, self.rerating_closes_days
+        if (opens is None) != (closes is None):
+            errors["rerating_closes_days"] = _(
+                "Thời hạn nộp hồ sơ đánh giá lại cần cả ngày mở và ngày đóng."
+            )
+        elif opens is not None and closes >= opens:
+            errors["rerating_closes_days"] = _(
+                "Thời hạn nộp hồ sơ đánh giá lại phải mở trước khi đóng (số ngày lớn hơn)."
+            )
         if self.product_code_format:
             try:
                 self.product_code_format.format(province="92", commune="31117", number=1, year=2026)
@@ -575,12 +624,20 @@ class CertificateQuerySet(AreaScopedQuerySet):
     area_path_lookup = "product__producer__area__path"
 
     def valid_on(self, on: date) -> "CertificateQuerySet":
-        """Decided on or before the day, not yet expired, not revoked by then."""
-        return self.filter(decision_date__lte=on, valid_until__gte=on).exclude(revoked_on__lte=on)
+        """Decided on or before the day, not revoked by then, and not yet expired — or past
+        its expiry but kept valid while a late re-rating dossier is decided (``extended_until``,
+        26/2026/QĐ-TTg Điều 12.3)."""
+        return self.filter(
+            Q(valid_until__gte=on) | Q(extended_until__gte=on), decision_date__lte=on
+        ).exclude(revoked_on__lte=on)
 
     def expiring_within(self, days: int, on: date | None = None) -> "CertificateQuerySet":
+        """Valid on the day and reaching their expiry within ``days`` days (not those already
+        past it and kept valid by an extension)."""
         on = on or timezone.localdate()
-        return self.valid_on(on).filter(valid_until__lte=on + timedelta(days=days))
+        return self.valid_on(on).filter(
+            valid_until__gte=on, valid_until__lte=on + timedelta(days=days)
+        )
 
     def not_renewed(self) -> "CertificateQuerySet":
         """Leave out certificates whose product already has a later decision (a renewal or an
@@ -670,6 +727,16 @@ class Certificate(Tracked):
     expiry_notice_sent_at = models.DateTimeField(
         _("đã báo sắp hết hạn lúc"), null=True, blank=True, editable=False
     )
+    #: Set by the evaluation services, never by hand: a re-rating dossier filed after the
+    #: window closed but by the expiry day keeps the certificate valid until the result, at
+    #: most the basis's grace days past expiry (26/2026/QĐ-TTg Điều 12.3); the decision ends it.
+    extended_until = models.DateField(
+        _("gia hạn hiệu lực đến"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Hồ sơ đánh giá lại nộp muộn: giữ hiệu lực đến khi có kết quả."),
+    )
     # Indexed: the "data as of" time of every page is the latest of these.
 
     objects = CertificateQuerySet.as_manager()
@@ -693,6 +760,11 @@ class Certificate(Tracked):
             models.CheckConstraint(
                 condition=Q(revoked_on__isnull=True) | Q(revoked_on__gte=models.F("decision_date")),
                 name="certificate_revoked_after_decision",
+            ),
+            models.CheckConstraint(
+                condition=Q(extended_until__isnull=True)
+                | Q(extended_until__gt=models.F("valid_until")),
+                name="certificate_extended_after_expiry",
             ),
             models.UniqueConstraint(
                 fields=["product", "decision_number", "decision_date"],
@@ -727,8 +799,13 @@ class Certificate(Tracked):
         months = self.legal_basis.certificate_validity_months
         return add_months(self.decision_date, months) - timedelta(days=1)
 
+    @property
+    def valid_through(self) -> date:
+        """The last day the certificate is valid: its expiry, or the end of its extension."""
+        return self.extended_until or self.valid_until
+
     def is_valid_on(self, on: date) -> bool:
-        return self.decision_date <= on <= self.valid_until and not (
+        return self.decision_date <= on <= self.valid_through and not (
             self.revoked_on and self.revoked_on <= on
         )
 
@@ -759,6 +836,8 @@ class SentNotice(models.Model):
     class Kind(models.TextChoices):
         EXPIRY = "expiry", _("Báo giấy chứng nhận sắp hết hạn")
         REVOCATION = "revocation", _("Báo quyết định thu hồi giấy chứng nhận")
+        RERATING_OPEN = "rerating_open", _("Báo đến thời hạn nộp hồ sơ đánh giá lại")
+        RERATING_CLOSING = "rerating_closing", _("Báo sắp hết thời hạn nộp hồ sơ đánh giá lại")
 
     certificate = models.ForeignKey(
         Certificate,

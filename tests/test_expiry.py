@@ -23,7 +23,6 @@ pytestmark = pytest.mark.django_db
 TODAY = date(2026, 3, 10)
 URL = reverse("products:expiring")
 LOGIN = reverse("login")
-DAYS_ERROR = "Số ngày phải là một số nguyên từ 1 đến 365."
 
 
 def certificate(name: str, decided: date, area: Area, *, email: str = "", **kwargs) -> Certificate:
@@ -102,104 +101,121 @@ def test_page_answers_head(login, officer_co_do):
     assert login(officer_co_do).head(URL).status_code == 200
 
 
+#: Officer of Cờ Đỏ, by default: the windows open (expiry before 22/05/2026: no window, open
+#: until expiry), nearest expiry first, then the lapsed.
+CO_DO = ["Gạo Cờ Đỏ", "Cá thát lát Cờ Đỏ", "Mắm cá Cờ Đỏ", "Bánh tráng Cờ Đỏ", "Khô cá Cờ Đỏ"]
+
+
 def test_officer_sees_only_their_districts_certificates(login, officer_co_do, city, today):
     response = login(officer_co_do).get(URL)
     assert response.status_code == 200
-    assert names(response.context["soon"]) == ["Gạo Cờ Đỏ", "Cá thát lát Cờ Đỏ", "Mắm cá Cờ Đỏ"]
-    assert names(response.context["expired"]) == ["Khô cá Cờ Đỏ"]
+    assert names(response.context["page"]) == CO_DO
     assert "Ninh Kiều" not in response.text
 
 
 def test_another_districts_officer_never_sees_them(login, officer_ninh_kieu, city, today):
     response = login(officer_ninh_kieu).get(URL)
-    assert names(response.context["soon"]) == ["Bánh pía Ninh Kiều"]
-    assert names(response.context["expired"]) == ["Nem nướng Ninh Kiều"]
+    assert names(response.context["page"]) == ["Bánh pía Ninh Kiều", "Nem nướng Ninh Kiều"]
     assert "Cờ Đỏ" not in response.text
+    for state in ("open", "lapsed", "rerated", "not_yet_open"):
+        listed = login(officer_ninh_kieu).get(URL, {"state": state}).context["page"]
+        assert not any("Cờ Đỏ" in name for name in names(listed))
 
 
 def test_city_reviewer_sees_the_whole_city(login, city_reviewer, city, today):
     response = login(city_reviewer).get(URL)
-    assert names(response.context["soon"]) == [
+    assert names(response.context["page"]) == [
         "Gạo Cờ Đỏ",
         "Bánh pía Ninh Kiều",
         "Cá thát lát Cờ Đỏ",
         "Mắm cá Cờ Đỏ",
+        "Bánh tráng Cờ Đỏ",
+        "Khô cá Cờ Đỏ",
+        "Nem nướng Ninh Kiều",
     ]
-    assert names(response.context["expired"]) == ["Khô cá Cờ Đỏ", "Nem nướng Ninh Kiều"]
 
 
 def test_user_without_areas_sees_empty_lists(login, city, today):
     response = login(UserFactory(areas=[])).get(URL)
-    assert response.context["soon"].paginator.count == 0
-    assert "Không có giấy chứng nhận nào hết hạn trong 90 ngày tới." in response.text
-    assert "Không có giấy chứng nhận nào đã hết hạn mà chưa được công nhận lại." in response.text
+    assert response.context["page"].paginator.count == 0
+    assert "Không có giấy chứng nhận nào ở tình trạng này." in response.text
 
 
 def test_menu_leads_to_the_page(login, officer_co_do):
     response = login(officer_co_do).get("/")
     assert f'href="{URL}"' in response.text
     menu = response.context["nav_items"]
-    assert "Sắp hết hạn" in [str(child.label) for item in menu for child in item.children]
+    assert "Đánh giá lại" in [str(child.label) for item in menu for child in item.children]
 
 
 # --- The page: what it shows ---------------------------------------------------------------
 
 
-def test_rows_show_dates_and_days(login, officer_co_do, city, today):
+def test_rows_show_dates_days_and_state(login, officer_co_do, city, today):
     response = login(officer_co_do).get(URL)
-    first = response.context["soon"].object_list[0]
-    assert (first.valid_until, first.days_left) == (date(2026, 3, 19), 9)
-    expired = response.context["expired"].object_list[0]
-    assert (expired.valid_until, expired.days_expired) == (date(2025, 11, 30), 100)
+    first = response.context["page"].object_list[0]
+    assert (first.valid_until, first.days_left, first.state) == (date(2026, 3, 19), 9, "open")
+    lapsed = response.context["page"].object_list[-1]
+    assert (lapsed.valid_until, lapsed.days_past, lapsed.state) == (
+        date(2025, 11, 30),
+        100,
+        "lapsed",
+    )
     html = response.text
     assert "19/03/2026" in html and "20/03/2023" in html  # valid until, decided
     assert city["Gạo Cờ Đỏ"].decision_number in html
-    assert "Huyện Cờ Đỏ, Thành phố Cần Thơ" in html
-    assert "9 ngày" in html and "100 ngày" in html
+    assert "còn 9 ngày" in html and "quá 100 ngày" in html
     assert f'href="{reverse("products:detail", args=[first.product.pk])}"' in html
+    # Expiring on 31/08/2026, under 26/2026/QĐ-TTg: its window.
+    assert "04/03/2026 – 03/05/2026" in html
 
 
 def test_renewed_and_revoked_certificates_are_left_out(login, city_reviewer, city, today):
-    response = login(city_reviewer).get(URL, {"days": 365})
-    listed = names(response.context["soon"]) + names(response.context["expired"])
+    response = login(city_reviewer).get(URL)
+    listed = names(response.context["page"])
     for name in ("Trà mãng cầu Cờ Đỏ", "Nem chua Cờ Đỏ", "Rượu nếp Cờ Đỏ"):
         assert name not in listed
+    rerated = names(login(city_reviewer).get(URL, {"state": "rerated"}).context["page"])
+    assert sorted(rerated) == ["Nem chua Cờ Đỏ", "Trà mãng cầu Cờ Đỏ"]
+    everything = [
+        name
+        for state in ("open", "late", "filed", "in_grace", "lapsed", "not_yet_open", "rerated")
+        for name in names(login(city_reviewer).get(URL, {"state": state}).context["page"])
+    ]
+    assert "Rượu nếp Cờ Đỏ" not in everything
 
 
 @pytest.mark.parametrize(
-    ("days", "expected"),
+    ("state", "expected"),
     [
-        ("10", ["Gạo Cờ Đỏ"]),
-        ("365", ["Gạo Cờ Đỏ", "Cá thát lát Cờ Đỏ", "Mắm cá Cờ Đỏ", "Bánh tráng Cờ Đỏ"]),
+        ("lapsed", ["Khô cá Cờ Đỏ"]),
+        ("not_yet_open", ["Nem chua Cờ Đỏ", "Trà mãng cầu Cờ Đỏ"]),
+        ("late", []),
     ],
 )
-def test_days_sets_the_window(login, officer_co_do, city, today, days, expected):
-    response = login(officer_co_do).get(URL, {"days": days})
-    assert names(response.context["soon"]) == expected
-    assert f"Hết hạn trong {days} ngày tới" in response.text
-    # The expired list does not depend on the window.
-    assert names(response.context["expired"]) == ["Khô cá Cờ Đỏ"]
+def test_state_chooses_the_rows(login, officer_co_do, city, today, state, expected):
+    response = login(officer_co_do).get(URL, {"state": state})
+    assert sorted(names(response.context["page"])) == expected
+    summary = {item["state"].value: item["count"] for item in response.context["summary"]}
+    assert summary["open"] == 4 and summary["lapsed"] == 1 and summary["rerated"] == 2
 
 
-@pytest.mark.parametrize("days", ["0", "366", "-5", "ba mươi"])
-def test_wrong_days_is_explained_next_to_the_field(login, officer_co_do, city, today, days):
-    response = login(officer_co_do).get(URL, {"days": days})
+@pytest.mark.parametrize("state", ["soon", "0", "<script>"])
+def test_wrong_state_is_explained_next_to_the_field(login, officer_co_do, city, today, state):
+    response = login(officer_co_do).get(URL, {"state": state})
     assert response.status_code == 200
-    assert DAYS_ERROR in response.text
-    assert 'aria-describedby="id_days_error"' in response.text
-    assert response.context["days"] == 90  # the default window is still listed
-    assert names(response.context["soon"]) == ["Gạo Cờ Đỏ", "Cá thát lát Cờ Đỏ", "Mắm cá Cờ Đỏ"]
+    assert "Hãy chọn một lựa chọn hợp lệ" in response.text
+    assert 'aria-describedby="id_state_error"' in response.text
+    assert names(response.context["page"]) == CO_DO  # the default list is still shown
 
 
 def test_city_filters_by_district_or_commune(login, city_reviewer, city, co_do, xa_co_do, today):
     client = login(city_reviewer)
     by_district = client.get(URL, {"area": co_do.pk}).context
-    assert names(by_district["soon"]) == ["Gạo Cờ Đỏ", "Cá thát lát Cờ Đỏ", "Mắm cá Cờ Đỏ"]
-    assert names(by_district["expired"]) == ["Khô cá Cờ Đỏ"]
+    assert names(by_district["page"]) == CO_DO
     # The new commune holds the producer who moved there, recognised in the former district.
     by_commune = client.get(URL, {"area": xa_co_do.pk}).context
-    assert names(by_commune["soon"]) == ["Cá thát lát Cờ Đỏ"]
-    assert names(by_commune["expired"]) == []
+    assert names(by_commune["page"]) == ["Cá thát lát Cờ Đỏ"]
 
 
 def test_city_can_pick_any_district_or_commune(login, city_reviewer, today):
@@ -220,33 +236,32 @@ def test_officer_cannot_pick_another_district(login, officer_co_do, city, ninh_k
     response = login(officer_co_do).get(URL, {"area": ninh_kieu.pk})
     assert response.status_code == 200
     assert "Hãy chọn một lựa chọn hợp lệ" in response.text
-    assert "Ninh Kiều" not in "".join(names(response.context["soon"]))
+    assert "Ninh Kiều" not in "".join(names(response.context["page"]))
 
 
-def test_each_list_pages_on_its_own(login, city_reviewer, co_do, today):
+def test_the_list_pages(login, city_reviewer, co_do, today):
     for n in range(30):
         certificate(f"Đã hết hạn {n:02}", date(2022, 1, 1), co_do)  # → 31/12/2024
-        certificate(f"Sắp hết hạn {n:02}", date(2023, 4, 1), co_do)  # → 31/03/2026
-    response = login(city_reviewer).get(URL, {"expired_page": 2})
-    assert response.context["soon"].number == 1
-    assert response.context["expired"].number == 2
-    assert response.context["expired"].paginator.count == 30
-    assert "expired_page=1" in response.text
+    response = login(city_reviewer).get(URL, {"state": "lapsed", "page": 2})
+    assert response.context["page"].number == 2
+    assert response.context["page"].paginator.count == 30
+    assert "page=1" in response.text and "state=lapsed" in response.text
 
 
 def test_page_query_count_is_fixed(
     login, city_reviewer, city, co_do, today, django_assert_num_queries
 ):
     client = login(city_reviewer)
-    # session, user, the user's areas (visible_to), 2 × (count, page), area choices, "data as
-    # of"; the request's savepoint and its release
+    # session, user, the user's areas (visible_to), legal bases, the states' counts, count,
+    # the page (its keys a subquery), area choices, "data as of"; the request's savepoint and
+    # its release
     with django_assert_num_queries(11):
         client.get(URL)
     for n in range(30):
         certificate(f"Thêm {n:02}", date(2023, 4, 1), co_do)
     with django_assert_num_queries(11):
         response = client.get(URL)
-    assert len(response.context["soon"].object_list) == 25
+    assert len(response.context["page"].object_list) == 25
 
 
 def test_officer_page_query_count_is_fixed(

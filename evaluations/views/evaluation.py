@@ -31,7 +31,7 @@ from evaluations.forms import (
 )
 from evaluations.models import Evaluation, Round
 from evaluations.scoring import SheetStructure
-from products.models import Product, add_months
+from products.models import Certificate, Product, add_months
 
 S = Evaluation.Status
 
@@ -301,6 +301,7 @@ def _detail(
             }
         )
     deadline = dossier.commune_deadline(evaluation) if evaluation.status == S.RECEIVED else None
+    dossier.with_rerating_deadlines([evaluation], today)
     two_level = evaluation.criteria_set.legal_basis.is_two_level
     at_commune = two_level and evaluation.status == S.RECEIVED
     before_council = two_level and evaluation.status in (
@@ -453,6 +454,8 @@ def evaluation_create(request: HttpRequest) -> HttpResponse:
         initial["product"] = Product.objects.visible_to(request.user).filter(pk=product_id).first()
     if (round_id := request.GET.get("round", "")).isdigit():
         initial["round"] = Round.objects.visible_to(request.user).filter(pk=round_id).first()
+    if (kind := request.GET.get("kind", "")) in Certificate.Kind.values:
+        initial["kind"] = kind
     form = EvaluationCreateForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:

@@ -77,10 +77,12 @@ def _latest_returns(evaluations) -> dict[int, Transition]:
 
 
 def with_next_steps(evaluations: list[Evaluation]) -> list[Evaluation]:
-    """Each evaluation with ``next`` (who acts next, what, and the return's reason) and, at
-    the commune, its deadline (``commune_deadline``, ``commune_overdue``)."""
+    """Each evaluation with ``next`` (who acts next, what, and the return's reason), at the
+    commune its deadline (``commune_deadline``, ``commune_overdue``) and, for a re-rating the
+    province found complete, the decision's (``decision_deadline``, ``decision_overdue``)."""
     returns = _latest_returns(evaluations)
     today = timezone.localdate()
+    dossier.with_rerating_deadlines(evaluations, today)
     for evaluation in evaluations:
         evaluation.latest_return = returns.get(evaluation.pk)
         evaluation.next = workflow.next_step(evaluation, returned=evaluation.latest_return)
