@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from areas.models import Area
 from core import policy
+from core.caching import record_changed
 from core.integrity import rules_as_errors
 from core.versioning import check_version
 from evaluations import carried, workflow
@@ -116,6 +117,9 @@ def refresh_result(evaluation: Evaluation, structure: SheetStructure | None = No
         divergence_spread=evaluation.divergence_spread,
         updated_at=timezone.now(),
     )
+    # update() sends no signal: what is cached of the province's evaluations (its dashboards,
+    # its users' to-do counts) is made new here, as a save would make it.
+    record_changed(Evaluation, evaluation)
     return result
 
 

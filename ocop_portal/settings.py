@@ -106,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.portal",
                 "areas.context_processors.province",
+                "ocop_portal.context_processors.todo_counts",
             ],
         },
     },

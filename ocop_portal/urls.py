@@ -14,6 +14,8 @@ from products.sitemaps import sitemap_xml
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("todo/counts.json", views.todo_counts, name="todo_counts"),
+    path("todo/<slug:section>/", views.todo_section, name="todo_section"),
     path("accounts/", include("accounts.urls")),
     path("areas/", include("areas.urls")),
     path("producers/", include("subjects.urls")),

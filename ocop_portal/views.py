@@ -1,19 +1,29 @@
+from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.http import require_safe
 
 from areas.models import Area
+from ocop_portal import todo
 from products.models import Product
 from subjects.models import Producer
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    """The public welcome page, or the signed-in user's overview of their areas."""
+    """The public welcome page, or the signed-in user's work (``ocop_portal.todo``) and an
+    overview of their areas."""
     if not request.user.is_authenticated:
         return render(request, "home_public.html")
+    work = todo.todo_list(request.user)
     areas = Area.objects.visible_to(request.user)
     products = (
         Product.objects.visible_to(request.user)
@@ -35,6 +45,9 @@ def home(request: HttpRequest) -> HttpResponse:
         )
     )
     context = {
+        "todo": work,
+        # The menu shows the same counts as the sections, counted once.
+        "todo_counts": work.counts,
         "assigned_areas": request.user.assigned_areas,
         "counts": {
             "producers": Producer.objects.visible_to(request.user).count(),
@@ -44,6 +57,33 @@ def home(request: HttpRequest) -> HttpResponse:
         },
     }
     return render(request, "home.html", context)
+
+
+@require_safe
+@login_required
+def todo_section(request: HttpRequest, section: str) -> HttpResponse:
+    """Every item of one section of the user's work ("see all" from the home page)."""
+    kinds = {kind.slug: kind for kind in todo.kinds_for(request.user)}
+    if section not in kinds:
+        raise Http404
+    page = todo.section_page(request.user, section, request.GET.get("page"))
+    return render(request, "todo/section.html", {"kind": kinds[section], "page": page})
+
+
+@require_safe
+@login_required
+def todo_counts(request: HttpRequest) -> JsonResponse:
+    """The counts of the menu, for a page built while they were stale (static/js/todo.js):
+    counted again here, and kept for the next pages."""
+    counts = todo.todo_counts(request.user)
+    total = counts.total
+    return JsonResponse(
+        {
+            "total": total,
+            "shown": "99+" if total > 99 else str(total),
+            "sections": {kind.slug: counts.of(kind.slug) for kind in todo.KINDS_OF_WORK},
+        }
+    )
 
 
 @require_safe

@@ -406,6 +406,10 @@ PORTAL: dict[str, Row] = {
     # One's own settings and notices: every signed-in user, each their own.
     "account_settings": Row(fixed("account_settings"), page()),
     "notices:list": Row(fixed("notices:list"), page()),
+    # One's own work (the home page's to-do list): its count for the menu, and each section
+    # of one's role in full (the dossiers returned to the commune are not the Department's).
+    "todo_counts": Row(fixed("todo_counts"), page()),
+    "todo_section": Row(lambda w, t: reverse("todo_section", args=["returned"]), page(city=404)),
     # Opening a notice goes to what it is about; anyone else's is not there for them.
     "notices:open": Row(
         of("notices:open", "notice"),

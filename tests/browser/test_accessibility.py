@@ -54,6 +54,7 @@ def pages_of(role: str) -> list[str]:
     evaluation = Evaluation.objects.visible_to(user).filter(sheets__isnull=False).first()
     common = [
         "/",
+        "/todo/waiting/",
         "/products/",
         f"/products/{products.first().pk}/",
         "/producers/",

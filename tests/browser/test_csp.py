@@ -99,3 +99,23 @@ def test_the_score_sheet_script_runs_under_the_policy(live_server, page, can_tho
     assert not violations_on(page, url)
     page.locator("input[type=radio]").first.check()
     assert page.locator(".sheet-summary [data-answered]").inner_text() == "1"
+
+
+def test_the_menus_to_do_count_is_fetched_when_stale(live_server, page, can_tho):
+    """A page built while the user's to-do counts were stale shows the menu's entry without a
+    number; static/js/todo.js asks for it under the policy and shows it, named for screen
+    readers."""
+    officer = officer_of("925", username="codo")
+    co_do = officer.areas.get(code="925")
+    sign_in(page, live_server.url, "codo")
+    assert page.locator(".todo-count").count() == 0  # nothing to do yet
+    # A certificate of the officer's area about to expire: the kept count is stale.
+    certificate = CertificateFactory(product__producer=ProducerFactory(area=co_do))
+    Certificate.objects.filter(pk=certificate.pk).update(
+        valid_until=timezone.localdate() + timedelta(days=30)
+    )
+    assert not violations_on(page, f"{live_server.url}/areas/")
+    # (In the phone's folded menu: there, but not shown until the menu opens.)
+    page.locator(".todo-link .todo-count").wait_for(state="attached")
+    name = " ".join(page.locator(".todo-link").text_content().split())
+    assert name == "Việc cần làm : 1 việc đang chờ"
