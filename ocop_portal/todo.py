@@ -46,7 +46,7 @@ them, and signing in counts them, so that the first page has its number.
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
@@ -59,6 +59,7 @@ from core import caching, policy, workdays
 from core.lists import PAGE_SIZE
 from evaluations import dossier, workflow
 from evaluations.models import DocumentRequest, Evaluation, ScoreSheet, Transition
+from products import rerating
 from products.models import Certificate, Process
 
 logger = logging.getLogger(__name__)
@@ -199,12 +200,14 @@ def sheets(user, today: date) -> QuerySet:
 
 
 def certificates_to_rerate(user, today: date) -> QuerySet:
-    """Certificates of the user's areas to re-rate: expiring within 180 days and not renewed.
-    (The one place that says so: a rule on the re-rating's own state may replace it.)"""
-    return (
-        Certificate.objects.visible_to(user)
-        .expiring_within(RERATE_WITHIN_DAYS, today)
-        .not_renewed()
+    """Certificates of the user's areas whose re-rating dossier is due and not filed: the
+    window is open (180 to 120 days before expiry), or it has closed and the certificate has
+    not yet expired (a dossier filed then still keeps it valid until the result)."""
+    certificates = Certificate.objects.visible_to(user).filter(
+        valid_until__gte=today, valid_until__lte=today + timedelta(days=RERATE_WITHIN_DAYS)
+    )
+    return rerating.annotate_states(certificates, today).filter(
+        rerating_state__in=(rerating.State.OPEN, rerating.State.LATE)
     )
 
 

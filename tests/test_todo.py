@@ -556,13 +556,13 @@ def test_the_home_pages_queries_do_not_grow_with_the_work(
     # of each section (returned + their latest returns, waiting: keys, rows, star bands;
     # certificates, requests; no sheets), the areas and statistics (assigned areas, producers,
     # products, 2 area counts), "as of"; 2 savepoints
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(24):
         response = client.get(HOME)
     assert response.context["todo"].total == 6
     for i in range(2, 14):
         received(round_, commune, officer_co_do, f"Nhận {i}")
         expiring(co_do, f"Giấy {i}", 30 + i)
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(24):
         response = client.get(HOME)
     assert section(response, "waiting").total == 14
     assert len(section(response, "waiting").rows) == todo.LIMIT
