@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core import policy
-from core.access import AreaScopedQuerySet
+from core.access import AreaScopedQuerySet, ProvinceScopedQuerySet
 from core.models import Illustrative, Tracked
 from core.versioning import Versioned
 
@@ -105,17 +105,6 @@ PERCENT_MEASURES = [m for m, unit in MEASURE_UNITS.items() if unit == Unit.PERCE
 def unit_of(measure: str) -> str | None:
     """The unit a measure is counted in (products unless said otherwise); None for custom."""
     return MEASURE_UNITS.get(Measure(measure), Unit.PRODUCTS)
-
-
-class ProvinceScopedQuerySet(models.QuerySet):
-    """Rows that belong to a whole province: read by everyone signed in who works there."""
-
-    province_path_lookup = "province__path"
-
-    def visible_to(self, user):
-        if not policy.is_signed_in(user):
-            return self.none()
-        return self.filter(policy.in_provinces(user, self.province_path_lookup))
 
 
 class PlanPartQuerySet(AreaScopedQuerySet):

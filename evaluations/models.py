@@ -20,7 +20,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from areas.models import Area
-from core import policy
+from core import policy, uploads
 from core.access import AreaScopedQuerySet
 from core.models import Illustrative, Tracked
 from core.versioning import Versioned
@@ -1142,24 +1142,16 @@ class SelfAssessment(models.Model):
 # checklist of what a dossier must hold, and the services, are in ``evaluations.documents``.
 
 #: The types a dossier accepts, as detected from the file's first bytes, and their extensions.
-DOCUMENT_TYPES = {
-    "application/pdf": "pdf",
-    "image/png": "png",
-    "image/jpeg": "jpg",
-    "image/webp": "webp",
-}
+DOCUMENT_TYPES = uploads.ACCEPTED_TYPES
 
 #: The folder of the default storage holding the dossiers' files; never served publicly.
-DOSSIERS_DIR = "dossiers"
+DOSSIERS_DIR = uploads.PRIVATE_DIR
 
 
 def dossier_upload_to(document: "DossierDocument", filename: str) -> str:
     """dossiers/<evaluation id>/<random hex>.<ext of the detected type>: the name a user gave
     the file is never part of where it is stored."""
-    import secrets
-
-    extension = DOCUMENT_TYPES.get(document.content_type, "bin")
-    return f"{DOSSIERS_DIR}/{document.evaluation_id}/{secrets.token_hex(16)}.{extension}"
+    return uploads.private_name(str(document.evaluation_id), document.content_type)
 
 
 class DossierDocumentQuerySet(AreaScopedQuerySet):
@@ -1256,8 +1248,7 @@ class DossierDocument(models.Model):
     @property
     def filename(self) -> str:
         """The name the file is downloaded under: its title and the detected type's extension."""
-        extension = DOCUMENT_TYPES.get(self.content_type, "bin")
-        return f"{self.title[:100]}.{extension}"
+        return uploads.download_name(self.title, self.content_type)
 
 
 class DocumentRequest(models.Model):
