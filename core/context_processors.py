@@ -37,6 +37,11 @@ def navigation(user) -> list[NavItem]:
         NavItem(_("Sắp hết hạn"), "products:expiring", "hourglass-split"),
         NavItem(_("Danh mục công khai"), "catalogue:list", "grid"),
     )
+    inspections = (
+        NavItem(_("Lượt kiểm tra"), "inspections:list", "clipboard2-check"),
+        NavItem(_("Kế hoạch kiểm tra"), "inspections:plan_list", "calendar-check"),
+        NavItem(_("Phản ánh của người dân"), "inspections:report_list", "megaphone"),
+    )
     return [
         NavItem(_("Tổng quan"), "home", "house"),
         NavItem(_("Bảng điều khiển"), "dashboards:city", "speedometer2"),
@@ -44,6 +49,7 @@ def navigation(user) -> list[NavItem]:
         NavItem(_("Sản phẩm"), "products:list", "box-seam", children=products),
         NavItem(_("Đánh giá"), "evaluations:queue", "clipboard-check"),
         NavItem(_("Kế hoạch"), "budgets:list", "clipboard-data"),
+        NavItem(_("Hậu kiểm"), "inspections:list", "shield-check", children=inspections),
         NavItem(_("Địa bàn"), "areas:list", "geo-alt"),
     ]
 

@@ -1,0 +1,111 @@
+import django_filters
+from django.db.models import Q
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from areas.models import Area
+from core import policy
+from core.filters import PortalFilterSet
+from core.forms import AutocompleteSelect
+from core.text import fold
+from inspections.models import Inspection, PublicReport
+
+S = Inspection.Status
+
+#: The states a list is filtered by, each a group of statuses.
+STATES = {
+    "planned": (_("Chưa kiểm tra"), (S.PLANNED,)),
+    "follow_up": (_("Chờ xử lý sau kiểm tra"), Inspection.FOLLOW_UP_DUE),
+    "done": (_("Đã kết thúc"), Inspection.DONE),
+}
+
+
+def _areas_field(filterset, user) -> None:
+    filterset.filters["area"].queryset = Area.objects.visible_to(user).below_province()
+    filterset.filters["area"].field.label_from_instance = lambda area: area.name
+    if policy.can(user, "everything.view"):
+        # The whole country: thousands of areas, searched rather than listed.
+        filterset.filters["area"].extra["widget"] = AutocompleteSelect(
+            reverse_lazy("areas:choices"), attrs={"class": "form-select form-select-sm"}
+        )
+
+
+def _search(queryset, value):
+    for word in fold(value).split():
+        queryset = queryset.filter(
+            Q(product__search_name__contains=word)
+            | Q(product__producer__search_name__contains=word)
+        )
+    return queryset
+
+
+class InspectionFilter(PortalFilterSet):
+    """Filters of the inspection list; the queryset comes in limited by visible_to."""
+
+    q = django_filters.CharFilter(label=_("Tìm theo tên sản phẩm, chủ thể"), method="filter_q")
+    year = django_filters.NumberFilter(label=_("Năm"), min_value=2018, max_value=2100)
+    area = django_filters.ModelChoiceFilter(
+        label=_("Địa bàn"),
+        queryset=Area.objects.none(),
+        method="filter_area",
+        empty_label=_("Tất cả"),
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Hình thức"), choices=Inspection.Kind.choices, empty_label=_("Tất cả")
+    )
+    state = django_filters.ChoiceFilter(
+        label=_("Tình trạng"),
+        choices=[(key, label) for key, (label, _statuses) in STATES.items()],
+        method="filter_state",
+        empty_label=_("Tất cả"),
+    )
+    result = django_filters.ChoiceFilter(
+        label=_("Kết quả"), choices=Inspection.Result.choices, empty_label=_("Tất cả")
+    )
+
+    class Meta:
+        model = Inspection
+        fields = ["q", "year", "area", "kind", "state", "result"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        _areas_field(self, user)
+
+    def filter_q(self, queryset, name, value):
+        return _search(queryset, value)
+
+    def filter_area(self, queryset, name, area):
+        return queryset.filter(area.q_within("product__producer__area__path"))
+
+    def filter_state(self, queryset, name, value):
+        return queryset.filter(status__in=STATES[value][1])
+
+
+class ReportFilter(PortalFilterSet):
+    q = django_filters.CharFilter(label=_("Tìm theo tên sản phẩm, chủ thể"), method="filter_q")
+    status = django_filters.ChoiceFilter(
+        label=_("Tình trạng"), choices=PublicReport.Status.choices, empty_label=_("Tất cả")
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Vấn đề"), choices=PublicReport.Kind.choices, empty_label=_("Tất cả")
+    )
+    area = django_filters.ModelChoiceFilter(
+        label=_("Địa bàn"),
+        queryset=Area.objects.none(),
+        method="filter_area",
+        empty_label=_("Tất cả"),
+    )
+
+    class Meta:
+        model = PublicReport
+        fields = ["q", "status", "kind", "area"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        _areas_field(self, user)
+
+    def filter_q(self, queryset, name, value):
+        return _search(queryset, value)
+
+    def filter_area(self, queryset, name, area):
+        return queryset.filter(area.q_within("product__producer__area__path"))
