@@ -382,6 +382,34 @@ allow(
     _("Việc đề nghị bổ sung hồ sơ do cán bộ thẩm định của Sở Nông nghiệp và Môi trường thực hiện."),
 )
 
+
+# Revocation (26/2026/QĐ-TTg Điều 8): the provincial OCOP office proposes, after an authority's
+# conclusion, and records the decision of the Chairman (3★, 4★) or the Ministry (5★); whoever
+# proposed does not record the decision.
+@rules.predicate
+def proposed_it(user, obj) -> bool:
+    return is_signed_in(user) and getattr(obj, "proposed_by_id", None) == user.pk
+
+
+@rules.predicate
+def revocation_is_open(user, obj) -> bool:
+    return getattr(obj, "status", None) == "proposed"
+
+
+allow(
+    "revocation.propose",
+    is_city_reviewer & in_users_areas_if_any,
+    _("Việc đề nghị thu hồi giấy chứng nhận do cơ quan tham mưu quản lý OCOP cấp tỉnh thực hiện."),
+)
+allow(
+    "revocation.decide",
+    is_city_reviewer & in_users_areas & revocation_is_open & ~proposed_it,
+    _(
+        "Quyết định thu hồi do cán bộ của Sở (không phải người đã đề nghị) ghi lại, khi đề nghị "
+        "còn chờ quyết định."
+    ),
+)
+
 # The yearly plan and budget: the city sets them.
 allow(
     "plan.change",

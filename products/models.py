@@ -1,7 +1,9 @@
 import calendar
 import io
+import json
 from datetime import date, timedelta
 from functools import cached_property
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -764,3 +766,146 @@ class SentNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.certificate} → {self.recipient}"
+
+
+#: The grounds of Điều 8 khoản 1 (26/2026/QĐ-TTg) in the law's words, the deadline and who
+#: decides, as data.
+REVOCATION_RULES = json.loads(
+    (Path(__file__).resolve().parent / "data" / "revocation_grounds.json").read_text("utf-8")
+)
+
+
+class RevocationQuerySet(AreaScopedQuerySet):
+    area_path_lookup = "certificate__product__producer__area__path"
+
+    def open(self) -> "RevocationQuerySet":
+        return self.filter(status=Revocation.Status.PROPOSED)
+
+
+class Revocation(Versioned, Tracked):
+    """The withdrawal of a certificate (Điều 8): proposed by the OCOP office on one of the six
+    grounds after an authority's conclusion, decided within 15 days of that conclusion by the
+    provincial Chairman (3★, 4★) or the Minister (5★, the portal records the Ministry's decision).
+    The decision writes ``Certificate.revoked_on``, which every list and page reads."""
+
+    class Ground(models.TextChoices):
+        # The labels are the law's letters and a short title; the full text is data
+        # (``REVOCATION_RULES``, shown on the pages), so that a reader sees what the law says.
+        A = "a", _("a) Thông tin, tài liệu không trung thực hoặc giả mạo hồ sơ")
+        B = "b", _("b) Không còn đáp ứng tiêu chí theo kết luận kiểm tra, giám sát")
+        C = (
+            "c",
+            _(
+                "c) Vi phạm pháp luật về chất lượng, an toàn thực phẩm, môi trường, sở hữu trí "
+                "tuệ, ghi nhãn"
+            ),
+        )
+        D = "d", _("d) Sử dụng nhãn hiệu OCOP không đúng quy định, gây nhầm lẫn")
+        DD = "dd", _("đ) Không còn hoạt động sản xuất sản phẩm OCOP")
+        E = "e", _("e) Trường hợp khác theo kết luận của cơ quan có thẩm quyền")
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Đã đề nghị, chờ quyết định")
+        DECIDED = "decided", _("Đã quyết định thu hồi")
+        DROPPED = "dropped", _("Không thu hồi")
+
+    class Authority(models.TextChoices):
+        PROVINCE = "province", _("Chủ tịch UBND cấp tỉnh")
+        MINISTRY = "ministry", _("Bộ trưởng Bộ Nông nghiệp và Môi trường")
+
+    certificate = models.ForeignKey(
+        Certificate,
+        verbose_name=_("giấy chứng nhận"),
+        on_delete=models.PROTECT,
+        related_name="revocations",
+    )
+    ground = models.CharField(_("căn cứ thu hồi"), max_length=4, choices=Ground.choices)
+    concluded_on = models.DateField(
+        _("ngày có kết luận"),
+        help_text=_(
+            "Ngày có kết luận của cơ quan có thẩm quyền, hoặc xác nhận của UBND cấp xã về việc "
+            "chủ thể không còn sản xuất: thời hạn thu hồi là 15 ngày kể từ ngày này."
+        ),
+    )
+    concluded_by = models.CharField(_("cơ quan kết luận"), max_length=255)
+    findings = models.TextField(_("nội dung kết luận, vi phạm"))
+    authority = models.CharField(
+        _("thẩm quyền quyết định"), max_length=10, choices=Authority.choices, editable=False
+    )
+    proposed_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("người đề nghị"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("tình trạng"), max_length=10, choices=Status.choices, default=Status.PROPOSED
+    )
+    decision_number = models.CharField(_("số quyết định thu hồi"), max_length=40, blank=True)
+    decision_date = models.DateField(_("ngày quyết định thu hồi"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("người ghi quyết định"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    closing_note = models.TextField(_("ghi chú kết thúc"), blank=True)
+
+    objects = RevocationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("thu hồi giấy chứng nhận")
+        verbose_name_plural = pgettext_lazy("số nhiều", "thu hồi giấy chứng nhận")
+        ordering = ["-concluded_on", "-pk"]
+        constraints = [
+            # One revocation under way or done per certificate; a dropped proposal may be
+            # followed by another.
+            models.UniqueConstraint(
+                fields=["certificate"],
+                condition=~Q(status="dropped"),
+                name="revocation_one_live_per_certificate",
+                violation_error_message=_(
+                    "Giấy chứng nhận này đã có đề nghị hoặc quyết định thu hồi."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="decided")
+                | (Q(decision_date__isnull=False) & ~Q(decision_number="")),
+                name="revocation_decided_has_decision",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision_date__isnull=True)
+                | Q(decision_date__gte=models.F("concluded_on")),
+                name="revocation_decided_after_conclusion",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.certificate} — {self.get_ground_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("products:revocation", args=[self.pk])
+
+    @property
+    def deadline(self) -> date:
+        """The last day of the 15 days from the conclusion (Điều 8 khoản 4)."""
+        return self.concluded_on + timedelta(days=REVOCATION_RULES["deadline_days"])
+
+    def is_late(self, today: date | None = None) -> bool:
+        today = today or timezone.localdate()
+        if self.status == self.Status.DECIDED:
+            return self.decision_date > self.deadline
+        return self.status == self.Status.PROPOSED and today > self.deadline
+
+    @staticmethod
+    def authority_for(certificate: Certificate) -> str:
+        """Who decides (Điều 8 khoản 2): the Minister for 5★, the provincial Chairman below."""
+        if certificate.stars >= REVOCATION_RULES["ministry_decides_from_stars"]:
+            return Revocation.Authority.MINISTRY
+        return Revocation.Authority.PROVINCE
+
+    @property
+    def ground_text(self) -> str:
+        return next(g["text"] for g in REVOCATION_RULES["grounds"] if g["code"] == self.ground)
