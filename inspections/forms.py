@@ -18,6 +18,7 @@ from core.uploads import (
 )
 from inspections.models import Inspection, InspectionPlan, InspectionPoint, PublicReport, points
 from inspections.services import certified_products, plan_products
+from products import revocations
 
 MONTHS = [(month, _("Tháng %(month)s") % {"month": month}) for month in range(1, 13)]
 
@@ -265,6 +266,28 @@ class FollowUpForm(VersionedFormMixin, forms.Form):
     actions = _text(_("Nội dung phải khắc phục"), required=False, rows=2)
     planned_on = CalendarDateField(label=_("Ngày dự kiến tái kiểm tra"), required=False)
     team = _text(_("Đoàn tái kiểm tra dự kiến"), required=False, max_length=500)
+    ground = forms.ChoiceField(
+        label=_("Căn cứ thu hồi (Điều 8 khoản 1)"),
+        choices=[("", "—"), *revocations.GROUNDS.choices],
+        required=False,
+    )
+    concluded_on = CalendarDateField(
+        label=_("Ngày có kết luận"),
+        required=False,
+        help_text=_("Để trống thì là ngày kiểm tra. Thời hạn quyết định thu hồi: 15 ngày từ đây."),
+    )
+    concluded_by = _text(
+        _("Cơ quan kết luận"),
+        required=False,
+        max_length=255,
+        help_text=_("Để trống thì là đoàn kiểm tra của lượt này."),
+    )
+    findings = _text(
+        _("Nội dung kết luận, vi phạm"),
+        required=False,
+        rows=2,
+        help_text=_("Để trống thì dùng kết luận và các điểm không đạt của biên bản."),
+    )
 
 
 # --- Reports from the public -----------------------------------------------------------------

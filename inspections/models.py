@@ -154,7 +154,12 @@ class InspectionQuerySet(AreaScopedQuerySet):
 
     def for_lists(self) -> "InspectionQuerySet":
         return self.select_related(
-            "product__producer__area", "certificate", "plan", "follows", "recorded_by"
+            "product__producer__area",
+            "certificate",
+            "plan",
+            "follows",
+            "recorded_by",
+            "revocation",
         )
 
 
@@ -275,6 +280,15 @@ class Inspection(Versioned, Tracked):
     follow_up_note = models.TextField(_("ghi chú xử lý"), blank=True)
     corrective_deadline = models.DateField(_("thời hạn khắc phục"), null=True, blank=True)
     corrective_actions = models.TextField(_("nội dung phải khắc phục"), blank=True)
+    revocation = models.ForeignKey(
+        "products.Revocation",
+        verbose_name=_("đề nghị thu hồi"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspections",
+        help_text=_("Đề nghị thu hồi giấy chứng nhận mà lượt kiểm tra này đã mở."),
+    )
     follow_up_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người quyết định xử lý"),
@@ -336,6 +350,15 @@ class Inspection(Versioned, Tracked):
                 condition=~Q(follow_up="corrective")
                 | (Q(corrective_deadline__isnull=False) & ~Q(corrective_actions="")),
                 name="inspection_corrective_has_deadline",
+            ),
+            models.CheckConstraint(
+                condition=Q(follow_up="revocation", status="revocation", revocation__isnull=False)
+                | (
+                    ~Q(follow_up="revocation")
+                    & ~Q(status="revocation")
+                    & Q(revocation__isnull=True)
+                ),
+                name="inspection_revocation_proposed",
             ),
             models.UniqueConstraint(
                 fields=["plan", "product"],

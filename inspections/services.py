@@ -37,6 +37,7 @@ from inspections.models import (
     PublicReport,
     points,
 )
+from products import revocations
 from products.models import Certificate, Product
 
 K, S, F = Inspection.Kind, Inspection.Status, Inspection.FollowUp
@@ -437,6 +438,10 @@ def follow_up(
     actions: str = "",
     planned_on: date | None = None,
     team: str = "",
+    ground: str = "",
+    concluded_on: date | None = None,
+    concluded_by: str = "",
+    findings: str = "",
     version: int | None = None,
 ) -> Inspection:
     """Decide what follows a record:
@@ -445,7 +450,10 @@ def follow_up(
     - ``corrective``: the producer fixes ``actions`` by ``deadline``; a re-inspection is planned
       for that day;
     - ``reinspection``: a re-inspection planned for ``planned_on``;
-    - ``revocation``: see ``propose_revocation``.
+    - ``revocation``: a proposal to revoke the certificate inspected on ``ground`` (one of the
+      six of Điều 8 khoản 1, ``products.revocations.GROUNDS``), concluded on ``concluded_on``
+      (the day of the inspection by default) by ``concluded_by`` (the inspection team) with
+      ``findings`` (the record's by default); the inspection keeps the revocation it opened.
     """
     inspection = _locked(inspection)
     policy.require(by, "inspection.follow_up", inspection)
@@ -453,7 +461,7 @@ def follow_up(
         check_version(inspection, version, ("follow_up",))
     note, actions = (note or "").strip(), (actions or "").strip()
     errors = {}
-    if kind not in (F.NONE, F.CORRECTIVE, F.REINSPECTION):
+    if kind not in F.values:
         errors["kind"] = _("Hãy chọn cách xử lý sau kiểm tra.")
     elif kind == F.NONE and inspection.result == Inspection.Result.FAILED and not note:
         errors["note"] = _("Kết quả không đạt: hãy ghi vì sao không cần xử lý thêm.")
@@ -476,6 +484,16 @@ def follow_up(
     inspection.follow_up_by, inspection.follow_up_at = by, timezone.now()
     if kind == F.NONE:
         inspection.status = S.CLOSED
+    elif kind == F.REVOCATION:
+        inspection.status = S.REVOCATION
+        inspection.revocation = revocations.propose(
+            certificate=inspection.certificate,
+            ground=ground,
+            concluded_on=concluded_on or inspection.done_on,
+            concluded_by=(concluded_by or "").strip() or default_concluded_by(inspection),
+            findings=(findings or "").strip() or default_findings(inspection),
+            by=by,
+        )
     else:
         inspection.status = S.FOLLOW_UP
     if kind == F.CORRECTIVE:
@@ -490,6 +508,23 @@ def follow_up(
     elif kind == F.REINSPECTION:
         _reinspection(inspection, planned_on=planned_on, reason=note, team=team, by=by)
     return inspection
+
+
+def default_concluded_by(inspection: Inspection) -> str:
+    """Who concluded, when the office does not say otherwise: the inspection's team."""
+    return _("Đoàn kiểm tra sau công nhận: %(team)s") % {
+        "team": " ".join(inspection.inspectors.split())
+    }
+
+
+def default_findings(inspection: Inspection) -> str:
+    """The record's findings and the points not met, as the revocation's findings."""
+    lines = [inspection.findings] if inspection.findings else []
+    lines += [
+        f"{row.title}: {row.note}"
+        for row in inspection.points.filter(result=R.NOT_MET).order_by("pk")
+    ]
+    return "\n".join(lines)
 
 
 # --- Reports from the public -------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from inspections.models import Inspection, InspectionPlan, PublicReport
+from products.models import Revocation
 
 S, F = Inspection.Status, Inspection.FollowUp
 
@@ -69,9 +70,13 @@ def next_step(inspection: Inspection) -> NextStep | None:
             )
         return NextStep(office, _("Chờ tái kiểm tra"))
     if status == S.REVOCATION:
+        revocation = inspection.revocation
+        if revocation.status != Revocation.Status.PROPOSED:
+            return None
         return NextStep(
-            _("Cơ quan có thẩm quyền thu hồi"),
-            _("Chờ quyết định về đề nghị thu hồi giấy chứng nhận"),
+            revocation.get_authority_display(),
+            _("Chờ quyết định thu hồi giấy chứng nhận (hạn %(day)s)")
+            % {"day": _day(revocation.deadline)},
         )
     return None
 

@@ -44,6 +44,10 @@ FOLLOW_UP_LINES = [
         "Yêu cầu khắc phục hoặc tái kiểm tra: một lượt tái kiểm tra được lập cho ngày đã ghi "
         "(thời hạn khắc phục, hoặc ngày dự kiến tái kiểm tra), gắn với lượt này."
     ),
+    gettext_lazy(
+        "Đề nghị thu hồi: giấy chứng nhận được đề nghị thu hồi theo căn cứ đã chọn (Điều 8 khoản "
+        "1); cấp có thẩm quyền quyết định trong 15 ngày kể từ ngày có kết luận."
+    ),
     gettext_lazy("Không cần xử lý thêm: lượt kiểm tra kết thúc."),
 ]
 
@@ -219,6 +223,10 @@ def inspection_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
                 actions=data.get("actions", ""),
                 planned_on=data.get("planned_on"),
                 team=data.get("team", ""),
+                ground=data.get("ground", ""),
+                concluded_on=data.get("concluded_on"),
+                concluded_by=data.get("concluded_by", ""),
+                findings=data.get("findings", ""),
                 version=data["version"],
             )
 
