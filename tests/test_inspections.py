@@ -705,7 +705,7 @@ def test_the_list_filters(login, plan, line, co_do, ninh_kieu, city_reviewer, of
 
 
 def test_the_policy_knows_the_recordable_statuses():
-    assert policy.INSPECTION_RECORDABLE_STATUSES == set(Inspection.RECORDABLE)
+    assert set(Inspection.RECORDABLE) == policy.INSPECTION_RECORDABLE_STATUSES
 
 
 def test_the_admin_creates_a_plan_through_the_service(login, administrator, can_tho):
