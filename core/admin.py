@@ -336,6 +336,22 @@ class VisibleToAdminMixin(ServiceWritesMixin, VersionedAdminMixin, PolicyAdminMi
         )
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """Rows of a workflow record, shown as they are."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ReferenceDataAdminMixin(PolicyAdminMixin):
     """Reference data (administrative units, classifications): staff with admin access may
     read it, only administrators change it."""

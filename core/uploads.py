@@ -225,18 +225,19 @@ class CheckedUploadsMixin:
 _UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f\\/:*?"<>|]+')
 
 
-def attachment_response(file, *, filename: str, content_type: str) -> FileResponse:
-    """The stored file as an attachment of its detected type, never shown inline nor sniffed
-    into another type, never kept by a cache; 404 if the storage has lost it."""
+def attachment_response(record) -> FileResponse:
+    """The stored file of a record (``core.models.AttachedFile``) as an attachment of its
+    detected type, never shown inline nor sniffed into another type, never kept by a cache;
+    404 if the storage has lost it."""
     try:
-        handle = file.open("rb")
+        handle = record.file.open("rb")
     except FileNotFoundError as missing:
         raise Http404 from missing
     response = FileResponse(
         handle,
         as_attachment=True,
-        filename=_UNSAFE_NAME.sub("_", filename),
-        content_type=content_type,
+        filename=_UNSAFE_NAME.sub("_", record.filename),
+        content_type=record.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

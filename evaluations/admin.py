@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import FoldedSearchMixin, PolicyAdminMixin, VisibleToAdminMixin
+from core.admin import FoldedSearchMixin, PolicyAdminMixin, ReadOnlyInline, VisibleToAdminMixin
 from evaluations import services
 from evaluations.models import (
     CouncilMember,
@@ -19,22 +19,6 @@ from evaluations.models import (
     ScoreSheet,
     Transition,
 )
-
-
-class ReadOnlyInline(admin.TabularInline):
-    """Rows of a workflow record or of a criteria set's sheet, shown as they are."""
-
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CriteriaSet)

@@ -22,7 +22,7 @@ from simple_history.models import HistoricalRecords
 from areas.models import Area
 from core import policy, uploads
 from core.access import AreaScopedQuerySet
-from core.models import Illustrative, Tracked
+from core.models import AttachedFile, Illustrative, Tracked, attached_file_constraints
 from core.versioning import Versioned
 from products.models import Certificate, GovernmentLevel, LegalBasis
 
@@ -1162,7 +1162,7 @@ class DossierDocumentQuerySet(AreaScopedQuerySet):
         return self.filter(removed_at__isnull=True)
 
 
-class DossierDocument(models.Model):
+class DossierDocument(AttachedFile):
     """One file of an evaluation's dossier: an item of the legal checklist it answers (or none,
     "other"), or the evidence for one criterion of the sheet."""
 
@@ -1188,20 +1188,7 @@ class DossierDocument(models.Model):
         blank=True,
         related_name="+",
     )
-    title = models.CharField(_("tên tài liệu"), max_length=255)
     file = models.FileField(_("tệp"), upload_to=dossier_upload_to, max_length=200)
-    content_type = models.CharField(
-        _("loại tệp"), max_length=40, choices=[(key, key) for key in DOCUMENT_TYPES]
-    )
-    size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
-    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người thêm"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    added_at = models.DateTimeField(_("thời điểm thêm"), default=timezone.now)
     removed_at = models.DateTimeField(_("thời điểm gỡ"), null=True, blank=True)
     removed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -1211,7 +1198,6 @@ class DossierDocument(models.Model):
         blank=True,
         related_name="+",
     )
-    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True, db_index=True)
 
     objects = DossierDocumentQuerySet.as_manager()
 
@@ -1221,22 +1207,13 @@ class DossierDocument(models.Model):
         ordering = ["evaluation", "added_at", "pk"]
         indexes = [models.Index(fields=["evaluation", "checklist_code"])]
         constraints = [
-            models.CheckConstraint(condition=Q(size__gt=0), name="dossier_document_not_empty"),
+            *attached_file_constraints("dossier_document"),
             models.CheckConstraint(
                 condition=Q(removed_at__isnull=True, removed_by__isnull=True)
                 | Q(removed_at__isnull=False, removed_by__isnull=False),
                 name="dossier_document_removed_by_someone",
             ),
-            models.CheckConstraint(
-                condition=Q(content_type__in=list(DOCUMENT_TYPES)),
-                name="dossier_document_accepted_type",
-            ),
-            models.CheckConstraint(condition=~Q(title=""), name="dossier_document_has_title"),
-            models.CheckConstraint(condition=~Q(file=""), name="dossier_document_has_file"),
         ]
-
-    def __str__(self) -> str:
-        return self.title
 
     def get_absolute_url(self) -> str:
         return reverse("evaluations:document", args=[self.evaluation_id, self.pk])
@@ -1244,11 +1221,6 @@ class DossierDocument(models.Model):
     @property
     def is_removed(self) -> bool:
         return self.removed_at is not None
-
-    @property
-    def filename(self) -> str:
-        """The name the file is downloaded under: its title and the detected type's extension."""
-        return uploads.download_name(self.title, self.content_type)
 
 
 class DocumentRequest(models.Model):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from areas.models import Area
-from core.admin import FoldedSearchMixin, VisibleToAdminMixin
+from core.admin import FoldedSearchMixin, ReadOnlyInline, VisibleToAdminMixin
 from inspections import services
 from inspections.models import (
     Inspection,
@@ -51,12 +51,7 @@ class InspectionPlanAdmin(VisibleToAdminMixin, SimpleHistoryAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "province":
-            kwargs["queryset"] = (
-                Area.objects.visible_to(request.user)
-                .current()
-                .of_level(Area.Level.PROVINCE)
-                .order_by("path")
-            )
+            kwargs["queryset"] = Area.objects.visible_to(request.user).current_provinces()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
@@ -66,21 +61,7 @@ class InspectionPlanAdmin(VisibleToAdminMixin, SimpleHistoryAdmin):
             services.plan_create(plan=obj, by=request.user)
 
 
-class _ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class PointInline(_ReadOnlyInline):
+class PointInline(ReadOnlyInline):
     model = InspectionPoint
     fields = readonly_fields = ["title", "result", "note"]
 
@@ -89,7 +70,7 @@ class PointInline(_ReadOnlyInline):
         return point.title
 
 
-class AttachmentInline(_ReadOnlyInline):
+class AttachmentInline(ReadOnlyInline):
     model = InspectionAttachment
     fields = readonly_fields = ["title", "content_type", "size", "added_by", "added_at"]
 

@@ -20,36 +20,43 @@ STATES = {
 }
 
 
-def _areas_field(filterset, user) -> None:
-    filterset.filters["area"].queryset = Area.objects.visible_to(user).below_province()
-    filterset.filters["area"].field.label_from_instance = lambda area: area.name
-    if policy.can(user, "everything.view"):
-        # The whole country: thousands of areas, searched rather than listed.
-        filterset.filters["area"].extra["widget"] = AutocompleteSelect(
-            reverse_lazy("areas:choices"), attrs={"class": "form-select form-select-sm"}
-        )
-
-
-def _search(queryset, value):
-    for word in fold(value).split():
-        queryset = queryset.filter(
-            Q(product__search_name__contains=word)
-            | Q(product__producer__search_name__contains=word)
-        )
-    return queryset
-
-
-class InspectionFilter(PortalFilterSet):
-    """Filters of the inspection list; the queryset comes in limited by visible_to."""
+class ProductRecordFilter(PortalFilterSet):
+    """Filters by the product a record is about: its name or its producer's (diacritics
+    ignored), and the area it lies in. The queryset comes in limited by visible_to."""
 
     q = django_filters.CharFilter(label=_("Tìm theo tên sản phẩm, chủ thể"), method="filter_q")
-    year = django_filters.NumberFilter(label=_("Năm"), min_value=2018, max_value=2100)
     area = django_filters.ModelChoiceFilter(
         label=_("Địa bàn"),
         queryset=Area.objects.none(),
         method="filter_area",
         empty_label=_("Tất cả"),
     )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        area = self.filters["area"]
+        area.queryset = Area.objects.visible_to(user).below_province()
+        area.field.label_from_instance = lambda area: area.name
+        if policy.can(user, "everything.view"):
+            # The whole country: thousands of areas, searched rather than listed.
+            area.extra["widget"] = AutocompleteSelect(
+                reverse_lazy("areas:choices"), attrs={"class": "form-select form-select-sm"}
+            )
+
+    def filter_q(self, queryset, name, value):
+        for word in fold(value).split():
+            queryset = queryset.filter(
+                Q(product__search_name__contains=word)
+                | Q(product__producer__search_name__contains=word)
+            )
+        return queryset
+
+    def filter_area(self, queryset, name, area):
+        return queryset.filter(area.q_within("product__producer__area__path"))
+
+
+class InspectionFilter(ProductRecordFilter):
+    year = django_filters.NumberFilter(label=_("Năm"), min_value=2018, max_value=2100)
     kind = django_filters.ChoiceFilter(
         label=_("Hình thức"), choices=Inspection.Kind.choices, empty_label=_("Tất cả")
     )
@@ -67,45 +74,18 @@ class InspectionFilter(PortalFilterSet):
         model = Inspection
         fields = ["q", "year", "area", "kind", "state", "result"]
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        _areas_field(self, user)
-
-    def filter_q(self, queryset, name, value):
-        return _search(queryset, value)
-
-    def filter_area(self, queryset, name, area):
-        return queryset.filter(area.q_within("product__producer__area__path"))
-
     def filter_state(self, queryset, name, value):
         return queryset.filter(status__in=STATES[value][1])
 
 
-class ReportFilter(PortalFilterSet):
-    q = django_filters.CharFilter(label=_("Tìm theo tên sản phẩm, chủ thể"), method="filter_q")
+class ReportFilter(ProductRecordFilter):
     status = django_filters.ChoiceFilter(
         label=_("Tình trạng"), choices=PublicReport.Status.choices, empty_label=_("Tất cả")
     )
     kind = django_filters.ChoiceFilter(
         label=_("Vấn đề"), choices=PublicReport.Kind.choices, empty_label=_("Tất cả")
     )
-    area = django_filters.ModelChoiceFilter(
-        label=_("Địa bàn"),
-        queryset=Area.objects.none(),
-        method="filter_area",
-        empty_label=_("Tất cả"),
-    )
 
     class Meta:
         model = PublicReport
         fields = ["q", "status", "kind", "area"]
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        _areas_field(self, user)
-
-    def filter_q(self, queryset, name, value):
-        return _search(queryset, value)
-
-    def filter_area(self, queryset, name, area):
-        return queryset.filter(area.q_within("product__producer__area__path"))

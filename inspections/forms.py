@@ -68,9 +68,7 @@ class PlanForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["province"]
-        field.queryset = (
-            Area.objects.visible_to(user).current().of_level(Area.Level.PROVINCE).order_by("path")
-        )
+        field.queryset = Area.objects.visible_to(user).current_provinces()
         field.label_from_instance = lambda area: area.name
         choices = list(field.queryset[:2])
         if len(choices) == 1:
@@ -109,7 +107,11 @@ class LineForm(forms.Form):
         },
     )
     planned_month = forms.TypedChoiceField(
-        label=_("Tháng dự kiến"), choices=[("", "—"), *MONTHS], coerce=int, required=False
+        label=_("Tháng dự kiến"),
+        choices=[("", "—"), *MONTHS],
+        coerce=int,
+        required=False,
+        empty_value=None,
     )
     planned_on = CalendarDateField(label=_("Ngày dự kiến"), required=False)
     team = _text(_("Đoàn kiểm tra dự kiến"), required=False, max_length=500)
@@ -217,7 +219,8 @@ class RecordForm(VersionedFormMixin, CheckedUploadsMixin, forms.Form):
     def edited_fields(self) -> list[str]:
         return ["done_on", "inspectors", "findings"]
 
-    def service_arguments(self) -> dict:
+    def arguments(self) -> dict:
+        """The service's arguments (``inspections.services.record``)."""
         data = self.cleaned_data
         return {
             "done_on": data["done_on"],

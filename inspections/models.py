@@ -34,12 +34,17 @@ from django.utils.translation import pgettext_lazy
 
 from core import uploads
 from core.access import AreaScopedQuerySet, ProvinceScopedQuerySet
-from core.models import Tracked
+from core.models import (
+    FIRST_PLAN_YEAR,
+    LAST_PLAN_YEAR,
+    AttachedFile,
+    Tracked,
+    YearPlan,
+    attached_file_constraints,
+)
 from core.versioning import Versioned
 
-#: OCOP began with Decision 490/QĐ-TTg in 2018; no plan is older.
-FIRST_YEAR = 2018
-LAST_YEAR = 2100
+FIRST_YEAR, LAST_YEAR = FIRST_PLAN_YEAR, LAST_PLAN_YEAR
 POINTS_FILE = Path(__file__).resolve().parent / "data" / "points.json"
 
 
@@ -75,12 +80,8 @@ class InspectionPlanQuerySet(ProvinceScopedQuerySet):
     pass
 
 
-class InspectionPlan(Versioned, Tracked):
+class InspectionPlan(YearPlan):
     """A province's plan of periodic inspections for one year."""
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Dự thảo")
-        APPROVED = "approved", _("Đã phê duyệt")
 
     province = models.ForeignKey(
         "areas.Area",
@@ -88,28 +89,11 @@ class InspectionPlan(Versioned, Tracked):
         on_delete=models.PROTECT,
         related_name="inspection_plans",
     )
-    year = models.PositiveSmallIntegerField(
-        _("năm"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
-    )
     title = models.CharField(_("tên kế hoạch"), max_length=255)
     approval_number = models.CharField(
         _("số văn bản phê duyệt"), max_length=60, blank=True, help_text=_("Ví dụ: 120/KH-SNNMT.")
     )
     approval_date = models.DateField(_("ngày phê duyệt"), null=True, blank=True)
-    note = models.TextField(_("ghi chú"), blank=True)
-    status = models.CharField(
-        _("trạng thái"), max_length=10, choices=Status.choices, default=Status.DRAFT
-    )
-    approved_at = models.DateTimeField(_("phê duyệt lúc"), null=True, blank=True, editable=False)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người phê duyệt"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
 
     objects = InspectionPlanQuerySet.as_manager()
 
@@ -140,10 +124,6 @@ class InspectionPlan(Versioned, Tracked):
 
     def get_absolute_url(self) -> str:
         return reverse("inspections:plan_detail", args=[self.pk])
-
-    @property
-    def is_approved(self) -> bool:
-        return self.status == self.Status.APPROVED
 
 
 # --- Inspections -------------------------------------------------------------------------------
@@ -447,7 +427,7 @@ class InspectionAttachmentQuerySet(AreaScopedQuerySet):
     area_path_lookup = "inspection__product__producer__area__path"
 
 
-class InspectionAttachment(models.Model):
+class InspectionAttachment(AttachedFile):
     """A photo or document of an inspection (minutes, the label found on sale, a lab report)."""
 
     inspection = models.ForeignKey(
@@ -456,21 +436,7 @@ class InspectionAttachment(models.Model):
         on_delete=models.PROTECT,
         related_name="attachments",
     )
-    title = models.CharField(_("tên tài liệu"), max_length=255)
     file = models.FileField(_("tệp"), upload_to=attachment_upload_to, max_length=200)
-    content_type = models.CharField(
-        _("loại tệp"), max_length=40, choices=[(key, key) for key in uploads.ACCEPTED_TYPES]
-    )
-    size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
-    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người thêm"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    added_at = models.DateTimeField(_("thời điểm thêm"), default=timezone.now)
-    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True, db_index=True)
 
     objects = InspectionAttachmentQuerySet.as_manager()
 
@@ -478,29 +444,10 @@ class InspectionAttachment(models.Model):
         verbose_name = _("tài liệu kiểm tra")
         verbose_name_plural = pgettext_lazy("số nhiều", "tài liệu kiểm tra")
         ordering = ["inspection", "added_at", "pk"]
-        constraints = [
-            models.CheckConstraint(condition=Q(size__gt=0), name="inspection_attachment_not_empty"),
-            models.CheckConstraint(
-                condition=Q(content_type__in=list(uploads.ACCEPTED_TYPES)),
-                name="inspection_attachment_accepted_type",
-            ),
-            models.CheckConstraint(condition=~Q(title=""), name="inspection_attachment_has_title"),
-            models.CheckConstraint(condition=~Q(file=""), name="inspection_attachment_has_file"),
-        ]
-
-    def __str__(self) -> str:
-        return self.title
+        constraints = attached_file_constraints("inspection_attachment")
 
     def get_absolute_url(self) -> str:
         return reverse("inspections:attachment", args=[self.inspection_id, self.pk])
-
-    @property
-    def filename(self) -> str:
-        return uploads.download_name(self.title, self.content_type)
-
-    @property
-    def is_image(self) -> bool:
-        return self.content_type.startswith("image/")
 
 
 # --- Reports from the public -------------------------------------------------------------------

@@ -220,6 +220,20 @@ def line_remove(*, line: Inspection, by) -> None:
     line.delete()
 
 
+def _open(kind: str, *, planned_on: date, team: str, by, **fields) -> Inspection:
+    """An inspection outside the plan, planned for a day."""
+    inspection = Inspection(
+        kind=kind,
+        year=planned_on.year,
+        planned_month=planned_on.month,
+        planned_on=planned_on,
+        team=team.strip(),
+        added_by=by,
+        **fields,
+    )
+    return _save(inspection, by=by)
+
+
 # --- Ad-hoc inspections ----------------------------------------------------------------------
 
 
@@ -254,18 +268,13 @@ def adhoc_create(
         elif report.status == PublicReport.Status.CLOSED or report.inspection_id:
             errors["reason"] = _("Phản ánh này đã được xử lý.")
     _refuse(errors)
-    inspection = _save(
-        Inspection(
-            kind=K.AD_HOC,
-            product=product,
-            certificate=certificate,
-            year=planned_on.year,
-            planned_month=planned_on.month,
-            planned_on=planned_on,
-            team=team.strip(),
-            reason=reason,
-            added_by=by,
-        ),
+    inspection = _open(
+        K.AD_HOC,
+        product=product,
+        certificate=certificate,
+        planned_on=planned_on,
+        team=team,
+        reason=reason,
         by=by,
     )
     if report is not None:
@@ -410,19 +419,14 @@ def attach(*, inspection: Inspection, upload, by, title: str = "") -> Inspection
 
 
 def _reinspection(inspection: Inspection, *, planned_on: date, reason: str, team: str, by):
-    return _save(
-        Inspection(
-            kind=K.REINSPECTION,
-            follows=inspection,
-            product=inspection.product,
-            certificate=inspection.certificate,
-            year=planned_on.year,
-            planned_month=planned_on.month,
-            planned_on=planned_on,
-            team=team.strip(),
-            reason=reason,
-            added_by=by,
-        ),
+    return _open(
+        K.REINSPECTION,
+        follows=inspection,
+        product=inspection.product,
+        certificate=inspection.certificate,
+        planned_on=planned_on,
+        team=team,
+        reason=reason,
         by=by,
     )
 

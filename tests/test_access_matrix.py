@@ -918,7 +918,15 @@ def test_page(world, client, name, persona, target):
 
 # --- Refused POSTs change nothing ------------------------------------
 
-PORTAL_APPS = ("accounts", "areas", "subjects", "products", "evaluations", "budgets")
+PORTAL_APPS = (
+    "accounts",
+    "areas",
+    "subjects",
+    "products",
+    "evaluations",
+    "budgets",
+    "inspections",
+)
 
 
 def fingerprint() -> tuple:

@@ -31,7 +31,8 @@ from core.models import SubmittedForm
 from core.versioning import StaleSave, Versioned
 from evaluations import services
 from evaluations.models import Evaluation, Round
-from products.models import Certificate, Product
+from inspections.models import Inspection, InspectionPlan
+from products.models import Certificate, Product, Revocation
 from subjects.models import Producer
 from tests.conftest import officer_of
 from tests.factories import ProducerFactory, ProductFactory, UserFactory, category_26
@@ -325,7 +326,7 @@ def test_a_record_read_before_anothers_save_cannot_be_saved_over_it(can_tho, cri
 def test_every_record_edited_on_a_page_is_versioned():
     versioned = {model for model in apps.get_models() if issubclass(model, Versioned)}
     expected = {Producer, Product, Plan, Target, BudgetLine, Disbursement, PublishedFigure, Round}
-    assert versioned == expected | {Evaluation}
+    assert versioned == expected | {Evaluation, Revocation, InspectionPlan, Inspection}
 
 
 def test_a_workflow_step_makes_an_open_correction_page_stale(

@@ -197,9 +197,7 @@ def document_download(request: HttpRequest, pk: int, document_pk: int) -> HttpRe
     document = get_object_or_404(
         DossierDocument.objects.visible_to(request.user), pk=document_pk, evaluation_id=pk
     )
-    return attachment_response(
-        document.file, filename=document.filename, content_type=document.content_type
-    )
+    return attachment_response(document)
 
 
 @require_POST

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core import policy
-from core.forms import add_errors, save_or_refuse
+from core.forms import add_errors
 from core.history import history_entries
 from core.lists import page_of, sort
 from core.submissions import SAVED, submit_once
@@ -25,7 +25,7 @@ from inspections.filters import InspectionFilter
 from inspections.forms import AdhocForm, AttachmentForm, FollowUpForm, RecordForm
 from inspections.models import Inspection, InspectionAttachment
 from inspections.steps import next_step, when_planned
-from inspections.views.plans import FORM_METHODS, form_page
+from inspections.views.common import FORM_METHODS, form_page, saved
 
 SORT_COLUMNS = {
     "product": ("product__search_name",),
@@ -84,22 +84,14 @@ def adhoc_create(request: HttpRequest) -> HttpResponse:
         {"product": request.GET["product"]} if request.GET.get("product", "").isdigit() else {}
     )
     form = AdhocForm(request.POST or None, initial=initial, user=request.user)
-
-    def write():
-        data = form.cleaned_data
-        return services.adhoc_create(
-            product=data["product"],
-            reason=data["reason"],
-            by=request.user,
-            planned_on=data["planned_on"],
-            team=data.get("team", ""),
-        )
-
-    if request.method == "POST" and form.is_valid():
-        inspection = save_or_refuse(form, write)
-        if inspection is not None:
-            messages.success(request, _("Đã lập lượt kiểm tra đột xuất."))
-            return redirect(inspection)
+    opened = _("Đã lập lượt kiểm tra đột xuất.")
+    if inspection := saved(
+        request,
+        form,
+        lambda: services.adhoc_create(by=request.user, **form.cleaned_data),
+        opened,
+    ):
+        return redirect(inspection)
     return form_page(request, form, _("Kiểm tra đột xuất"), back=reverse("inspections:list"))
 
 
@@ -147,16 +139,14 @@ def inspection_record(request: HttpRequest, pk: int, *, oversized) -> HttpRespon
         form = RecordForm(request.POST, request.FILES, oversized=oversized)
     else:
         form = RecordForm(initial=RecordForm.initial_for(inspection))
-    if request.method == "POST" and form.is_valid():
-
-        def write():
-            return services.record(
-                inspection=inspection, by=request.user, **form.service_arguments()
-            )
-
-        if save_or_refuse(form, write) is not None:
-            messages.success(request, _("Đã ghi biên bản kiểm tra."))
-            return redirect(inspection)
+    written = _("Đã ghi biên bản kiểm tra.")
+    if saved(
+        request,
+        form,
+        lambda: services.record(inspection=inspection, by=request.user, **form.arguments()),
+        written,
+    ):
+        return redirect(inspection)
     return render(
         request,
         "inspections/record_form.html",
@@ -195,12 +185,8 @@ def attachment_add(request: HttpRequest, pk: int, *, oversized) -> HttpResponse:
 @login_required
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     """The file, as an attachment of its stored type, to those who see the inspection."""
-    attachment = get_object_or_404(
-        InspectionAttachment.objects.visible_to(request.user), pk=attachment_pk, inspection_id=pk
-    )
-    return attachment_response(
-        attachment.file, filename=attachment.filename, content_type=attachment.content_type
-    )
+    attachments = InspectionAttachment.objects.visible_to(request.user).filter(inspection_id=pk)
+    return attachment_response(get_object_or_404(attachments, pk=attachment_pk))
 
 
 @require_POST
@@ -210,28 +196,13 @@ def inspection_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = get_object_or_404(_visible(request.user), pk=pk)
     policy.require(request.user, "inspection.follow_up", inspection)
     form = FollowUpForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-
-        def write():
-            return services.follow_up(
-                inspection=inspection,
-                kind=data["kind"],
-                by=request.user,
-                note=data.get("note", ""),
-                deadline=data.get("deadline"),
-                actions=data.get("actions", ""),
-                planned_on=data.get("planned_on"),
-                team=data.get("team", ""),
-                ground=data.get("ground", ""),
-                concluded_on=data.get("concluded_on"),
-                concluded_by=data.get("concluded_by", ""),
-                findings=data.get("findings", ""),
-                version=data["version"],
-            )
-
-        if save_or_refuse(form, write) is not None:
-            messages.success(request, _("Đã ghi quyết định xử lý sau kiểm tra."))
-            return redirect(inspection)
+    decided = _("Đã ghi quyết định xử lý sau kiểm tra.")
+    if saved(
+        request,
+        form,
+        lambda: services.follow_up(inspection=inspection, by=request.user, **form.cleaned_data),
+        decided,
+    ):
+        return redirect(inspection)
     inspection.refresh_from_db()
     return _detail(request, inspection, follow_up_form=form)

@@ -3,9 +3,7 @@
 Everyone of the province reads a plan; each officer sees the lines of their own areas. Only
 those the policy's ``inspection.plan`` allows (the city reviewers) write."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,16 +11,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core import numbers, policy
-from core.forms import save_or_refuse
 from core.history import history_entries
 from core.submissions import SAVED, submit_once
 from inspections import services
 from inspections.forms import LineEditForm, LineForm, PlanEditForm, PlanForm
 from inspections.models import Inspection, InspectionPlan
 from inspections.steps import next_step, plan_next_step
+from inspections.views.common import FORM_METHODS, form_page, one_step, saved
 from products.models import Product
 
-FORM_METHODS = ["GET", "HEAD", "POST"]
 #: Options a product search answers with.
 CHOICES_LIMIT = 20
 
@@ -37,22 +34,6 @@ def _plan_to_change(request: HttpRequest, pk: int) -> InspectionPlan:
     plan = get_object_or_404(_plans(request.user), pk=pk)
     policy.require(request.user, "inspection.plan", plan)
     return plan
-
-
-def _submitted(request, form, write) -> bool:
-    return request.method == "POST" and form.is_valid() and save_or_refuse(form, write) is not None
-
-
-def form_page(request, form, title: str, *, plan=None, inspection=None, back=None, **extra):
-    context = {
-        "form": form,
-        "title": title,
-        "plan": plan,
-        "inspection": inspection,
-        "back": back or (plan.get_absolute_url() if plan else ""),
-        **extra,
-    }
-    return render(request, "inspections/form.html", context)
 
 
 @require_safe
@@ -121,9 +102,13 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_create(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "inspection.plan")
     form = PlanForm(request.POST or None, user=request.user)
-    if _submitted(request, form, lambda: services.plan_create(plan=form.instance, by=request.user)):
-        messages.success(request, _("Đã tạo %(plan)s.") % {"plan": form.instance})
-        return redirect(form.instance)
+    if plan := saved(
+        request,
+        form,
+        lambda: services.plan_create(plan=form.instance, by=request.user),
+        _("Đã lập kế hoạch kiểm tra."),
+    ):
+        return redirect(plan)
     return form_page(request, form, _("Lập kế hoạch kiểm tra năm"))
 
 
@@ -133,8 +118,12 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_to_change(request, pk)
     form = PlanEditForm(request.POST or None, instance=plan)
-    if _submitted(request, form, lambda: services.plan_update(plan=plan, by=request.user)):
-        messages.success(request, _("Đã lưu %(plan)s.") % {"plan": plan})
+    if saved(
+        request,
+        form,
+        lambda: services.plan_update(plan=plan, by=request.user),
+        _("Đã lưu kế hoạch kiểm tra."),
+    ):
         return redirect(plan)
     return form_page(request, form, _("Sửa kế hoạch kiểm tra"), plan=plan)
 
@@ -143,13 +132,12 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_to_change(request, pk)
-    try:
-        services.plan_approve(plan=plan, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Đã phê duyệt %(plan)s.") % {"plan": plan})
-    return redirect(plan)
+    return one_step(
+        request,
+        lambda: services.plan_approve(plan=plan, by=request.user),
+        _("Đã phê duyệt %(plan)s.") % {"plan": plan},
+        plan,
+    )
 
 
 @require_http_methods(FORM_METHODS)
@@ -158,23 +146,12 @@ def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
 def line_add(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_to_change(request, pk)
     form = LineForm(request.POST or None, plan=plan, user=request.user)
-
-    def write():
-        data = form.cleaned_data
-        return services.line_add(
-            plan=plan,
-            product=data["product"],
-            by=request.user,
-            planned_month=data.get("planned_month"),
-            planned_on=data.get("planned_on"),
-            team=data.get("team", ""),
-        )
-
-    if _submitted(request, form, write):
-        messages.success(
-            request,
-            _("Đã thêm “%(product)s” vào kế hoạch.") % {"product": form.cleaned_data["product"]},
-        )
+    if saved(
+        request,
+        form,
+        lambda: services.line_add(plan=plan, by=request.user, **form.cleaned_data),
+        _("Đã thêm sản phẩm vào kế hoạch."),
+    ):
         return redirect(f"{plan.get_absolute_url()}#lines")
     return form_page(request, form, _("Thêm sản phẩm vào kế hoạch"), plan=plan)
 
@@ -194,8 +171,12 @@ def _line_to_change(request: HttpRequest, pk: int) -> Inspection:
 def line_edit(request: HttpRequest, pk: int) -> HttpResponse:
     line = _line_to_change(request, pk)
     form = LineEditForm(request.POST or None, instance=line)
-    if _submitted(request, form, lambda: services.line_update(line=line, by=request.user)):
-        messages.success(request, _("Đã lưu lịch kiểm tra."))
+    if saved(
+        request,
+        form,
+        lambda: services.line_update(line=line, by=request.user),
+        _("Đã lưu lịch kiểm tra."),
+    ):
         return redirect(line)
     return form_page(
         request,
@@ -212,16 +193,15 @@ def line_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def line_remove(request: HttpRequest, pk: int) -> HttpResponse:
     line = _line_to_change(request, pk)
-    plan = line.plan
-    try:
-        services.line_remove(line=line, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    if line.plan is None:
         return redirect(line)
-    messages.success(
-        request, _("Đã bỏ “%(product)s” khỏi kế hoạch.") % {"product": line.product.name}
+    removed = _("Đã bỏ “%(product)s” khỏi kế hoạch.") % {"product": line.product.name}
+    return one_step(
+        request,
+        lambda: services.line_remove(line=line, by=request.user),
+        removed,
+        f"{line.plan.get_absolute_url()}#lines",
     )
-    return redirect(f"{plan.get_absolute_url()}#lines")
 
 
 @require_safe

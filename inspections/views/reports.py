@@ -10,10 +10,8 @@ makes one report."""
 import re
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core import policy
-from core.forms import add_errors, save_or_refuse
+from core.forms import save_or_refuse
 from core.history import history_entries
 from core.lists import page_of
 from core.network import client_address
@@ -35,6 +33,7 @@ from inspections.filters import ReportFilter
 from inspections.forms import PublicReportForm, ReportCloseForm, ReportInspectionForm
 from inspections.models import PublicReport, new_reference
 from inspections.steps import report_next_step
+from inspections.views.common import one_step, saved
 from products.models import Product
 
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -197,13 +196,10 @@ def _to_handle(request, pk: int) -> PublicReport:
 @login_required
 def report_take(request: HttpRequest, pk: int) -> HttpResponse:
     report = _to_handle(request, pk)
-    try:
-        services.report_take(report=report, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Đã tiếp nhận phản ánh %(ref)s.") % {"ref": report.reference})
-    return redirect(report)
+    taken = _("Đã tiếp nhận phản ánh %(ref)s.") % {"ref": report.reference}
+    return one_step(
+        request, lambda: services.report_take(report=report, by=request.user), taken, report
+    )
 
 
 @require_POST
@@ -212,14 +208,14 @@ def report_take(request: HttpRequest, pk: int) -> HttpResponse:
 def report_close(request: HttpRequest, pk: int) -> HttpResponse:
     report = _to_handle(request, pk)
     form = ReportCloseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.report_close(report=report, by=request.user, note=form.cleaned_data["note"])
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("Đã đóng phản ánh %(ref)s.") % {"ref": report.reference})
-            return redirect(report)
+    closed = _("Đã đóng phản ánh %(ref)s.") % {"ref": report.reference}
+    if saved(
+        request,
+        form,
+        lambda: services.report_close(report=report, by=request.user, **form.cleaned_data),
+        closed,
+    ):
+        return redirect(report)
     return _detail(request, report, close_form=form)
 
 
@@ -229,20 +225,12 @@ def report_close(request: HttpRequest, pk: int) -> HttpResponse:
 def report_inspect(request: HttpRequest, pk: int) -> HttpResponse:
     report = _to_handle(request, pk)
     form = ReportInspectionForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-
-        def write():
-            return services.report_to_inspection(
-                report=report,
-                by=request.user,
-                reason=data["reason"],
-                planned_on=data["planned_on"],
-                team=data.get("team", ""),
-            )
-
-        inspection = save_or_refuse(form, write)
-        if inspection is not None:
-            messages.success(request, _("Đã lập lượt kiểm tra đột xuất từ phản ánh."))
-            return redirect(inspection)
+    opened = _("Đã lập lượt kiểm tra đột xuất từ phản ánh.")
+    if inspection := saved(
+        request,
+        form,
+        lambda: services.report_to_inspection(report=report, by=request.user, **form.cleaned_data),
+        opened,
+    ):
+        return redirect(inspection)
     return _detail(request, report, inspect_form=form)
