@@ -5,12 +5,16 @@ workflow records, read here and written only on their pages. Nothing is deleted 
 the history is the record."""
 
 from django.contrib import admin
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from areas.models import Area
-from core.admin import FoldedSearchMixin, ReadOnlyInline, VisibleToAdminMixin
+from core.admin import (
+    AttachedFileAdminMixin,
+    FoldedSearchMixin,
+    ReadOnlyInline,
+    VisibleToAdminMixin,
+)
 from inspections import services
 from inspections.models import (
     Inspection,
@@ -92,28 +96,13 @@ class InspectionAdmin(VisibleToAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin
 
 
 @admin.register(InspectionAttachment)
-class InspectionAttachmentAdmin(VisibleToAdminMixin, admin.ModelAdmin):
-    """For reading: the file opens through the portal's download, never a storage address."""
+class InspectionAttachmentAdmin(AttachedFileAdminMixin, VisibleToAdminMixin, admin.ModelAdmin):
+    """For reading: attachments are added on the inspection's page."""
 
     list_display = ["title", "inspection", "content_type", "added_at"]
     list_filter = ["content_type"]
     list_select_related = ["inspection__product"]
-    fields = readonly_fields = [
-        "inspection",
-        "title",
-        "download",
-        "content_type",
-        "size",
-        "sha256",
-        "added_by",
-        "added_at",
-    ]
-
-    @admin.display(description=_("tệp"))
-    def download(self, attachment):
-        return format_html(
-            '<a href="{}">{}</a>', attachment.get_absolute_url(), attachment.filename
-        )
+    fields = readonly_fields = ["inspection", *AttachedFileAdminMixin.file_fields]
 
 
 @admin.register(PublicReport)

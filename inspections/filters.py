@@ -1,5 +1,4 @@
 import django_filters
-from django.db.models import Q
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -7,10 +6,11 @@ from areas.models import Area
 from core import policy
 from core.filters import PortalFilterSet
 from core.forms import AutocompleteSelect
-from core.text import fold
 from inspections.models import Inspection, PublicReport
+from products.models import Product
 
 S = Inspection.Status
+ALL = _("Tất cả")
 
 #: The states a list is filtered by, each a group of statuses.
 STATES = {
@@ -29,7 +29,7 @@ class ProductRecordFilter(PortalFilterSet):
         label=_("Địa bàn"),
         queryset=Area.objects.none(),
         method="filter_area",
-        empty_label=_("Tất cả"),
+        empty_label=ALL,
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -44,12 +44,8 @@ class ProductRecordFilter(PortalFilterSet):
             )
 
     def filter_q(self, queryset, name, value):
-        for word in fold(value).split():
-            queryset = queryset.filter(
-                Q(product__search_name__contains=word)
-                | Q(product__producer__search_name__contains=word)
-            )
-        return queryset
+        # The registry's own search: product and producer names, diacritics ignored.
+        return queryset.filter(product__in=Product.objects.search(value))
 
     def filter_area(self, queryset, name, area):
         return queryset.filter(area.q_within("product__producer__area__path"))
@@ -58,16 +54,16 @@ class ProductRecordFilter(PortalFilterSet):
 class InspectionFilter(ProductRecordFilter):
     year = django_filters.NumberFilter(label=_("Năm"), min_value=2018, max_value=2100)
     kind = django_filters.ChoiceFilter(
-        label=_("Hình thức"), choices=Inspection.Kind.choices, empty_label=_("Tất cả")
+        label=_("Hình thức"), choices=Inspection.Kind.choices, empty_label=ALL
     )
     state = django_filters.ChoiceFilter(
         label=_("Tình trạng"),
         choices=[(key, label) for key, (label, _statuses) in STATES.items()],
         method="filter_state",
-        empty_label=_("Tất cả"),
+        empty_label=ALL,
     )
     result = django_filters.ChoiceFilter(
-        label=_("Kết quả"), choices=Inspection.Result.choices, empty_label=_("Tất cả")
+        label=_("Kết quả"), choices=Inspection.Result.choices, empty_label=ALL
     )
 
     class Meta:
@@ -80,10 +76,10 @@ class InspectionFilter(ProductRecordFilter):
 
 class ReportFilter(ProductRecordFilter):
     status = django_filters.ChoiceFilter(
-        label=_("Tình trạng"), choices=PublicReport.Status.choices, empty_label=_("Tất cả")
+        label=_("Tình trạng"), choices=PublicReport.Status.choices, empty_label=ALL
     )
     kind = django_filters.ChoiceFilter(
-        label=_("Vấn đề"), choices=PublicReport.Kind.choices, empty_label=_("Tất cả")
+        label=_("Vấn đề"), choices=PublicReport.Kind.choices, empty_label=ALL
     )
 
     class Meta:
