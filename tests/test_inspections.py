@@ -753,3 +753,28 @@ def test_a_producer_in_another_province_is_not_in_the_city_lists(login, city_rev
     elsewhere = Area.objects.create(code="98", name="Tỉnh Khác", kind=Area.Kind.PROVINCE)
     product = certified(AreaFactory(parent=elsewhere), "Xa")
     assert not services.certified_products(city_reviewer).filter(pk=product.pk).exists()
+
+
+def test_an_ad_hoc_inspection_sent_twice_is_opened_once(login, product, city_reviewer):
+    data = {
+        "product": product.pk,
+        "reason": "Phản ánh của người tiêu dùng",
+        "planned_on": today().isoformat(),
+        "form_token": "d" * 32,
+    }
+    client = login(city_reviewer)
+    first = client.post(reverse("inspections:create"), data)
+    second = client.post(reverse("inspections:create"), data)
+    assert Inspection.objects.count() == 1
+    assert first["Location"] == second["Location"] == Inspection.objects.get().get_absolute_url()
+
+
+def test_the_files_are_never_served_as_public_media(line, officer_co_do, settings, rf):
+    from django.http import Http404
+
+    from ocop_portal.urls import public_media
+
+    recorded(line, officer_co_do, files=[upload(PDF)])
+    name = line.attachments.get().file.name
+    with pytest.raises(Http404):
+        public_media(rf.get("/"), name, document_root=settings.MEDIA_ROOT)
