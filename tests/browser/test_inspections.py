@@ -9,21 +9,13 @@ from django.utils import timezone
 from accounts.models import User
 from inspections import services
 from inspections.models import InspectionPlan, points
-from tests.browser.test_accessibility import AXE, RUN_AXE, WIDTHS
+from tests.browser.test_accessibility import AXE, WIDTHS, scan, sign_in
 from tests.conftest import officer_of
 from tests.factories import CertificateFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "mat-khau-thu-nghiem-1"
-
-
-def sign_in(page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(f"{base_url}/")
 
 
 @pytest.fixture
@@ -114,26 +106,11 @@ def test_the_inspection_pages_have_no_serious_accessibility_violation(
     )
     page = context.new_page()
     if role != "public":
-        sign_in(page, live_server.url, role)
-    found, too_wide = {}, {}
+        sign_in(page, live_server.url, role, PASSWORD)
     try:
-        for label, width in WIDTHS.items():
-            page.set_viewport_size({"width": width, "height": 900 if width > 400 else 780})
-            for path in pages_of(role, records):
-                response = page.goto(live_server.url + path)
-                assert response.status == 200, f"{path}: {response.status}"
-                page.add_script_tag(path=str(AXE))
-                violations = page.evaluate(RUN_AXE)
-                if violations:
-                    found[f"{label} {path}"] = violations
-                if width == WIDTHS["phone"]:
-                    scroll = page.evaluate("document.documentElement.scrollWidth")
-                    if scroll > width:
-                        too_wide[path] = scroll
+        report = scan(page, live_server.url, pages_of(role, records))
     finally:
         context.close()
-    report = [f"{where}: {items}" for where, items in found.items()]
-    report += [f"{path}: {scroll} px wide on a 360 px phone" for path, scroll in too_wide.items()]
     assert not report, "\n".join(report)
 
 
