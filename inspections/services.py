@@ -116,7 +116,7 @@ def plan_update(*, plan: InspectionPlan, by) -> InspectionPlan:
 def plan_approve(*, plan: InspectionPlan, by) -> InspectionPlan:
     """Draft → approved. From then on its lines stay (none is added or removed); what more
     the year needs is inspected ad hoc."""
-    plan = InspectionPlan.objects.select_for_update().get(pk=plan.pk)
+    plan = InspectionPlan.objects.select_for_update(of=("self",)).get(pk=plan.pk)
     policy.require(by, "inspection.plan", plan)
     if plan.is_approved:
         raise ValidationError(_("Kế hoạch này đã được phê duyệt."), code="already_approved")
@@ -142,7 +142,7 @@ def _schedule_errors(year: int, planned_month, planned_on) -> dict:
 
 
 def _locked_plan(plan: InspectionPlan) -> InspectionPlan:
-    return InspectionPlan.objects.select_for_update().select_related("province").get(pk=plan.pk)
+    return InspectionPlan.objects.select_for_update(of=("self",)).select_related("province").get(pk=plan.pk)
 
 
 @transaction.atomic
@@ -197,7 +197,7 @@ def line_add(
 @transaction.atomic
 def line_update(*, line: Inspection, by) -> Inspection:
     """When and by whom a planned inspection is to be done (an edit form's instance)."""
-    stored = Inspection.objects.select_for_update().get(pk=line.pk)
+    stored = Inspection.objects.select_for_update(of=("self",)).get(pk=line.pk)
     policy.require(by, "inspection.plan", stored)
     if stored.status != S.PLANNED:
         raise ValidationError(_("Lượt kiểm tra đã có biên bản: lịch kiểm tra không đổi nữa."))
@@ -210,7 +210,7 @@ def line_update(*, line: Inspection, by) -> Inspection:
 @transaction.atomic
 def line_remove(*, line: Inspection, by) -> None:
     """Take a product out of a draft plan (the history keeps the line)."""
-    line = Inspection.objects.select_for_update().select_related("plan").get(pk=line.pk)
+    line = Inspection.objects.select_for_update(of=("self",)).select_related("plan").get(pk=line.pk)
     policy.require(by, "inspection.plan", line)
     if line.plan is None or line.plan.is_approved or line.status != S.PLANNED:
         raise ValidationError(
@@ -261,7 +261,7 @@ def adhoc_create(
             "Sản phẩm này không có giấy chứng nhận OCOP còn hiệu lực ngày %(day)s."
         ) % {"day": formats.date_format(planned_on, "SHORT_DATE_FORMAT")}
     if report is not None:
-        report = PublicReport.objects.select_for_update().get(pk=report.pk)
+        report = PublicReport.objects.select_for_update(of=("self",)).get(pk=report.pk)
         policy.require(by, "report.handle", report)
         if report.product_id != product.pk:
             errors["product"] = _("Phản ánh này nói về một sản phẩm khác.")
@@ -290,7 +290,7 @@ def adhoc_create(
 
 def _locked(inspection: Inspection) -> Inspection:
     return (
-        Inspection.objects.select_for_update()
+        Inspection.objects.select_for_update(of=("self",))
         .select_related("product__producer__area", "certificate", "follows")
         .get(pk=inspection.pk)
     )
@@ -391,7 +391,7 @@ def record(
             _store(inspection, upload, title="", content_type=content_type, by=by, stored=stored)
         earlier = inspection.follows
         if first and earlier is not None and earlier.status == S.FOLLOW_UP:
-            earlier = Inspection.objects.select_for_update().get(pk=earlier.pk)
+            earlier = Inspection.objects.select_for_update(of=("self",)).get(pk=earlier.pk)
             earlier.status = S.CLOSED
             _save(earlier, by=by)
         return inspection
@@ -567,7 +567,7 @@ def report_submit(
 
 def _locked_report(report: PublicReport, by) -> PublicReport:
     report = (
-        PublicReport.objects.select_for_update()
+        PublicReport.objects.select_for_update(of=("self",))
         .select_related("product__producer__area")
         .get(pk=report.pk)
     )
