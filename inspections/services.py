@@ -142,7 +142,11 @@ def _schedule_errors(year: int, planned_month, planned_on) -> dict:
 
 
 def _locked_plan(plan: InspectionPlan) -> InspectionPlan:
-    return InspectionPlan.objects.select_for_update(of=("self",)).select_related("province").get(pk=plan.pk)
+    return (
+        InspectionPlan.objects.select_for_update(of=("self",))
+        .select_related("province")
+        .get(pk=plan.pk)
+    )
 
 
 @transaction.atomic
