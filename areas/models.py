@@ -35,6 +35,10 @@ class AreaQuerySet(AreaScopedQuerySet):
         kinds = [kind for kind, of in Area.LEVEL_OF_KIND.items() if of == level]
         return self.filter(kind__in=kinds)
 
+    def current_provinces(self) -> "AreaQuerySet":
+        """Today's provinces and centrally-run cities, by code."""
+        return self.current().of_level(Area.Level.PROVINCE).order_by("path")
+
     def below_province(self) -> "AreaQuerySet":
         """Districts and communes: the units records are registered in."""
         return self.exclude(kind__in=[Area.Kind.PROVINCE, Area.Kind.CENTRAL_CITY])

@@ -8,7 +8,6 @@ reviewers and administrators (the policy's ``plan.change``)."""
 
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -20,13 +19,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core import policy
-from core.access import AreaScopedQuerySet
-from core.models import Illustrative, Tracked
+from core.access import AreaScopedQuerySet, ProvinceScopedQuerySet
+from core.models import FIRST_PLAN_YEAR, LAST_PLAN_YEAR, Illustrative, Tracked, YearPlan
 from core.versioning import Versioned
 
-#: OCOP began with Decision 490/QĐ-TTg in 2018; no plan is older.
-FIRST_YEAR = 2018
-LAST_YEAR = 2100
+FIRST_YEAR, LAST_YEAR = FIRST_PLAN_YEAR, LAST_PLAN_YEAR
 
 
 class Unit(models.TextChoices):
@@ -107,17 +104,6 @@ def unit_of(measure: str) -> str | None:
     return MEASURE_UNITS.get(Measure(measure), Unit.PRODUCTS)
 
 
-class ProvinceScopedQuerySet(models.QuerySet):
-    """Rows that belong to a whole province: read by everyone signed in who works there."""
-
-    province_path_lookup = "province__path"
-
-    def visible_to(self, user):
-        if not policy.is_signed_in(user):
-            return self.none()
-        return self.filter(policy.in_provinces(user, self.province_path_lookup))
-
-
 class PlanPartQuerySet(AreaScopedQuerySet):
     """Rows of a plan with an optional area: without one they are province-wide and read by
     everyone in the province; with one, by those who work in that area (``visible_to``)."""
@@ -167,12 +153,8 @@ class PlanQuerySet(ProvinceScopedQuerySet):
         )
 
 
-class Plan(Versioned, Tracked):
+class Plan(YearPlan):
     """A province's OCOP plan for one year (kế hoạch), with its targets and budget."""
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Dự thảo")
-        APPROVED = "approved", _("Đã phê duyệt")
 
     province = models.ForeignKey(
         "areas.Area",
@@ -180,27 +162,10 @@ class Plan(Versioned, Tracked):
         on_delete=models.PROTECT,
         related_name="ocop_plans",
     )
-    year = models.PositiveSmallIntegerField(
-        _("năm"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
-    )
     document_number = models.CharField(
         _("số hiệu văn bản"), max_length=60, blank=True, help_text=_("Ví dụ: 80/KH-UBND.")
     )
     document_date = models.DateField(_("ngày ban hành"), null=True, blank=True)
-    status = models.CharField(
-        _("trạng thái"), max_length=10, choices=Status.choices, default=Status.DRAFT
-    )
-    approved_at = models.DateTimeField(_("phê duyệt lúc"), null=True, blank=True, editable=False)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người phê duyệt"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
-    note = models.TextField(_("ghi chú"), blank=True)
     # Indexed: the "data as of" time of every page is the latest of these.
 
     objects = PlanQuerySet.as_manager()
@@ -238,10 +203,6 @@ class Plan(Versioned, Tracked):
     def clean(self) -> None:
         if self.document_date and self.document_date > timezone.localdate():
             raise ValidationError({"document_date": _("Ngày ban hành không được ở tương lai.")})
-
-    @property
-    def is_approved(self) -> bool:
-        return self.status == self.Status.APPROVED
 
     @property
     def year_end(self) -> date:

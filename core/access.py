@@ -17,3 +17,15 @@ class AreaScopedQuerySet(models.QuerySet):
         if not policy.is_signed_in(user):
             return self.none()
         return self.filter(policy.inside(user, self.area_path_lookup))
+
+
+class ProvinceScopedQuerySet(models.QuerySet):
+    """Rows that belong to a whole province (a yearly plan): read by everyone signed in who
+    works there, reached through ``province_path_lookup``."""
+
+    province_path_lookup = "province__path"
+
+    def visible_to(self, user):
+        if not policy.is_signed_in(user):
+            return self.none()
+        return self.filter(policy.in_provinces(user, self.province_path_lookup))

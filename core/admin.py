@@ -25,6 +25,7 @@ from django.db import models
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
@@ -334,6 +335,41 @@ class VisibleToAdminMixin(ServiceWritesMixin, VersionedAdminMixin, PolicyAdminMi
         return super().formfield_for_manytomany(
             db_field, request, **self._limit(db_field, request, kwargs)
         )
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Rows of a workflow record, shown as they are."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AttachedFileAdminMixin:
+    """The fields of an attached file (``core.models.AttachedFile``), for reading: its file is
+    opened through the portal's download, never from a storage address."""
+
+    file_fields = [
+        "title",
+        "download",
+        "content_type",
+        "size",
+        "sha256",
+        "added_by",
+        "added_at",
+    ]
+
+    @admin.display(description=_("tệp"))
+    def download(self, record):
+        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), record.filename)
 
 
 class ReferenceDataAdminMixin(PolicyAdminMixin):

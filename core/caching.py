@@ -78,14 +78,15 @@ def changed(province: str | None, kind: str) -> None:
 def province_of(instance) -> str | None:
     """The code of the province a record belongs to, through its queryset's
     ``area_path_lookup`` (an area's path starts with its province's code), or None."""
-    queryset = type(instance)._default_manager.get_queryset()
+    # __class__, not type(): a related user may be the request's lazy one.
+    queryset = instance.__class__._default_manager.get_queryset()
     lookup = getattr(queryset, "area_path_lookup", None)
     if not lookup:
         # A score sheet's province is its evaluation's, a plan's its province area's.
         for field in instance._meta.concrete_fields:
             related = getattr(instance, field.name, None) if field.many_to_one else None
             if related and hasattr(
-                type(related)._default_manager.get_queryset(), "area_path_lookup"
+                related.__class__._default_manager.get_queryset(), "area_path_lookup"
             ):
                 return province_of(related)
         return None

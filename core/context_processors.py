@@ -32,11 +32,16 @@ def navigation(user) -> list[NavItem]:
     catalogue = NavItem(_("Danh mục sản phẩm"), "catalogue:list", "grid")
     if not user.is_authenticated:
         return [NavItem(_("Tổng quan"), "home", "house"), catalogue]
+    # Inspection after recognition concerns certified products: under "Sản phẩm" (the bar
+    # has no room for another entry at 1366 px).
     products = (
         NavItem(_("Danh sách sản phẩm"), "products:list", "box-seam"),
         NavItem(_("Đánh giá lại"), "products:expiring", "hourglass-split"),
         NavItem(_("Thu hồi giấy chứng nhận"), "products:revocations", "x-octagon"),
         NavItem(_("Danh mục công khai"), "catalogue:list", "grid"),
+        NavItem(_("Kiểm tra sau công nhận"), "inspections:list", "clipboard2-check"),
+        NavItem(_("Kế hoạch kiểm tra"), "inspections:plan_list", "calendar-check"),
+        NavItem(_("Phản ánh của người dân"), "inspections:report_list", "megaphone"),
     )
     return [
         NavItem(_("Tổng quan"), "home", "house"),

@@ -1,10 +1,19 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
+
+from core import uploads
+from core.versioning import Versioned
+
+#: OCOP began with Decision 490/QĐ-TTg in 2018; no yearly plan is older.
+FIRST_PLAN_YEAR = 2018
+LAST_PLAN_YEAR = 2100
 
 
 class Tracked(models.Model):
@@ -30,6 +39,91 @@ class Illustrative(models.Model):
 
     class Meta:
         abstract = True
+
+
+class YearPlan(Versioned, Tracked):
+    """A province's plan for one year, drafted then approved by the province (the OCOP plan
+    and budget, the plan of inspections). Each kind adds its province and its document."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Dự thảo")
+        APPROVED = "approved", _("Đã phê duyệt")
+
+    year = models.PositiveSmallIntegerField(
+        _("năm"),
+        validators=[MinValueValidator(FIRST_PLAN_YEAR), MaxValueValidator(LAST_PLAN_YEAR)],
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    approved_at = models.DateTimeField(_("phê duyệt lúc"), null=True, blank=True, editable=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người phê duyệt"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+
+class AttachedFile(models.Model):
+    """A file attached to a record (a dossier's document, an inspection's photo), checked and
+    stored by ``core.uploads``. Each kind adds its record and its ``file`` field (where it is
+    stored), and ``attached_file_constraints`` to its Meta."""
+
+    title = models.CharField(_("tên tài liệu"), max_length=255)
+    content_type = models.CharField(
+        _("loại tệp"), max_length=40, choices=[(key, key) for key in uploads.ACCEPTED_TYPES]
+    )
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
+    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thêm"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    added_at = models.DateTimeField(_("thời điểm thêm"), default=timezone.now)
+    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def filename(self) -> str:
+        """The name the file is downloaded under: its title and the detected type's extension."""
+        return uploads.download_name(self.title, self.content_type)
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+def attached_file_constraints(prefix: str) -> list:
+    """What the database guarantees of an attached file: not empty, of an accepted type, with
+    a title and a stored file."""
+    return [
+        models.CheckConstraint(condition=Q(size__gt=0), name=f"{prefix}_not_empty"),
+        models.CheckConstraint(
+            condition=Q(content_type__in=list(uploads.ACCEPTED_TYPES)),
+            name=f"{prefix}_accepted_type",
+        ),
+        models.CheckConstraint(condition=~Q(title=""), name=f"{prefix}_has_title"),
+        models.CheckConstraint(condition=~Q(file=""), name=f"{prefix}_has_file"),
+    ]
 
 
 class SubmittedForm(models.Model):

@@ -430,6 +430,61 @@ allow(
     _("Kế hoạch và kinh phí do cán bộ của Sở Nông nghiệp và Môi trường lập."),
 )
 
+# Inspection after recognition (Điều 9 of 26/2026/QĐ-TTg): the province's OCOP office (the
+# city reviewers) plans the year's periodic inspections, opens ad-hoc ones and decides what
+# follows a record; the commune takes part, and its officers may write the record of an
+# inspection of a product of their areas (as the city may) until the follow-up is decided.
+# Reports from the public are handled by the city; the commune reads those of its areas.
+
+#: Statuses of an inspection whose record may still be written or corrected, by value
+#: (inspections.models.Inspection.RECORDABLE names the same; a test keeps them equal).
+INSPECTION_RECORDABLE_STATUSES = frozenset({"planned", "recorded"})
+
+
+@rules.predicate
+def inspection_recordable(user, obj) -> bool:
+    return getattr(obj, "status", None) in INSPECTION_RECORDABLE_STATUSES
+
+
+@rules.predicate
+def inspection_awaits_follow_up(user, obj) -> bool:
+    """The inspection is recorded and nothing has been decided on it yet."""
+    return getattr(obj, "status", None) == "recorded"
+
+
+allow(
+    "inspection.plan",
+    is_city_reviewer & in_users_areas_if_any,
+    _(
+        "Kế hoạch kiểm tra và kiểm tra đột xuất do cán bộ của Sở Nông nghiệp và Môi trường "
+        "(cơ quan đầu mối OCOP cấp tỉnh) lập; UBND cấp xã phối hợp."
+    ),
+)
+allow(
+    "inspection.record",
+    (is_city_reviewer | is_local_officer) & in_users_areas & inspection_recordable,
+    _(
+        "Biên bản kiểm tra do cán bộ của Sở hoặc cán bộ xã nơi có sản phẩm ghi, khi lượt kiểm "
+        "tra chưa có quyết định xử lý."
+    ),
+)
+allow(
+    "inspection.follow_up",
+    is_city_reviewer & in_users_areas & inspection_awaits_follow_up,
+    _(
+        "Xử lý sau kiểm tra do cán bộ của Sở Nông nghiệp và Môi trường quyết định, sau khi có "
+        "biên bản kiểm tra."
+    ),
+)
+allow(
+    "report.handle",
+    is_city_reviewer & in_users_areas_if_any,
+    _(
+        "Phản ánh của người dân do cán bộ của Sở Nông nghiệp và Môi trường tiếp nhận, xử lý; "
+        "cán bộ xã xem phản ánh về sản phẩm của địa bàn mình."
+    ),
+)
+
 # Reference data (administrative units, classifications, criteria sets): administrators.
 allow(
     "reference.change",

@@ -4,11 +4,15 @@ their services, so it is read-only here, history included. Rounds and evaluation
 ``visible_to`` like every page; rounds are managed by those the policy lets manage them."""
 
 from django.contrib import admin
-from django.utils.html import format_html
-from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import FoldedSearchMixin, PolicyAdminMixin, VisibleToAdminMixin
+from core.admin import (
+    AttachedFileAdminMixin,
+    FoldedSearchMixin,
+    PolicyAdminMixin,
+    ReadOnlyInline,
+    VisibleToAdminMixin,
+)
 from evaluations import services
 from evaluations.models import (
     CouncilMember,
@@ -19,22 +23,6 @@ from evaluations.models import (
     ScoreSheet,
     Transition,
 )
-
-
-class ReadOnlyInline(admin.TabularInline):
-    """Rows of a workflow record or of a criteria set's sheet, shown as they are."""
-
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CriteriaSet)
@@ -99,10 +87,9 @@ class EvaluationAdmin(VisibleToAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin
 
 
 @admin.register(DossierDocument)
-class DossierDocumentAdmin(VisibleToAdminMixin, admin.ModelAdmin):
+class DossierDocumentAdmin(AttachedFileAdminMixin, VisibleToAdminMixin, admin.ModelAdmin):
     """The documents of the electronic dossiers, for reading: they are added and removed on the
-    dossier's page (evaluations.documents), a removal recorded, never a deletion. The file is
-    opened through the portal's download, never from a storage address."""
+    dossier's page (evaluations.documents), a removal recorded, never a deletion."""
 
     list_display = ["title", "evaluation", "checklist_code", "content_type", "added_at"]
     list_filter = ["content_type"]
@@ -112,18 +99,8 @@ class DossierDocumentAdmin(VisibleToAdminMixin, admin.ModelAdmin):
         "evaluation",
         "checklist_code",
         "criterion",
-        "title",
-        "download",
-        "content_type",
-        "size",
-        "sha256",
-        "added_by",
-        "added_at",
+        *AttachedFileAdminMixin.file_fields,
         "removed_by",
         "removed_at",
         "carried_from",
     ]
-
-    @admin.display(description=_("tệp"))
-    def download(self, document):
-        return format_html('<a href="{}">{}</a>', document.get_absolute_url(), document.filename)

@@ -5,10 +5,10 @@ legal value of the paper one.
   recognition, upgrade, re-rating), held as data in ``evaluations/data/dossier_checklists/``.
   ``checklist_for(evaluation)`` lists its items with the documents attached to each;
   ``missing_required(evaluation)`` is what a guard asks before the dossier moves on.
-- The documents: PDF and images only, their type read from the file's first bytes (never its
-  name or what the browser says), at most ``settings.OCOP_DOCUMENT_MAX_BYTES``; stored through
-  Django's default storage under a random name, served only through the portal to those who
-  see the evaluation. Nothing is deleted: a removal is recorded with who and when.
+- The documents: PDF and images only, checked and stored as every file of the portal
+  (``core.uploads``: the type read from the content, at most ``OCOP_DOCUMENT_MAX_BYTES``, a
+  random name), served only through the portal to those who see the evaluation. Nothing is
+  deleted: a removal is recorded with who and when.
 - The requests: the Department asks for what is missing (``request_documents``), usually with
   a return; an upload for the requested item (or chosen for the request) fulfils it.
 
@@ -17,24 +17,20 @@ Who may add, remove and ask is the policy's (``document.add``, ``document.remove
 ``OPEN_STATUSES`` here, which the policy reads by value.
 """
 
-import hashlib
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import policy
-from core.numbers import format_number
+from core.uploads import check_upload, digest
 from evaluations.models import (
-    DOCUMENT_TYPES,
     Criterion,
     DocumentRequest,
     DossierDocument,
@@ -329,107 +325,8 @@ def summary(evaluation: Evaluation) -> Dossier:
     return dossier(evaluation)
 
 
-# --- Uploads -----------------------------------------------------------------------------------
-
-#: The first bytes of each accepted type.
-_SIGNATURES = (
-    ("application/pdf", lambda head: head.startswith(b"%PDF-")),
-    ("image/png", lambda head: head.startswith(b"\x89PNG\r\n\x1a\n")),
-    ("image/jpeg", lambda head: head.startswith(b"\xff\xd8\xff")),
-    ("image/webp", lambda head: head[:4] == b"RIFF" and head[8:12] == b"WEBP"),
-)
-assert {name for name, _test in _SIGNATURES} == set(DOCUMENT_TYPES)
-
-WRONG_TYPE = _(
-    "Chỉ nhận tệp PDF hoặc ảnh PNG, JPEG, WebP: nội dung tệp này không phải PDF hay ảnh "
-    "(tên tệp không quyết định loại tệp)."
-)
-EMPTY = _("Tệp rỗng: hãy chọn lại tệp.")
-
-
-def max_bytes() -> int:
-    return settings.OCOP_DOCUMENT_MAX_BYTES
-
-
-def format_size(size: int) -> str:
-    """A file size the way the language writes it: 20 MB, 1,5 MB, 850 KB, 120 byte."""
-    if size >= 1024 * 1024:
-        return f"{format_number(size / (1024 * 1024), 1, trim=True)} MB"
-    if size >= 1024:
-        return f"{format_number(size / 1024, 0)} KB"
-    return _("%(size)s byte") % {"size": format_number(size)}
-
-
-def too_large() -> ValidationError:
-    return ValidationError(
-        _("Tệp quá lớn: tối đa %(limit)s mỗi tệp.") % {"limit": format_size(max_bytes())},
-        code="document_too_large",
-    )
-
-
-def detect_type(upload) -> str | None:
-    """The accepted type the file's first bytes show, or None."""
-    position = upload.tell() if hasattr(upload, "tell") else 0
-    try:
-        upload.seek(0)
-        head = upload.read(16)
-    finally:
-        upload.seek(position)
-    for name, test in _SIGNATURES:
-        if test(head):
-            return name
-    return None
-
-
-def check_upload(upload) -> str:
-    """The file's detected type; a ValidationError saying why it is refused otherwise."""
-    size = getattr(upload, "size", None) or 0
-    if size <= 0:
-        raise ValidationError(EMPTY, code="document_empty")
-    if size > max_bytes():
-        raise too_large()
-    content_type = detect_type(upload)
-    if content_type is None:
-        raise ValidationError(WRONG_TYPE, code="document_type")
-    return content_type
-
-
-class SizeLimitedUpload(FileUploadHandler):
-    """Stops storing a file as soon as it passes the limit: Django reads the rest of the
-    request and throws it away, so a huge upload fills neither memory nor the disk. The field
-    is remembered in ``oversized`` for the form to say why."""
-
-    def __init__(self, request=None, limit: int | None = None):
-        super().__init__(request)
-        self.limit = max_bytes() if limit is None else limit
-        self.oversized: set[str] = set()
-
-    def receive_data_chunk(self, raw_data, start):
-        if start + len(raw_data) > self.limit:
-            self.oversized.add(self.field_name)
-            raise SkipFile
-        return raw_data
-
-    def file_complete(self, file_size):
-        return None  # the next handlers build the file
-
-
-def limit_upload(request) -> SizeLimitedUpload:
-    """Put the size limit in front of the request's upload handlers (before its body is read:
-    a view doing so is csrf_exempt and checks CSRF itself once this is done)."""
-    handler = SizeLimitedUpload(request)
-    if not hasattr(request, "_files"):
-        request.upload_handlers.insert(0, handler)
-    return handler
-
-
-def _digest(upload) -> str:
-    sha = hashlib.sha256()
-    upload.seek(0)
-    for chunk in upload.chunks():
-        sha.update(chunk)
-    upload.seek(0)
-    return sha.hexdigest()
+# --- Uploads ----------------------------------------------------------------------------------
+# Checked, stored and limited as every file of the portal is (core.uploads).
 
 
 def _locked(evaluation: Evaluation) -> Evaluation:
@@ -514,7 +411,7 @@ def add_document(
             title=title,
             content_type=content_type,
             size=upload.size,
-            sha256=_digest(upload),
+            sha256=digest(upload),
             added_by=by,
         )
         document.file.save("upload", upload, save=False)

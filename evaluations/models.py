@@ -20,9 +20,9 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from areas.models import Area
-from core import policy
+from core import policy, uploads
 from core.access import AreaScopedQuerySet
-from core.models import Illustrative, Tracked
+from core.models import AttachedFile, Illustrative, Tracked, attached_file_constraints
 from core.versioning import Versioned
 from products.models import Certificate, GovernmentLevel, LegalBasis
 
@@ -1163,24 +1163,16 @@ class SelfAssessment(models.Model):
 # checklist of what a dossier must hold, and the services, are in ``evaluations.documents``.
 
 #: The types a dossier accepts, as detected from the file's first bytes, and their extensions.
-DOCUMENT_TYPES = {
-    "application/pdf": "pdf",
-    "image/png": "png",
-    "image/jpeg": "jpg",
-    "image/webp": "webp",
-}
+DOCUMENT_TYPES = uploads.ACCEPTED_TYPES
 
 #: The folder of the default storage holding the dossiers' files; never served publicly.
-DOSSIERS_DIR = "dossiers"
+DOSSIERS_DIR = uploads.PRIVATE_DIR
 
 
 def dossier_upload_to(document: "DossierDocument", filename: str) -> str:
     """dossiers/<evaluation id>/<random hex>.<ext of the detected type>: the name a user gave
     the file is never part of where it is stored."""
-    import secrets
-
-    extension = DOCUMENT_TYPES.get(document.content_type, "bin")
-    return f"{DOSSIERS_DIR}/{document.evaluation_id}/{secrets.token_hex(16)}.{extension}"
+    return uploads.private_name(str(document.evaluation_id), document.content_type)
 
 
 class DossierDocumentQuerySet(AreaScopedQuerySet):
@@ -1191,7 +1183,7 @@ class DossierDocumentQuerySet(AreaScopedQuerySet):
         return self.filter(removed_at__isnull=True)
 
 
-class DossierDocument(models.Model):
+class DossierDocument(AttachedFile):
     """One file of an evaluation's dossier: an item of the legal checklist it answers (or none,
     "other"), or the evidence for one criterion of the sheet."""
 
@@ -1217,20 +1209,7 @@ class DossierDocument(models.Model):
         blank=True,
         related_name="+",
     )
-    title = models.CharField(_("tên tài liệu"), max_length=255)
     file = models.FileField(_("tệp"), upload_to=dossier_upload_to, max_length=200)
-    content_type = models.CharField(
-        _("loại tệp"), max_length=40, choices=[(key, key) for key in DOCUMENT_TYPES]
-    )
-    size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
-    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người thêm"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    added_at = models.DateTimeField(_("thời điểm thêm"), default=timezone.now)
     removed_at = models.DateTimeField(_("thời điểm gỡ"), null=True, blank=True)
     removed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -1250,7 +1229,6 @@ class DossierDocument(models.Model):
         blank=True,
         related_name="carried_into",
     )
-    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True, db_index=True)
 
     objects = DossierDocumentQuerySet.as_manager()
 
@@ -1260,18 +1238,12 @@ class DossierDocument(models.Model):
         ordering = ["evaluation", "added_at", "pk"]
         indexes = [models.Index(fields=["evaluation", "checklist_code"])]
         constraints = [
-            models.CheckConstraint(condition=Q(size__gt=0), name="dossier_document_not_empty"),
+            *attached_file_constraints("dossier_document"),
             models.CheckConstraint(
                 condition=Q(removed_at__isnull=True, removed_by__isnull=True)
                 | Q(removed_at__isnull=False, removed_by__isnull=False),
                 name="dossier_document_removed_by_someone",
             ),
-            models.CheckConstraint(
-                condition=Q(content_type__in=list(DOCUMENT_TYPES)),
-                name="dossier_document_accepted_type",
-            ),
-            models.CheckConstraint(condition=~Q(title=""), name="dossier_document_has_title"),
-            models.CheckConstraint(condition=~Q(file=""), name="dossier_document_has_file"),
             # A document of the previous dossier is carried into a new one once.
             models.UniqueConstraint(
                 fields=["evaluation", "carried_from"],
@@ -1279,9 +1251,6 @@ class DossierDocument(models.Model):
                 name="dossier_document_carried_once",
             ),
         ]
-
-    def __str__(self) -> str:
-        return self.title
 
     def get_absolute_url(self) -> str:
         return reverse("evaluations:document", args=[self.evaluation_id, self.pk])
@@ -1293,12 +1262,6 @@ class DossierDocument(models.Model):
     @property
     def is_carried(self) -> bool:
         return self.carried_from_id is not None
-
-    @property
-    def filename(self) -> str:
-        """The name the file is downloaded under: its title and the detected type's extension."""
-        extension = DOCUMENT_TYPES.get(self.content_type, "bin")
-        return f"{self.title[:100]}.{extension}"
 
 
 class DocumentRequest(models.Model):

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "products",
     "evaluations",
     "budgets",
+    "inspections",
     "dashboards",
     "notices",
 ]
@@ -369,6 +370,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 OCOP_DOCUMENT_MAX_BYTES = env.int("OCOP_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
 if OCOP_DOCUMENT_MAX_BYTES < 1:
     raise ImproperlyConfigured("OCOP_DOCUMENT_MAX_BYTES phải lớn hơn 0 / must be above 0.")
+# Reports from the public about a catalogue product (inspections): at most this many an hour
+# from one client address; the next is refused with a message saying so.
+OCOP_PUBLIC_REPORTS_PER_HOUR = env.int("OCOP_PUBLIC_REPORTS_PER_HOUR", default=5)
+if OCOP_PUBLIC_REPORTS_PER_HOUR < 1:
+    raise ImproperlyConfigured(
+        "OCOP_PUBLIC_REPORTS_PER_HOUR phải từ 1 trở lên / must be 1 or more."
+    )
 # Uploaded photos: at most this many pixels (a file of a few kilobytes can declare an image
 # that takes gigabytes to decode, in the portal or in every visitor's browser).
 PHOTO_MAX_PIXELS = 40_000_000

@@ -51,6 +51,9 @@ from evaluations import services as evaluation_services
 from evaluations.criteria import load_criteria_sets
 from evaluations.models import CriteriaSet, DossierDocument
 from evaluations.views.evaluation import ACTIONS
+from inspections import services as inspection_services
+from inspections.models import InspectionAttachment, InspectionPlan
+from inspections.views.reports import thanks_address
 from notices.models import Notice
 from products import revocations
 from products.catalogue_views import catalogue_url, slug_of
@@ -301,6 +304,34 @@ def build_world() -> SimpleNamespace:
         w.line[t] = BudgetLineFactory(plan=w.plan, area=w.home[t], description=f"Hội chợ {t}")
         w.disbursement[t] = DisbursementFactory(line=w.line[t], amount=10_000_000)
     w.plans = {NO_AREA: w.plan}
+
+    # Inspection after recognition: the province's plan of the year with a line in each area,
+    # a photo of each, and a report from the public about each area's product.
+    w.inspection_plans = {
+        NO_AREA: inspection_services.plan_create(
+            plan=InspectionPlan(
+                province=w.city.areas.get(), year=timezone.localdate().year, title="Kiểm tra"
+            ),
+            by=w.city,
+        )
+    }
+    w.inspection, w.attachment, w.report = {}, {}, {}
+    for t in AREAS:
+        w.inspection[t] = inspection_services.line_add(
+            plan=w.inspection_plans[NO_AREA], product=w.product[t], by=w.city, planned_month=12
+        )
+        w.attachment[t] = InspectionAttachment.objects.create(
+            inspection=w.inspection[t],
+            title=f"Ảnh kiểm tra {t}",
+            file=f"dossiers/inspections/{w.inspection[t].pk}/{'cd' * 16}.pdf",
+            content_type="application/pdf",
+            size=len(MATRIX_PDF),
+            sha256=hashlib.sha256(MATRIX_PDF).hexdigest(),
+            added_by=w.city,
+        )
+        w.report[t] = inspection_services.report_submit(
+            product=w.product[t], kind="quality", description=f"Phản ánh {t}"
+        )
     w.figures = {NO_AREA: PublishedFigureFactory(year=2023, measure=Measure.NEW_3_STAR, value=12)}
 
     # Records of no area: reference data, the groups, the lockout tables.
@@ -378,6 +409,18 @@ def document(name: str) -> Callable[[SimpleNamespace, str], str]:
     return url
 
 
+def attachment(name: str) -> Callable[[SimpleNamespace, str], str]:
+    """The target's inspection photo, its file put in the test's storage first."""
+
+    def url(w: SimpleNamespace, t: str) -> str:
+        record = w.attachment[t]
+        if not default_storage.exists(record.file.name):
+            default_storage.save(record.file.name, ContentFile(MATRIX_PDF))
+        return reverse(name, args=[record.inspection_id, record.pk])
+
+    return url
+
+
 def first_sheet(evaluation) -> int:
     return evaluation.sheets.order_by("member__order").first().pk
 
@@ -387,6 +430,20 @@ EVALUATION_ACTION = {
     "targets": AREAS,
     "post_only": True,
     "refused_posts": {"anonymous": LOGIN, "other": 404, "staff_other": 404},
+}
+
+#: Steps of the city on a record of an area: POST only; an officer is refused, an outsider finds
+#: nothing.
+CITY_ACTION = {
+    "targets": AREAS,
+    "post_only": True,
+    "refused_posts": {
+        "anonymous": LOGIN,
+        "own": 403,
+        "other": 404,
+        "staff_own": 403,
+        "staff_other": 404,
+    },
 }
 
 PORTAL: dict[str, Row] = {
@@ -584,6 +641,55 @@ PORTAL: dict[str, Row] = {
     "budgets:budget_line_create": Row(plan_year("budgets:budget_line_create"), page(own=403)),
     "budgets:disbursement_create": Row(plan_year("budgets:disbursement_create"), page(own=403)),
     "budgets:figure_create": Row(plan_year("budgets:figure_create"), page(own=403)),
+    # Inspection after recognition: everyone reads what lies in their areas (the plan: the
+    # whole province); the city plans and decides the follow-up; the commune records too.
+    "inspections:list": Row(fixed("inspections:list"), page()),
+    "inspections:create": Row(fixed("inspections:create"), page(own=403)),
+    "inspections:product_choices": Row(fixed("inspections:product_choices", q="ma"), page()),
+    "inspections:detail": Row(of("inspections:detail", "inspection"), page(), AREAS),
+    "inspections:record": Row(of("inspections:record", "inspection"), page(), AREAS),
+    "inspections:line_edit": Row(of("inspections:line_edit", "inspection"), page(own=403), AREAS),
+    "inspections:line_remove": Row(
+        of("inspections:line_remove", "inspection"), public(405), **CITY_ACTION
+    ),
+    "inspections:follow_up": Row(
+        of("inspections:follow_up", "inspection"),
+        public(405),
+        AREAS,
+        post_only=True,
+        # Not recorded yet: nobody decides what follows.
+        refused_posts={
+            **CITY_ACTION["refused_posts"],
+            "city": 403,
+            "administrator": 403,
+        },
+    ),
+    "inspections:attachment_add": Row(
+        of("inspections:attachment_add", "inspection"), public(405), **EVALUATION_ACTION
+    ),
+    "inspections:attachment": Row(attachment("inspections:attachment"), page(), AREAS),
+    "inspections:plan_list": Row(fixed("inspections:plan_list"), page()),
+    "inspections:plan_create": Row(fixed("inspections:plan_create"), page(own=403)),
+    "inspections:plan_detail": Row(of("inspections:plan_detail", "inspection_plans"), page()),
+    "inspections:plan_edit": Row(of("inspections:plan_edit", "inspection_plans"), page(own=403)),
+    "inspections:line_add": Row(of("inspections:line_add", "inspection_plans"), page(own=403)),
+    "inspections:plan_approve": Row(
+        of("inspections:plan_approve", "inspection_plans"),
+        public(405),
+        post_only=True,
+        refused_posts={"anonymous": LOGIN, "own": 403},
+    ),
+    "inspections:report_list": Row(fixed("inspections:report_list"), page()),
+    "inspections:report_detail": Row(of("inspections:report_detail", "report"), page(), AREAS),
+    **{
+        f"inspections:{action}": Row(
+            of(f"inspections:{action}", "report"), public(405), **CITY_ACTION
+        )
+        for action in ("report_take", "report_close", "report_inspect")
+    },
+    # The public's report form: anyone, about a product of the catalogue.
+    "public_reports:create": Row(of("public_reports:create", "product"), public(), AREAS),
+    "public_reports:thanks": Row(lambda w, t: thanks_address("PA-ABCD-EFGH"), public()),
     # Dashboards.
     "dashboards:city": Row(fixed("dashboards:city"), page()),
     "dashboards:years": Row(fixed("dashboards:years"), page()),
@@ -832,6 +938,23 @@ ADMIN: dict[str, Row] = {
         PLAN_ADMINISTRATOR,
     ),
     **admin_model("budgets.publishedfigure", "figures", (NO_AREA,), UNVIEWED, PLAN_ADMINISTRATOR),
+    # Inspections: the plan through its services; the rest read-only, nothing deleted.
+    **admin_model(
+        "inspections.inspectionplan", "inspection_plans", (NO_AREA,), UNVIEWED, PLAN_ADMINISTRATOR
+    ),
+    **admin_model(
+        "inspections.inspection", "inspection", AREAS, UNVIEWED, {"add": 403, "delete": 403}
+    ),
+    **admin_model(
+        "inspections.inspectionattachment",
+        "attachment",
+        AREAS,
+        UNVIEWED_REFERENCE,
+        {"add": 403, "delete": 403},
+    ),
+    **admin_model(
+        "inspections.publicreport", "report", AREAS, UNVIEWED, {"add": 403, "delete": 403}
+    ),
 }
 
 ROWS: dict[str, Row] = {**PORTAL, **ADMIN}
@@ -964,6 +1087,7 @@ def test_page(world, client, name, persona, target):
 # --- Refused POSTs change nothing ------------------------------------
 
 PORTAL_APPS = ("accounts", "areas", "subjects", "products", "evaluations", "budgets")
+PORTAL_APPS += ("inspections",)
 
 
 def fingerprint() -> tuple:

@@ -16,7 +16,7 @@ from django.http import Http404
 from django.urls import reverse
 from PIL import Image
 
-from core import policy
+from core import policy, uploads
 from evaluations import documents
 from evaluations.documents import Stage
 from evaluations.models import DossierDocument, Evaluation
@@ -264,7 +264,7 @@ def test_what_is_not_a_pdf_or_an_image_is_refused(
     response = post_upload(login(officer_ninh_kieu), evaluation, content, name, content_type)
 
     assert response.status_code == 200
-    assert file_errors(response) == [str(documents.WRONG_TYPE)]
+    assert file_errors(response) == [str(uploads.WRONG_TYPE)]
     assert "Chỉ nhận tệp PDF hoặc ảnh" in response.text
     assert not DossierDocument.objects.exists()
     assert not default_storage.exists("dossiers")
@@ -273,7 +273,7 @@ def test_what_is_not_a_pdf_or_an_image_is_refused(
 def test_the_service_refuses_them_too(evaluation, officer_ninh_kieu):
     with pytest.raises(ValidationError) as refused:
         add(evaluation, officer_ninh_kieu, content=EXECUTABLE)
-    assert refused.value.message_dict["file"] == [str(documents.WRONG_TYPE)]
+    assert refused.value.message_dict["file"] == [str(uploads.WRONG_TYPE)]
 
 
 def test_an_oversized_file_is_refused_with_the_limit(
@@ -294,10 +294,10 @@ def test_an_oversized_file_is_refused_with_the_limit(
 
 
 def test_the_upload_stops_storing_past_the_limit():
-    handler = documents.SizeLimitedUpload(limit=10)
+    handler = uploads.SizeLimitedUpload(limit=10)
     handler.new_file("file", "a.pdf", "application/pdf", 100)
     assert handler.receive_data_chunk(b"12345", 0) == b"12345"
-    with pytest.raises(documents.SkipFile):
+    with pytest.raises(uploads.SkipFile):
         handler.receive_data_chunk(b"678901", 5)
     assert handler.oversized == {"file"}
 
@@ -310,9 +310,9 @@ def test_the_service_refuses_an_oversized_file(evaluation, officer_ninh_kieu, se
 
 
 def test_sizes_read_the_vietnamese_way():
-    assert documents.format_size(20 * 1024 * 1024) == "20 MB"
-    assert documents.format_size(1536 * 1024) == "1,5 MB"
-    assert documents.format_size(2048) == "2 KB"
+    assert uploads.format_size(20 * 1024 * 1024) == "20 MB"
+    assert uploads.format_size(1536 * 1024) == "1,5 MB"
+    assert uploads.format_size(2048) == "2 KB"
 
 
 @pytest.mark.parametrize(

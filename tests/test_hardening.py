@@ -56,6 +56,7 @@ PORTAL_APPS = {
     "products",
     "evaluations",
     "budgets",
+    "inspections",
     "dashboards",
     "notices",
 }

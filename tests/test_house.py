@@ -17,6 +17,7 @@ LEVELS = {
     "products": 3,
     "evaluations": 4,
     "budgets": 4,
+    "inspections": 4,
     "dashboards": 5,
     "notices": 5,
     "ocop_portal": 6,

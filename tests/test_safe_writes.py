@@ -31,6 +31,7 @@ from core.models import SubmittedForm
 from core.versioning import StaleSave, Versioned
 from evaluations import services
 from evaluations.models import Evaluation, Round
+from inspections.models import Inspection, InspectionPlan
 from products.models import Certificate, Product, Revocation
 from subjects.models import Producer
 from tests.conftest import officer_of
@@ -327,7 +328,7 @@ def test_every_record_edited_on_a_page_is_versioned():
     expected = {Producer, Product, Plan, Target, BudgetLine, Disbursement, PublishedFigure, Round}
     # A revocation's decision is a step of its own (products.revocations): one already decided
     # or dropped is not decided again, whoever had the page open.
-    assert versioned == expected | {Evaluation, Revocation}
+    assert versioned == expected | {Evaluation, Revocation, InspectionPlan, Inspection}
 
 
 def test_a_workflow_step_makes_an_open_correction_page_stale(

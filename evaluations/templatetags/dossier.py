@@ -4,6 +4,7 @@ read when the page has not given them a ``dossier``) and ``{{ size|filesize }}``
 
 from django import template
 
+from core import uploads
 from evaluations import documents
 
 register = template.Library()
@@ -16,4 +17,4 @@ def dossier_of(evaluation) -> documents.Dossier:
 
 @register.filter
 def filesize(size) -> str:
-    return documents.format_size(int(size or 0))
+    return uploads.format_size(int(size or 0))

@@ -1,22 +1,27 @@
 """The electronic dossier's pages: the checklist with its documents and the upload form, a
 document's download (through the portal, never from a public address), its removal."""
 
-import re
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
 from core import policy
 from core.forms import add_errors
 from core.submissions import submit_once
+from core.uploads import (
+    ACCEPT_ATTRIBUTE,
+    CheckedUploadsMixin,
+    attachment_response,
+    format_size,
+    limits_uploads,
+    max_bytes,
+)
 from evaluations import carried, documents
 from evaluations.models import Criterion, DossierDocument, Evaluation
 
@@ -30,7 +35,7 @@ def _visible(user):
     )
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(CheckedUploadsMixin, forms.Form):
     """One file for the dossier: what it answers (an item of the checklist, a request of the
     Department, a criterion of the sheet, or something else), its title and the file."""
 
@@ -53,7 +58,7 @@ class DocumentForm(forms.Form):
         label=gettext_lazy("Tệp"),
         help_text=gettext_lazy("PDF hoặc ảnh (PNG, JPEG, WebP), tối đa %(limit)s."),
         # A hint for the file picker only: the type is read from the file's content.
-        widget=forms.FileInput(attrs={"accept": "application/pdf,image/png,image/jpeg,image/webp"}),
+        widget=forms.FileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
         error_messages={
             "required": gettext_lazy("Hãy chọn tệp để tải lên."),
             "empty": gettext_lazy("Tệp rỗng: hãy chọn lại tệp."),
@@ -63,11 +68,10 @@ class DocumentForm(forms.Form):
     #: The document this upload replaces (one carried from the previous dossier), if any.
     replaces = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, dossier: documents.Dossier, criteria, oversized=(), **kwargs):
+    def __init__(self, *args, dossier: documents.Dossier, criteria, **kwargs):
         super().__init__(*args, **kwargs)
-        self.oversized = set(oversized)
         self.fields["file"].help_text = self.fields["file"].help_text % {
-            "limit": documents.format_size(documents.max_bytes())
+            "limit": format_size(max_bytes())
         }
         self.items = {entry.item.code: entry.item for entry in dossier.entries}
         self.requests = {str(r.pk): r for r in dossier.free_requests}
@@ -120,19 +124,6 @@ class DocumentForm(forms.Form):
             raise ValidationError(_("Tài liệu cần thay không còn trong hồ sơ."))
         return self.present.get(raw)
 
-    def clean_file(self):
-        upload = self.cleaned_data.get("file")
-        if upload is not None:
-            documents.check_upload(upload)
-        return upload
-
-    def full_clean(self):
-        super().full_clean()
-        if self.is_bound and "file" in self.oversized:
-            # Its upload was stopped at the limit: the field received no file.
-            self._errors["file"] = self.error_class([documents.too_large().message])
-            self.cleaned_data.pop("file", None)
-
     def service_arguments(self) -> dict:
         """The target as the service's arguments."""
         kind, _sep, key = self.cleaned_data["target"].partition("-")
@@ -175,7 +166,7 @@ def _page(request, evaluation, *, form=None, status=200) -> HttpResponse:
             "form": form,
             "may_add": may_add,
             "status_labels": documents.STATUS_LABELS,
-            "max_size": documents.format_size(documents.max_bytes()),
+            "max_size": format_size(max_bytes()),
             "carried_source": carried.label(source) if source else "",
             "documents_left": carried.documents_left(source) if source else [],
         },
@@ -191,18 +182,12 @@ def document_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@csrf_exempt  # the size limit must be in place before the body is read: CSRF is checked below
 @login_required
-def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    limit = documents.limit_upload(request)
-    return _upload_checked(request, pk, limit=limit)
-
-
-@csrf_protect
-def _upload_checked(request: HttpRequest, pk: int, *, limit) -> HttpResponse:
+@limits_uploads  # the size limit is in place before the body is read; CSRF checked after it
+def document_upload(request: HttpRequest, pk: int, *, oversized) -> HttpResponse:
     evaluation = get_object_or_404(_visible(request.user), pk=pk)
     policy.require(request.user, "document.add", evaluation)
-    return _upload(request, evaluation=evaluation, oversized=limit.oversized)
+    return _upload(request, evaluation=evaluation, oversized=oversized)
 
 
 @submit_once
@@ -252,10 +237,6 @@ def _upload(request: HttpRequest, *, evaluation: Evaluation, oversized) -> HttpR
     return _page(request, evaluation, form=form)
 
 
-#: Characters a downloaded file's name does not carry.
-_UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f\\/:*?"<>|]+')
-
-
 @require_safe
 @login_required
 def document_download(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
@@ -263,20 +244,7 @@ def document_download(request: HttpRequest, pk: int, document_pk: int) -> HttpRe
     document = get_object_or_404(
         DossierDocument.objects.visible_to(request.user), pk=document_pk, evaluation_id=pk
     )
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404 from missing
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=_UNSAFE_NAME.sub("_", document.filename),
-        content_type=document.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
+    return attachment_response(document)
 
 
 @require_POST

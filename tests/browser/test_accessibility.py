@@ -117,10 +117,10 @@ def demo(db):
     call_command("load_demo", allow_demo_passwords=True, stdout=StringIO())
 
 
-def sign_in(page, base_url: str, username: str) -> None:
+def sign_in(page, base_url: str, username: str, password: str = DEMO_PASSWORD) -> None:
     page.goto(f"{base_url}/accounts/login/")
     page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
+    page.get_by_label("Mật khẩu").fill(password)
     page.locator("main").get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url(f"{base_url}/")
 
@@ -135,30 +135,37 @@ def test_main_pages_have_no_serious_accessibility_violation(live_server, browser
     page = context.new_page()
     if role != "public":
         sign_in(page, live_server.url, role)
-    found: dict[str, list] = {}
-    too_wide: dict[str, int] = {}
     try:
-        for label, width in WIDTHS.items():
-            page.set_viewport_size({"width": width, "height": 900 if width > 400 else 780})
-            for path in pages_of(role):
-                response = page.goto(live_server.url + path)
-                expected = 404 if path == "/khong-co-trang-nay/" else 200
-                assert response.status == expected, f"{path}: {response.status}"
-                # The action panels (<details>) open, so that axe reads the forms inside.
-                page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
-                page.add_script_tag(path=str(AXE))
-                violations = page.evaluate(RUN_AXE)
-                if violations:
-                    found[f"{label} {path}"] = violations
-                if width == WIDTHS["phone"]:
-                    scroll = page.evaluate("document.documentElement.scrollWidth")
-                    if scroll > width:
-                        too_wide[path] = scroll
+        report = scan(page, live_server.url, pages_of(role))
     finally:
         context.close()
+    assert not report, "\n".join(report)
+
+
+def scan(page, base_url: str, paths: list[str]) -> list[str]:
+    """axe on each page at each width: its serious or critical violations, and the pages
+    wider than the phone, one line each."""
+    found: dict[str, list] = {}
+    too_wide: dict[str, int] = {}
+    for label, width in WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": 900 if width > 400 else 780})
+        for path in paths:
+            response = page.goto(base_url + path)
+            expected = 404 if path == "/khong-co-trang-nay/" else 200
+            assert response.status == expected, f"{path}: {response.status}"
+            # The action panels (<details>) open, so that axe reads the forms inside.
+            page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+            page.add_script_tag(path=str(AXE))
+            violations = page.evaluate(RUN_AXE)
+            if violations:
+                found[f"{label} {path}"] = violations
+            if width == WIDTHS["phone"]:
+                scroll = page.evaluate("document.documentElement.scrollWidth")
+                if scroll > width:
+                    too_wide[path] = scroll
     report = [f"{where}: {items}" for where, items in found.items()]
     report += [f"{path}: {scroll} px wide on a 360 px phone" for path, scroll in too_wide.items()]
-    assert not report, "\n".join(report)
+    return report
 
 
 #: For the focused element: its outline's width and contrast with the background behind it.
