@@ -30,8 +30,8 @@ def test_home_shows_the_officer_their_own_district(
     client = login(officer_ninh_kieu)
     # session, user, scope, assigned areas, producers, products, 2 area counts, "as of";
     # the to-do list's counts (dossiers, sheets, certificates, requests: all empty, so no
-    # rows are read); 2 savepoints of the request
-    with django_assert_max_num_queries(15):
+    # rows are read) and the legal bases' re-rating rules; 2 savepoints of the request
+    with django_assert_max_num_queries(16):
         response = client.get("/")
     assert response.status_code == 200
     assert "Quận Ninh Kiều" in response.text
