@@ -32,6 +32,7 @@ from django.utils.text import capfirst, slugify
 
 from areas import provinces
 from areas.models import Area
+from core import jobs
 from core.caching import generations
 from core.imports import neutralise
 from core.text import fold, strip_control
@@ -280,20 +281,23 @@ def _meta(folder: str) -> dict | None:
 def current_file(province: str, base_url: str, kind: str, compressed: bool) -> str:
     """The storage name of an up-to-date file, built first if it is missing or out of date.
 
-    One process builds at a time (a lock in the cache); while it does, the others serve the
-    file as it was, or, when there is none yet, wait for it."""
+    One process builds at a time (a lock in the cache). A file out of date is rebuilt on the
+    task queue where there is one (``core.jobs``), and the request is answered with the file as
+    it was meanwhile, so that no visitor waits for a rebuild; without a queue (the demo, the
+    tests) it is rebuilt here. When there is no file yet, the first request builds it and the
+    others wait for it."""
     today = timezone.localdate()
     folder = _folder(base_url, province)
     name = f"{folder}/catalogue.{kind}" + (".gz" if compressed else "")
     meta = _meta(folder)
     if meta == _freshness(province, today):
         return name
-    lock = f"open-data-lock:{folder}"
+    lock = _lock(folder)
     if cache.add(lock, True, LOCK_SECONDS):
-        try:
-            build(province, base_url, today)
-        finally:
-            cache.delete(lock)
+        if meta is not None and jobs.queue_configured():
+            jobs.enqueue(rebuild, province, base_url)
+            return name
+        rebuild(province, base_url)
         return name
     if meta is not None:
         return name  # being rebuilt: the file as it was meanwhile
@@ -303,3 +307,15 @@ def current_file(province: str, base_url: str, kind: str, compressed: bool) -> s
     if _meta(folder) is None:
         build(province, base_url, today)
     return name
+
+
+def _lock(folder: str) -> str:
+    return f"open-data-lock:{folder}"
+
+
+def rebuild(province: str, base_url: str) -> int:
+    """Build a province's files and release the lock its caller took (a queued task)."""
+    try:
+        return build(province, base_url)
+    finally:
+        cache.delete(_lock(_folder(base_url, province)))

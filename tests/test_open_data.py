@@ -138,6 +138,27 @@ def test_a_missing_file_is_built_once_by_whoever_holds_the_lock(client, demo, mo
     assert len(built) == 1
 
 
+def test_with_a_queue_a_file_out_of_date_is_served_as_it_was_and_rebuilt_on_the_queue(
+    client, can_tho, co_do, monkeypatch
+):
+    from core import jobs
+
+    assert json.loads(body(client.get("/catalogue.json")))["count"] == 0
+    queued = []
+    monkeypatch.setattr(jobs, "queue_configured", lambda: True)
+    monkeypatch.setattr(jobs, "enqueue", lambda func, *args: queued.append((func, args)))
+    product = ProductFactory(producer=ProducerFactory(area=co_do))
+    CertificateFactory(product=product, decision_date=timezone.localdate() - timedelta(days=5))
+    # The visitor gets the file as it was, at once; the rebuild waits on the queue, once.
+    assert json.loads(body(client.get("/catalogue.json")))["count"] == 0
+    assert body(client.get("/catalogue.csv"))
+    assert [func for func, _args in queued] == [open_data.rebuild]
+    func, args = queued.pop()
+    func(*args)  # the worker
+    assert json.loads(body(client.get("/catalogue.json")))["count"] == 1
+    assert not queued
+
+
 @pytest.mark.parametrize("products", [3, 30])
 def test_open_data_query_counts_do_not_grow(
     client, can_tho, co_do, products, django_assert_max_num_queries
