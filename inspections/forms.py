@@ -70,6 +70,7 @@ class PlanForm(forms.ModelForm):
         field = self.fields["province"]
         field.queryset = Area.objects.visible_to(user).current_provinces()
         field.label_from_instance = lambda area: area.name
+        field.label = _("Đơn vị cấp tỉnh")
         choices = list(field.queryset[:2])
         if len(choices) == 1:
             field.initial, field.disabled = choices[0], True
@@ -95,8 +96,8 @@ class LineForm(forms.Form):
         label=_("Sản phẩm"),
         queryset=None,
         help_text=_(
-            "Sản phẩm của tỉnh, thành phố có giấy chứng nhận OCOP còn hiệu lực trong năm kế "
-            "hoạch. Gõ tên sản phẩm hoặc chủ thể để tìm."
+            "Sản phẩm có giấy chứng nhận OCOP còn hiệu lực trong năm kế hoạch. Gõ tên sản phẩm "
+            "hoặc chủ thể để tìm."
         ),
         error_messages={
             "required": _("Hãy chọn sản phẩm."),

@@ -34,6 +34,7 @@ from inspections.forms import PublicReportForm, ReportCloseForm, ReportInspectio
 from inspections.models import PublicReport, new_reference
 from inspections.steps import report_next_step
 from inspections.views.common import one_step, saved
+from products.catalogue_views import catalogue_url
 from products.models import Product
 
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -112,7 +113,7 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "token": token or new_token(),
         "token_field": TOKEN_FIELD,
-        "product_url": reverse("catalogue:product_short", args=[product.pk]),
+        "product_url": catalogue_url(product),
         "office_name": settings.OCOP_OFFICE_NAME,
     }
     return render(request, "inspections/report_form.html", context, status=status)
