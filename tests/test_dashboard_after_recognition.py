@@ -479,7 +479,7 @@ def shown(client, year=2026):
     return client.get(reverse("dashboards:city"), {"year": year}).context["dashboard"].after
 
 
-def test_the_cache_is_made_new_by_a_revocation_an_inspection_and_an_extension(
+def test_the_cache_is_made_new_by_a_revocation_an_inspection_a_report_and_an_extension(
     login, city_reviewer, council_secretary, co_do, revocations_2026, inspections_2026
 ):
     client = login(city_reviewer)
@@ -507,6 +507,10 @@ def test_the_cache_is_made_new_by_a_revocation_an_inspection_and_an_extension(
         results=results(),
     )
     assert shown(client).inspections_total.done == 7
+
+    report = PublicReport.objects.filter(status="new", created_at__year=2026).first()
+    inspections.report_take(report=report, by=city_reviewer)
+    assert (shown(client).reports.new, shown(client).reports.processing) == (1, 3)
 
     # A certificate of this year, expired on its first day: lapsed, until a late dossier's
     # extension keeps it valid.
