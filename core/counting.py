@@ -7,6 +7,19 @@ the plan's results, lists filtered by year, exports).
   opened or decided: a dossier opened in 2026 in a round of 2023 is one of 2023's; one opened
   in 2026 in a round of 2026 is not.
 
+What happens after recognition (the dashboard's "Sau công nhận"):
+
+- A certificate's **re-rating** counts in the year of its expiry (``valid_until``): the
+  certificates due in a year, and where each stands with its re-rating on the year's counting
+  day (``dashboards.after_recognition``).
+- A **revocation** counts in the year of its decision (``decision_date``); while it has none
+  (waiting, dropped), in the year of the conclusion it rests on (``concluded_on``, as
+  ``RevocationQuerySet.in_year`` filters the list). ``REVOCATION`` is the decided ones' lookup.
+- An **inspection** is planned in its own year (``Inspection.year``: its plan's, or the planned
+  day's for an ad-hoc inspection or a re-inspection) and done in the year of its record
+  (``done_on``), whatever the year it was planned for.
+- A **report from the public** counts in the year it was received (``created_at``, local time).
+
 The kernel knows the rule as lookups only (it imports no domain app): ``year_lookup`` for a
 ``values()`` or an ordering, ``in_year``/``in_years``/``up_to_year`` as filters; ``prefix``
 reaches the record through a relation ("certificate__").
@@ -18,10 +31,20 @@ from django.db.models import Q
 
 CERTIFICATE = "certificate"
 EVALUATION = "evaluation"
+CERTIFICATE_EXPIRY = "certificate_expiry"
+REVOCATION = "revocation"
+INSPECTION_PLANNED = "inspection_planned"
+INSPECTION_DONE = "inspection_done"
+REPORT = "report"
 
 _YEAR_OF = {
     CERTIFICATE: "decision_date__year",
     EVALUATION: "round__year",
+    CERTIFICATE_EXPIRY: "valid_until__year",
+    REVOCATION: "decision_date__year",
+    INSPECTION_PLANNED: "year",
+    INSPECTION_DONE: "done_on__year",
+    REPORT: "created_at__year",
 }
 
 

@@ -11,7 +11,7 @@ import io
 from datetime import datetime
 from decimal import Decimal
 
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -205,7 +205,75 @@ def sheets(dashboard: Dashboard) -> list[tuple[str, list[str], list[list]]]:
             ],
             comparisons,
         ),
+        (
+            _("Sau công nhận"),
+            [_("Phần"), _("Số liệu"), _("Số lượng")],
+            after_recognition_rows(d),
+        ),
     ]
+
+
+def after_recognition_rows(dashboard: Dashboard) -> list[list]:
+    """The section "Sau công nhận" as (part, figure, count) rows: one sheet, every figure of
+    the page's tables."""
+    a = dashboard.after
+    if a is None:
+        return []
+
+    def each(part, label, pairs) -> list[list]:
+        return [
+            [part, _("%(what)s: %(figure)s") % {"what": label, "figure": name}, value]
+            for name, value in pairs
+        ]
+
+    rerating = _("Đánh giá lại giấy chứng nhận hết hạn năm %(year)s (tình trạng ngày %(day)s)") % {
+        "year": a.year,
+        "day": formats.date_format(a.on, "SHORT_DATE_FORMAT"),
+    }
+    rows = [[rerating, row.label, row.count] for row in a.rerating.rows]
+    rows += [
+        [rerating, _("Trong đó nâng hạng khi đánh giá lại"), a.rerating.upgraded],
+        [rerating, _("Tổng số hết hạn trong năm"), a.rerating.total],
+    ]
+    revocations = _("Thu hồi giấy chứng nhận")
+    for row in [*a.revocations, a.revocations_total]:
+        rows += each(
+            revocations,
+            row.label,
+            [
+                (_("tổng"), row.total),
+                (_("đã thu hồi"), row.decided),
+                (_("chờ quyết định"), row.waiting),
+                (_("không thu hồi"), row.dropped),
+                (_("quá hạn 15 ngày"), row.late),
+            ],
+        )
+    inspections = _("Kiểm tra sau công nhận")
+    for row in [*a.inspections, a.inspections_total]:
+        rows += each(
+            inspections,
+            row.label,
+            [
+                (_("kế hoạch trong năm"), row.planned),
+                (_("chưa kiểm tra"), row.not_done),
+                (_("đã kiểm tra trong năm"), row.done),
+                (_("đạt"), row.passed),
+                (_("không đạt"), row.failed),
+            ],
+        )
+    follow_ups = _("Xử lý sau kiểm tra")
+    rows += [[follow_ups, row.label, row.count] for row in a.follow_ups]
+    failed = _("Điểm kiểm tra không đạt (số lượt)")
+    rows += [[failed, row.title, row.failed] for row in a.points]
+    reports = _("Phản ánh của người dân")
+    rows += [
+        [reports, _("Mới"), a.reports.new],
+        [reports, _("Đang xử lý"), a.reports.processing],
+        [reports, _("Đã đóng"), a.reports.closed],
+        [reports, _("Trong đó đã chuyển thành kiểm tra đột xuất"), a.reports.inspected],
+        [reports, _("Tổng số phản ánh nhận trong năm"), a.reports.total],
+    ]
+    return rows
 
 
 def _as_of_cell() -> datetime | None:

@@ -28,9 +28,17 @@ from budgets.reports import (
     target_results,
 )
 from core.counting import CERTIFICATE, EVALUATION, in_year, in_years, up_to_year, year_lookup
+from dashboards.after_recognition import AfterRecognition, YearFigures, after_recognition
+from dashboards.after_recognition import years_figures as after_recognition_years
 from dashboards.scope import Scope
 from evaluations.models import Evaluation
-from products.models import EXPIRING_WITHIN_DAYS, Certificate, ProductCategory, sector_key
+from products.models import (
+    EXPIRING_WITHIN_DAYS,
+    Certificate,
+    ProductCategory,
+    sector_key,
+    valid_on_q,
+)
 from subjects.models import Producer
 
 STARS = (3, 4, 5)
@@ -65,9 +73,9 @@ def counted_on(year: int, today: date | None = None) -> date:
 
 
 def _valid_q(on: date, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}decision_date__lte": on, f"{prefix}valid_until__gte": on}) & ~Q(
-        **{f"{prefix}revoked_on__lte": on}
-    )
+    """Valid on the day as ``CertificateQuerySet.valid_on`` says (the grace of a late
+    re-rating dossier included), for conditional aggregates."""
+    return valid_on_q(on, prefix)
 
 
 def _latest_valid_ids(on: date, certs=None):
@@ -194,6 +202,7 @@ class Dashboard:
     by_sector: list[SectorRow]
     pipeline: list[StatusRow]
     budget: BudgetSummary | None
+    after: AfterRecognition | None = None
     comparisons: list[Comparison] = field(default_factory=list)
 
     @property
@@ -230,8 +239,14 @@ def star_series(certs, years: list[int], today: date, expiring: bool = False) ->
         aggregates[f"n{year}"] = _products(decided)
         aggregates[f"r{year}"] = Count("product__producer", distinct=True, filter=decided)
     if expiring:
+        # As ``expiring_within``: reaching the expiry day within the days (one past it and
+        # kept valid by a grace is not "expiring").
         aggregates["expiring"] = _products(
-            _valid_q(today) & Q(valid_until__lte=today + timedelta(days=EXPIRING_WITHIN_DAYS))
+            _valid_q(today)
+            & Q(
+                valid_until__gte=today,
+                valid_until__lte=today + timedelta(days=EXPIRING_WITHIN_DAYS),
+            )
         )
     return {**certs.aggregate(**aggregates), **carried_stars(certs, years, today)}
 
@@ -497,6 +512,7 @@ def city_dashboard(user, scope: Scope, year: int, today: date | None = None) -> 
         by_sector=by_sector(certs, year, on),
         pipeline=pipeline,
         budget=budget_summary(lines) if lines else None,
+        after=after_recognition(user, scope, certs, year, on, today),
         comparisons=comparisons,
     )
 
@@ -511,6 +527,9 @@ class YearColumn:
     budget: int = 0
     disbursed: int = 0
     evaluations: int = 0
+    #: After recognition: re-rating of the certificates expiring in the year, revocations
+    #: decided and inspections done in it.
+    after: YearFigures = field(default_factory=YearFigures)
 
     @property
     def achievement(self) -> Decimal | None:
@@ -518,7 +537,7 @@ class YearColumn:
 
 
 def years_report(user, scope: Scope, first: int, last: int, today: date | None = None):
-    """The main indicators of several years side by side. Five queries, however many years."""
+    """The main indicators of several years side by side. Nine queries, however many years."""
     today = today or timezone.localdate()
     years = list(range(first, last + 1))
     certs = certificates(user, scope)
@@ -565,6 +584,9 @@ def years_report(user, scope: Scope, first: int, last: int, today: date | None =
     )
     for row in evaluated:
         columns[row[EVALUATION_YEAR]].evaluations = row["n"]
+    days = {y: counted_on(y, today) for y in years}
+    for y, figures in after_recognition_years(user, scope, certs, days).items():
+        columns[y].after = figures
     return [columns[y] for y in years]
 
 

@@ -26,8 +26,10 @@ from dashboards.reports import (
 )
 from dashboards.scope import area_choices, resolve_scope
 
-#: The records the dashboards count: a change of any other kind leaves them warm.
-DASHBOARD_KINDS = ("areas", "subjects", "products", "evaluations", "budgets")
+#: The records the dashboards count (app labels: a revocation and a certificate's extension
+#: are "products", plans, inspections and the public's reports "inspections"): a change of any
+#: other kind leaves them warm.
+DASHBOARD_KINDS = ("areas", "subjects", "products", "evaluations", "budgets", "inspections")
 
 
 def _year(request: HttpRequest, name: str, default: int) -> int:

@@ -53,6 +53,15 @@ class ProductRecordFilter(PortalFilterSet):
 
 class InspectionFilter(ProductRecordFilter):
     year = django_filters.NumberFilter(label=_("Năm"), min_value=2018, max_value=2100)
+    #: The year of the record, whatever the year planned for (core.counting: an inspection is
+    #: done in its record's year), as the dashboard counts inspections done.
+    done_year = django_filters.NumberFilter(
+        label=_("Năm đã kiểm tra"),
+        field_name="done_on",
+        lookup_expr="year",
+        min_value=2018,
+        max_value=2100,
+    )
     kind = django_filters.ChoiceFilter(
         label=_("Hình thức"), choices=Inspection.Kind.choices, empty_label=ALL
     )
@@ -68,7 +77,7 @@ class InspectionFilter(ProductRecordFilter):
 
     class Meta:
         model = Inspection
-        fields = ["q", "year", "area", "kind", "state", "result"]
+        fields = ["q", "year", "done_year", "area", "kind", "state", "result"]
 
     def filter_state(self, queryset, name, value):
         return queryset.filter(status__in=STATES[value][1])
@@ -81,7 +90,15 @@ class ReportFilter(ProductRecordFilter):
     kind = django_filters.ChoiceFilter(
         label=_("Vấn đề"), choices=PublicReport.Kind.choices, empty_label=ALL
     )
+    #: The year received (local time), as the dashboard counts reports.
+    year = django_filters.NumberFilter(
+        label=_("Năm nhận"),
+        field_name="created_at",
+        lookup_expr="year",
+        min_value=2018,
+        max_value=2100,
+    )
 
     class Meta:
         model = PublicReport
-        fields = ["q", "status", "kind", "area"]
+        fields = ["q", "status", "kind", "year", "area"]

@@ -44,6 +44,15 @@ class ExpiryFilterForm(forms.Form):
         choices=[("", _("Cần theo dõi"))] + [(state.value, state.label) for state in ORDER],
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
+    #: The certificates due in a year (core.counting: a re-rating counts in the year of the
+    #: expiry), as the dashboard counts them.
+    year = forms.IntegerField(
+        label=_("Năm hết hạn"),
+        required=False,
+        min_value=2018,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
+    )
 
     def __init__(self, data, *, user, today: date):
         super().__init__(data)
@@ -73,9 +82,12 @@ class ExpiryFilterForm(forms.Form):
         return (chosen,) if chosen else tuple(state.value for state in TO_ACT_ON)
 
     def narrow(self, certificates: CertificateQuerySet) -> CertificateQuerySet:
-        """Certificates recognised in the chosen area, or whose producer is there today: after
-        the 2025 reorganisation one is a former district, the other a new commune."""
+        """Certificates expiring in the chosen year, recognised in the chosen area or whose
+        producer is there today: after the 2025 reorganisation one is a former district, the
+        other a new commune."""
         self.is_valid()
+        if year := self.cleaned_data.get("year"):
+            certificates = certificates.filter(valid_until__year=year)
         area = self.cleaned_data.get("area")
         if area is None:
             return certificates

@@ -620,16 +620,24 @@ class StarBand(models.Model):
         return f"{self.stars}★ ≥ {self.min_score}"
 
 
+def valid_on_q(on: date, prefix: str = "") -> Q:
+    """The condition of a certificate valid on the day, for a filter or a conditional
+    aggregate (``prefix`` reaches it through a relation): decided on or before the day, not
+    revoked by then, and not yet expired — or past its expiry but kept valid while a late
+    re-rating dossier is decided (``extended_until``, 26/2026/QĐ-TTg Điều 12.3)."""
+    return (
+        (Q(**{f"{prefix}valid_until__gte": on}) | Q(**{f"{prefix}extended_until__gte": on}))
+        & Q(**{f"{prefix}decision_date__lte": on})
+        & ~Q(**{f"{prefix}revoked_on__lte": on})
+    )
+
+
 class CertificateQuerySet(AreaScopedQuerySet):
     area_path_lookup = "product__producer__area__path"
 
     def valid_on(self, on: date) -> "CertificateQuerySet":
-        """Decided on or before the day, not revoked by then, and not yet expired — or past
-        its expiry but kept valid while a late re-rating dossier is decided (``extended_until``,
-        26/2026/QĐ-TTg Điều 12.3)."""
-        return self.filter(
-            Q(valid_until__gte=on) | Q(extended_until__gte=on), decision_date__lte=on
-        ).exclude(revoked_on__lte=on)
+        """Certificates valid on the day (``valid_on_q``)."""
+        return self.filter(valid_on_q(on))
 
     def expiring_within(self, days: int, on: date | None = None) -> "CertificateQuerySet":
         """Valid on the day and reaching their expiry within ``days`` days (not those already
@@ -870,6 +878,16 @@ REVOCATION_RULES = json.loads(
 )
 
 
+def late_revocation_q(today: date) -> Q:
+    """The condition of a late revocation, for a filter or a conditional aggregate: decided
+    after the deadline (the 15th day from the conclusion), or still waiting once it has
+    passed."""
+    days = timedelta(days=REVOCATION_RULES["deadline_days"])
+    return Q(status=Revocation.Status.PROPOSED, concluded_on__lt=today - days) | Q(
+        status=Revocation.Status.DECIDED, decision_date__gt=F("concluded_on") + days
+    )
+
+
 class RevocationQuerySet(AreaScopedQuerySet):
     area_path_lookup = "certificate__product__producer__area__path"
 
@@ -877,14 +895,8 @@ class RevocationQuerySet(AreaScopedQuerySet):
         return self.filter(status=Revocation.Status.PROPOSED)
 
     def late(self, today: date | None = None) -> "RevocationQuerySet":
-        """Those ``Revocation.is_late`` says are late: decided after the deadline, or still
-        waiting once it has passed."""
-        today = today or timezone.localdate()
-        days = timedelta(days=REVOCATION_RULES["deadline_days"])
-        return self.filter(
-            Q(status=Revocation.Status.PROPOSED, concluded_on__lt=today - days)
-            | Q(status=Revocation.Status.DECIDED, decision_date__gt=F("concluded_on") + days)
-        )
+        """Those ``Revocation.is_late`` says are late (``late_revocation_q``)."""
+        return self.filter(late_revocation_q(today or timezone.localdate()))
 
     def in_year(self, year: int) -> "RevocationQuerySet":
         """The year a revocation counts in: its decision's, or while there is none (waiting,

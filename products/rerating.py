@@ -238,14 +238,19 @@ def decision_deadline(basis: LegalBasis, accepted_on: date | None) -> date | Non
 # --- The state ---------------------------------------------------------------------------------
 
 
+def later_certificates(on: date) -> CertificateQuerySet:
+    """The certificates of the outer certificate's product decided after it, by the day (a
+    decision of the same day counts after it when entered after it): for a subquery. Such a
+    certificate makes the outer one re-rated (:data:`State.RERATED`)."""
+    return Certificate.objects.filter(product=OuterRef("product"), decision_date__lte=on).filter(
+        Q(decision_date__gt=OuterRef("decision_date"))
+        | Q(decision_date=OuterRef("decision_date"), pk__gt=OuterRef("pk"))
+    )
+
+
 def _later_certificate(on: date) -> Exists:
     """The product has a certificate decided after this one (by the day)."""
-    return Exists(
-        Certificate.objects.filter(product=OuterRef("product"), decision_date__lte=on).filter(
-            Q(decision_date__gt=OuterRef("decision_date"))
-            | Q(decision_date=OuterRef("decision_date"), pk__gt=OuterRef("pk"))
-        )
-    )
+    return Exists(later_certificates(on))
 
 
 def _filed_dossier(on: date) -> Exists:

@@ -279,6 +279,7 @@ def test_export_has_the_dashboard_tables(as_user):
         "Kinh phí theo nguồn",
         "Kinh phí theo nội dung",
         "Đối chiếu số liệu",
+        "Sau công nhận",
     ]
     for sheet in book.worksheets:
         assert sheet["B2"].value == "Thành phố Cần Thơ"
