@@ -26,7 +26,7 @@
   over and sets the grace; the commune's report, forwarding, the province's check, return,
   resubmission, the Tổ tư vấn, the council and the decision), each step dated as of its day.
 
-The demo is anchored on fixed days (the latest step: 20/11/2026); its states move with time.
+The demo is anchored on fixed days (the latest step: 25/11/2026); its states move with time.
 Council members, the 2026 producers and products and the sheets' choices are illustrative.
 Idempotent: rounds, producers, products and evaluations are found by their natural keys and
 only what is missing is created; a second run changes nothing.
@@ -1086,6 +1086,10 @@ def _as_of(when: datetime):
     return dated(when, STAMPED)
 
 
+#: The day the 2023 dossiers were opened.
+OPENED_2023 = date(2023, 3, 20)
+
+
 def _load_2023(builder: _Builder, province: Area, counts) -> None:
     round_, created = _ensure_round(ROUND_2023, province)
     counts["rounds"] += created
@@ -1096,60 +1100,81 @@ def _load_2023(builder: _Builder, province: Area, counts) -> None:
             "producer__area__parent"
         )
     }
-    existing = set(round_.evaluations.values_list("product__name", flat=True))
+    existing = {e.product.name: e for e in round_.evaluations.select_related("product")}
     reviewer = builder.users.get(REVIEWER)
     criteria_set = round_.criteria_set()
-    opened = date(2023, 3, 20)
     for planned in PLANNED_2023:
         product = products.get(planned.product)
         if product is None:
             raise ValueError(f"Chưa nạp sản phẩm “{planned.product}” (chạy load_registry trước).")
-        if planned.product in existing:
+        evaluation = existing.get(planned.product)
+        if evaluation is None:
+            previous = (
+                product.certificates.filter(decision_date__lt=OPENED_2023)
+                .order_by("-decision_date", "-pk")
+                .first()
+            )
+            evaluation = builder.create(
+                round_=round_,
+                product=product,
+                kind=planned.kind,
+                score=planned.target,
+                stars=criteria_set.stars_for(planned.target),
+                filled=planned.filled,
+                previous=previous,
+                created=OPENED_2023,
+            )
+            counts["evaluations"] += 1
+        elif evaluation.status not in Evaluation.OPEN_STATUSES:
             continue
-        previous = (
-            product.certificates.filter(decision_date__lt=opened)
-            .order_by("-decision_date", "-pk")
-            .first()
-        )
-        stars = criteria_set.stars_for(planned.target)
-        evaluation = builder.create(
-            round_=round_,
-            product=product,
-            kind=planned.kind,
-            score=planned.target,
-            stars=stars,
-            filled=planned.filled,
-            previous=previous,
-            created=opened,
-        )
-        counts["evaluations"] += 1
-        _file_2023(builder, evaluation, planned, opened)
-        officer = evaluation.created_by
-        if planned.submitted:
-            builder.step(evaluation, A.SUBMIT, S.DRAFT, S.SUBMITTED, officer, planned.submitted)
-        if planned.returned:
-            builder.step(
+        # A demo loaded before the round was concluded has its dossiers open: they are
+        # concluded from where they stand.
+        _conclude_2023(builder, evaluation, planned, reviewer)
+
+
+def _conclude_2023(builder, evaluation, planned: Concluded, reviewer) -> None:
+    """Each step of the dossier's end from where it stands: its papers, its sheets complete
+    for a recognition, sent, returned, then recognised or closed."""
+    if not evaluation.documents.exists():
+        _file_2023(builder, evaluation, planned, OPENED_2023)
+    if planned.outcome == S.RECOGNISED and not evaluation.sheets_complete:
+        entered = _at(planned.submitted - timedelta(days=3), 16)
+        with _as_of(entered):
+            Answer.objects.filter(sheet__evaluation=evaluation).delete()
+            builder.fill(
                 evaluation,
-                A.RETURN,
-                S.SUBMITTED,
-                S.RETURNED,
-                reviewer,
-                date(2023, 4, 18),
-                comment=planned.returned,
+                score=planned.target,
+                stars=evaluation.criteria_set.stars_for(planned.target),
+                filled=1,
+                entered_by=evaluation.created_by,
+                on=entered,
             )
-        if planned.outcome == S.DISQUALIFIED:
-            builder.step(
-                evaluation,
-                A.DISQUALIFY,
-                evaluation.status,
-                S.DISQUALIFIED,
-                reviewer,
-                planned.on,
-                hour=14,
-                comment=planned.comment,
-            )
-        else:
-            _recognise_2023(builder, evaluation, planned, reviewer)
+    officer = evaluation.created_by
+    if planned.submitted and evaluation.status == S.DRAFT:
+        builder.step(evaluation, A.SUBMIT, S.DRAFT, S.SUBMITTED, officer, planned.submitted)
+    if planned.returned and evaluation.status == S.SUBMITTED:
+        builder.step(
+            evaluation,
+            A.RETURN,
+            S.SUBMITTED,
+            S.RETURNED,
+            reviewer,
+            date(2023, 4, 18),
+            comment=planned.returned,
+        )
+    if planned.outcome == S.DISQUALIFIED:
+        builder.step(
+            evaluation,
+            A.DISQUALIFY,
+            evaluation.status,
+            S.DISQUALIFIED,
+            reviewer,
+            planned.on,
+            hour=14,
+            comment=planned.comment,
+        )
+    else:
+        _recognise_2023(builder, evaluation, planned, reviewer)
 
 
 #: The producer's papers of a 2023 dossier recognised (placeholders), by checklist code; a

@@ -91,8 +91,10 @@ class Line:
     findings: str = PASSED
     #: Points not met or not applicable: {code: (result, note)}; the others are met.
     points: dict = field(default_factory=dict)
-    #: After the record: ("none", day, note) or ("corrective", day, deadline, actions).
-    follow_up: tuple = ()
+    #: After the record, the day the city ended it (nothing more to do)…
+    closed_on: date | None = None
+    #: … or gave a corrective deadline: (decided on, deadline, what to correct).
+    corrective: tuple = ()
     #: The re-inspection of a corrective deadline: (day done, who records it, findings).
     reinspection: tuple = ()
 
@@ -103,14 +105,14 @@ LINES = [
         7,
         date(2026, 7, 14),
         date(2026, 7, 14),
-        follow_up=("none", date(2026, 7, 16), ""),
+        closed_on=date(2026, 7, 16),
     ),
     Line(
         "Gạo thơm Tư Thạnh Quới",
         7,
         date(2026, 7, 22),
         date(2026, 7, 22),
-        follow_up=("none", date(2026, 7, 24), ""),
+        closed_on=date(2026, 7, 24),
     ),
     Line(
         "Bánh ít lá gai Bé Năm",
@@ -127,8 +129,7 @@ LINES = [
             ),
             "traceability": (R.NOT_MET, "Bao bì mẫu cũ không có mã truy xuất nguồn gốc."),
         },
-        follow_up=(
-            "corrective",
+        corrective=(
             date(2026, 8, 14),
             date(2026, 9, 30),
             "Dùng nhãn đúng mẫu trong hồ sơ công nhận lại, ghi đủ ngày sản xuất, hạn sử dụng và "
@@ -146,7 +147,7 @@ LINES = [
         8,
         date(2026, 8, 25),
         date(2026, 8, 25),
-        follow_up=("none", date(2026, 8, 27), ""),
+        closed_on=date(2026, 8, 27),
     ),
     Line(
         "Dâu Hạ Châu Nhơn Ái",
@@ -154,21 +155,21 @@ LINES = [
         date(2026, 9, 9),
         date(2026, 9, 9),
         points={"quality_declaration": (R.NOT_APPLICABLE, "Quả tươi: không tự công bố.")},
-        follow_up=("none", date(2026, 9, 11), ""),
+        closed_on=date(2026, 9, 11),
     ),
     Line(
         "Hủ tiếu khô Cái Răng Xưa",
         9,
         date(2026, 9, 23),
         date(2026, 9, 23),
-        follow_up=("none", date(2026, 9, 25), ""),
+        closed_on=date(2026, 9, 25),
     ),
     Line(
         "Bánh pía đậu xanh Thanh Tâm",
         10,
         date(2026, 10, 14),
         date(2026, 10, 14),
-        follow_up=("none", date(2026, 10, 16), ""),
+        closed_on=date(2026, 10, 16),
     ),
     # Recorded in November; what follows is the city's to decide.
     Line(
@@ -309,7 +310,7 @@ def _files(product: Product, day: date, *, photo: bool) -> list[tuple[str, Simpl
             f"Biên bản kiểm tra ngày {day:%d/%m/%Y} (minh họa)",
             SimpleUploadedFile(
                 f"bien-ban-{stamp}.pdf",
-                placeholders.pdf(f"Bien ban kiem tra {product.name} {day:%d/%m/%Y}"),
+                placeholders.pdf(f"Biên bản kiểm tra {product.name} {day:%d/%m/%Y}"),
                 "application/pdf",
             ),
         )
@@ -389,15 +390,13 @@ def _load_plan(province: Area, users: dict[str, User], counts: dict) -> None:
             continue
         inspection = inspections[line.product]
         _record(inspection, city, line.done_on, line.findings, line.points, photo=bool(line.points))
-        if not line.follow_up:
-            continue
-        kind, day, *rest = line.follow_up
         inspection.refresh_from_db()
-        with _as_of(_at(day, 10)):
-            if kind == F.NONE:
-                services.follow_up(inspection=inspection, kind=F.NONE, by=city, note=rest[0])
-            else:
-                deadline, actions = rest
+        if line.closed_on:
+            with _as_of(_at(line.closed_on, 10)):
+                services.follow_up(inspection=inspection, kind=F.NONE, by=city)
+        elif line.corrective:
+            decided, deadline, actions = line.corrective
+            with _as_of(_at(decided, 10)):
                 services.follow_up(
                     inspection=inspection,
                     kind=F.CORRECTIVE,
@@ -406,7 +405,7 @@ def _load_plan(province: Area, users: dict[str, User], counts: dict) -> None:
                     actions=actions,
                     team=inspection.team,
                 )
-                counts["inspections"] += 1
+            counts["inspections"] += 1
         if line.reinspection:
             done, who, findings = line.reinspection
             again = inspection.reinspections.get()
