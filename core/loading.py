@@ -1,9 +1,13 @@
 """Idempotent loading of data files (areas, classifications, criteria sets, the demo): write only
 what differs, validated, counted. Every create-or-update loader of the portal goes through it."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
 
 
 class RecordWriter:
@@ -67,3 +71,34 @@ def differs(instance, name: str, value) -> bool:
         key = None if value is None else getattr(value, field.target_field.attname)
         return getattr(instance, field.attname) != key
     return getattr(instance, name) != value
+
+
+def _datetime_fields(model) -> list[str]:
+    return [
+        field.name
+        for field in model._meta.concrete_fields
+        if isinstance(field, models.DateTimeField)
+    ]
+
+
+def date_as_of(since: datetime, when: datetime, models_: Iterable) -> None:
+    """Date as of ``when`` what was written since ``since`` in these models and their history:
+    a demo replays past steps through the services, which stamp each write with the present
+    time. Each time field of a row (created, updated, recorded, approved…) that holds a time
+    from ``since`` on is set to ``when``; the others keep theirs."""
+    for model in models_:
+        managers = [model._base_manager]
+        if hasattr(model, "history"):
+            managers.append(model.history.model._base_manager)
+        for manager in managers:
+            for name in _datetime_fields(manager.model):
+                manager.filter(**{f"{name}__gte": since}).update(**{name: when})
+
+
+@contextmanager
+def dated(when: datetime, models_: Iterable) -> Iterator[None]:
+    """What is written in these models inside the block, dated as of ``when``
+    (``date_as_of``)."""
+    since = timezone.now()
+    yield
+    date_as_of(since, when, models_)

@@ -5,9 +5,10 @@
   four council members' sheets whose average is the certificate's score (or, where the registry
   has none, a score inside its stars' band); the two products of 90 points or more were
   forwarded to the central council as potential 5★.
-- 2023: a city round under 148/QĐ-TTg, closed at the year's end with what was left in it:
-  drafts, an evaluation returned to Ninh Kiều, and submitted ones — a 4★ for the city to decide
-  and a 3★ that, under 148, Thốt Nốt decides itself. Everything in it is dated 2023.
+- 2023: a city round under 148/QĐ-TTg, closed at the year's end and concluded as such rounds
+  were: eight re-ratings recognised in 09–12/2023 (a 3★ by the district of Thốt Nốt, 4★ by the
+  city), two dossiers withdrawn by their producers and an upgrade never completed. Each dossier
+  holds the producer's papers and self-assessment; everything in it is dated 2023.
 - 2026: "Đợt 2/2026" under 26/2026/QĐ-TTg, open, with a dossier at every step of the two-level
   process and work today for every demo account: dossiers received at the communes (two past
   the commune's 15 working days), returned for a missing lab report or after the Tổ tư vấn's
@@ -16,7 +17,16 @@
   approved and sent to the Ministry. Each is one product of a current commune, scored on the
   real sheet of its product set; among the scored ones a processed fish reaching the 4★ band but
   missing a 4★ minimum (rated 3★).
+- 2026, re-rating: the certificates of the 2023 round expire in 09–12/2026, so on the demo's day
+  (29/11/2026) each state of ``products.rerating`` shows: re-rated within the window (dossiers
+  of August recognised in September), filed within the window and still open, filed late but
+  before expiry and kept valid in the grace of Điều 12.3, late with nothing filed, lapsed (and,
+  from the registry's re-ratings of 2024, windows open with nothing filed yet). These dossiers
+  go through the portal's own services (``services.evaluation_create`` carries the 2023 dossier
+  over and sets the grace; the commune's report, forwarding, the province's check, return,
+  resubmission, the Tổ tư vấn, the council and the decision), each step dated as of its day.
 
+The demo is anchored on fixed days (the latest step: 25/11/2026); its states move with time.
 Council members, the 2026 producers and products and the sheets' choices are illustrative.
 Idempotent: rounds, producers, products and evaluations are found by their natural keys and
 only what is missing is created; a second run changes nothing.
@@ -35,6 +45,8 @@ from django.utils import timezone
 from accounts.models import User
 from areas.models import Area
 from areas.services import DEMO_PROVINCE_CODE
+from core import placeholders
+from core.loading import dated
 from core.text import fold
 from evaluations import services
 from evaluations.criteria import load_criteria_sets
@@ -45,6 +57,7 @@ from evaluations.models import (
     DocumentRequest,
     DossierDocument,
     Evaluation,
+    Level,
     MinimumsRule,
     Round,
     ScoreSheet,
@@ -137,7 +150,8 @@ ROUND_2023 = RoundSpec(
     date(2023, 3, 15),
     date(2023, 12, 29),
     COUNCIL_2023,
-    note="Đợt trình diễn năm 2023: các hồ sơ còn dở khi đợt kết thúc được giữ nguyên.",
+    note="Đợt trình diễn năm 2023: mọi hồ sơ đã kết thúc trước khi đợt đóng (được công nhận, "
+    "chủ thể rút hồ sơ hoặc không bổ sung hồ sơ).",
 )
 COUNCIL_2026 = [
     ("Trần Văn Hậu", CouncilMember.Role.CHAIR, "Ủy ban nhân dân thành phố Cần Thơ"),
@@ -173,7 +187,8 @@ ROUND_2026_EXTRA = RoundSpec(
 
 @dataclass(frozen=True)
 class Planned:
-    """A 2023 evaluation: the product, its kind, where it stands and the score aimed at."""
+    """A 2026 evaluation of a new product: the product, its kind, where it stands and the
+    score aimed at."""
 
     product: str
     kind: str
@@ -193,25 +208,143 @@ class Planned:
     filed: date | None = None
 
 
+@dataclass(frozen=True)
+class Concluded:
+    """A dossier of the 2023 round as it ended: the product, its kind, the score its sheets
+    reach and the share of them filled; sent for review on `submitted` (and returned with
+    `returned`), then recognised by decision `decision` on `on`, or excluded on `on` with
+    `comment` (the producer withdrew, or never completed what was asked)."""
+
+    product: str
+    kind: str
+    target: Decimal
+    outcome: str
+    on: date
+    decision: str = ""
+    submitted: date | None = None
+    returned: str = ""
+    comment: str = ""
+    filled: float = 1.0
+
+
+#: The 2023 round (148/QĐ-TTg), concluded as such dossiers were: recognised at the year's end
+#: (3★ by the district, 4★ by the city), or closed when the producer withdrew or never sent
+#: what was asked. The certificates of 09–12/2023 expire in 09–12/2026: re-rated now under
+#: 26/2026/QĐ-TTg (``RENEWALS_2026``), in every state of ``products.rerating``.
 PLANNED_2023 = [
-    Planned("Trà mãng cầu Kim Nhiên", "renewal", S.DRAFT, Decimal("81"), filled=0.6),
-    Planned("Mứt mãng cầu Thới Hưng", "renewal", S.DRAFT, Decimal("60"), filled=0),
-    Planned(
+    # Window closed in August, not expired: late, nothing filed.
+    Concluded(
+        "Trà mãng cầu Kim Nhiên",
+        "renewal",
+        Decimal("81"),
+        S.RECOGNISED,
+        date(2023, 12, 15),
+        "3622/QĐ-UBND",
+        submitted=date(2023, 11, 24),
+    ),
+    Concluded(
+        "Mứt mãng cầu Thới Hưng",
+        "renewal",
+        Decimal("60"),
+        S.DISQUALIFIED,
+        date(2023, 6, 12),
+        comment="Chủ thể có đơn rút hồ sơ đánh giá lại: cơ sở tạm ngừng sản xuất mứt mãng cầu "
+        "(minh họa).",
+        filled=0,
+    ),
+    Concluded(
         "Nem chua Ngọc Hân",
         "upgrade",
-        S.RETURNED,
         Decimal("74"),
-        comment="Bổ sung giấy chứng nhận đăng ký nhãn hiệu (tiêu chí A2.5) và phiếu kiểm "
+        S.DISQUALIFIED,
+        date(2023, 12, 20),
+        submitted=date(2023, 4, 10),
+        returned="Bổ sung giấy chứng nhận đăng ký nhãn hiệu (tiêu chí A2.5) và phiếu kiểm "
         "nghiệm còn hiệu lực (C3.2) rồi gửi lại.",
+        comment="Đợt đánh giá kết thúc mà chủ thể không bổ sung giấy chứng nhận đăng ký nhãn "
+        "hiệu và phiếu kiểm nghiệm đã yêu cầu ngày 18/04/2023: hồ sơ nâng hạng không được xem "
+        "xét tiếp.",
     ),
-    Planned("Rượu nếp than Sáu Hưng", "renewal", S.SUBMITTED, Decimal("76")),
-    Planned("Bánh tráng nem Thu Ba", "renewal", S.SUBMITTED, Decimal("62")),
-    Planned("Bánh phồng gạo lứt Sông Hậu", "renewal", S.DRAFT, Decimal("73"), filled=0.3),
-    Planned("Bánh tét lá cẩm Mỹ Lệ", "renewal", S.DRAFT, Decimal("75"), filled=0),
-    Planned("Xoài sấy dẻo Lạc Phước", "renewal", S.DRAFT, Decimal("72"), filled=0.5),
-    Planned("Chôm chôm Java Mỹ Khánh", "renewal", S.DRAFT, Decimal("71"), filled=0),
-    Planned("Khô cá lóc một nắng Mười Đông Bình", "renewal", S.DRAFT, Decimal("78"), filled=0.2),
-    Planned("Gạo Nàng Hoa Thạnh Lợi", "renewal", S.DRAFT, Decimal("77"), filled=0),
+    # Expired 21/09/2026, filed late on 10/09: kept valid while re-rated.
+    Concluded(
+        "Bánh tráng nem Thu Ba",
+        "renewal",
+        Decimal("62"),
+        S.RECOGNISED,
+        date(2023, 9, 22),
+        "1245/QĐ-UBND",
+        submitted=date(2023, 4, 10),
+    ),
+    # Expired 05/10/2026 with nothing filed: lapsed.
+    Concluded(
+        "Rượu nếp than Sáu Hưng",
+        "renewal",
+        Decimal("76"),
+        S.RECOGNISED,
+        date(2023, 10, 6),
+        "2718/QĐ-UBND",
+        submitted=date(2023, 4, 10),
+    ),
+    # Re-rated within the window in 2026.
+    Concluded(
+        "Bánh phồng gạo lứt Sông Hậu",
+        "renewal",
+        Decimal("73"),
+        S.RECOGNISED,
+        date(2023, 12, 15),
+        "3622/QĐ-UBND",
+        submitted=date(2023, 11, 27),
+    ),
+    # Filed within the window in 2026, not decided yet.
+    Concluded(
+        "Bánh tét lá cẩm Mỹ Lệ",
+        "renewal",
+        Decimal("75"),
+        S.RECOGNISED,
+        date(2023, 12, 15),
+        "3622/QĐ-UBND",
+        submitted=date(2023, 11, 27),
+    ),
+    # Expired 09/11/2026, filed late in October: kept valid while re-rated.
+    Concluded(
+        "Xoài sấy dẻo Lạc Phước",
+        "renewal",
+        Decimal("72"),
+        S.RECOGNISED,
+        date(2023, 11, 10),
+        "3104/QĐ-UBND",
+        submitted=date(2023, 10, 23),
+    ),
+    Concluded(
+        "Chôm chôm Java Mỹ Khánh",
+        "renewal",
+        Decimal("71"),
+        S.DISQUALIFIED,
+        date(2023, 11, 20),
+        comment="Chủ thể có văn bản rút hồ sơ đánh giá lại: vườn chôm chôm Java đã chuyển sang "
+        "trồng sầu riêng, không còn đủ sản lượng (minh họa).",
+        filled=0,
+    ),
+    # Re-rated within the window in 2026.
+    Concluded(
+        "Khô cá lóc một nắng Mười Đông Bình",
+        "renewal",
+        Decimal("78"),
+        S.RECOGNISED,
+        date(2023, 12, 15),
+        "3622/QĐ-UBND",
+        submitted=date(2023, 11, 24),
+    ),
+    # Filed within the window in 2026, not decided yet.
+    Concluded(
+        "Gạo Nàng Hoa Thạnh Lợi",
+        "renewal",
+        Decimal("77"),
+        S.RECOGNISED,
+        date(2023, 12, 15),
+        "3622/QĐ-UBND",
+        submitted=date(2023, 11, 28),
+    ),
 ]
 
 
@@ -433,6 +566,119 @@ PLANNED_2026 = [
     ),
 ]
 
+
+@dataclass(frozen=True)
+class Renewal:
+    """A re-rating dossier of 2026 (26/2026/QĐ-TTg) of a certificate the 2023 round issued:
+    received at the commune on `filed`, then each step on its day (None: not reached yet).
+    `commune` took over the producer's former district: the new certificate's area."""
+
+    product: str
+    commune: str
+    target: Decimal
+    filed: date
+    forwarded: date | None = None
+    returned: date | None = None
+    return_comment: str = ""
+    asked: tuple[str, ...] = ()
+    resubmitted: date | None = None
+    accepted: date | None = None
+    surveyed: date | None = None
+    council: date | None = None
+    filled: float = 1.0
+    scored: date | None = None
+    decided: date | None = None
+    decision: str = ""
+
+
+#: The re-rating dossiers of 2026, in "Đợt 2/2026", of the certificates of 12/2023 (window
+#: 180–120 days before expiry: about 17/06–16/08/2026) and of 10–11/2023 (window closed in
+#: June–July: filed late but before expiry, the certificate is kept valid while re-rated).
+RENEWALS_2026 = [
+    # Filed within the window, re-rated in September.
+    Renewal(
+        "Bánh phồng gạo lứt Sông Hậu",
+        "31168",
+        Decimal("79"),
+        date(2026, 8, 5),
+        forwarded=date(2026, 8, 19),
+        accepted=date(2026, 8, 24),
+        surveyed=date(2026, 9, 3),
+        council=date(2026, 9, 7),
+        scored=date(2026, 9, 21),
+        decided=date(2026, 9, 29),
+        decision="2874/QĐ-UBND",
+    ),
+    Renewal(
+        "Khô cá lóc một nắng Mười Đông Bình",
+        "31282",
+        Decimal("80"),
+        date(2026, 8, 6),
+        forwarded=date(2026, 8, 20),
+        accepted=date(2026, 8, 24),
+        surveyed=date(2026, 9, 4),
+        council=date(2026, 9, 7),
+        scored=date(2026, 9, 21),
+        decided=date(2026, 9, 29),
+        decision="2874/QĐ-UBND",
+    ),
+    # Filed within the window; returned for this year's lab reports, scored, to be decided
+    # within 45 days of 28/10.
+    Renewal(
+        "Gạo Nàng Hoa Thạnh Lợi",
+        "31231",
+        Decimal("77"),
+        date(2026, 8, 12),
+        forwarded=date(2026, 8, 28),
+        returned=date(2026, 9, 3),
+        return_comment="Các phiếu kiểm nghiệm định kỳ đã nộp là của năm 2024: đề nghị xã hướng dẫn "
+        "chủ thể bổ sung phiếu kiểm nghiệm năm 2026 rồi gửi lại.",
+        asked=("kiem-nghiem-dinh-ky",),
+        resubmitted=date(2026, 10, 26),
+        accepted=date(2026, 10, 28),
+        surveyed=date(2026, 11, 9),
+        council=date(2026, 11, 12),
+        scored=date(2026, 11, 20),
+    ),
+    # Filed within the window; with the council.
+    Renewal(
+        "Bánh tét lá cẩm Mỹ Lệ",
+        "31186",
+        Decimal("75"),
+        date(2026, 8, 14),
+        forwarded=date(2026, 9, 4),
+        accepted=date(2026, 10, 19),
+        surveyed=date(2026, 11, 5),
+        council=date(2026, 11, 16),
+        filled=0.6,
+    ),
+    # Expired 21/09/2026, filed late on 10/09: kept valid until the result (at most 180 days).
+    Renewal(
+        "Bánh tráng nem Thu Ba",
+        "31207",
+        Decimal("64"),
+        date(2026, 9, 10),
+        forwarded=date(2026, 9, 29),
+        returned=date(2026, 10, 6),
+        return_comment="Giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm đã hết hạn: đề nghị "
+        "bổ sung giấy còn hiệu lực rồi gửi lại.",
+        asked=("giay-to-co-thoi-han",),
+        resubmitted=date(2026, 11, 16),
+        accepted=date(2026, 11, 18),
+        filled=0,
+    ),
+    # Expired 09/11/2026, filed late on 20/10: kept valid until the result.
+    Renewal(
+        "Xoài sấy dẻo Lạc Phước",
+        "31153",
+        Decimal("72"),
+        date(2026, 10, 20),
+        forwarded=date(2026, 10, 29),
+        filled=0,
+    ),
+]
+
+
 #: The commune's report (Mẫu 03) of every 2026 dossier it forwarded: illustrative.
 COMMUNE_REPORT = {
     "local_materials": "Nguyên liệu trồng, nuôi trên địa bàn xã; chủ thể có hợp đồng liên kết "
@@ -634,7 +880,6 @@ class _Builder:
         council's secretary (`entered_by`) enters the sheets; before, the local officer."""
         basis = round_.legal_basis()
         criteria_set = round_.criteria_set(product)
-        structure = self.structure(criteria_set)
         officer = officer or self.officer(product)
         two_level = basis.is_two_level
         entered_by = entered_by or officer
@@ -657,31 +902,17 @@ class _Builder:
         services.assign_number(evaluation, basis)
         evaluation.full_clean()
         evaluation.save()
-        members = list(round_.members.all())
-        seed = f"{round_.year}-{product.name}"
-        totals = member_totals(score, len(members), seed)
-        answers = []
-        for member, total in zip(members, totals, strict=True):
-            sheet = ScoreSheet.objects.create(
-                evaluation=evaluation, member=member, updated_by=entered_by if filled else None
-            )
-            rng = random.Random(zlib.crc32(f"{seed}-{member.name}".encode()))
-            chosen = plan_sheet(structure, total, stars, rng, fixed)
-            keep = round(len(chosen) * filled)
-            chosen = dict(list(chosen.items())[:keep])
-            result = structure.sheet_result(chosen)
-            ScoreSheet.objects.filter(pk=sheet.pk).update(
-                total=result.total,
-                answered=result.answered,
-                is_complete=result.complete,
-                updated_at=_at(created + timedelta(days=3), 16),
-            )
-            answers += [
-                Answer(sheet=sheet, criterion_id=criterion_id, option_id=option_id)
-                for criterion_id, option_id in chosen.items()
-            ]
-        Answer.objects.bulk_create(answers)
-        services.refresh_result(evaluation, structure)
+        for member in round_.members.all():
+            ScoreSheet.objects.create(evaluation=evaluation, member=member)
+        self.fill(
+            evaluation,
+            score=score,
+            stars=stars,
+            filled=filled,
+            fixed=fixed,
+            entered_by=entered_by,
+            on=_at(created + timedelta(days=3), 16),
+        )
         if two_level:
             self.step(evaluation, A.RECEIVE, "", S.RECEIVED, officer, created, hour=8)
         else:
@@ -696,6 +927,49 @@ class _Builder:
                 )
         _backdate(evaluation, _at(created + timedelta(days=3), 16))
         return evaluation
+
+    def fill(
+        self,
+        evaluation: Evaluation,
+        *,
+        score: Decimal,
+        stars: int,
+        filled: float,
+        entered_by: User | None,
+        on: datetime,
+        fixed: Mapping[str, int] | None = None,
+    ) -> None:
+        """The members' sheets of the evaluation, entered as of `on`: whole-point totals
+        averaging `score` in the band of `stars`, each sheet answered for the share `filled`
+        of its criteria; then the evaluation's result."""
+        structure = self.structure(evaluation.criteria_set)
+        sheets = list(
+            evaluation.sheets.filter(is_council=False)
+            .select_related("member")
+            .order_by("member__order", "member__pk")
+        )
+        seed = f"{evaluation.round.year}-{evaluation.product.name}"
+        totals = member_totals(score, len(sheets), seed)
+        answers = []
+        for sheet, total in zip(sheets, totals, strict=True):
+            rng = random.Random(zlib.crc32(f"{seed}-{sheet.member.name}".encode()))
+            chosen = plan_sheet(structure, total, stars, rng, fixed)
+            keep = round(len(chosen) * filled)
+            chosen = dict(list(chosen.items())[:keep])
+            result = structure.sheet_result(chosen)
+            ScoreSheet.objects.filter(pk=sheet.pk).update(
+                total=result.total,
+                answered=result.answered,
+                is_complete=result.complete,
+                updated_by=entered_by if filled else None,
+                updated_at=on,
+            )
+            answers += [
+                Answer(sheet=sheet, criterion_id=criterion_id, option_id=option_id)
+                for criterion_id, option_id in chosen.items()
+            ]
+        Answer.objects.bulk_create(answers)
+        services.refresh_result(evaluation, structure)
 
     def step(self, evaluation, action, source, target, by, day, *, hour=9, **values):
         step = Transition(
@@ -805,6 +1079,17 @@ def _evaluation_2022(builder, spec: RoundSpec, round_: Round, certificate, revie
         )
 
 
+def _as_of(when: datetime):
+    """The rows the services write inside the block (a step, its history, its documents, a
+    certificate), dated as of `when`: the demo replays past steps through the services, which
+    stamp each write with the present time."""
+    return dated(when, STAMPED)
+
+
+#: The day the 2023 dossiers were opened.
+OPENED_2023 = date(2023, 3, 20)
+
+
 def _load_2023(builder: _Builder, province: Area, counts) -> None:
     round_, created = _ensure_round(ROUND_2023, province)
     counts["rounds"] += created
@@ -815,41 +1100,182 @@ def _load_2023(builder: _Builder, province: Area, counts) -> None:
             "producer__area__parent"
         )
     }
-    existing = set(round_.evaluations.values_list("product__name", flat=True))
+    existing = {e.product.name: e for e in round_.evaluations.select_related("product")}
     reviewer = builder.users.get(REVIEWER)
     criteria_set = round_.criteria_set()
     for planned in PLANNED_2023:
         product = products.get(planned.product)
         if product is None:
             raise ValueError(f"Chưa nạp sản phẩm “{planned.product}” (chạy load_registry trước).")
-        if planned.product in existing:
-            continue
-        previous = product.certificates.order_by("-decision_date", "-pk").first()
-        stars = criteria_set.stars_for(planned.target)
-        evaluation = builder.create(
-            round_=round_,
-            product=product,
-            kind=planned.kind,
-            score=planned.target,
-            stars=stars,
-            filled=planned.filled,
-            previous=previous,
-            created=date(2023, 3, 20),
-        )
-        counts["evaluations"] += 1
-        officer = evaluation.created_by
-        if planned.status in (S.SUBMITTED, S.RETURNED):
-            builder.step(evaluation, A.SUBMIT, S.DRAFT, S.SUBMITTED, officer, date(2023, 4, 10))
-        if planned.status == S.RETURNED:
-            builder.step(
-                evaluation,
-                A.RETURN,
-                S.SUBMITTED,
-                S.RETURNED,
-                reviewer,
-                date(2023, 4, 18),
-                comment=planned.comment,
+        evaluation = existing.get(planned.product)
+        if evaluation is None:
+            previous = (
+                product.certificates.filter(decision_date__lt=OPENED_2023)
+                .order_by("-decision_date", "-pk")
+                .first()
             )
+            evaluation = builder.create(
+                round_=round_,
+                product=product,
+                kind=planned.kind,
+                score=planned.target,
+                stars=criteria_set.stars_for(planned.target),
+                filled=planned.filled,
+                previous=previous,
+                created=OPENED_2023,
+            )
+            counts["evaluations"] += 1
+        elif evaluation.status not in Evaluation.OPEN_STATUSES:
+            continue
+        # A demo loaded before the round was concluded has its dossiers open: they are
+        # concluded from where they stand.
+        _conclude_2023(builder, evaluation, planned, reviewer)
+
+
+def _conclude_2023(builder, evaluation, planned: Concluded, reviewer) -> None:
+    """Each step of the dossier's end from where it stands: its papers, its sheets complete
+    for a recognition, sent, returned, then recognised or closed."""
+    if not evaluation.documents.exists():
+        _file_2023(builder, evaluation, planned, OPENED_2023)
+    if planned.outcome == S.RECOGNISED and not evaluation.sheets_complete:
+        entered = _at(planned.submitted - timedelta(days=3), 16)
+        with _as_of(entered):
+            Answer.objects.filter(sheet__evaluation=evaluation).delete()
+            builder.fill(
+                evaluation,
+                score=planned.target,
+                stars=evaluation.criteria_set.stars_for(planned.target),
+                filled=1,
+                entered_by=evaluation.created_by,
+                on=entered,
+            )
+    officer = evaluation.created_by
+    if planned.submitted and evaluation.status == S.DRAFT:
+        builder.step(evaluation, A.SUBMIT, S.DRAFT, S.SUBMITTED, officer, planned.submitted)
+    if planned.returned and evaluation.status == S.SUBMITTED:
+        builder.step(
+            evaluation,
+            A.RETURN,
+            S.SUBMITTED,
+            S.RETURNED,
+            reviewer,
+            date(2023, 4, 18),
+            comment=planned.returned,
+        )
+    if planned.outcome == S.DISQUALIFIED:
+        builder.step(
+            evaluation,
+            A.DISQUALIFY,
+            evaluation.status,
+            S.DISQUALIFIED,
+            reviewer,
+            planned.on,
+            hour=14,
+            comment=planned.comment,
+        )
+    else:
+        _recognise_2023(builder, evaluation, planned, reviewer)
+
+
+#: The producer's papers of a 2023 dossier recognised (placeholders), by checklist code; a
+#: dossier that went no further holds its registration only.
+DOCUMENTS_2023 = ("phieu-dang-ky", "bao-cao-tu-danh-gia", "cong-bo-chat-luong", "phieu-kiem-nghiem")
+
+
+def _file_2023(builder, evaluation, planned: Concluded, day: date) -> None:
+    """The producer's dossier under 148/QĐ-TTg: the self-assessment on the sheet and the
+    papers, handed in when the dossier was opened. They are what a re-rating dossier of 2026
+    starts from (``evaluations.carried``)."""
+    from evaluations import documents
+
+    _self_assess(builder, evaluation, planned.target + 3)
+    officer = evaluation.created_by
+    if officer is None:  # demo loaded without its accounts: no one to file the documents
+        return
+    codes = DOCUMENTS_2023 if planned.outcome == S.RECOGNISED else DOCUMENTS_2023[:1]
+    items = {item.code: item for item in documents.items_for(evaluation)}
+    with _as_of(_at(day, 10)):
+        for code in codes:
+            _add_document(evaluation, items[code], officer)
+
+
+def _self_assess(builder, evaluation, claimed: Decimal) -> None:
+    """The producer's self-assessment (Mẫu 02), a little above what the council will give,
+    as producers do; criteria already claimed (carried from the previous dossier) stay."""
+    structure = builder.structure(evaluation.criteria_set)
+    claimed = min(claimed, Decimal(95))
+    stars = evaluation.criteria_set.stars_for(claimed)
+    seed = f"self-{evaluation.product.name}"
+    chosen = plan_sheet(structure, claimed, stars, random.Random(zlib.crc32(seed.encode())))
+    SelfAssessment.objects.bulk_create(
+        [
+            SelfAssessment(
+                evaluation=evaluation,
+                criterion_id=criterion_id,
+                option_id=option_id,
+                evidence="Theo hồ sơ và tài liệu minh chứng của chủ thể (minh họa).",
+            )
+            for criterion_id, option_id in chosen.items()
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def _add_document(evaluation, item, by, *, replaces=None, request=None, suffix=""):
+    """A placeholder PDF for an item of the dossier's checklist, added as the pages add one."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from evaluations import documents
+
+    title = f"{item.title}{suffix} (minh họa)"
+    upload = SimpleUploadedFile(f"{item.code}.pdf", placeholders.pdf(title), "application/pdf")
+    return documents.add_document(
+        evaluation=evaluation,
+        upload=upload,
+        by=by,
+        title=title,
+        checklist_code=item.code,
+        replaces=replaces,
+        request=request,
+    )
+
+
+def _recognise_2023(builder, evaluation, planned: Concluded, reviewer) -> None:
+    """The decision of the level that recognised the stars scored under 148/QĐ-TTg: the
+    district its 3★ (entered from the district's decision, by no one of the portal), the
+    city its 4★; the certificate in the registry, in the producer's district."""
+    evaluation.refresh_from_db()
+    criteria_set = evaluation.criteria_set
+    stars = criteria_set.certifiable_stars(evaluation.stars)
+    level = criteria_set.recognising_level(stars)
+    district = evaluation.product.producer.area
+    local = level == Level.DISTRICT
+    unit = f"{district.name[0].lower()}{district.name[1:]}"  # "quận Thốt Nốt"
+    signer = f"Chủ tịch UBND {unit}" if local else SIGNER
+    decision = services.Decision(planned.decision, planned.on, signer)
+    with _as_of(_at(planned.on, 15)):
+        certificate = services._issue(evaluation, stars=stars, level=level, decision=decision)
+    Evaluation.objects.filter(pk=evaluation.pk).update(
+        certificate=certificate,
+        decision_number=decision.number,
+        decision_date=decision.date,
+        signer=signer,
+        recognised_level=level,
+        recognised_stars=stars,
+    )
+    builder.step(
+        evaluation,
+        A.RECOGNISE,
+        evaluation.status,
+        S.RECOGNISED,
+        None if local else reviewer,
+        planned.on,
+        hour=15,
+        decision_number=decision.number,
+        decision_date=decision.date,
+        signer=signer,
+        comment=f"Quyết định của UBND {unit}, ghi theo văn bản." if local else "",
+    )
 
 
 def _product_2026(planned: Planned, province: Area) -> Product:
@@ -924,6 +1350,176 @@ def _load_2026(builder: _Builder, province: Area, counts) -> None:
         )
         counts["evaluations"] += 1
         _walk_2026(builder, evaluation, planned, filed, reviewer, secretary, today)
+    _load_renewals_2026(builder, rounds[ROUND_2026.number], counts)
+
+
+#: What the services write while the demo replays a step (``_as_of``).
+STAMPED = (
+    Evaluation,
+    Transition,
+    Contribution,
+    DossierDocument,
+    DocumentRequest,
+    ScoreSheet,
+    Certificate,
+)
+
+
+def _load_renewals_2026(builder: _Builder, round_: Round, counts) -> None:
+    """The re-rating dossiers of 2026 through the portal's own services, each step on its
+    day: received (carrying over the 2023 dossier; a late one keeps the certificate valid),
+    the commune's report and forwarding, the province's check, return and resubmission, the
+    Tổ tư vấn, the council's sheets, and the Chairman's decision."""
+    reviewer = builder.users.get(REVIEWER)
+    secretary = builder.users.get(SECRETARY)
+    if reviewer is None or secretary is None:
+        return  # demo loaded without its accounts: the services need their people
+    names = [renewal.product for renewal in RENEWALS_2026]
+    existing = set(
+        round_.evaluations.filter(kind=Certificate.Kind.RENEWAL).values_list(
+            "product__name", flat=True
+        )
+    )
+    products = {
+        product.name: product
+        for product in Product.objects.filter(name__in=names).select_related(
+            "producer__area__parent", "category"
+        )
+    }
+    for renewal in RENEWALS_2026:
+        if renewal.product in existing:
+            continue
+        product = products[renewal.product]
+        previous = product.certificates.order_by("-decision_date", "-pk").first()
+        if previous is None or previous.decision_date.year != 2023:
+            raise ValueError(
+                f"“{product}” chưa có giấy chứng nhận của Đợt 1/2023: nạp lại demo trên một cơ "
+                "sở dữ liệu mới."
+            )
+        _renew(builder, round_, product, renewal, reviewer, secretary)
+        counts["evaluations"] += 1
+
+
+def _renew(builder, round_, product, renewal: Renewal, reviewer, secretary) -> None:
+    from evaluations import documents, dossier
+
+    officer = builder.officer(product)
+    with _as_of(_at(renewal.filed, 8)):
+        evaluation = services.evaluation_create(
+            product=product,
+            round=round_,
+            kind=Certificate.Kind.RENEWAL,
+            by=officer,
+            filed_on=renewal.filed,
+            samples=5,
+            today=renewal.filed,
+        )
+    items = {item.code: item for item in documents.items_for(evaluation)}
+    with _as_of(_at(renewal.filed, 10)):
+        _self_assess(builder, evaluation, renewal.target + 4)
+        # This year's forms replace those carried from 2023; the rest of a re-rating's
+        # papers are added; the carried lab reports and declarations stay.
+        carried = {d.checklist_code: d for d in evaluation.documents.present()}
+        for code in ("phieu-dang-ky", "bao-cao-tu-danh-gia"):
+            _add_document(evaluation, items[code], officer, replaces=carried.get(code))
+        for item in documents.missing_required(evaluation, documents.Stage.COUNCIL):
+            if item.provided_by == documents.Provider.PRODUCER:
+                _add_document(evaluation, item, officer)
+    if renewal.forwarded is None:
+        return
+    with _as_of(_at(renewal.forwarded, 9)):
+        for item in documents.missing_required(evaluation, documents.Stage.COUNCIL):
+            _add_document(evaluation, item, officer)
+        evaluation.refresh_from_db()
+        dossier.preassessment_save(
+            evaluation=evaluation,
+            by=officer,
+            values={
+                **COMMUNE_REPORT,
+                "commune_letter": f"{renewal.forwarded:%d%m}/UBND-KT",
+                "preassessed_on": renewal.forwarded,
+            },
+            version=evaluation.version,
+            today=renewal.forwarded,
+        )
+        services.evaluation_forward(evaluation=evaluation, by=officer, today=renewal.forwarded)
+    if renewal.returned:
+        with _as_of(_at(renewal.returned, 14)):
+            services.evaluation_return(
+                evaluation=evaluation,
+                by=reviewer,
+                comment=renewal.return_comment,
+                documents=renewal.asked,
+                today=renewal.returned,
+            )
+        with _as_of(_at(renewal.resubmitted, 9)):
+            present = {d.checklist_code: d for d in evaluation.documents.present()}
+            for request in evaluation.document_requests.filter(fulfilled_at__isnull=True):
+                code = request.checklist_code
+                _add_document(
+                    evaluation,
+                    items[code],
+                    officer,
+                    replaces=present.get(code),
+                    request=request,
+                    suffix=f" năm {renewal.resubmitted.year}",
+                )
+            services.evaluation_resubmit(
+                evaluation=evaluation, by=officer, today=renewal.resubmitted
+            )
+    if renewal.accepted is None:
+        return
+    with _as_of(_at(renewal.accepted, 10)):
+        services.evaluation_accept(evaluation=evaluation, by=reviewer, today=renewal.accepted)
+    if renewal.surveyed is None:
+        return
+    with _as_of(_at(renewal.surveyed, 16)):
+        services.advisory_save(
+            evaluation=evaluation,
+            by=reviewer,
+            survey_on=renewal.surveyed,
+            advisory_findings=ADVISORY_FINDINGS,
+            today=renewal.surveyed,
+        )
+    if renewal.council is None:
+        return
+    with _as_of(_at(renewal.council, 9)):
+        services.evaluation_to_council(evaluation=evaluation, by=reviewer, today=renewal.council)
+    entered = min(renewal.council + timedelta(days=3), renewal.scored or timezone.localdate())
+    with _as_of(_at(entered, 16)):
+        evaluation.refresh_from_db()
+        band = evaluation.criteria_set.stars_for(renewal.target)
+        builder.fill(
+            evaluation,
+            score=renewal.target,
+            stars=band,
+            filled=renewal.filled,
+            entered_by=secretary,
+            on=_at(entered, 16),
+        )
+        if renewal.filled:
+            Contribution.objects.get_or_create(
+                evaluation=evaluation, user=secretary, kind=Contribution.Kind.SHEET
+            )
+    if renewal.scored is None:
+        return
+    with _as_of(_at(renewal.scored, 15)):
+        services.evaluation_scored(evaluation=evaluation, by=secretary, today=renewal.scored)
+    if renewal.decided is None:
+        return
+    with _as_of(_at(renewal.decided, 15)):
+        evaluation = services.evaluation_recognise(
+            evaluation=evaluation,
+            by=reviewer,
+            decision_number=renewal.decision,
+            decision_date=renewal.decided,
+            signer=SIGNER,
+            today=renewal.decided,
+        )
+        # The producer is still recorded in its former district; the certificate names the
+        # commune that took it over, as the registry's re-ratings of 2025 do.
+        commune = Area.objects.current().get(code=renewal.commune)
+        Certificate.objects.filter(pk=evaluation.certificate_id).update(area=commune)
 
 
 def _ask_lab_report(evaluation, reviewer) -> None:
@@ -940,33 +1536,6 @@ def _ask_lab_report(evaluation, reviewer) -> None:
     DocumentRequest.objects.filter(pk__in=[r.pk for r in asked]).update(asked_at=step.at)
 
 
-def _demo_pdf(title: str) -> bytes:
-    """A one-page PDF saying it stands for the document named (the demo's dossiers hold
-    placeholders, never real papers)."""
-    text = fold(title).encode("ascii", "replace").decode()[:90]
-    stream = f"BT /F1 12 Tf 40 780 Td (Tai lieu minh hoa - {text}) Tj ET".encode()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    body, offsets = b"%PDF-1.4\n", []
-    for number, content in enumerate(objects, start=1):
-        offsets.append(len(body))
-        body += b"%d 0 obj\n" % number + content + b"\nendobj\n"
-    xref = len(body)
-    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    body += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    body += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return body
-
-
 def _file_2026(builder, evaluation, planned: Planned, *, commune_part: bool) -> None:
     """The producer's self-assessment (a little above what the council will give, as
     producers do) and the dossier's required documents: the producer's, and the commune's
@@ -975,23 +1544,7 @@ def _file_2026(builder, evaluation, planned: Planned, *, commune_part: bool) -> 
 
     from evaluations import documents
 
-    structure = builder.structure(evaluation.criteria_set)
-    seed = f"self-{evaluation.product.name}"
-    claimed = min(planned.target + 4, Decimal(95))
-    stars = evaluation.criteria_set.stars_for(claimed)
-    chosen = plan_sheet(structure, claimed, stars, random.Random(zlib.crc32(seed.encode())))
-    SelfAssessment.objects.bulk_create(
-        [
-            SelfAssessment(
-                evaluation=evaluation,
-                criterion_id=criterion_id,
-                option_id=option_id,
-                evidence="Theo hồ sơ và tài liệu minh chứng của chủ thể (minh họa).",
-            )
-            for criterion_id, option_id in chosen.items()
-        ],
-        ignore_conflicts=True,
-    )
+    _self_assess(builder, evaluation, planned.target + 4)
     officer = evaluation.created_by
     if officer is None:  # demo loaded without its accounts: no one to file the documents
         return
@@ -999,7 +1552,7 @@ def _file_2026(builder, evaluation, planned: Planned, *, commune_part: bool) -> 
         if item.provided_by == "commune" and not commune_part:
             continue
         upload = SimpleUploadedFile(
-            f"{item.code}.pdf", _demo_pdf(str(item.title)), "application/pdf"
+            f"{item.code}.pdf", placeholders.pdf(str(item.title)), "application/pdf"
         )
         document = documents.add_document(
             evaluation=evaluation,

@@ -4,6 +4,7 @@ idempotent."""
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import F
 
 from accounts.models import User
 from areas import services as area_services
@@ -11,8 +12,11 @@ from areas.models import Area
 from budgets import demo as plans
 from evaluations import demo as evaluations
 from evaluations.criteria import load_legal_bases
+from inspections import demo as inspections
+from notices.models import Notice
 from notices.services import without_email
 from products import demo as registry
+from products.models import Revocation
 from products.services import load_categories
 
 #: For the demo only: nothing but ``load_demo`` ever sets this password.
@@ -57,11 +61,45 @@ def load_plans(progress: plans.Progress | None = None) -> dict[str, int]:
 
 
 def load_evaluations(progress=None) -> dict[str, int]:
-    """Legal bases and criteria sets, the 2022 rounds behind the recognitions, the closed 2023
-    round and the 2026 round under 26/2026 with work for every account. Its steps give the
-    demo accounts their notices, without e-mailing anyone."""
+    """Legal bases and criteria sets, the 2022 rounds behind the recognitions, the 2023 round
+    as it ended and the 2026 rounds under 26/2026 (new products and re-ratings) with work for
+    every account. Its steps give the demo accounts their notices, without e-mailing anyone."""
     with without_email():
-        return evaluations.load_evaluations(progress=progress)
+        counts = evaluations.load_evaluations(progress=progress)
+    _date_notices()
+    return counts
+
+
+def load_inspections() -> dict[str, int]:
+    """The 2026 plan of inspections after recognition, its records, the public's reports and
+    a revocation; without e-mailing anyone."""
+    with without_email():
+        counts = inspections.load_inspections()
+    _date_notices()
+    return counts
+
+
+@transaction.atomic
+def _date_notices() -> None:
+    """The notices of the steps the demo replays through the services, dated as the steps
+    (the services give them at the present time; the loaders date the steps afterwards)."""
+    for notice in (
+        Notice.objects.filter(transition__isnull=False)
+        .exclude(created_at=F("transition__at"))
+        .select_related("transition")
+    ):
+        Notice.objects.filter(pk=notice.pk).update(created_at=notice.transition.at)
+    revocations = {r.pk: r for r in Revocation.objects.all()}
+    for notice in Notice.objects.filter(key__startswith="revocation:"):
+        _, pk, status = notice.key.split(":")
+        revocation = revocations.get(int(pk))
+        if revocation is None:
+            continue
+        when = (
+            revocation.created_at if status == Revocation.Status.PROPOSED else revocation.updated_at
+        )
+        if notice.created_at != when:
+            Notice.objects.filter(pk=notice.pk).update(created_at=when)
 
 
 def _ensure_user(username: str, **values) -> User:

@@ -9,14 +9,15 @@ from django.core.management import call_command
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
-from dashboards.reports import STARS, _valid_q, carried_stars, counted_on
+from dashboards.reports import STARS, carried_stars, counted_on
 from products.models import Certificate
 from tests.factories import CertificateFactory, ProducerFactory, ProductFactory
 
 
 def stars_by_subqueries(certs, years, today) -> dict[str, int]:
-    """The former way: a certificate valid on the day with no later one of its product valid
-    then, asked for each certificate."""
+    """The former way: a certificate valid on the day (``Certificate.objects.valid_on``: kept
+    valid in a late re-rating's grace too) with no later one of its product valid then, asked
+    for each certificate."""
     aggregates = {}
     for year in years:
         on = counted_on(year, today)
@@ -25,7 +26,7 @@ def stars_by_subqueries(certs, years, today) -> dict[str, int]:
             Q(decision_date__gt=OuterRef("decision_date"))
             | Q(decision_date=OuterRef("decision_date"), pk__gt=OuterRef("pk"))
         )
-        latest = _valid_q(on) & ~Exists(later)
+        latest = Q(pk__in=Certificate.objects.valid_on(on).values("pk")) & ~Exists(later)
         for stars in STARS:
             aggregates[f"v{year}_{stars}"] = Count(
                 "product", distinct=True, filter=latest & Q(stars=stars)

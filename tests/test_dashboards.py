@@ -193,11 +193,14 @@ def test_2022_page_shows_and_links_the_figures(as_user):
 
 def test_2023_every_figure(as_user):
     _response, d = dashboard(as_user("city"), 2023)
-    assert stars(d) == (73, 0, 53, 20)
+    # The 2023 round's re-ratings (evaluations demo): three products of 2020 valid again at the
+    # year's end; the plan's targets and budget, the year's published figures, stay as published.
+    assert stars(d) == (76, 0, 55, 21)
     assert d.stars.potential_five_star == 2
     assert d.new_products == 0 and d.new_target == 20 and d.new_achievement == 0
     assert d.producers_new == 0
-    assert (d.units.with_products, d.units.evaluating, d.units.total) == (0, 9, 9)
+    # Seven former districts had products re-rated in 2023.
+    assert (d.units.with_products, d.units.evaluating, d.units.total) == (7, 9, 9)
     assert areas(d) == {
         "Quận Bình Thủy": (14, 0),
         "Quận Ninh Kiều": (13, 0),
@@ -206,20 +209,20 @@ def test_2023_every_figure(as_user):
         "Quận Ô Môn": (7, 0),
         "Huyện Phong Điền": (5, 0),
         "Quận Cái Răng": (5, 0),
-        "Quận Thốt Nốt": (5, 0),
-        "Huyện Cờ Đỏ": (4, 0),
+        "Quận Thốt Nốt": (7, 0),
+        "Huyện Cờ Đỏ": (5, 0),
     }
     assert kinds(d) == {"dn": (0, 0), "htx": (0, 0), "ho": (0, 0)}
     assert sectors(d) == {
-        "Thực phẩm": (61, 0),
-        "Thảo dược": (8, 0),
-        "Đồ uống": (3, 0),
+        "Thực phẩm": (62, 0),
+        "Thảo dược": (9, 0),
+        "Đồ uống": (4, 0),
         "Lưu niệm, nội thất, trang trí": (1, 0),
     }
-    assert pipeline(d) == {"draft": 8, "submitted": 2, "returned": 1}
+    assert pipeline(d) == {"recognised": 8, "disqualified": 3}
     targets = {row.target.indicator: (row.target.value, row.result) for row in d.targets}
     assert targets["new_3_star"] == (10, 0) and targets["new_4_star"] == (10, 0)
-    assert targets["standardised"] == (92, 0) and targets["new_5_star"] == (2, 0)
+    assert targets["standardised"] == (92, 8) and targets["new_5_star"] == (2, 0)
     assert targets["tourism_villages"] == (1, None)
 
 
@@ -252,7 +255,7 @@ def test_years_side_by_side(as_user):
     response = as_user("city").get(reverse("dashboards:years"), {"from": 2021, "to": 2023})
     assert response.status_code == 200
     columns = {c.year: c for c in response.context["columns"]}
-    assert [columns[y].stars.total for y in (2021, 2022, 2023)] == [41, 92, 73]
+    assert [columns[y].stars.total for y in (2021, 2022, 2023)] == [41, 92, 76]
     assert [columns[y].new_products for y in (2021, 2022, 2023)] == [22, 51, 0]
     assert [columns[y].new_target for y in (2021, 2022, 2023)] == [None, 20, 20]
     assert columns[2022].achievement == 255

@@ -239,6 +239,18 @@ def test_scores_match_the_star_bands(demo):
     assert Certificate.objects.filter(score__gte=90).count() == 2
 
 
+#: Food products re-rated in 2026 under 26/2026/QĐ-TTg, classified anew in its Phụ lục I
+#: (still food: the sectors of earlier years keep their counts).
+RECLASSIFIED = {
+    "Bánh phồng gạo lứt Sông Hậu": "I.3.b",
+    "Khô cá lóc một nắng Mười Đông Bình": "I.3.d",
+    "Gạo Nàng Hoa Thạnh Lợi": "I.2.a",
+    "Bánh tét lá cẩm Mỹ Lệ": "I.3.b",
+    "Bánh tráng nem Thu Ba": "I.3.b",
+    "Xoài sấy dẻo Lạc Phước": "I.3.c",
+}
+
+
 def test_records_of_2020_to_2022_follow_decision_1048(demo):
     old = Certificate.objects.filter(decision_date__lte=END_2022).select_related(
         "product__category"
@@ -248,27 +260,57 @@ def test_records_of_2020_to_2022_follow_decision_1048(demo):
         assert certificate.legal_basis_id == "1048/QĐ-TTg"
         assert certificate.level == Certificate.Level.CITY
         category = certificate.product.category
-        assert category.scheme == "1048/QĐ-TTg" and re.fullmatch(r"\d\.\d", category.code)
+        if certificate.product.name in RECLASSIFIED:
+            code = RECLASSIFIED[certificate.product.name]
+            assert (category.scheme, category.code) == ("26/2026/QĐ-TTg", code)
+        else:
+            assert category.scheme == "1048/QĐ-TTg" and re.fullmatch(r"\d\.\d", category.code)
 
 
-def test_re_recognitions_of_2025_are_valid_today_in_the_communes_that_took_over(demo):
-    renewals = Certificate.objects.filter(kind=Certificate.Kind.RENEWAL).select_related(
-        "area", "product__producer__area"
+#: 1489/QĐ-TTg from 06/07/2025; before, 148/QĐ-TTg (and the districts until 30/06/2025).
+DAY_OF_1489 = date(2025, 7, 6)
+
+
+def test_the_2022_certificates_were_re_rated_in_2025_most_before_they_expired(demo):
+    first = {c.product_id: c for c in decided_in(2022).select_related("area")}
+    renewals = (
+        decided_in(2025)
+        .filter(kind=Certificate.Kind.RENEWAL)
+        .select_related("area", "product__producer__area")
     )
-    assert renewals.count() == 18
+    assert renewals.count() == 43 and {r.product_id for r in renewals} <= first.keys()
+    on_time = late = upgraded = 0
     for renewal in renewals:
-        assert renewal.legal_basis_id == "1489/QĐ-TTg"
-        assert renewal.level == Certificate.Level.CITY
-        assert date(2025, 7, 1) <= renewal.decision_date <= date(2025, 12, 31)
-        first = renewal.product.certificates.get(decision_date__year=2022)
+        old = first[renewal.product_id]
         district = renewal.product.producer.area
-        assert first.area == district and district.valid_until == DISTRICTS_UNTIL
-        assert renewal.area.is_current and district in renewal.area.predecessors.all()
-        assert renewal.is_valid_on(TODAY) and renewal.stars == first.stars
-    # The 18 re-recognised products, the 5★ rice and the 2026 round's recognised honey are
-    # certified today.
-    assert Product.objects.certified_on(TODAY).count() == 20
+        assert renewal.level == Certificate.Level.CITY
+        assert old.area == district and district.valid_until == DISTRICTS_UNTIL
+        # The law in force on the decision's day, and the area of that day.
+        if renewal.decision_date < DAY_OF_1489:
+            assert renewal.legal_basis_id == "148/QĐ-TTg" and renewal.area == district
+        else:
+            assert renewal.legal_basis_id == "1489/QĐ-TTg"
+            assert renewal.area.is_current and district in renewal.area.predecessors.all()
+        assert renewal.stars in (old.stars, old.stars + 1)
+        upgraded += renewal.stars > old.stars
+        if renewal.decision_date <= old.valid_until:
+            on_time += 1
+        else:
+            late += 1
+    assert (on_time, late, upgraded) == (38, 5, 3)
+    lapsed = [c for pk, c in first.items() if not renewals.filter(product_id=pk).exists()]
+    assert len(lapsed) == 8
+    assert all(not c.product.certificate_on(TODAY) for c in lapsed)
+
+
+def test_the_living_programme_is_in_the_catalogue_today(demo):
+    # 42 products of 2022 re-rated (one revoked since), 9 of 2020–2021 re-rated in 2023–2026,
+    # the 5★ rice and the 2026 round's honey.
+    assert Product.objects.certified_on(TODAY).count() == 53
     assert Product.objects.certified_on(TODAY).filter(name="Mật ong hoa xoài Cờ Đỏ").exists()
+    # Every one of them recognised or re-rated since 2023: nothing of 2022 is valid now.
+    for product in Product.objects.certified_on(TODAY):
+        assert product.certificate_on(TODAY).decision_date.year >= 2023, product
 
 
 def test_st25_rice_is_five_star_and_valid_today(demo):
@@ -327,7 +369,7 @@ def snapshot() -> tuple[str, list[int]]:
 def test_load_demo_reports_progress(demo):
     assert "Sổ sản phẩm OCOP" in demo
     assert "    20/93\n" in demo and "    93/93\n" in demo
-    assert "51 chủ thể, 93 sản phẩm, 111 giấy chứng nhận (thêm 255, cập nhật 0)." in demo
+    assert "51 chủ thể, 93 sản phẩm, 138 giấy chứng nhận (thêm 282, cập nhật 0)." in demo
 
 
 def test_running_load_demo_twice_changes_nothing(demo):

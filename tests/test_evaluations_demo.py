@@ -83,30 +83,57 @@ def test_the_two_potential_5_stars_were_forwarded_to_the_centre(loaded):
     assert Evaluation.objects.filter(round__year=2022, status=S.RECOGNISED).count() == 49
 
 
-def test_the_2023_round_is_closed_and_holds_nothing_dated_2026(loaded):
+def test_the_2023_round_ended_as_such_rounds_end_and_holds_nothing_dated_2026(loaded):
     round_ = Round.objects.get(year=2023)
     assert round_.closes_on == date(2023, 12, 29) and round_.is_closed()
     assert round_.legal_basis().code == "148/QĐ-TTg"
     assert round_.created_at.year == 2023 and round_.updated_at.year == 2023
     evaluations = Evaluation.objects.filter(round=round_)
-    by_status = {
-        status: evaluations.filter(status=status).count()
-        for status in (S.DRAFT, S.SUBMITTED, S.RETURNED)
-    }
-    assert by_status[S.DRAFT] >= 3 and by_status[S.SUBMITTED] >= 1 and by_status[S.RETURNED] == 1
+    # Nothing left open to show as overdue: recognised, or closed (withdrawn, never completed).
+    assert not evaluations.filter(status__in=Evaluation.OPEN_STATUSES).exists()
+    assert evaluations.filter(status=S.RECOGNISED).count() == 8
+    assert evaluations.filter(status=S.DISQUALIFIED).count() == 3
     for evaluation in evaluations:
         assert evaluation.created_at.year == evaluation.updated_at.year == 2023
         assert evaluation.minimums_rule == "lowest"
         assert {step.at.year for step in evaluation.transitions.all()} == {2023}
         assert {sheet.updated_at.year for sheet in evaluation.sheets.all()} == {2023}
         assert {row.history_date.year for row in evaluation.history.all()} == {2023}
-    returned = evaluations.get(status=S.RETURNED)
-    assert returned.transitions.last().comment
-    # Under 148, Thốt Nốt decided its own 3★ renewal in 2023; left open, the province decides
-    # it now that the districts are gone.
-    three = evaluations.get(status=S.SUBMITTED, stars=3)
-    assert workflow.deciding_level(three, date(2023, 12, 1)) == "district"
-    assert workflow.deciding_level(three) == "city"
+        assert {d.added_at.year for d in evaluation.documents.all()} == {2023}
+    for evaluation in evaluations.filter(status=S.DISQUALIFIED):
+        assert evaluation.transitions.last().comment
+    upgrade = evaluations.get(kind="upgrade")
+    assert [s.action for s in upgrade.transitions.all()] == [
+        "create",
+        "submit",
+        "return",
+        "disqualify",
+    ]
+
+
+def test_the_2023_recognitions_were_decided_by_the_level_of_their_stars(loaded):
+    """Under 148/QĐ-TTg the district recognised 3★ (entered from its decision), the city 4★;
+    the certificates of 09–12/2023 run to 09–12/2026, each dossier holding the papers that the
+    re-rating of 2026 starts from."""
+    recognised = Evaluation.objects.filter(round__year=2023, status=S.RECOGNISED).select_related(
+        "certificate__area", "previous_certificate"
+    )
+    for evaluation in recognised:
+        certificate = evaluation.certificate
+        assert certificate.legal_basis_id == "148/QĐ-TTg" and certificate.kind == "renewal"
+        assert date(2023, 9, 1) <= certificate.decision_date <= date(2023, 12, 29)
+        assert certificate.valid_until.year == 2026 and certificate.valid_until.month >= 9
+        assert certificate.area == evaluation.product.producer.area  # the former district
+        assert certificate.stars == evaluation.previous_certificate.stars
+        assert evaluation.documents.count() == 4 and evaluation.self_assessments.exists()
+        step = evaluation.transitions.get(action="recognise")
+        assert step.at.date() == certificate.decision_date
+        if certificate.stars == 3:
+            assert certificate.level == "district"
+            assert step.by is None and evaluation.signer == "Chủ tịch UBND quận Thốt Nốt"
+        else:
+            assert certificate.level == "city" and step.by.username == "city"
+    assert {e.certificate.stars for e in recognised} == {3, 4}
 
 
 def test_2026_gives_every_demo_account_something_to_do(loaded, client):
@@ -162,7 +189,7 @@ def test_2026_holds_a_dossier_at_every_step_of_26_2026(loaded):
     assert {e.product.name for e in late} == {"Trà bông sen Ninh Kiều", "Mật ong hoa tràm Cờ Đỏ"}
     returned = evaluations.get(product__name="Gạo thơm Thới An")
     assert "phiếu kết quả kiểm nghiệm" in workflow.next_step(returned).why
-    recognised = evaluations.get(status=S.RECOGNISED)
+    recognised = evaluations.get(status=S.RECOGNISED, kind="new")
     assert recognised.certificate.legal_basis_id == "26/2026/QĐ-TTg"
     assert recognised.certificate.stars == recognised.recognised_stars == 4
     ministry = evaluations.get(status=S.MINISTRY)
@@ -175,7 +202,9 @@ def test_2026_holds_a_dossier_at_every_step_of_26_2026(loaded):
 
 
 def test_2026_products_of_current_communes_are_scored_on_their_real_sheets(loaded):
-    evaluations = Evaluation.objects.filter(round__year=2026).select_related(
+    # The new products; the re-ratings of products of the former districts are in
+    # test_demo_after_recognition.
+    evaluations = Evaluation.objects.filter(round__year=2026, kind="new").select_related(
         "product__category", "product__producer__area", "criteria_set__category"
     )
     assert evaluations.count() == 16
@@ -218,9 +247,10 @@ def test_loading_the_demo_twice_changes_nothing(loaded):
         ] + [Evaluation.objects.aggregate(Max("updated_at"))["updated_at__max"]]
 
     before = state()
+    history = Evaluation.history.count()
     assert load_evaluations() == {"rounds": 0, "evaluations": 0}
     assert state() == before
-    assert Evaluation.history.filter(history_type="~").count() == 0
+    assert Evaluation.history.count() == history
 
 
 def test_demo_scores_are_decimals_to_two_places(loaded):
