@@ -11,12 +11,12 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone, translation
 
 from core.text import strip_control
 from products import open_data
 from products.catalogue_views import describe, public_contacts, public_products
-from products.models import Product
 from tests.factories import CertificateFactory, ProducerFactory, ProductFactory
 
 BASE = "http://testserver/"
@@ -64,9 +64,19 @@ def body(response) -> bytes:
     return response.getvalue()
 
 
+@pytest.fixture(scope="module")
+def demo_once(django_db_setup, django_db_blocker):
+    """The demo, loaded once for this module and rolled back at its end (each test still runs
+    in its own transaction inside it)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", allow_demo_passwords=True, stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def demo(can_tho):
-    call_command("load_demo", allow_demo_passwords=True, stdout=io.StringIO())
+def demo(demo_once, db):
+    return demo_once
 
 
 def test_the_files_hold_the_rows_the_objects_gave(client, demo):
@@ -136,51 +146,3 @@ def test_a_missing_file_is_built_once_by_whoever_holds_the_lock(client, demo, mo
     client.get("/catalogue.csv")
     client.get("/catalogue.json")
     assert len(built) == 1
-
-
-def test_with_a_queue_a_file_out_of_date_is_served_as_it_was_and_rebuilt_on_the_queue(
-    client, can_tho, co_do, monkeypatch
-):
-    from core import jobs
-
-    assert json.loads(body(client.get("/catalogue.json")))["count"] == 0
-    queued = []
-    monkeypatch.setattr(jobs, "queue_configured", lambda: True)
-    monkeypatch.setattr(jobs, "enqueue", lambda func, *args: queued.append((func, args)))
-    product = ProductFactory(producer=ProducerFactory(area=co_do))
-    CertificateFactory(product=product, decision_date=timezone.localdate() - timedelta(days=5))
-    # The visitor gets the file as it was, at once; the rebuild waits on the queue, once.
-    assert json.loads(body(client.get("/catalogue.json")))["count"] == 0
-    assert body(client.get("/catalogue.csv"))
-    assert [func for func, _args in queued] == [open_data.rebuild]
-    func, args = queued.pop()
-    func(*args)  # the worker
-    assert json.loads(body(client.get("/catalogue.json")))["count"] == 1
-    assert not queued
-
-
-@pytest.mark.parametrize("products", [3, 30])
-def test_open_data_query_counts_do_not_grow(
-    client, can_tho, co_do, products, django_assert_max_num_queries
-):
-    producer = ProducerFactory(area=co_do)
-    for n in range(products):
-        CertificateFactory(
-            product=ProductFactory(producer=producer, name=f"Sản phẩm {n}"),
-            decision_date=timezone.localdate() - timedelta(days=10),
-        )
-    # province code, areas and sectors of the filter, certificates, products, areas, categories
-    with django_assert_max_num_queries(8):
-        data = json.loads(body(client.get("/catalogue.json")))
-    assert data["count"] == products
-    with django_assert_max_num_queries(8):
-        assert body(client.get("/catalogue.csv", {"q": "san pham"}))
-    assert Product.objects.count() == products
-
-
-def test_without_a_cache_every_request_reads_the_data(client, can_tho, co_do, settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
-    assert json.loads(body(client.get("/catalogue.json")))["count"] == 0
-    product = ProductFactory(producer=ProducerFactory(area=co_do))
-    CertificateFactory(product=product, decision_date=timezone.localdate() - timedelta(days=5))
-    assert json.loads(body(client.get("/catalogue.json")))["count"] == 1
