@@ -67,7 +67,7 @@ S = Evaluation.Status
 
 #: How many rows each section of the home page shows; its "see all" page has the rest.
 LIMIT = 10
-#: Certificates expiring within this many days are to be re-rated.
+#: The re-rating window opens this many days before expiry: nothing earlier is due.
 RERATE_WITHIN_DAYS = 180
 #: The kinds of records (``core.caching``: the apps' labels) the counts are made of.
 RECORD_KINDS = ("evaluations", "products")
@@ -117,7 +117,7 @@ KINDS_OF_WORK = (
     Kind(
         "certificates",
         _("Giấy chứng nhận cần đánh giá lại"),
-        _("Không có giấy chứng nhận nào hết hạn trong 180 ngày tới mà chưa được đánh giá lại."),
+        _("Không có giấy chứng nhận nào đến hạn nộp hồ sơ đánh giá lại mà chưa nộp."),
         "patch-exclamation",
     ),
     Kind(
