@@ -11,7 +11,8 @@ from core import policy
 
 class UserQuerySet(models.QuerySet):
     def visible_to(self, user) -> "UserQuerySet":
-        """Users who work somewhere inside the viewer's areas, and the viewer."""
+        """Users who work somewhere inside the viewer's areas, the accounts of the producers of
+        those areas, and the viewer."""
         if not policy.is_signed_in(user):
             return self.none()
         if policy.can(user, "everything.view"):
@@ -19,7 +20,9 @@ class UserQuerySet(models.QuerySet):
         from areas.models import Area
 
         inside = Area.objects.visible_to(user).filter(officers=OuterRef("pk"))
-        return self.filter(Q(pk=user.pk) | Exists(inside))
+        return self.filter(
+            Q(pk=user.pk) | Exists(inside) | policy.inside(user, "producer__area__path")
+        )
 
 
 class PortalUserManager(UserManager.from_queryset(UserQuerySet)):
@@ -37,6 +40,7 @@ class User(AbstractUser):
         OFFICER = policy.OFFICER, _("Cán bộ địa phương")
         CITY = policy.CITY, _("Cán bộ thẩm định cấp tỉnh")
         ADMIN = policy.ADMIN, _("Quản trị viên")
+        PRODUCER = policy.PRODUCER, _("Chủ thể OCOP")
 
     full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
     role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices, default=Role.OFFICER)
@@ -46,6 +50,15 @@ class User(AbstractUser):
         blank=True,
         related_name="officers",
         help_text=_("Người dùng thấy và sửa được những gì nằm trong các địa bàn này."),
+    )
+    producer = models.ForeignKey(
+        "subjects.Producer",
+        verbose_name=_("chủ thể OCOP"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accounts",
+        help_text=_("Tài khoản của một chủ thể OCOP: chỉ thấy hồ sơ, sản phẩm của chủ thể này."),
     )
     job_title = models.CharField(_("chức vụ, đơn vị công tác"), max_length=200, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
@@ -67,9 +80,25 @@ class User(AbstractUser):
         verbose_name = _("người dùng")
         verbose_name_plural = pgettext_lazy("số nhiều", "người dùng")
         ordering = ["username"]
+        constraints = [
+            # A producer's account belongs to one producer, and only such an account does.
+            models.CheckConstraint(
+                condition=Q(role=policy.PRODUCER, producer__isnull=False)
+                | (~Q(role=policy.PRODUCER) & Q(producer__isnull=True)),
+                name="user_producer_only_for_producer_accounts",
+                violation_error_message=_(
+                    "Tài khoản chủ thể OCOP phải gắn với đúng một chủ thể; tài khoản cán bộ thì "
+                    "không."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name()
+
+    @property
+    def is_producer_account(self) -> bool:
+        return bool(policy.is_producer_account(self))
 
     def get_full_name(self) -> str:
         return self.full_name or super().get_full_name() or self.username

@@ -12,11 +12,20 @@ class AreaScopedQuerySet(models.QuerySet):
 
     #: The lookup from this model to the materialised path of the area it lies in.
     area_path_lookup = "area__path"
+    #: The lookup from this model to the producer it belongs to, for the records a producer's
+    #: account reads in its own space (``owned_by``); None where a producer reads none.
+    producer_lookup: str | None = None
 
     def visible_to(self, user) -> "AreaScopedQuerySet":
         if not policy.is_signed_in(user):
             return self.none()
         return self.filter(policy.inside(user, self.area_path_lookup))
+
+    def owned_by(self, user) -> "AreaScopedQuerySet":
+        """The rows of the producer whose account the user is (none for anyone else)."""
+        if self.producer_lookup is None:
+            return self.none()
+        return self.filter(policy.own(user, self.producer_lookup))
 
 
 class ProvinceScopedQuerySet(models.QuerySet):

@@ -5,6 +5,9 @@ it); the city reviewer is assigned to the province and so sees all of it; admini
 everything. Every ``visible_to(user)`` of the portal is built from the filters here:
 ``inside`` (records in the user's areas), ``inside_or_above`` (records of the units the user
 works in or above them: a city's rounds), ``in_provinces`` (records of a whole province).
+A producer's account (``is_producer_account``) works in no area: the staff pages, built on
+``inside``, show it nothing; it reads its own records through ``own`` (``owned_by(user)`` of
+the querysets that name a ``producer_lookup``), on the pages of the producer's space.
 Who reads a whole province (``oversees_a_province``), who the local officers are
 (``local_officers``, as a filter) and whose view a cache may share (``visibility_key``) are
 answered here too. ``under`` is the one path-containment filter; a filter by an area the user
@@ -34,7 +37,7 @@ from django.utils.translation import gettext_lazy as _
 # --- Who ------------------------------------------------------------------------------------
 
 #: The roles, as stored in ``accounts.User.role``.
-OFFICER, CITY, ADMIN = "officer", "city", "admin"
+OFFICER, CITY, ADMIN, PRODUCER = "officer", "city", "admin", "producer"
 
 
 @rules.predicate
@@ -58,6 +61,18 @@ def is_city_reviewer(user) -> bool:
 def is_local_officer(user) -> bool:
     """A commune (formerly district) officer: registers, files, pre-assesses."""
     return is_signed_in(user) and user.role == OFFICER and not user.is_superuser
+
+
+@rules.predicate
+def is_producer_account(user) -> bool:
+    """The account of an OCOP producer (chủ thể), invited by its commune officer: it files and
+    follows its own dossiers and keeps its public page."""
+    return (
+        is_signed_in(user)
+        and user.role == PRODUCER
+        and getattr(user, "producer_id", None) is not None
+        and not user.is_superuser
+    )
 
 
 @rules.predicate
@@ -112,6 +127,37 @@ def inside(user, lookup: str) -> Q:
     if not paths:
         return _none()
     return reduce(or_, (under(lookup, path) for path in paths))
+
+
+def own(user, lookup: str) -> Q:
+    """Rows of the producer whose account the user is (through ``lookup``, e.g. "producer" or
+    "product__producer"; "" for the producer itself); nothing for anyone else: officers see
+    through ``inside``."""
+    if not is_producer_account(user):
+        return _none()
+    return Q(**{f"{lookup}__pk" if lookup else "pk": user.producer_id})
+
+
+def producer_id_of(obj) -> int | None:
+    """The producer an object belongs to, through the ``producer_lookup`` its queryset's
+    ``owned_by`` filters on (the object-level twin of ``own``)."""
+    if obj is None:
+        return None
+    lookup = getattr(type(obj)._default_manager._queryset_class, "producer_lookup", None)
+    if lookup is None:
+        return None
+    value = obj
+    for name in filter(None, lookup.split("__")):
+        value = getattr(value, name, None)
+        if value is None:
+            return None
+    return value.pk
+
+
+@rules.predicate
+def owns(user, obj) -> bool:
+    """The object is the producer account's own (its producer, a product, a dossier of it)."""
+    return is_producer_account(user) and producer_id_of(obj) == user.producer_id
 
 
 def containing_paths(path: str) -> list[str]:

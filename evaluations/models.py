@@ -591,6 +591,7 @@ class CouncilMember(models.Model):
 
 class EvaluationQuerySet(AreaScopedQuerySet):
     area_path_lookup = "product__producer__area__path"
+    producer_lookup = "product__producer"
 
     def for_lists(self) -> "EvaluationQuerySet":
         return self.select_related(
@@ -1177,6 +1178,7 @@ def dossier_upload_to(document: "DossierDocument", filename: str) -> str:
 
 class DossierDocumentQuerySet(AreaScopedQuerySet):
     area_path_lookup = "evaluation__product__producer__area__path"
+    producer_lookup = "evaluation__product__producer"
 
     def present(self) -> "DossierDocumentQuerySet":
         """The documents not removed from the dossier."""

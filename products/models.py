@@ -145,6 +145,7 @@ class ProductCategory(models.Model):
 
 class ProductQuerySet(AreaScopedQuerySet):
     area_path_lookup = "producer__area__path"
+    producer_lookup = "producer"
 
     def search(self, query: str) -> "ProductQuerySet":
         """Case- and diacritic-insensitive search on the product's and the producer's names."""
@@ -634,6 +635,7 @@ def valid_on_q(on: date, prefix: str = "") -> Q:
 
 class CertificateQuerySet(AreaScopedQuerySet):
     area_path_lookup = "product__producer__area__path"
+    producer_lookup = "product__producer"
 
     def valid_on(self, on: date) -> "CertificateQuerySet":
         """Certificates valid on the day (``valid_on_q``)."""

@@ -24,6 +24,8 @@ phone_validator = RegexValidator(
 
 class ProducerQuerySet(AreaScopedQuerySet):
     area_path_lookup = "area__path"
+    #: The producer itself.
+    producer_lookup = ""
 
     def search(self, query: str) -> "ProducerQuerySet":
         """Case- and diacritic-insensitive search on the name and tax code."""
