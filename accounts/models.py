@@ -83,8 +83,8 @@ class User(AbstractUser):
         constraints = [
             # A producer's account belongs to one producer, and only such an account does.
             models.CheckConstraint(
-                condition=Q(role=policy.PRODUCER, producer__isnull=False)
-                | (~Q(role=policy.PRODUCER) & Q(producer__isnull=True)),
+                condition=(policy.producer_accounts() & Q(producer__isnull=False))
+                | (~policy.producer_accounts() & Q(producer__isnull=True)),
                 name="user_producer_only_for_producer_accounts",
                 violation_error_message=_(
                     "Tài khoản chủ thể OCOP phải gắn với đúng một chủ thể; tài khoản cán bộ thì "

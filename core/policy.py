@@ -219,6 +219,12 @@ def local_officers(prefix: str = "") -> Q:
     )
 
 
+def producer_accounts(prefix: str = "") -> Q:
+    """The users ``is_producer_account`` speaks of (the role), as a filter: who a producer's
+    records are told to, and what the database requires to have a producer."""
+    return Q(**{f"{prefix}role": PRODUCER})
+
+
 def covers(user, path: str | None) -> bool:
     """The area with this path lies in the user's areas (the object-level twin of ``inside``)."""
     if not is_signed_in(user):
