@@ -693,3 +693,32 @@ def test_the_staged_photo_is_private(client, login, account, other_account, prod
     assert login(other_account).get(photo.get_absolute_url()).status_code == 404
     response = login(account).get(photo.get_absolute_url())
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
+
+
+# --- The demo -------------------------------------------------------------------------------------
+
+
+def test_the_demo_publishes_two_pages_and_one_waiting_proposal(co_do, ninh_kieu, today):
+    from ocop_portal import demo
+
+    officer = UserFactory(areas=[ninh_kieu], username="ninhkieu")
+    for name in demo.listings.PAGES:
+        product = ProductFactory(name=name, producer=ProducerFactory(area=ninh_kieu))
+        CertificateFactory(product=product, decision_date=today - timedelta(days=30))
+    own = ProductFactory(name="Nước xoài", producer=ProducerFactory(area=ninh_kieu))
+    CertificateFactory(product=own, decision_date=today - timedelta(days=30))
+    account = account_of(own.producer, username="chuthe1")
+
+    assert demo.load_public_pages(account) == {"published": 2, "proposals": 1}
+    assert demo.load_public_pages(account) == {"published": 0, "proposals": 0}
+    for name, page in demo.listings.PAGES.items():
+        product = Product.objects.get(name=name)
+        assert product.story == page["story"]
+        assert product.points_of_sale.count() == 3
+        assert {p.kind for p in product.points_of_sale.all()} >= {"online"}
+    change = PageChange.objects.get()
+    assert (change.product, change.proposed_by, change.status) == (own, account, S.PENDING)
+    assert change.photos.count() == 1
+    assert Notice.objects.get(kind=Notice.Kind.PAGE).recipient == officer
+    own.refresh_from_db()
+    assert own.story == ""
