@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
+from core import policy
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -32,6 +34,9 @@ def navigation(user) -> list[NavItem]:
     catalogue = NavItem(_("Danh mục sản phẩm"), "catalogue:list", "grid")
     if not user.is_authenticated:
         return [NavItem(_("Tổng quan"), "home", "house"), catalogue]
+    if policy.is_producer_account(user):
+        # A producer's account works on its own records only, none of the staff's pages.
+        return [NavItem(_("Trang công khai"), "listings:index", "shop-window"), catalogue]
     # Inspection after recognition concerns certified products: under "Sản phẩm" (the bar
     # has no room for another entry at 1366 px).
     products = (
@@ -42,6 +47,7 @@ def navigation(user) -> list[NavItem]:
         NavItem(_("Kiểm tra sau công nhận"), "inspections:list", "clipboard2-check"),
         NavItem(_("Kế hoạch kiểm tra"), "inspections:plan_list", "calendar-check"),
         NavItem(_("Phản ánh của người dân"), "inspections:report_list", "megaphone"),
+        NavItem(_("Duyệt trang công khai"), "listing_reviews:list", "shop-window"),
     )
     return [
         NavItem(_("Tổng quan"), "home", "house"),

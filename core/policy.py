@@ -475,6 +475,35 @@ allow(
     ),
 )
 
+
+# The producer's public page (listings): its account proposes what the catalogue shows of it
+# and of its products; a local officer whose areas cover the producer (or an administrator)
+# approves or rejects it, never the person who proposed it; only an approved change is public.
+@rules.predicate
+def page_change_pending(user, obj) -> bool:
+    return getattr(obj, "status", None) == "pending"
+
+
+allow(
+    "page.propose",
+    is_producer_account & owns,
+    _("Trang công khai của chủ thể do tài khoản của chính chủ thể đề xuất sửa."),
+)
+allow(
+    "page.withdraw",
+    is_producer_account & owns & page_change_pending,
+    _("Chỉ tài khoản của chủ thể rút được đề xuất của mình, khi đề xuất còn chờ duyệt."),
+)
+allow(
+    "page.review",
+    (is_local_officer | is_administrator)
+    & (without_object | (in_users_areas & page_change_pending & ~proposed_it)),
+    _(
+        "Đề xuất sửa trang công khai do cán bộ xã, phường phụ trách chủ thể duyệt (không phải "
+        "người đề xuất), khi đề xuất còn chờ duyệt."
+    ),
+)
+
 # The yearly plan and budget: the city sets them.
 allow(
     "plan.change",

@@ -24,3 +24,10 @@ class NoticesConfig(AppConfig):
             sender="products.Revocation",
             dispatch_uid="notices.on_revocation_saved",
         )
+        # A change of a producer's public page proposed waits for its commune officer;
+        # decided, it concerns the producer's accounts (listings cannot import notices).
+        post_save.connect(
+            services.on_page_change_saved,
+            sender="listings.PageChange",
+            dispatch_uid="notices.on_page_change_saved",
+        )

@@ -29,6 +29,7 @@ class Notice(models.Model):
         DEADLINE = "deadline", _("Đợt đánh giá sắp kết thúc")
         REVOCATION = "revocation", _("Thu hồi giấy chứng nhận")
         RERATING = "rerating", _("Thời hạn nộp hồ sơ đánh giá lại")
+        PAGE = "page", _("Trang công khai của chủ thể")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

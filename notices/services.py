@@ -57,6 +57,7 @@ from areas.models import containing_paths
 from core import policy, workdays
 from evaluations import dossier, workflow
 from evaluations.models import Evaluation, Transition
+from listings.models import PageChange
 from notices import delivery
 from notices.models import Notice
 from products import rerating, revocations
@@ -598,6 +599,79 @@ def rerating_message(due: RerateDue, today: date) -> tuple[str, str]:
         subject = render_to_string("notices/email/rerating_subject.txt", context)
         body = render_to_string("notices/email/rerating.txt", context)
     return " ".join(subject.split()), body
+
+
+# --- The producer's public page ---------------------------------------------------------------
+
+
+def page_change_recipients(change: PageChange) -> list[User]:
+    """Proposed: the officers who may review it (the local officers of the producer's areas,
+    never the proposer). Approved or rejected: the producer's active accounts, but the one
+    who decided. Withdrawn: nobody (the proposal leaves the officers' list)."""
+    if change.status == PageChange.Status.PENDING:
+        return [
+            user
+            for user in candidates(change, exclude=change.proposed_by)
+            if policy.can(user, "page.review", change)
+        ]
+    if change.status in PageChange.DECIDED:
+        accounts = User.objects.filter(producer=change.producer_id, is_active=True)
+        return list(accounts.exclude(pk=change.reviewed_by_id).order_by("pk"))
+    return []
+
+
+def _page_change_verb(change: PageChange) -> str:
+    values = {
+        "what": change.product.name if change.product_id else change.producer.name,
+        "producer": change.producer.name,
+    }
+    if change.status == PageChange.Status.PENDING:
+        text = _("Chờ bạn duyệt: %(producer)s đề xuất sửa trang công khai của “%(what)s”")
+    elif change.status == PageChange.Status.APPROVED:
+        text = _("Đã duyệt và công khai thay đổi trang của “%(what)s”")
+    else:
+        text = _("Không duyệt đề xuất sửa trang của “%(what)s”: xem lý do")
+    return text % values
+
+
+def notify_page_change(change: PageChange) -> list[Notice]:
+    """The notices of a proposal's present state, once per recipient and state."""
+    given = []
+    with translation.override(settings.LANGUAGE_CODE):
+        pending = change.status == PageChange.Status.PENDING
+        verb = _page_change_verb(change)[:300]
+        url = change.get_review_url() if pending else change.get_absolute_url()
+        actor = change.proposed_by if pending else change.reviewed_by
+        for user in page_change_recipients(change):
+            notice = Notice(
+                recipient=user,
+                kind=Notice.Kind.PAGE,
+                actor=actor,
+                url=url,
+                verb=verb,
+                reason="" if pending else change.note,
+                key=f"page:{change.pk}:{change.status}",
+            )
+            try:
+                with transaction.atomic():
+                    notice.save()
+                    _count_new([user])
+            except IntegrityError:
+                continue  # told already about this state
+            _mail_later(notice)
+            given.append(notice)
+    return given
+
+
+def on_page_change_saved(sender, instance: PageChange, created: bool, raw: bool = False, **kw):
+    """post_save of a PageChange: a notice must never undo the step, so a failure is logged."""
+    if raw:
+        return
+    try:
+        with transaction.atomic():
+            notify_page_change(instance)
+    except Exception:
+        logger.exception("Could not give the notices of page change %s", instance.pk)
 
 
 # --- Read, unread -----------------------------------------------------------------------------

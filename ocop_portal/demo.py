@@ -13,6 +13,7 @@ from budgets import demo as plans
 from evaluations import demo as evaluations
 from evaluations.criteria import load_legal_bases
 from inspections import demo as inspections
+from listings import demo as listings
 from notices.models import Notice
 from notices.services import without_email
 from products import demo as registry
@@ -77,6 +78,14 @@ def load_inspections() -> dict[str, int]:
         counts = inspections.load_inspections()
     _date_notices()
     return counts
+
+
+def load_public_pages(account: User | None = None) -> dict[str, int]:
+    """Two certified products' public pages (story, points of sale), published; and, for a
+    producer's account (``chuthe1``), one proposal waiting for its commune officer, who is
+    told (no e-mail). Idempotent."""
+    with without_email():
+        return listings.load_public_pages(account)
 
 
 @transaction.atomic

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "evaluations",
     "budgets",
     "inspections",
+    "listings",
     "dashboards",
     "notices",
 ]

@@ -23,6 +23,8 @@ urlpatterns = [
     path("evaluations/", include("evaluations.urls")),
     path("plans/", include("budgets.urls")),
     path("inspections/", include("inspections.urls")),
+    path("producer/page/", include("listings.urls")),
+    path("listings/", include("listings.review_urls")),
     path("dashboard/", include("dashboards.urls")),
     path("notices/", include("notices.urls")),
     path("jobs/", include("core.job_urls")),

@@ -7,15 +7,22 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core import policy
-from core.admin import FoldedSearchMixin, ReferenceDataAdminMixin, VisibleToAdminMixin
+from core.admin import (
+    FoldedSearchMixin,
+    ReadOnlyInline,
+    ReferenceDataAdminMixin,
+    VisibleToAdminMixin,
+)
 from core.imports import ImportExportAdminMixin
 from core.text import fold
 from products.models import (
     EXPIRING_WITHIN_DAYS,
     Certificate,
     LegalBasis,
+    PointOfSale,
     Product,
     ProductCategory,
+    ProductPhoto,
     Revocation,
     StarBand,
 )
@@ -82,6 +89,20 @@ class LegalBasisAdmin(admin.ModelAdmin):
         return False
 
 
+class ProductPhotoInline(ReadOnlyInline):
+    """The public gallery: changed through the producer's proposals (listings)."""
+
+    model = ProductPhoto
+    fields = readonly_fields = ["photo", "alt_text", "position"]
+
+
+class PointOfSaleInline(ReadOnlyInline):
+    """The points of sale: changed through the producer's proposals (listings)."""
+
+    model = PointOfSale
+    fields = readonly_fields = ["kind", "name", "address", "url", "phone", "position"]
+
+
 @admin.register(Product)
 class ProductAdmin(
     VisibleToAdminMixin, FoldedSearchMixin, ImportExportAdminMixin, SimpleHistoryAdmin
@@ -102,6 +123,7 @@ class ProductAdmin(
     autocomplete_fields = ["producer", "category"]
     readonly_fields = ["created_at", "updated_at"]
     list_per_page = 50
+    inlines = [ProductPhotoInline, PointOfSaleInline]
 
 
 class RevokedFilter(admin.SimpleListFilter):

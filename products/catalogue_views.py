@@ -337,6 +337,9 @@ def product_page(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
             "successors": successors,
             "contacts": public_contacts(product.producer),
             "others": others,
+            # The public page its producer keeps (listings): published values only.
+            "gallery": list(product.gallery.order_by("position", "pk")),
+            "points_of_sale": list(product.points_of_sale.order_by("position", "pk")),
             "page_url": request.build_absolute_uri(canonical),
         }
         description = _(

@@ -20,11 +20,17 @@ from core.images import PhotoField, check_pixels
 from core.models import Illustrative, Tracked
 from core.text import clean, fold
 from core.versioning import Versioned
+from subjects.models import phone_validator
 
 #: A certificate about to expire is flagged this many days ahead.
 EXPIRING_WITHIN_DAYS = 90
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
+#: The public page's limits: the story's length, a photo description's, the photos of a
+#: gallery beside the main one.
+STORY_LENGTH = 4000
+ALT_TEXT_LENGTH = 200
+GALLERY_MAX_PHOTOS = 8
 
 
 def add_months(day: date, months: int) -> date:
@@ -249,7 +255,23 @@ class Product(Versioned, Tracked, Illustrative):
         validators=[validate_photo],
         help_text=_("JPEG, PNG hoặc WebP, tối đa 5 MB."),
     )
-    # Indexed: the "data as of" time of every page is the latest of these.
+    # The public page (kept by the producer, published once its commune officer approves:
+    # listings): the main photo's description, the product's story, and below, the gallery
+    # (ProductPhoto) and the points of sale (PointOfSale).
+    photo_alt = models.CharField(
+        _("mô tả ảnh chính"),
+        max_length=ALT_TEXT_LENGTH,
+        blank=True,
+        help_text=_("Câu ngắn tả ảnh cho người khiếm thị; để trống thì dùng tên sản phẩm."),
+    )
+    story = models.TextField(
+        _("câu chuyện sản phẩm"),
+        max_length=STORY_LENGTH,
+        blank=True,
+        help_text=_(
+            "Nguồn gốc, con người, cách làm ra sản phẩm (một tiêu chí của phiếu đánh giá OCOP)."
+        ),
+    )
 
     objects = ProductQuerySet.as_manager()
 
@@ -279,6 +301,108 @@ class Product(Versioned, Tracked, Illustrative):
     def certificate_on(self, on: date | None = None) -> "Certificate | None":
         on = on or timezone.localdate()
         return self.certificates.valid_on(on).order_by("-decision_date", "-pk").first()
+
+
+class PublicPartQuerySet(AreaScopedQuerySet):
+    """What a product's public page is made of besides the product (photos, points of sale)."""
+
+    area_path_lookup = "product__producer__area__path"
+    producer_lookup = "product__producer"
+
+
+class ProductPhoto(Tracked):
+    """A photo of the product's public gallery, beside its main photo (``Product.photo``),
+    with the description a screen reader reads."""
+
+    product = models.ForeignKey(
+        Product,
+        verbose_name=_("sản phẩm"),
+        on_delete=models.CASCADE,
+        related_name="gallery",
+    )
+    photo = PhotoField(
+        _("ảnh"),
+        upload_to="products/%Y/",
+        validators=[validate_photo],
+        help_text=_("JPEG, PNG hoặc WebP, tối đa 5 MB."),
+    )
+    alt_text = models.CharField(
+        _("mô tả ảnh"),
+        max_length=ALT_TEXT_LENGTH,
+        help_text=_("Câu ngắn tả ảnh cho người khiếm thị, ví dụ “Túi gạo 5 kg, mặt trước”."),
+    )
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    objects = PublicPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ảnh sản phẩm")
+        verbose_name_plural = pgettext_lazy("số nhiều", "ảnh sản phẩm")
+        ordering = ["product", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(photo=""), name="product_photo_has_file"),
+            models.CheckConstraint(condition=~Q(alt_text=""), name="product_photo_has_alt_text"),
+        ]
+
+    def __str__(self) -> str:
+        return self.alt_text
+
+
+class PointOfSale(Tracked):
+    """Where the product is sold: a shop, a supermarket, an online shop (with its link), a
+    tourist site…"""
+
+    class Kind(models.TextChoices):
+        SHOP = "shop", _("Cửa hàng")
+        SUPERMARKET = "supermarket", _("Siêu thị")
+        MARKET = "market", _("Chợ")
+        OCOP_SHOWROOM = "showroom", _("Điểm giới thiệu và bán sản phẩm OCOP")
+        TOURISM = "tourism", _("Điểm du lịch")
+        ONLINE = "online", _("Sàn thương mại điện tử, cửa hàng trực tuyến")
+        OTHER = "other", _("Khác")
+
+    product = models.ForeignKey(
+        Product,
+        verbose_name=_("sản phẩm"),
+        on_delete=models.CASCADE,
+        related_name="points_of_sale",
+    )
+    kind = models.CharField(_("loại điểm bán"), max_length=12, choices=Kind.choices)
+    name = models.CharField(_("tên điểm bán"), max_length=200)
+    address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    url = models.URLField(_("đường dẫn"), max_length=500, blank=True)
+    phone = models.CharField(
+        _("điện thoại"), max_length=20, blank=True, validators=[phone_validator]
+    )
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    objects = PublicPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("điểm bán")
+        verbose_name_plural = pgettext_lazy("số nhiều", "điểm bán")
+        ordering = ["product", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="point_of_sale_has_name"),
+            # An online shop is found by its link, any other place by its address.
+            models.CheckConstraint(
+                condition=~Q(kind="online") | ~Q(url=""),
+                name="point_of_sale_online_has_link",
+                violation_error_message=_("Sàn thương mại điện tử cần đường dẫn đến gian hàng."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="online") | ~Q(address=""),
+                name="point_of_sale_place_has_address",
+                violation_error_message=_("Điểm bán cần địa chỉ."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_online(self) -> bool:
+        return self.kind == self.Kind.ONLINE
 
 
 class GovernmentLevel(models.TextChoices):

@@ -21,6 +21,9 @@ phone_validator = RegexValidator(
     r"^\+?[0-9][0-9 .]{7,14}$", _("Số điện thoại chỉ gồm chữ số, ví dụ 0292 3821 234.")
 )
 
+#: The longest introduction of a producer's public page.
+INTRODUCTION_LENGTH = 1000
+
 
 class ProducerQuerySet(AreaScopedQuerySet):
     area_path_lookup = "area__path"
@@ -80,6 +83,14 @@ class Producer(Versioned, Tracked, Illustrative):
         _("lao động dân tộc thiểu số"), null=True, blank=True
     )
     workers_local = models.PositiveIntegerField(_("lao động địa phương"), null=True, blank=True)
+    introduction = models.TextField(
+        _("giới thiệu chủ thể"),
+        max_length=INTRODUCTION_LENGTH,
+        blank=True,
+        help_text=_(
+            "Vài câu giới thiệu chủ thể trên trang công khai (chủ thể đề xuất, cán bộ xã duyệt)."
+        ),
+    )
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
     # Indexed: the "data as of" time of every page is the latest of these.
 

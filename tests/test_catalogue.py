@@ -394,8 +394,9 @@ def test_list_and_product_page_query_counts_do_not_grow(
     # data as of, area and sector choices, count, page, certificates with their areas
     with django_assert_max_num_queries(6):
         assert client.get(LIST, {"q": "san pham"}).status_code == 200
-    # data as of, product, certificate, successors of the former district, other products
-    with django_assert_max_num_queries(5):
+    # data as of, product, certificate, successors of the former district, other products,
+    # its gallery and its points of sale
+    with django_assert_max_num_queries(7):
         assert client.get(product_url).status_code == 200
     # From the cache, "data as of" kept with the page: no query at all.
     with django_assert_num_queries(0):
