@@ -42,6 +42,7 @@ def navigation(user) -> list[NavItem]:
         NavItem(_("Kiểm tra sau công nhận"), "inspections:list", "clipboard2-check"),
         NavItem(_("Kế hoạch kiểm tra"), "inspections:plan_list", "calendar-check"),
         NavItem(_("Phản ánh của người dân"), "inspections:report_list", "megaphone"),
+        NavItem(_("Kết nối tiêu thụ"), "enquiries:list", "shop"),
     )
     return [
         NavItem(_("Tổng quan"), "home", "house"),

@@ -24,3 +24,10 @@ class NoticesConfig(AppConfig):
             sender="products.Revocation",
             dispatch_uid="notices.on_revocation_saved",
         )
+        # A buyer's enquiry from the catalogue concerns the producer and its commune; its
+        # answer, the commune (enquiries.services writes both; enquiries cannot import notices).
+        post_save.connect(
+            services.on_enquiry_saved,
+            sender="enquiries.Enquiry",
+            dispatch_uid="notices.on_enquiry_saved",
+        )

@@ -1,7 +1,7 @@
 """Notices: what the portal tells one user — an evaluation handed to them (returned with a
 reason, sent on for review, decided), a round about to close, a certificate's revocation
-proposed or decided, or a certificate whose re-rating window opens or is about to close — with
-a link to act on it."""
+proposed or decided, a certificate whose re-rating window opens or is about to close, or a
+buyer's enquiry about a product (received, answered) — with a link to act on it."""
 
 from django.conf import settings
 from django.db import models
@@ -29,6 +29,7 @@ class Notice(models.Model):
         DEADLINE = "deadline", _("Đợt đánh giá sắp kết thúc")
         REVOCATION = "revocation", _("Thu hồi giấy chứng nhận")
         RERATING = "rerating", _("Thời hạn nộp hồ sơ đánh giá lại")
+        ENQUIRY = "enquiry", _("Yêu cầu kết nối tiêu thụ")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -18,6 +18,7 @@ LEVELS = {
     "evaluations": 4,
     "budgets": 4,
     "inspections": 4,
+    "enquiries": 4,
     "dashboards": 5,
     "notices": 5,
     "ocop_portal": 6,
