@@ -92,13 +92,17 @@ def submit(
         form_token=token or "",
     )
     errors = {}
-    if not (enquiry.phone or enquiry.email):
-        message = _("Hãy để lại số điện thoại hoặc thư điện tử để chủ thể liên hệ lại.")
-        errors = {"phone": message, "email": message}
     try:
         enquiry.full_clean()
     except ValidationError as error:
-        errors = {**error.message_dict, **errors}
+        errors = error.message_dict
+    if not (enquiry.phone or enquiry.email):
+        # Said next to both fields, rather than above the form as the database's rule is.
+        message = _("Hãy để lại số điện thoại hoặc thư điện tử để chủ thể liên hệ lại.")
+        errors = {**errors, "phone": [message], "email": [message]}
+        errors["__all__"] = [m for m in errors.get("__all__", []) if m != message]
+        if not errors["__all__"]:
+            del errors["__all__"]
     if errors:
         raise ValidationError(errors)
     enquiry.save()
