@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core import policy
+from core import counting, policy
 from core.access import AreaScopedQuerySet, ProvinceScopedQuerySet
 from core.models import FIRST_PLAN_YEAR, LAST_PLAN_YEAR, Illustrative, Tracked, YearPlan
 from core.versioning import Versioned
@@ -32,6 +32,7 @@ class Unit(models.TextChoices):
     PRODUCTS = "products", _("sản phẩm")
     PRODUCERS = "producers", _("chủ thể")
     VILLAGES = "villages", _("làng")
+    ENQUIRIES = "enquiries", _("yêu cầu")
     PERCENT = "percent", "%"
     VND = "vnd", _("đồng")
     OTHER = "other", _("đơn vị khác")
@@ -50,6 +51,8 @@ class Measure(models.TextChoices):
     OFFICIALS_TRAINED = "officials_trained", _("Cán bộ quản lý nhà nước được đào tạo")
     LEADERS_TRAINED = "leaders_trained", _("Lãnh đạo chủ thể OCOP được đào tạo")
     PRODUCERS_NEW = "producers_new", _("Chủ thể có sản phẩm được công nhận mới")
+    #: Trade promotion: buyers' enquiries sent from the public catalogue (app enquiries).
+    ENQUIRIES_RECEIVED = counting.ENQUIRIES_RECEIVED, _("Yêu cầu kết nối tiêu thụ nhận được")
     CERTIFIED = "certified", _("Sản phẩm OCOP còn hiệu lực cuối năm")
     CERTIFIED_3_STAR = "certified_3_star", _("Sản phẩm 3 sao còn hiệu lực cuối năm")
     CERTIFIED_4_STAR = "certified_4_star", _("Sản phẩm 4 sao còn hiệu lực cuối năm")
@@ -71,6 +74,7 @@ TARGET_MEASURES = [
     Measure.NEW_5_STAR,
     Measure.POTENTIAL_5_STAR,
     Measure.STANDARDISED,
+    Measure.ENQUIRIES_RECEIVED,
     Measure.TOURISM_VILLAGES,
     Measure.OFFICIALS_TRAINED,
     Measure.LEADERS_TRAINED,
@@ -88,6 +92,7 @@ MEASURE_UNITS = {
     Measure.OFFICIALS_TRAINED: Unit.PERCENT,
     Measure.LEADERS_TRAINED: Unit.PERCENT,
     Measure.PRODUCERS_NEW: Unit.PRODUCERS,
+    Measure.ENQUIRIES_RECEIVED: Unit.ENQUIRIES,
     Measure.BUDGET_TOTAL: Unit.VND,
     Measure.BUDGET_STATE: Unit.VND,
     Measure.BUDGET_SOCIALISED: Unit.VND,
@@ -97,6 +102,12 @@ MEASURE_UNITS = {
     Measure.CUSTOM: None,  # whatever the plan or the document says
 }
 PERCENT_MEASURES = [m for m, unit in MEASURE_UNITS.items() if unit == Unit.PERCENT]
+#: Where a result counted from records comes from, when not the registry of certificates.
+RECORDS_SOURCES = {
+    Measure.ENQUIRIES_RECEIVED: _(
+        "Kết quả tính từ yêu cầu kết nối tiêu thụ người mua gửi qua danh mục công khai"
+    ),
+}
 
 
 def unit_of(measure: str) -> str | None:
@@ -367,6 +378,11 @@ class Target(Versioned, Tracked):
     def is_reported(self) -> bool:
         """Its result is reported with a source document, not counted from the records."""
         return self.indicator in REPORTED_MEASURES
+
+    @property
+    def records_source(self) -> str:
+        """Where its result is counted from, when not the registry of certificates ("")."""
+        return str(RECORDS_SOURCES.get(self.indicator, ""))
 
     @property
     def was_changed(self) -> bool:

@@ -4,7 +4,9 @@ records.
 
 Results come from the registry wherever it has records: certificates decided in the year (new
 3★/4★/5★, re-recognitions and upgrades), certificates valid on 31 December, and the potential
-5★ products. Every read here runs a fixed number of queries, however many rows there are."""
+5★ products; and from the records other apps count for a measure (``core.counting``: the
+buyers' enquiries received in the year). Every read here runs a fixed number of queries,
+however many rows there are."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,6 +24,7 @@ from budgets.models import (
     Target,
     Unit,
 )
+from core import counting
 from core.counting import CERTIFICATE, in_year
 from products.models import Certificate
 
@@ -119,6 +122,15 @@ class YearRecords:
             .select_related("area")
         )
 
+    def registered(self, measure: str) -> list[str] | None:
+        """The area paths of the records of another app that a measure counts in the year
+        (``core.counting.register_year_records``), read once; None when no app counts it."""
+        cache = self.__dict__.setdefault("_registered", {})
+        if measure not in cache:
+            paths_of = counting.year_records(measure)
+            cache[measure] = None if paths_of is None else paths_of(self.province, self.year)
+        return cache[measure]
+
     def value(self, measure: str, area_path: str | None = None) -> Decimal | None:
         """What the records give for a measure (in an area, when given); None when no record
         counts it."""
@@ -149,6 +161,8 @@ class YearRecords:
             )
         if measure == Measure.POTENTIAL_5_STAR:
             return Decimal(sum(1 for path in self.potential_five_star.values() if inside(path)))
+        if (paths := self.registered(measure)) is not None:
+            return Decimal(sum(1 for path in paths if inside(path)))
         return self._budget_value(measure, area_path)
 
     def _budget_value(self, measure: Measure, area_path: str | None) -> Decimal | None:

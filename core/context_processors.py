@@ -48,6 +48,7 @@ def navigation(user) -> list[NavItem]:
         NavItem(_("Kế hoạch kiểm tra"), "inspections:plan_list", "calendar-check"),
         NavItem(_("Phản ánh của người dân"), "inspections:report_list", "megaphone"),
         NavItem(_("Duyệt trang công khai"), "listing_reviews:list", "shop-window"),
+        NavItem(_("Kết nối tiêu thụ"), "enquiries:list", "shop"),
     )
     return [
         NavItem(_("Tổng quan"), "home", "house"),

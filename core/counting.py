@@ -19,13 +19,21 @@ What happens after recognition (the dashboard's "Sau công nhận"):
   day's for an ad-hoc inspection or a re-inspection) and done in the year of its record
   (``done_on``), whatever the year it was planned for.
 - A **report from the public** counts in the year it was received (``created_at``, local time).
+- A **buyer's enquiry** (``enquiries``) counts in the year it was received (``received_at``,
+  local time).
 
 The kernel knows the rule as lookups only (it imports no domain app): ``year_lookup`` for a
 ``values()`` or an ordering, ``in_year``/``in_years``/``up_to_year`` as filters; ``prefix``
 reaches the record through a relation ("certificate__").
+
+Figures a yearly plan may set a target for but whose records lie in an app the plans cannot
+import (on their level or above: the buyers' enquiries) are registered here by that app
+(``register_year_records``, from its ``AppConfig.ready``): for a measure's code, what gives the
+area paths of the records of a province (an ``areas.Area``) counted in a year.
+``budgets.reports`` counts them by area as it counts its own.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db.models import Q
 
@@ -36,6 +44,7 @@ REVOCATION = "revocation"
 INSPECTION_PLANNED = "inspection_planned"
 INSPECTION_DONE = "inspection_done"
 REPORT = "report"
+ENQUIRY = "enquiry"
 
 _YEAR_OF = {
     CERTIFICATE: "decision_date__year",
@@ -45,6 +54,7 @@ _YEAR_OF = {
     INSPECTION_PLANNED: "year",
     INSPECTION_DONE: "done_on__year",
     REPORT: "created_at__year",
+    ENQUIRY: "received_at__year",
 }
 
 
@@ -64,3 +74,24 @@ def in_years(kind: str, years: Iterable[int], prefix: str = "") -> Q:
 def up_to_year(kind: str, year: int, prefix: str = "") -> Q:
     """Records counting in ``year`` or a year before."""
     return Q(**{f"{year_lookup(kind, prefix)}__lte": year})
+
+
+# --- Figures counted by the apps above the plans ------------------------------------------------
+
+#: The measure of the buyers' enquiries received in a year (``budgets.models.Measure`` names it;
+#: ``enquiries`` registers what counts it).
+ENQUIRIES_RECEIVED = "enquiries_received"
+
+#: measure code → (province, year) → the area paths of the records counted, one a record.
+YearRecordPaths = Callable[[object, int], list[str]]
+_YEAR_RECORDS: dict[str, YearRecordPaths] = {}
+
+
+def register_year_records(measure: str, paths_of: YearRecordPaths) -> None:
+    """The app whose records a measure counts says how (one query a province and year)."""
+    _YEAR_RECORDS[measure] = paths_of
+
+
+def year_records(measure: str) -> YearRecordPaths | None:
+    """What counts a measure registered by another app; None when no app counts it."""
+    return _YEAR_RECORDS.get(measure)

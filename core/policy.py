@@ -566,6 +566,42 @@ allow(
     ),
 )
 
+# Buyers' enquiries (enquiries: "Liên hệ kết nối tiêu thụ"): a buyer sends one from a product of
+# the public catalogue; the producer answers it from its own account, the local officers of the
+# product's area follow the connection and close it once done; the city reads the summary.
+
+#: Statuses of an enquiry still open, by value (enquiries.models.Enquiry.OPEN names the same; a
+#: test keeps them equal).
+ENQUIRY_OPEN_STATUSES = frozenset({"new", "answered"})
+
+
+@rules.predicate
+def enquiry_is_open(user, obj) -> bool:
+    return getattr(obj, "status", None) in ENQUIRY_OPEN_STATUSES
+
+
+allow(
+    "enquiry.answer",
+    owns & enquiry_is_open,
+    _(
+        "Yêu cầu kết nối tiêu thụ do chủ thể có sản phẩm trả lời, bằng tài khoản của chủ thể, "
+        "khi yêu cầu chưa đóng."
+    ),
+)
+allow(
+    "enquiry.close",
+    (is_local_officer | is_administrator) & in_users_areas & enquiry_is_open,
+    _(
+        "Cán bộ địa phương phụ trách sản phẩm đóng yêu cầu kết nối tiêu thụ khi việc kết nối đã "
+        "xong, khi yêu cầu chưa đóng."
+    ),
+)
+allow(
+    "enquiry.summary",
+    works_somewhere,
+    _("Tổng hợp yêu cầu kết nối tiêu thụ dành cho cán bộ quản lý OCOP được phân công địa bàn."),
+)
+
 # Reference data (administrative units, classifications, criteria sets): administrators.
 allow(
     "reference.change",

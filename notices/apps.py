@@ -31,3 +31,10 @@ class NoticesConfig(AppConfig):
             sender="listings.PageChange",
             dispatch_uid="notices.on_page_change_saved",
         )
+        # A buyer's enquiry from the catalogue concerns the producer and its commune; its
+        # answer, the commune (enquiries.services writes both; enquiries cannot import notices).
+        post_save.connect(
+            services.on_enquiry_saved,
+            sender="enquiries.Enquiry",
+            dispatch_uid="notices.on_enquiry_saved",
+        )

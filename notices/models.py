@@ -1,7 +1,7 @@
 """Notices: what the portal tells one user — an evaluation handed to them (returned with a
 reason, sent on for review, decided), a round about to close, a certificate's revocation
-proposed or decided, or a certificate whose re-rating window opens or is about to close — with
-a link to act on it."""
+proposed or decided, a certificate whose re-rating window opens or is about to close, or a
+buyer's enquiry about a product (received, answered) — with a link to act on it."""
 
 from django.conf import settings
 from django.db import models
@@ -30,6 +30,7 @@ class Notice(models.Model):
         REVOCATION = "revocation", _("Thu hồi giấy chứng nhận")
         RERATING = "rerating", _("Thời hạn nộp hồ sơ đánh giá lại")
         PAGE = "page", _("Trang công khai của chủ thể")
+        ENQUIRY = "enquiry", _("Yêu cầu kết nối tiêu thụ")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -27,6 +27,11 @@ within ``RERATING_CLOSING_DAYS`` days, with no re-rating dossier filed: the loca
 the producer's area get a notice (and an e-mail, for who chose it), the producer's contact
 address an e-mail; once per certificate, kind and recipient.
 
+A buyer's enquiry from the catalogue (``enquiries.Enquiry``, on its save): received, it tells
+the producer's accounts (who answer it) and the local officers of the product's area (who
+follow the connection); answered, the local officers (who close it). Once per enquiry, state and
+recipient.
+
 Only active users whose assigned areas contain the product's area are candidates: an
 administrator who sees everything is not told about every step of the country. Users who chose
 e-mail (``User.email_notices``) and have an address also get an e-mail, in Vietnamese, after
@@ -55,6 +60,7 @@ from accounts.models import User
 from areas import provinces
 from areas.models import containing_paths
 from core import policy, workdays
+from enquiries.models import Enquiry
 from evaluations import dossier, workflow
 from evaluations.models import Evaluation, Transition
 from listings.models import PageChange
@@ -321,6 +327,91 @@ def revocation_message(revocation: Revocation) -> tuple[str, str]:
         subject = render_to_string("notices/email/revocation_subject.txt", context)
         body = render_to_string("notices/email/revocation.txt", context)
     return " ".join(subject.split()), body
+
+
+# --- Buyers' enquiries -------------------------------------------------------------------------
+
+
+def enquiry_recipients(enquiry: Enquiry) -> list[User]:
+    """Received: the producer's accounts, then the local officers of the product's area;
+    answered: the local officers. Never whoever answered."""
+    local = [
+        user
+        for user in candidates(enquiry, exclude=enquiry.answered_by)
+        if policy.is_local_officer.test(user)
+    ]
+    if enquiry.status != Enquiry.Status.NEW:
+        return local
+    accounts = User.objects.filter(producer=enquiry.product.producer_id, is_active=True)
+    return [user for user in accounts.order_by("pk") if policy.is_producer_account(user)] + local
+
+
+def _enquiry_verb(enquiry: Enquiry) -> str:
+    values = {
+        "organisation": enquiry.organisation,
+        "kind": enquiry.get_kind_display(),
+        "product": enquiry.product.name,
+        "producer": enquiry.product.producer.name,
+    }
+    if enquiry.status == Enquiry.Status.NEW:
+        text = _("Yêu cầu kết nối tiêu thụ: %(organisation)s (%(kind)s) muốn mua “%(product)s”")
+    else:
+        text = _(
+            "%(producer)s đã trả lời yêu cầu kết nối tiêu thụ của %(organisation)s về “%(product)s”"
+        )
+    return text % values
+
+
+def _enquiry_reason(enquiry: Enquiry) -> str:
+    if enquiry.status != Enquiry.Status.NEW:
+        return enquiry.answer
+    if enquiry.quantity:
+        return _("Số lượng: %(quantity)s. %(message)s") % {
+            "quantity": enquiry.quantity,
+            "message": enquiry.message,
+        }
+    return enquiry.message
+
+
+def notify_enquiry(enquiry: Enquiry) -> list[Notice]:
+    """Give the notices of an enquiry's present state (received, answered), once per
+    recipient and state: a corrected answer gives nothing new."""
+    if enquiry.status not in (Enquiry.Status.NEW, Enquiry.Status.ANSWERED):
+        return []
+    given = []
+    with translation.override(settings.LANGUAGE_CODE):
+        verb = _enquiry_verb(enquiry)[:300]
+        key = f"enquiry:{enquiry.pk}:{enquiry.status}"
+        for user in enquiry_recipients(enquiry):
+            notice = Notice(
+                recipient=user,
+                kind=Notice.Kind.ENQUIRY,
+                actor=enquiry.answered_by,
+                url=enquiry.get_absolute_url(),
+                verb=verb,
+                reason=_enquiry_reason(enquiry),
+                key=key,
+            )
+            try:
+                with transaction.atomic():
+                    notice.save()
+                    _count_new([user])
+            except IntegrityError:
+                continue  # told already about this state
+            _mail_later(notice)
+            given.append(notice)
+    return given
+
+
+def on_enquiry_saved(sender, instance: Enquiry, created: bool, raw: bool = False, **kwargs):
+    """post_save of an Enquiry: a notice must never undo the enquiry, so a failure is logged."""
+    if raw:
+        return
+    try:
+        with transaction.atomic():
+            notify_enquiry(instance)
+    except Exception:
+        logger.exception("Could not give the notices of enquiry %s", instance.pk)
 
 
 def due_for_deadline(today: date, days: int = DEADLINE_DAYS):

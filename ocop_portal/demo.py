@@ -10,6 +10,8 @@ from accounts.models import User
 from areas import services as area_services
 from areas.models import Area
 from budgets import demo as plans
+from enquiries import demo as enquiries
+from enquiries.models import Enquiry
 from evaluations import demo as evaluations
 from evaluations.criteria import load_legal_bases
 from inspections import demo as inspections
@@ -19,6 +21,7 @@ from notices.services import without_email
 from products import demo as registry
 from products.models import Revocation
 from products.services import load_categories
+from subjects.models import Producer
 
 #: For the demo only: nothing but ``load_demo`` ever sets this password.
 DEMO_PASSWORD = "ocop-demo"
@@ -35,6 +38,10 @@ DISTRICT_OFFICERS = {
     "thoilai": "927",
     "vinhthanh": "924",
 }
+
+
+#: The demo's producer account: username, and the name of its (illustrative) producer.
+PRODUCER_ACCOUNT = (enquiries.PRODUCER_ACCOUNT, "Hộ kinh doanh Phan Thị Thanh Tâm")
 
 
 @dataclass(frozen=True)
@@ -86,6 +93,30 @@ def load_public_pages(account: User | None = None) -> dict[str, int]:
     told (no e-mail). Idempotent."""
     with without_email():
         return listings.load_public_pages(account)
+
+
+def load_enquiries() -> dict[str, int]:
+    """Buyers' enquiries of 2026 from the catalogue (a hotel answered by the producer's
+    account, a supermarket chain waiting, an exporter connected by the commune); their notices
+    dated as the enquiries, without e-mailing anyone."""
+    with without_email():
+        counts = enquiries.load_enquiries()
+    _date_enquiry_notices()
+    return counts
+
+
+@transaction.atomic
+def _date_enquiry_notices() -> None:
+    """An enquiry's notices, dated when it was received or answered."""
+    found = {e.pk: e for e in Enquiry.objects.filter(form_token__startswith="demo-")}
+    for notice in Notice.objects.filter(key__startswith="enquiry:"):
+        _, pk, status = notice.key.split(":")
+        enquiry = found.get(int(pk))
+        if enquiry is None:
+            continue
+        when = enquiry.received_at if status == Enquiry.Status.NEW else enquiry.answered_at
+        if when is not None and notice.created_at != when:
+            Notice.objects.filter(pk=notice.pk).update(created_at=when)
 
 
 @transaction.atomic
@@ -185,4 +216,17 @@ def load_accounts() -> list[DemoAccount]:
         # took over its territory for everything since.
         _ensure_areas(officer, [district, *district.successors.all()])
         accounts.append(DemoAccount(username, User.Role.OFFICER.label, district.name))
+    # A producer's account (the bakery of bánh pía in Ninh Kiều, illustrative): it answers the
+    # buyers' enquiries about its products.
+    producer = Producer.objects.filter(name=PRODUCER_ACCOUNT[1], is_illustrative=True).first()
+    if producer is not None:
+        _ensure_user(
+            PRODUCER_ACCOUNT[0],
+            full_name="Phan Thị Thanh Tâm (demo)",
+            role=User.Role.PRODUCER,
+            producer=producer,
+            job_title=producer.name,
+            email="thanhtam@ocop.example",
+        )
+        accounts.append(DemoAccount(PRODUCER_ACCOUNT[0], User.Role.PRODUCER.label, producer.name))
     return accounts

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "budgets",
     "inspections",
     "listings",
+    "enquiries",
     "dashboards",
     "notices",
 ]
@@ -378,6 +379,11 @@ if OCOP_PUBLIC_REPORTS_PER_HOUR < 1:
     raise ImproperlyConfigured(
         "OCOP_PUBLIC_REPORTS_PER_HOUR phải từ 1 trở lên / must be 1 or more."
     )
+# Buyers' enquiries about a catalogue product (enquiries): at most this many an hour from one
+# client address; the next is refused with a message saying so.
+OCOP_ENQUIRIES_PER_HOUR = env.int("OCOP_ENQUIRIES_PER_HOUR", default=5)
+if OCOP_ENQUIRIES_PER_HOUR < 1:
+    raise ImproperlyConfigured("OCOP_ENQUIRIES_PER_HOUR phải từ 1 trở lên / must be 1 or more.")
 # Uploaded photos: at most this many pixels (a file of a few kilobytes can declare an image
 # that takes gigabytes to decode, in the portal or in every visitor's browser).
 PHOTO_MAX_PIXELS = 40_000_000

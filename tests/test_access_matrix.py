@@ -47,6 +47,8 @@ from accounts.models import User
 from areas.models import Area
 from budgets.models import Measure, Plan
 from core.models import Job
+from enquiries import services as enquiry_services
+from enquiries.views import thanks_address as enquiry_thanks_address
 from evaluations import services as evaluation_services
 from evaluations.criteria import load_criteria_sets
 from evaluations.models import CriteriaSet, DossierDocument
@@ -333,6 +335,19 @@ def build_world() -> SimpleNamespace:
             product=w.product[t], kind="quality", description=f"Phản ánh {t}"
         )
     w.figures = {NO_AREA: PublishedFigureFactory(year=2023, measure=Measure.NEW_3_STAR, value=12)}
+
+    # A buyer's enquiry about each area's catalogue product.
+    w.enquiry = {
+        t: enquiry_services.submit(
+            product=w.product[t],
+            organisation=f"Khách sạn Ma Trận {t}",
+            kind="hotel",
+            message="Xin báo giá.",
+            contact_name="Người Mua",
+            phone="0909000111",
+        )
+        for t in AREAS
+    }
 
     # Records of no area: reference data, the groups, the lockout tables.
     w.category = {NO_AREA: category_148()}
@@ -690,6 +705,35 @@ PORTAL: dict[str, Row] = {
     # The public's report form: anyone, about a product of the catalogue.
     "public_reports:create": Row(of("public_reports:create", "product"), public(), AREAS),
     "public_reports:thanks": Row(lambda w, t: thanks_address("PA-ABCD-EFGH"), public()),
+    # Buyers' enquiries: read by whoever sees the product (the producer's account too, not a
+    # persona here); answered by the producer's account only, closed by the commune.
+    "enquiries:list": Row(fixed("enquiries:list"), page()),
+    "enquiries:summary": Row(fixed("enquiries:summary"), page()),
+    "enquiries:summary_csv": Row(fixed("enquiries:summary_csv"), page()),
+    "enquiries:detail": Row(of("enquiries:detail", "enquiry"), page(), AREAS),
+    "enquiries:answer": Row(
+        of("enquiries:answer", "enquiry"),
+        public(405),
+        AREAS,
+        post_only=True,
+        refused_posts={
+            **CITY_ACTION["refused_posts"],
+            "city": 403,
+            "administrator": 403,
+        },
+    ),
+    "enquiries:close": Row(
+        of("enquiries:close", "enquiry"),
+        public(405),
+        AREAS,
+        post_only=True,
+        refused_posts={"anonymous": LOGIN, "other": 404, "staff_other": 404, "city": 403},
+    ),
+    # The buyers' form: anyone, about a product of the catalogue.
+    "public_enquiries:create": Row(of("public_enquiries:create", "product"), public(), AREAS),
+    "public_enquiries:thanks": Row(
+        lambda w, t: enquiry_thanks_address("YC-ABCD-EFGH", w.product["A"]), public()
+    ),
     # Dashboards.
     "dashboards:city": Row(fixed("dashboards:city"), page()),
     "dashboards:years": Row(fixed("dashboards:years"), page()),
@@ -955,6 +999,8 @@ ADMIN: dict[str, Row] = {
     **admin_model(
         "inspections.publicreport", "report", AREAS, UNVIEWED, {"add": 403, "delete": 403}
     ),
+    # Buyers' enquiries: answered and closed on their pages; read-only here, nothing deleted.
+    **admin_model("enquiries.enquiry", "enquiry", AREAS, UNVIEWED, {"add": 403, "delete": 403}),
 }
 
 ROWS: dict[str, Row] = {**PORTAL, **ADMIN}
@@ -1087,7 +1133,7 @@ def test_page(world, client, name, persona, target):
 # --- Refused POSTs change nothing ------------------------------------
 
 PORTAL_APPS = ("accounts", "areas", "subjects", "products", "evaluations", "budgets")
-PORTAL_APPS += ("inspections",)
+PORTAL_APPS += ("inspections", "enquiries")
 
 
 def fingerprint() -> tuple:

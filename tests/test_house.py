@@ -19,6 +19,7 @@ LEVELS = {
     "budgets": 4,
     "inspections": 4,
     "listings": 4,
+    "enquiries": 4,
     "dashboards": 5,
     "notices": 5,
     "ocop_portal": 6,

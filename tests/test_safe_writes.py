@@ -29,6 +29,7 @@ from budgets.models import BudgetLine, Disbursement, Measure, Plan, PublishedFig
 from core.integrity import REFUSED, rules_as_errors
 from core.models import SubmittedForm
 from core.versioning import StaleSave, Versioned
+from enquiries.models import Enquiry
 from evaluations import services
 from evaluations.models import Evaluation, Round
 from inspections.models import Inspection, InspectionPlan
@@ -328,7 +329,8 @@ def test_every_record_edited_on_a_page_is_versioned():
     expected = {Producer, Product, Plan, Target, BudgetLine, Disbursement, PublishedFigure, Round}
     # A revocation's decision is a step of its own (products.revocations): one already decided
     # or dropped is not decided again, whoever had the page open.
-    assert versioned == expected | {Evaluation, Revocation, InspectionPlan, Inspection}
+    # A buyer's enquiry: the producer's answer is edited on its page (enquiries.services).
+    assert versioned == expected | {Evaluation, Revocation, InspectionPlan, Inspection, Enquiry}
 
 
 def test_a_workflow_step_makes_an_open_correction_page_stale(
