@@ -12,6 +12,7 @@ from areas.models import Area
 from budgets import demo as plans
 from evaluations import demo as evaluations
 from evaluations.criteria import load_legal_bases
+from evaluations.online_demo import online_demo
 from inspections import demo as inspections
 from notices.models import Notice
 from notices.services import without_email
@@ -77,6 +78,18 @@ def load_inspections() -> dict[str, int]:
         counts = inspections.load_inspections()
     _date_notices()
     return counts
+
+
+def load_online_dossier(account: User):
+    """The dossier the account's producer filed online (``evaluations.online_demo``): filed,
+    received by the commune, forwarded and returned by the Department asking for a lab report
+    by a deadline; with its notices, without e-mailing anyone. Call it after the evaluations
+    (its round, the officers and ``city``), with the producer's demo account (``chuthe2``).
+    Idempotent; None when the account is not a producer's."""
+    with without_email():
+        evaluation = online_demo(account)
+    _date_notices()
+    return evaluation
 
 
 @transaction.atomic
