@@ -104,6 +104,20 @@ def self_assessment_edit_reason(evaluation: Evaluation, user) -> str | None:
     return commune_edit_reason(evaluation, user)
 
 
+def receiver(evaluation: Evaluation):
+    """Who received the dossier at the commune: the officer who opened it on paper, or who
+    received it once its producer filed it online (None until then)."""
+    if not evaluation.online:
+        return evaluation.created_by
+    step = (
+        evaluation.transitions.filter(action=Transition.Action.RECEIVE)
+        .select_related("by")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    return step.by if step else None
+
+
 # --- The registration's facts ----------------------------------------------------------------
 
 

@@ -245,6 +245,9 @@ def test_the_whole_path_on_the_pages(
     assert evaluation.status == S.RECEIVED
     assert evaluation.registration_number == f"01/PĐK-92-{commune.code}-{round_.year}"
     assert evaluation.filed_on == date.today()
+    staff_page = officer.get(evaluation.get_absolute_url()).content.decode()
+    assert 'id="filed-online"' in staff_page
+    assert "Người tiếp nhận</dt><dd>Lê Văn Cờ Đỏ</dd>" in staff_page
     mine = Notice.objects.filter(recipient=account)
     assert mine.get().verb == (
         f"UBND {commune.name} đã tiếp nhận hồ sơ “Bưởi năm roi Cờ Đỏ” "

@@ -369,6 +369,7 @@ def _detail(
         ),
         "advisory_form": advisory_form,
         "dossier_check_statuses": DOSSIER_CHECK_STATUSES,
+        "receiver": dossier.receiver(evaluation),
     }
     return render(request, "evaluations/evaluation_detail.html", context, status=status)
 

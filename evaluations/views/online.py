@@ -487,6 +487,8 @@ def print_form(request: HttpRequest, pk: int, form: str) -> HttpResponse:
             (_("Đánh giá lại"), Certificate.Kind.RENEWAL),
         ]
         context["kinds"] = [(label, evaluation.kind == kind) for label, kind in kinds]
+        who = dossier.receiver(evaluation)
+        context["receiver"] = who.get_full_name() if who else ""
         return render(request, "evaluations/online/print_form_01.html", context)
     structure = SheetStructure.load(evaluation.criteria_set)
     choices, evidence = dossier.self_assessment_of(evaluation)
