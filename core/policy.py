@@ -225,6 +225,19 @@ def producer_accounts(prefix: str = "") -> Q:
     return Q(**{f"{prefix}role": PRODUCER})
 
 
+def accounts_of_producer(producer_id, prefix: str = "") -> Q:
+    """The active accounts of one producer, as a filter (through ``prefix``): who is told
+    about its dossiers."""
+    return Q(
+        **{
+            f"{prefix}is_active": True,
+            f"{prefix}role": PRODUCER,
+            f"{prefix}producer_id": producer_id,
+            f"{prefix}is_superuser": False,
+        }
+    )
+
+
 def covers(user, path: str | None) -> bool:
     """The area with this path lies in the user's areas (the object-level twin of ``inside``)."""
     if not is_signed_in(user):
@@ -385,6 +398,8 @@ allow(
 #: not concluded, or proposed to the central council (the province's 5-star documents).
 DOSSIER_OPEN_STATUSES = frozenset(
     {
+        "preparing",
+        "filed",
         "draft",
         "submitted",
         "received",
@@ -399,13 +414,49 @@ DOSSIER_OPEN_STATUSES = frozenset(
         "proposed_central",
     }
 )
+#: Statuses of a dossier filed online that is still with its producer, by value
+#: (``Evaluation.PRODUCER_STATUSES``): being prepared, or filed and not yet received.
+WITH_THE_PRODUCER_STATUSES = frozenset({"preparing", "filed"})
+
+
+def _dossier_of(obj):
+    """The evaluation an object is about (a document's, or the evaluation itself)."""
+    return getattr(obj, "evaluation", None) or obj
 
 
 @rules.predicate
 def dossier_is_open(user, obj) -> bool:
     """The evaluation (or the evaluation of the document) is not concluded."""
-    evaluation = getattr(obj, "evaluation", None) or obj
-    return getattr(evaluation, "status", None) in DOSSIER_OPEN_STATUSES
+    return getattr(_dossier_of(obj), "status", None) in DOSSIER_OPEN_STATUSES
+
+
+@rules.predicate
+def with_its_producer(user, obj) -> bool:
+    """A dossier filed online that the commune has not yet received: the producer's."""
+    return getattr(_dossier_of(obj), "status", None) in WITH_THE_PRODUCER_STATUSES
+
+
+@rules.predicate
+def being_prepared(user, obj) -> bool:
+    """The producer is preparing the dossier online (not yet filed)."""
+    return getattr(_dossier_of(obj), "status", None) == "preparing"
+
+
+@rules.predicate
+def returned_to_answer(user, obj) -> bool:
+    """The province returned the dossier, asking for what it lacks."""
+    return getattr(_dossier_of(obj), "status", None) == "returned"
+
+
+@rules.predicate
+def filed_online(user, obj) -> bool:
+    """The producer's account filed the dossier online (``Evaluation.online``)."""
+    return bool(getattr(_dossier_of(obj), "online", False))
+
+
+#: The producer's account on its own dossier filed online, while it may change it: being
+#: prepared, or returned by the province.
+producer_completes_it = owns & filed_online & (being_prepared | returned_to_answer)
 
 
 @rules.predicate
@@ -420,31 +471,80 @@ def carried_over(user, obj) -> bool:
     return getattr(obj, "carried_from_id", None) is not None
 
 
+#: The local officers of the product's area and the Department's reviewers, on a dossier not
+#: concluded and not still with its producer.
+_staff_on_an_open_dossier = (
+    (is_local_officer | is_city_reviewer) & in_users_areas & dossier_is_open & ~with_its_producer
+)
+
 allow(
     "document.add",
-    (is_local_officer | is_city_reviewer) & in_users_areas & dossier_is_open,
+    _staff_on_an_open_dossier | producer_completes_it,
     _(
         "Tài liệu của hồ sơ do cán bộ địa phương phụ trách sản phẩm hoặc cán bộ thẩm định của "
-        "Sở thêm, khi hồ sơ chưa có kết luận."
+        "Sở thêm, khi hồ sơ chưa có kết luận; hồ sơ nộp trực tuyến do chủ thể thêm khi đang "
+        "lập hoặc khi Sở trả lại."
     ),
 )
 allow(
     "document.remove",
     (
-        ((added_it | (carried_over & (is_local_officer | is_city_reviewer))) & in_users_areas)
-        | is_administrator
-    )
-    & dossier_is_open,
+        (added_it | carried_over) & _staff_on_an_open_dossier
+        | (is_administrator & dossier_is_open)
+        | (added_it & producer_completes_it)
+    ),
     _(
         "Chỉ người đã thêm tài liệu (hoặc quản trị viên) gỡ được tài liệu, khi hồ sơ chưa có "
         "kết luận; tài liệu chuyển từ hồ sơ trước do cán bộ địa phương phụ trách sản phẩm hoặc "
-        "cán bộ thẩm định của Sở thay."
+        "cán bộ thẩm định của Sở thay; chủ thể gỡ tài liệu mình đã thêm khi hồ sơ trực tuyến "
+        "đang lập hoặc bị Sở trả lại."
     ),
 )
 allow(
     "document.request",
-    is_city_reviewer & in_users_areas & dossier_is_open,
+    is_city_reviewer & in_users_areas & dossier_is_open & ~with_its_producer,
     _("Việc đề nghị bổ sung hồ sơ do cán bộ thẩm định của Sở Nông nghiệp và Môi trường thực hiện."),
+)
+
+# Filing online (26/2026/QĐ-TTg: the electronic dossier has the legal value of the paper one):
+# the producer's account prepares a dossier of one of its own products (Mẫu 01, Mẫu 02, its
+# documents) and files it; the commune receives it or returns it to the producer; when the
+# province returns it, the producer (or the commune, as for a paper dossier) answers and sends
+# it back. Which move is whose is the workflow's table (evaluations.workflow); the producer
+# never decides.
+allow(
+    "dossier.follow",
+    is_producer_account,
+    _(
+        "Trang hồ sơ trực tuyến dành cho tài khoản của chủ thể OCOP; cán bộ xem hồ sơ ở trang "
+        "Đánh giá."
+    ),
+)
+allow(
+    "dossier.start",
+    is_producer_account & (without_object | owns),
+    _("Chủ thể lập hồ sơ trực tuyến cho sản phẩm của mình, bằng tài khoản của chủ thể."),
+)
+allow(
+    "dossier.prepare",
+    owns & filed_online & being_prepared,
+    _(
+        "Phiếu đăng ký và báo cáo tự đánh giá do chủ thể sửa khi hồ sơ trực tuyến đang lập, "
+        "trước khi nộp cho xã."
+    ),
+)
+allow(
+    "dossier.file",
+    owns & filed_online,
+    _("Hồ sơ trực tuyến do tài khoản của chủ thể có sản phẩm nộp."),
+)
+allow(
+    "dossier.resubmit",
+    ((is_local_officer | is_administrator) & in_users_areas) | (owns & filed_online),
+    _(
+        "Hồ sơ bị trả lại do cán bộ địa phương phụ trách sản phẩm gửi lại; hồ sơ nộp trực tuyến "
+        "do chủ thể hoặc xã gửi lại."
+    ),
 )
 
 

@@ -475,10 +475,11 @@ def request_documents(
     note: str = "",
     by,
     transition: Transition | None = None,
+    due_on=None,
 ) -> list[DocumentRequest]:
     """Ask for documents: each of `items` is a checklist code of the dossier's kind or a
-    title in the Department's own words. What is already asked and still open is not asked
-    twice. Returns the requests made."""
+    title in the Department's own words, by `due_on` if given. What is already asked and
+    still open is not asked twice. Returns the requests made."""
     policy.require(by, "document.request", evaluation)
     if transition is not None and transition.evaluation_id != evaluation.pk:
         raise ValidationError(_("Bước xử lý này không thuộc hồ sơ."))
@@ -508,6 +509,7 @@ def request_documents(
                     note=note.strip(),
                     asked_by=by,
                     transition=transition,
+                    due_on=due_on,
                 )
             )
             asked.add((code, title))

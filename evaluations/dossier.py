@@ -75,12 +75,47 @@ def commune_edit_reason(evaluation: Evaluation, user) -> str | None:
             "Hồ sơ đánh giá theo %(basis)s: không có bước Ủy ban nhân dân cấp xã tiếp nhận, "
             "đánh giá sơ bộ."
         ) % {"basis": basis.code}
+    if evaluation.status in Evaluation.PRODUCER_STATUSES:
+        return _(
+            "Chủ thể đang lập, nộp hồ sơ trực tuyến: xã xem hồ sơ, tiếp nhận khi chủ thể đã nộp."
+        )
     if evaluation.status not in Evaluation.LOCAL_STATUSES:
         return _("Hồ sơ đã gửi lên tỉnh: phần của xã đã khóa.")
     decision = policy.can(user, "evaluation.fill", evaluation)
     if not decision:
         return decision.reason
     return None
+
+
+def producer_edit_reason(evaluation: Evaluation, user) -> str | None:
+    """Why this user cannot change the producer's part of a dossier filed online now (its
+    registration and self-assessment); None when they can: the producer's account, while it
+    prepares the dossier."""
+    decision = policy.can(user, "dossier.prepare", evaluation)
+    return None if decision else decision.reason
+
+
+def self_assessment_edit_reason(evaluation: Evaluation, user) -> str | None:
+    """Who changes the self-assessment (Mẫu 02): the producer's account while it prepares a
+    dossier filed online, else the commune while the dossier is with it (None when this user
+    may)."""
+    if producer_edit_reason(evaluation, user) is None:
+        return None
+    return commune_edit_reason(evaluation, user)
+
+
+def receiver(evaluation: Evaluation):
+    """Who received the dossier at the commune: the officer who opened it on paper, or who
+    received it once its producer filed it online (None until then)."""
+    if not evaluation.online:
+        return evaluation.created_by
+    step = (
+        evaluation.transitions.filter(action=Transition.Action.RECEIVE)
+        .select_related("by")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    return step.by if step else None
 
 
 # --- The registration's facts ----------------------------------------------------------------
@@ -200,6 +235,11 @@ def _refuse_unless_editable(evaluation: Evaluation, user) -> None:
         raise ValidationError(reason, code="locked")
 
 
+def _refuse_unless_self_assessment_editable(evaluation: Evaluation, user) -> None:
+    if reason := self_assessment_edit_reason(evaluation, user):
+        raise ValidationError(reason, code="locked")
+
+
 def self_assessment_save(
     *,
     evaluation: Evaluation,
@@ -209,15 +249,16 @@ def self_assessment_save(
     version: int,
 ) -> Evaluation:
     """Save the producer's claims ({criterion id: option id or None}) and evidence ({criterion
-    id: text}), all or nothing. Refused (ValidationError, nothing written) when the commune's
-    part is locked, when the dossier was saved since `version` was read (StaleSave, naming
-    who), or when a criterion is not on the sheet or an option not of its criterion (the error
-    under ``c<criterion id>``). A criterion left out of both keeps what it had; one with no
-    option and no evidence has its row removed; an answer carried from the previous dossier
+    id: text}), all or nothing: by the producer's account on a dossier it prepares online, or
+    by the commune. Refused (ValidationError, nothing written) when that part is locked, when
+    the dossier was saved since `version` was read (StaleSave, naming who), or when a
+    criterion is not on the sheet or an option not of its criterion (the error under
+    ``c<criterion id>``). A criterion left out of both keeps what it had; one with no option
+    and no evidence has its row removed; an answer carried from the previous dossier
     loses its mark once changed. Moves the evaluation's version on."""
     with transaction.atomic():
         current = _locked(evaluation)
-        _refuse_unless_editable(current, by)
+        _refuse_unless_self_assessment_editable(current, by)
         check_version(current, version)
         structure = SheetStructure.load(current.criteria_set)
         errors = {}
@@ -310,6 +351,46 @@ def preassessment_save(
             evaluation=current, user=by, kind=Contribution.Kind.PREASSESSED
         )
     return current
+
+
+# --- The producer's registration (Mẫu 01) on a dossier filed online ---------------------------
+
+
+def registration_save(*, evaluation: Evaluation, by, samples: int, version: int) -> Evaluation:
+    """The producer's registration of a dossier it prepares online: the samples it will hand
+    in at the commune (its other facts are the registry's: producer, product, product set,
+    kind). Refused (ValidationError, nothing written) unless the producer's account may change
+    it now, or when the dossier was saved since `version` (StaleSave, naming who)."""
+    with transaction.atomic():
+        current = _locked(evaluation)
+        if reason := producer_edit_reason(current, by):
+            raise ValidationError(reason, code="locked")
+        check_version(current, version, ["samples"])
+        if samples is None or samples < 0:
+            raise ValidationError({"samples": _("Số sản phẩm mẫu không thể âm.")})
+        current.samples = samples
+        current._history_user = by
+        current._change_reason = _("Lưu phiếu đăng ký (Mẫu 01)")
+        current.save(update_fields=["samples", "updated_at"])
+    return current
+
+
+def file_missing(evaluation: Evaluation) -> list[str]:
+    """What the producer must still do before it files its dossier online, each a sentence;
+    empty when nothing is missing (with the documents, the guard of the "file" move)."""
+    missing = []
+    if needs_samples(evaluation) and evaluation.samples < REQUIRED_SAMPLES:
+        missing.append(
+            _(
+                "Phiếu đăng ký (Mẫu 01) ghi %(count)s/%(required)s sản phẩm mẫu: hồ sơ nộp kèm "
+                "05 sản phẩm mẫu tại xã."
+            )
+            % {"count": evaluation.samples, "required": REQUIRED_SAMPLES}
+        )
+    claimed = SelfAssessment.objects.filter(evaluation=evaluation, option__isnull=False)
+    if not claimed.exists():
+        missing.append(_("Báo cáo tự đánh giá (Mẫu 02) chưa tự chấm tiêu chí nào."))
+    return missing
 
 
 # --- Before forwarding -----------------------------------------------------------------------

@@ -180,6 +180,14 @@ class ReturnForm(forms.Form):
         help_text=_("Ví dụ: Phiếu kiểm nghiệm dư lượng thuốc bảo vệ thực vật."),
         validators=[multi_line],
     )
+    due_on = DateField(
+        label=_("Hạn bổ sung tài liệu"),
+        required=False,
+        help_text=_(
+            "Ngày cuối cùng xã (và chủ thể, với hồ sơ nộp trực tuyến) nộp các tài liệu đề nghị "
+            "bổ sung; để trống nếu không ấn định."
+        ),
+    )
 
     def __init__(self, *args, evaluation=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -193,6 +201,45 @@ class ReturnForm(forms.Form):
         others = [line.strip() for line in (cleaned.pop("other_documents", "") or "").splitlines()]
         cleaned["documents"] = [*cleaned.get("documents", []), *filter(None, others)]
         return cleaned
+
+
+class ReceiveForm(forms.Form):
+    """The commune receives a dossier its producer filed online: the samples it counted."""
+
+    takes_evaluation = True
+
+    samples = forms.IntegerField(
+        label=_("Số sản phẩm mẫu đã nhận"),
+        required=False,
+        min_value=0,
+        max_value=99,
+        help_text=_("Để trống: số chủ thể ghi trong phiếu đăng ký."),
+        error_messages={"min_value": _("Số sản phẩm mẫu không âm.")},
+    )
+    comment = forms.CharField(
+        label=_("Ý kiến"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[multi_line],
+    )
+
+    def __init__(self, *args, evaluation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if evaluation is not None:
+            self.fields["samples"].widget.attrs["placeholder"] = evaluation.samples
+
+
+class ReturnToProducerForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Lý do trả lại cho chủ thể"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Hồ sơ chưa đầy đủ, chưa hợp lệ: ghi rõ chủ thể cần bổ sung gì. Chủ thể thấy lý do "
+            "này, bổ sung và nộp lại trên cổng."
+        ),
+        error_messages={"required": _("Hãy ghi lý do trả lại để chủ thể bổ sung hồ sơ.")},
+        validators=[multi_line],
+    )
 
 
 class RemarkForm(forms.Form):

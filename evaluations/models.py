@@ -611,6 +611,10 @@ class Evaluation(Versioned):
     """One product in one round: the council's score sheets, the result and the decision."""
 
     class Status(models.TextChoices):
+        # A dossier the producer prepares and files online (26/2026/QĐ-TTg: the electronic
+        # dossier has the legal value of the paper one), before the commune receives it.
+        PREPARING = "preparing", _("Chủ thể đang lập hồ sơ")
+        FILED = "filed", _("Chủ thể đã nộp, chờ xã tiếp nhận")
         DRAFT = "draft", _("Đang chấm điểm")
         SUBMITTED = "submitted", _("Đã gửi thẩm định")
         # 26/2026/QĐ-TTg (Điều 7): the commune receives and pre-assesses, the province checks,
@@ -654,6 +658,8 @@ class Evaluation(Versioned):
     )
     #: Statuses of an evaluation not yet concluded: a product has at most one such.
     OPEN_STATUSES = (
+        Status.PREPARING,
+        Status.FILED,
         Status.DRAFT,
         Status.SUBMITTED,
         Status.RECEIVED,
@@ -668,6 +674,9 @@ class Evaluation(Versioned):
     )
     #: Statuses at the local level (the commune, or the district under the earlier decisions).
     LOCAL_STATUSES = (Status.DRAFT, Status.RECEIVED, Status.RETURNED)
+    #: Statuses of a dossier still with its producer, filed online: being prepared, or filed
+    #: and not yet received by the commune.
+    PRODUCER_STATUSES = (Status.PREPARING, Status.FILED)
 
     round = models.ForeignKey(
         Round, verbose_name=_("đợt đánh giá"), on_delete=models.PROTECT, related_name="evaluations"
@@ -751,6 +760,13 @@ class Evaluation(Versioned):
     # (Mã tỉnh)-(Mã xã)-(STT)-(Năm)); the number counts the commune's evaluations of the year.
     number = models.PositiveSmallIntegerField(_("số thứ tự trong xã"), null=True, blank=True)
     code = models.CharField(_("mã số sản phẩm"), max_length=40, blank=True)
+    # Filed online by the producer's account (its Mẫu 01, Mẫu 02 and documents), not handed in
+    # on paper at the commune.
+    online = models.BooleanField(
+        _("nộp trực tuyến"),
+        default=False,
+        help_text=_("Chủ thể lập và nộp hồ sơ trên cổng bằng tài khoản của chủ thể."),
+    )
     # The registration (Mẫu 01), received at the commune (26/2026/QĐ-TTg Điều 6–7): its number
     # (…/PĐK-(Mã tỉnh)-(Mã xã)-(Năm)), the day received, which starts the commune's 15 working
     # days and picks the legal basis (Điều 12), and the samples handed in.
@@ -759,7 +775,10 @@ class Evaluation(Versioned):
         _("ngày tiếp nhận hồ sơ"),
         null=True,
         blank=True,
-        help_text=_("Ngày Ủy ban nhân dân cấp xã nhận hồ sơ của chủ thể."),
+        help_text=_(
+            "Ngày Ủy ban nhân dân cấp xã nhận hồ sơ của chủ thể (hồ sơ nộp trực tuyến: ngày "
+            "chủ thể nộp trên cổng)."
+        ),
     )
     samples = models.PositiveSmallIntegerField(
         _("số sản phẩm mẫu"),
@@ -851,6 +870,8 @@ class Evaluation(Versioned):
                 fields=["product"],
                 condition=Q(
                     status__in=[
+                        "preparing",
+                        "filed",
                         "draft",
                         "submitted",
                         "received",
@@ -1039,6 +1060,10 @@ class Transition(models.Model):
         APPROVE_CENTRAL = "approve_central", _("Phê duyệt kết quả, gửi Bộ")
         MINISTRY_DECLINE = "ministry_decline", _("Bộ không công nhận 5 sao")
         COMMENT = "comment", _("Ý kiến")
+        # A dossier filed online by the producer's account.
+        PREPARE = "prepare", _("Chủ thể lập hồ sơ trực tuyến")
+        FILE = "file", _("Chủ thể nộp hồ sơ trực tuyến")
+        RETURN_TO_PRODUCER = "return_producer", _("Xã trả lại hồ sơ cho chủ thể")
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="transitions")
     action = models.CharField(_("thao tác"), max_length=20, choices=Action.choices)
@@ -1075,6 +1100,10 @@ class Transition(models.Model):
             models.CheckConstraint(
                 condition=~Q(action="correct") | ~Q(comment=""),
                 name="transition_correction_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(action="return_producer") | ~Q(comment=""),
+                name="transition_return_to_producer_has_reason",
             ),
             models.CheckConstraint(
                 condition=~Q(action="comment") | ~Q(comment=""),
@@ -1291,6 +1320,12 @@ class DocumentRequest(models.Model):
         related_name="+",
     )
     asked_at = models.DateTimeField(_("thời điểm đề nghị"), default=timezone.now)
+    due_on = models.DateField(
+        _("hạn bổ sung"),
+        null=True,
+        blank=True,
+        help_text=_("Ngày cuối cùng chủ thể, xã nộp tài liệu này; để trống nếu không ấn định."),
+    )
     transition = models.ForeignKey(
         Transition,
         verbose_name=_("kèm bước xử lý"),

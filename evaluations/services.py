@@ -210,45 +210,29 @@ def keep_extension(evaluation: Evaluation, by, *, decided_on: date | None = None
 # --- Creating ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def evaluation_create(
-    *,
-    product: Product,
-    round: Round,
-    kind: str,
-    by,
-    filed_on: date | None = None,
-    samples: int = 0,
-    carry: bool = True,
-    today=None,
-) -> Evaluation:
-    """Open an evaluation of a product in a round, with one empty sheet per council member (and
-    the council's agreed sheet when the city reads the star minimums from it).
+@dataclass
+class Opening:
+    """What opening a dossier of a product in a round rests on, or why it cannot be opened
+    (``errors``: field → messages)."""
 
-    Under 26/2026/QĐ-TTg this is the commune receiving the producer's dossier (Mẫu 01): its
-    registration number, the day received and the samples. The day received picks the legal
-    basis (Điều 12: a dossier filed before 22/05/2026 finishes under the rules it was filed
-    under); without one, the day the round opened.
+    basis: LegalBasis | None
+    criteria_set: CriteriaSet | None
+    members: list
+    previous: Certificate | None
+    errors: dict
 
-    A product has one open (not yet concluded) evaluation at a time: the product is locked while
-    this is checked, and the database refuses a second one all the same.
 
-    An upgrade or re-rating dossier starts from the product's previous one (its documents and
-    self-assessment carried over, ``evaluations.carried``) unless `carry` is False."""
-    today = today or timezone.localdate()
-    policy.require(by, "evaluation.add", product)
-    # Two officers opening the same product in two rounds at once: the second waits here, then
-    # finds the first one's evaluation below.
-    Product.objects.select_for_update().filter(pk=product.pk).first()
+def check_opening(*, product: Product, round: Round, kind: str, basis_day: date, today: date):
+    """The rules of opening a dossier, shared by the commune receiving one on paper and the
+    producer starting one online: the round open today and over the product's area, a legal
+    basis in force on `basis_day` with a sheet for the product's set, a council, no other open
+    dossier of the product, and a kind that fits the product's certificates. Call with the
+    product locked."""
     errors: dict[str, list[str]] = {}
 
     def refuse(field: str, message: str) -> None:
         errors.setdefault(field, []).append(message)
 
-    if filed_on is not None and filed_on > today:
-        refuse("filed_on", _("Ngày tiếp nhận hồ sơ không được ở tương lai."))
-        filed_on = None
-    basis_day = filed_on or round.opens_on
     day = formats.date_format(basis_day, "SHORT_DATE_FORMAT")
     basis = LegalBasis.objects.in_force_on(basis_day).first()
     criteria_set, no_sheet = (
@@ -296,8 +280,65 @@ def evaluation_create(
         refuse("kind", _("Sản phẩm chưa có giấy chứng nhận: chọn công nhận mới."))
     if kind == Certificate.Kind.UPGRADE and previous and previous.stars >= 5:
         refuse("kind", _("Sản phẩm đã đạt 5 sao, không nâng hạng được nữa."))
+    return Opening(basis, criteria_set, members, previous, errors)
+
+
+def open_sheets(evaluation: Evaluation, members) -> None:
+    """One empty sheet per council member (and the council's agreed sheet when the city reads
+    the star minimums from it)."""
+    sheets = [ScoreSheet(evaluation=evaluation, member=member) for member in members]
+    if evaluation.minimums_rule == MinimumsRule.COUNCIL:
+        sheets.append(ScoreSheet(evaluation=evaluation, is_council=True))
+    ScoreSheet.objects.bulk_create(sheets)
+
+
+@transaction.atomic
+def evaluation_create(
+    *,
+    product: Product,
+    round: Round,
+    kind: str,
+    by,
+    filed_on: date | None = None,
+    samples: int = 0,
+    carry: bool = True,
+    today=None,
+) -> Evaluation:
+    """Open an evaluation of a product in a round, with one empty sheet per council member (and
+    the council's agreed sheet when the city reads the star minimums from it).
+
+    Under 26/2026/QĐ-TTg this is the commune receiving the producer's dossier (Mẫu 01): its
+    registration number, the day received and the samples. The day received picks the legal
+    basis (Điều 12: a dossier filed before 22/05/2026 finishes under the rules it was filed
+    under); without one, the day the round opened.
+
+    A product has one open (not yet concluded) evaluation at a time: the product is locked while
+    this is checked, and the database refuses a second one all the same.
+
+    An upgrade or re-rating dossier starts from the product's previous one (its documents and
+    self-assessment carried over, ``evaluations.carried``) unless `carry` is False."""
+    today = today or timezone.localdate()
+    policy.require(by, "evaluation.add", product)
+    # Two officers opening the same product in two rounds at once: the second waits here, then
+    # finds the first one's evaluation below.
+    Product.objects.select_for_update().filter(pk=product.pk).first()
+    errors: dict[str, list[str]] = {}
+    if filed_on is not None and filed_on > today:
+        errors.setdefault("filed_on", []).append(_("Ngày tiếp nhận hồ sơ không được ở tương lai."))
+        filed_on = None
+    opening = check_opening(
+        product=product, round=round, kind=kind, basis_day=filed_on or round.opens_on, today=today
+    )
+    for field, messages in opening.errors.items():
+        errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
+    basis, criteria_set, members, previous = (
+        opening.basis,
+        opening.criteria_set,
+        opening.members,
+        opening.previous,
+    )
 
     two_level = basis.is_two_level
     evaluation = Evaluation(
@@ -316,11 +357,7 @@ def evaluation_create(
     evaluation.full_clean()
     with rules_as_errors(evaluation):
         evaluation.save()
-    sheets = [ScoreSheet(evaluation=evaluation, member=member) for member in members]
-    if evaluation.minimums_rule == MinimumsRule.COUNCIL:
-        # The council's agreed sheet, from which the star minimums are read.
-        sheets.append(ScoreSheet(evaluation=evaluation, is_council=True))
-    ScoreSheet.objects.bulk_create(sheets)
+    open_sheets(evaluation, members)
     step = Transition(
         evaluation=evaluation,
         action=Transition.Action.RECEIVE if two_level else Transition.Action.CREATE,
@@ -566,19 +603,22 @@ def evaluation_resubmit(*, evaluation: Evaluation, by, comment: str = "", today=
 
 @transaction.atomic
 def evaluation_return(
-    *, evaluation: Evaluation, by, comment: str, documents=(), today=None
+    *, evaluation: Evaluation, by, comment: str, documents=(), due_on=None, today=None
 ) -> Evaluation:
     """The province sends the dossier back to the commune (the deciding level to the officer
-    under the earlier decisions), saying what to fix and which documents to add."""
+    under the earlier decisions), saying what to fix, which documents to add and, if it sets
+    one, by when (`due_on`); a dossier filed online, to its producer as well."""
     evaluation = _locked(evaluation)
     workflow.check(evaluation, S.RETURNED, by, today=today)
     _require("comment", comment, _("Hãy ghi lý do trả lại để cán bộ địa phương bổ sung."))
+    if due_on is not None and due_on < (today or timezone.localdate()):
+        raise ValidationError({"due_on": _("Hạn bổ sung không được trước hôm nay.")})
     step = _record(evaluation, S.RETURNED, by, comment=comment)
     if documents:
         from evaluations import documents as dossier_documents
 
         dossier_documents.request_documents(
-            evaluation=evaluation, items=list(documents), by=by, transition=step
+            evaluation=evaluation, items=list(documents), by=by, transition=step, due_on=due_on
         )
     return evaluation
 

@@ -38,6 +38,12 @@ class Actor(models.TextChoices):
     REVIEWER = "reviewer", gettext_lazy("cán bộ thẩm định của Sở Nông nghiệp và Môi trường")
     DECIDER = "decider", gettext_lazy("cấp được công nhận số sao này")
     ADMIN = "admin", gettext_lazy("quản trị viên")
+    # A dossier filed online (26/2026: the electronic dossier has the value of the paper one).
+    PRODUCER = "producer", gettext_lazy("chủ thể có sản phẩm (tài khoản của chủ thể)")
+    LOCAL_OR_PRODUCER = (
+        "local_or_producer",
+        gettext_lazy("cán bộ địa phương phụ trách sản phẩm, hoặc chủ thể với hồ sơ nộp trực tuyến"),
+    )
 
 
 S = Evaluation.Status
@@ -72,10 +78,15 @@ _CHECK = {S.ADVISORY: Actor.REVIEWER, S.RETURNED: Actor.REVIEWER, S.DISQUALIFIED
 
 #: status → {next status: who may move it there} (26/2026/QĐ-TTg, Điều 7)
 TWO_LEVEL: dict[str, dict[str, Actor]] = {
+    # Filed online: the producer's account prepares and files its dossier; the commune
+    # receives it (as it receives a paper one) or returns it to the producer, incomplete.
+    S.PREPARING: {S.FILED: Actor.PRODUCER},
+    S.FILED: {S.RECEIVED: Actor.LOCAL, S.PREPARING: Actor.LOCAL},
     # The commune pre-assesses (Mẫu 03) within 15 working days and forwards.
     S.RECEIVED: {S.FORWARDED: Actor.LOCAL},
     S.FORWARDED: _CHECK,
-    S.RETURNED: {S.RESUBMITTED: Actor.LOCAL, S.DISQUALIFIED: Actor.REVIEWER},
+    # The commune answers a return; a dossier filed online, its producer too.
+    S.RETURNED: {S.RESUBMITTED: Actor.LOCAL_OR_PRODUCER, S.DISQUALIFIED: Actor.REVIEWER},
     S.RESUBMITTED: _CHECK,
     # The Tổ tư vấn reviews the dossier and surveys the site.
     S.ADVISORY: {
@@ -130,10 +141,21 @@ ACTIONS = {
     S.SCORED: Transition.Action.SCORED,
     S.MINISTRY: Transition.Action.APPROVE_CENTRAL,
     S.MINISTRY_DECLINED: Transition.Action.MINISTRY_DECLINE,
+    S.FILED: Transition.Action.FILE,
+    S.RECEIVED: Transition.Action.RECEIVE,
+    S.PREPARING: Transition.Action.RETURN_TO_PRODUCER,
 }
 
 #: Moves that change the dossier or its sheets: refused once the round has closed.
-NEEDS_OPEN_ROUND = {S.SUBMITTED, S.RESUBMITTED, S.RETURNED, S.DISQUALIFIED, S.FORWARDED}
+NEEDS_OPEN_ROUND = {
+    S.SUBMITTED,
+    S.RESUBMITTED,
+    S.RETURNED,
+    S.DISQUALIFIED,
+    S.FORWARDED,
+    S.FILED,
+    S.RECEIVED,
+}
 
 
 def action_for(evaluation: Evaluation, target: str) -> str:
@@ -181,6 +203,8 @@ RULE_OF_ACTOR = {
     Actor.LOCAL: "evaluation.fill",
     Actor.REVIEWER: "evaluation.review",
     Actor.ADMIN: "evaluation.correct",
+    Actor.PRODUCER: "dossier.file",
+    Actor.LOCAL_OR_PRODUCER: "dossier.resubmit",
 }
 
 
@@ -379,6 +403,23 @@ def _can_forward(evaluation: Evaluation) -> str | None:
     return " ".join(missing) if missing else None
 
 
+def _can_file(evaluation: Evaluation) -> str | None:
+    """The producer's part is done (its Mẫu 01 with the samples, its Mẫu 02) and the dossier
+    holds the documents the law asks of the producer for its kind."""
+    missing = dossier.file_missing(evaluation)
+    lacking = [
+        item
+        for item in documents.missing_required(evaluation, documents.Stage.COUNCIL)
+        if item.provided_by == documents.Provider.PRODUCER
+    ]
+    if lacking:
+        missing.append(
+            _("Hồ sơ điện tử còn thiếu: %(items)s.")
+            % {"items": "; ".join(str(item.title) for item in lacking)}
+        )
+    return " ".join(missing) if missing else None
+
+
 def _can_go_to_council(evaluation: Evaluation) -> str | None:
     if evaluation.status == S.ADVISORY and not evaluation.advisory_findings.strip():
         return _("Tổ tư vấn chưa ghi kết quả thẩm định, khảo sát.")
@@ -396,6 +437,7 @@ GUARDS = {
     S.PROPOSED_CENTRAL: _can_propose,
     S.MINISTRY: _can_propose,
     S.FORWARDED: _can_forward,
+    S.FILED: _can_file,
     S.COUNCIL: _can_go_to_council,
     S.SCORED: _incomplete_reason,
 }
@@ -478,7 +520,15 @@ def sheet_lock_reason(evaluation: Evaluation, user, *, today: date | None = None
     today = today or timezone.localdate()
     status = evaluation.status
     two_level = _two_level(evaluation)
-    if two_level and status in (S.RECEIVED, S.FORWARDED, S.RESUBMITTED, S.ADVISORY, S.RETURNED):
+    if two_level and status in (
+        S.PREPARING,
+        S.FILED,
+        S.RECEIVED,
+        S.FORWARDED,
+        S.RESUBMITTED,
+        S.ADVISORY,
+        S.RETURNED,
+    ):
         return _("Hội đồng cấp tỉnh chấm điểm khi hồ sơ đã qua Tổ tư vấn thẩm định.")
     if status in Evaluation.EDITABLE_STATUSES:
         if reason := round_closed_reason(evaluation, today):
@@ -560,12 +610,23 @@ def next_step(evaluation: Evaluation, *, returned: Transition | None = None) -> 
     unit = provinces.words_of(evaluation.product.producer.area).unit
     if status == S.RETURNED:
         returned = returned or latest_return(evaluation)
+        who = local
+        if two_level and evaluation.online:
+            who = _("%(commune)s hoặc chủ thể %(producer)s") % {
+                "commune": local,
+                "producer": evaluation.product.producer.name,
+            }
         return NextStep(
-            local,
+            who,
             _("Chờ bổ sung hồ sơ theo yêu cầu"),
             returned.comment if returned else "",
         )
     steps = {
+        S.PREPARING: (
+            _("chủ thể %(producer)s") % {"producer": evaluation.product.producer.name},
+            _("Chủ thể đang lập hồ sơ trực tuyến, chưa nộp cho xã"),
+        ),
+        S.FILED: (local, _("Chờ xã tiếp nhận hồ sơ chủ thể nộp trực tuyến")),
         S.RECEIVED: (
             local,
             _("Chờ xã đánh giá sơ bộ (Mẫu 03) và gửi lên %(unit)s") % {"unit": unit},

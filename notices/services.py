@@ -32,6 +32,12 @@ the producer's accounts (who answer it) and the local officers of the product's 
 follow the connection); answered, the local officers (who close it). Once per enquiry, state and
 recipient.
 
+A dossier's producer is told too, through its accounts (``policy.accounts_of_producer``), of the
+steps that concern it (``PRODUCER_ACTIONS``: received by the commune, returned to it, returned
+by the province with what is asked and by when, forwarded to the province, recognised or not):
+after the step is committed, so that what the step asked is there to say, with a link to its
+page of the dossier (``online:detail``).
+
 Only active users whose assigned areas contain the product's area are candidates: an
 administrator who sees everything is not told about every step of the country. Users who chose
 e-mail (``User.email_notices``) and have an address also get an e-mail, in Vietnamese, after
@@ -184,7 +190,9 @@ def notify_step(step: Transition) -> list[Notice]:
 
 
 def on_transition_saved(sender, instance: Transition, created: bool, raw: bool = False, **kwargs):
-    """post_save of a Transition: a notice must never undo the step, so a failure is logged."""
+    """post_save of a Transition: a notice must never undo the step, so a failure is logged.
+    The producer's notices wait for the step to be committed (what it asks is written after
+    it)."""
     if not created or raw:
         return
     try:
@@ -192,6 +200,153 @@ def on_transition_saved(sender, instance: Transition, created: bool, raw: bool =
             notify_step(instance)
     except Exception:
         logger.exception("Could not give the notices of step %s", instance.pk)
+    if tells_the_producer(instance):
+        transaction.on_commit(partial(_notify_producer_later, instance.pk, _without_email.get()))
+
+
+# --- The producer's accounts -------------------------------------------------------------------
+
+A = Transition.Action
+#: The steps of its dossier a producer is told of.
+PRODUCER_ACTIONS = {
+    A.RECEIVE,
+    A.RETURN_TO_PRODUCER,
+    A.RETURN,
+    A.FORWARD,
+    A.RECOGNISE,
+    A.NOT_RECOGNISE,
+    A.CENTRAL_RECOGNISE,
+    A.DISQUALIFY,
+}
+
+
+def tells_the_producer(step: Transition) -> bool:
+    """A move of the dossier (not its creation, not a correction) that concerns its producer."""
+    return (
+        bool(step.from_status)
+        and step.from_status != step.to_status
+        and step.action in PRODUCER_ACTIONS
+    )
+
+
+def producer_recipients(step: Transition) -> list[User]:
+    """The active accounts of the dossier's producer, but whoever made the step."""
+    if not tells_the_producer(step):
+        return []
+    users = User.objects.filter(
+        policy.accounts_of_producer(step.evaluation.product.producer_id)
+    ).order_by("pk")
+    if step.by_id is not None:
+        users = users.exclude(pk=step.by_id)
+    return list(users)
+
+
+def _day(value: date) -> str:
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+def _producer_verb(step: Transition, requests: list) -> str:
+    evaluation = step.evaluation
+    values = {
+        "product": evaluation.product.name,
+        "commune": evaluation.product.producer.area.name,
+        "number": evaluation.registration_number or "—",
+        "stars": evaluation.recognised_stars or "",
+        "decision": step.decision_number or evaluation.decision_number,
+        "count": len(requests),
+    }
+    due = [request.due_on for request in requests if request.due_on]
+    texts = {
+        A.RECEIVE: _("UBND %(commune)s đã tiếp nhận hồ sơ “%(product)s” (phiếu %(number)s)"),
+        A.RETURN_TO_PRODUCER: _(
+            "UBND %(commune)s trả lại hồ sơ “%(product)s”: bổ sung theo lý do và nộp lại"
+        ),
+        A.FORWARD: _("UBND %(commune)s đã gửi hồ sơ “%(product)s” lên tỉnh đánh giá, phân hạng"),
+        A.RECOGNISE: _(
+            "Sản phẩm “%(product)s” được công nhận %(stars)s sao (Quyết định %(decision)s)"
+        ),
+        A.CENTRAL_RECOGNISE: _(
+            "Sản phẩm “%(product)s” được công nhận 5 sao (Quyết định %(decision)s)"
+        ),
+        A.NOT_RECOGNISE: _("Sản phẩm “%(product)s” không được công nhận"),
+        A.DISQUALIFY: _("Hồ sơ “%(product)s” bị loại trước khi chấm điểm"),
+    }
+    if step.action == A.RETURN:
+        if requests and due:
+            values["day"] = _day(min(due))
+            text = _("Sở trả lại hồ sơ “%(product)s”: bổ sung %(count)s tài liệu, hạn %(day)s")
+        elif requests:
+            text = _("Sở trả lại hồ sơ “%(product)s”: bổ sung %(count)s tài liệu")
+        else:
+            text = _("Sở trả lại hồ sơ “%(product)s” để bổ sung")
+        return text % values
+    return texts[step.action] % values
+
+
+def _producer_reason(step: Transition, requests: list) -> str:
+    """The step's reason, and for a return what is asked and by when."""
+    lines = [step.comment] if step.comment else []
+    for request in requests:
+        line = _("Cần bổ sung: %(title)s") % {"title": request.title}
+        if request.due_on:
+            line += " — " + _("hạn %(day)s") % {"day": _day(request.due_on)}
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def notify_producer(step: Transition) -> list[Notice]:
+    """Tell the dossier's producer of one step, once per account (running twice gives
+    nothing new)."""
+    given = []
+    with translation.override(settings.LANGUAGE_CODE):
+        recipients = producer_recipients(step)
+        if not recipients:
+            return []
+        requests = list(step.document_requests.order_by("pk"))
+        verb = _producer_verb(step, requests)[:300]
+        reason = _producer_reason(step, requests)
+        url = reverse("online:detail", args=[step.evaluation_id])
+        for user in recipients:
+            notice = Notice(
+                recipient=user,
+                kind=Notice.Kind.MOVE,
+                evaluation=step.evaluation,
+                transition=step,
+                actor=step.by,
+                url=url,
+                verb=verb,
+                reason=reason,
+                created_at=step.at,
+                key=f"producer-step:{step.pk}",
+            )
+            try:
+                with transaction.atomic():
+                    notice.save()
+                    _count_new([user])
+            except IntegrityError:
+                continue  # told already
+            _mail_later(notice)
+            given.append(notice)
+    return given
+
+
+def _notify_producer_later(step_pk: int, quiet: bool) -> None:
+    """After the step is committed: the producer's notices (without e-mail when the step was
+    made so, as the demo's are). A failure is logged, never raised."""
+    token = _without_email.set(quiet)
+    try:
+        step = (
+            Transition.objects.select_related("evaluation__product__producer__area", "by")
+            .filter(pk=step_pk)
+            .first()
+        )
+        if step is not None:
+            with transaction.atomic():
+                notify_producer(step)
+    except Exception:
+        logger.exception("Could not tell the producer of step %s", step_pk)
+    finally:
+        _without_email.reset(token)
 
 
 # --- Revocations ------------------------------------------------------------------------------
@@ -342,7 +497,7 @@ def enquiry_recipients(enquiry: Enquiry) -> list[User]:
     ]
     if enquiry.status != Enquiry.Status.NEW:
         return local
-    accounts = User.objects.filter(producer=enquiry.product.producer_id, is_active=True)
+    accounts = User.objects.filter(policy.accounts_of_producer(enquiry.product.producer_id))
     return [user for user in accounts.order_by("pk") if policy.is_producer_account(user)] + local
 
 
@@ -706,7 +861,7 @@ def page_change_recipients(change: PageChange) -> list[User]:
             if policy.can(user, "page.review", change)
         ]
     if change.status in PageChange.DECIDED:
-        accounts = User.objects.filter(producer=change.producer_id, is_active=True)
+        accounts = User.objects.filter(policy.accounts_of_producer(change.producer_id))
         return list(accounts.exclude(pk=change.reviewed_by_id).order_by("pk"))
     return []
 

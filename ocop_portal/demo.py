@@ -14,6 +14,7 @@ from enquiries import demo as enquiries
 from enquiries.models import Enquiry
 from evaluations import demo as evaluations
 from evaluations.criteria import load_legal_bases
+from evaluations.online_demo import online_demo
 from inspections import demo as inspections
 from listings import demo as listings
 from notices.models import Notice
@@ -117,6 +118,18 @@ def _date_enquiry_notices() -> None:
         when = enquiry.received_at if status == Enquiry.Status.NEW else enquiry.answered_at
         if when is not None and notice.created_at != when:
             Notice.objects.filter(pk=notice.pk).update(created_at=when)
+
+
+def load_online_dossier(account: User):
+    """The dossier the account's producer filed online (``evaluations.online_demo``): filed,
+    received by the commune, forwarded and returned by the Department asking for a lab report
+    by a deadline; with its notices, without e-mailing anyone. Call it after the evaluations
+    (its round, the officers and ``city``), with the producer's demo account (``chuthe2``).
+    Idempotent; None when the account is not a producer's."""
+    with without_email():
+        evaluation = online_demo(account)
+    _date_notices()
+    return evaluation
 
 
 @transaction.atomic

@@ -9,7 +9,8 @@ shows on every page.
   earlier decisions the local officers enter them while the dossier is a draft or returned. A
   round that has closed locks its sheets.
 - ``waiting``: dossiers whose next step is this user's (``workflow.next_step``): at the commune
-  the dossiers it received and must pre-assess and forward within its working days (a draft
+  the dossiers its producers filed online, to receive or return, and those it received and
+  must pre-assess and forward within its working days (a draft
   to score and submit under the earlier decisions); at the Department every step from the
   completeness check to the decision and the centre's answer. Each with its deadline (the
   commune's 15 working days; the round's decision cut-off at the province; the round's end for
@@ -72,8 +73,9 @@ RERATE_WITHIN_DAYS = 180
 #: The kinds of records (``core.caching``: the apps' labels) the counts are made of.
 RECORD_KINDS = ("evaluations", "products")
 
-#: The steps at the commune: received (26/2026), a draft to score and submit (earlier).
-LOCAL_STEPS = (S.RECEIVED, S.DRAFT)
+#: The steps at the commune: filed online by the producer (to receive or return), received
+#: (26/2026), a draft to score and submit (earlier).
+LOCAL_STEPS = (S.FILED, S.RECEIVED, S.DRAFT)
 #: The steps at the province, up to the decision and the centre's answer.
 PROVINCE_STEPS = (*Evaluation.WAITING_STATUSES, S.PROPOSED_CENTRAL)
 #: The steps waiting for the centre: no deadline of the province's.
@@ -416,7 +418,7 @@ def deadline_of(evaluation: Evaluation) -> date | None:
     earlier draft (its sheets lock); the round's decision cut-off at the province (else its
     end); none while the centre decides."""
     round_ = evaluation.round
-    if evaluation.status == S.RECEIVED:
+    if evaluation.status in (S.RECEIVED, S.FILED):
         return dossier.commune_deadline(evaluation) or round_.forward_by
     if evaluation.status in CENTRAL_STEPS:
         return None

@@ -21,6 +21,7 @@ urlpatterns = [
     path("producers/", include("subjects.urls")),
     path("products/", include("products.urls")),
     path("evaluations/", include("evaluations.urls")),
+    path("producer/dossiers/", include("evaluations.online_urls")),
     path("plans/", include("budgets.urls")),
     path("inspections/", include("inspections.urls")),
     path("producer/page/", include("listings.urls")),

@@ -35,6 +35,8 @@ ONE_DAY = timedelta(days=1)
 #: The statuses of an evaluation not yet concluded, by value (``Evaluation.OPEN_STATUSES``:
 #: this app lies below evaluations and cannot import them; a test keeps the two equal).
 OPEN_DOSSIER_STATUSES = (
+    "preparing",
+    "filed",
     "draft",
     "submitted",
     "received",
@@ -47,6 +49,9 @@ OPEN_DOSSIER_STATUSES = (
     "ministry",
     "ministry_declined",
 )
+#: Of those, the dossiers filed: all but one its producer is still preparing online (filed
+#: online, the day filed is its ``filed_on``).
+FILED_DOSSIER_STATUSES = tuple(status for status in OPEN_DOSSIER_STATUSES if status != "preparing")
 
 
 class State(models.TextChoices):
@@ -270,7 +275,7 @@ def _filed_dossier(on: date) -> Exists:
             ),
             pk=OuterRef("pk"),
             follow_up_evaluations__kind=Certificate.Kind.RENEWAL,
-            follow_up_evaluations__status__in=OPEN_DOSSIER_STATUSES,
+            follow_up_evaluations__status__in=FILED_DOSSIER_STATUSES,
         )
     )
 

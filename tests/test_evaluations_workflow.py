@@ -87,11 +87,15 @@ EXPECTED_ACTORS = {
 
 #: The 26/2026 process (Điều 7): who may make each move ("decider": the city reviewer here).
 EXPECTED_TWO_LEVEL = {
+    # Filed online by the producer's account; the commune receives it or returns it.
+    (S.PREPARING, S.FILED): "producer",
+    (S.FILED, S.RECEIVED): "local",
+    (S.FILED, S.PREPARING): "local",
     (S.RECEIVED, S.FORWARDED): "local",
     (S.FORWARDED, S.ADVISORY): "city",
     (S.FORWARDED, S.RETURNED): "city",
     (S.FORWARDED, S.DISQUALIFIED): "city",
-    (S.RETURNED, S.RESUBMITTED): "local",
+    (S.RETURNED, S.RESUBMITTED): "local_or_producer",
     (S.RETURNED, S.DISQUALIFIED): "city",
     (S.RESUBMITTED, S.ADVISORY): "city",
     (S.RESUBMITTED, S.RETURNED): "city",
@@ -114,6 +118,8 @@ EXPECTED_TWO_LEVEL = {
     (S.CENTRAL_RECOGNISED, S.CENTRAL_RECOGNISED): "admin",
 }
 TWO_LEVEL_STATUSES = {
+    S.PREPARING,
+    S.FILED,
     S.RECEIVED,
     S.FORWARDED,
     S.RETURNED,
@@ -129,6 +135,8 @@ TWO_LEVEL_STATUSES = {
     S.DISQUALIFIED,
 }
 OLD_PROCESS_STATUSES = set(STATUSES) - {
+    S.PREPARING,
+    S.FILED,
     S.RECEIVED,
     S.FORWARDED,
     S.ADVISORY,
@@ -151,7 +159,13 @@ def test_the_tables_are_exactly_the_documented_workflows():
         for target, actor in targets.items()
     }
     expected = {
-        pair: {"city": "reviewer", "local": "local", "admin": "admin"}[who]
+        pair: {
+            "city": "reviewer",
+            "local": "local",
+            "admin": "admin",
+            "producer": "producer",
+            "local_or_producer": "local_or_producer",
+        }[who]
         for pair, who in EXPECTED_TWO_LEVEL.items()
     }
     deciders = {(S.SCORED, S.RECOGNISED), (S.SCORED, S.NOT_RECOGNISED), (S.SCORED, S.MINISTRY)}

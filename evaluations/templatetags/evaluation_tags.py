@@ -12,6 +12,8 @@ register = template.Library()
 
 S = Evaluation.Status
 STATUS_CLASSES = {
+    S.PREPARING: "text-bg-light border",
+    S.FILED: "text-bg-info",
     S.DRAFT: "text-bg-secondary",
     S.SUBMITTED: "text-bg-primary",
     S.RESUBMITTED: "text-bg-primary",

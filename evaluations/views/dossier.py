@@ -226,7 +226,7 @@ def print_form_01(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         **_facts(evaluation),
         "kinds": [(label, evaluation.kind == kind) for label, kind in kinds],
-        "receiver": evaluation.created_by.get_full_name() if evaluation.created_by else "",
+        "receiver": who.get_full_name() if (who := dossier.receiver(evaluation)) else "",
     }
     return render(request, "evaluations/print_form_01.html", context)
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from core import policy
 from core.forms import add_errors
 from core.submissions import SAVED, submit_once
-from evaluations import carried, dossier, services, workflow
+from evaluations import carried, dossier, online, services, workflow
 from evaluations.forms import (
     AdvisoryForm,
     CentralDeclineForm,
@@ -26,8 +26,10 @@ from evaluations.forms import (
     DivergenceForm,
     EvaluationCreateForm,
     MinistryDeclineForm,
+    ReceiveForm,
     RemarkForm,
     ReturnForm,
+    ReturnToProducerForm,
 )
 from evaluations.models import Evaluation, Round
 from evaluations.scoring import SheetStructure
@@ -123,6 +125,26 @@ ACTIONS = {
             services.evaluation_disqualify,
             style="outline-danger",
             success=gettext_lazy("Đã loại hồ sơ; lý do được ghi lại."),
+        ),
+        # 26/2026/QĐ-TTg: a dossier its producer filed online, received or returned to it.
+        Action(
+            "receive",
+            S.RECEIVED,
+            gettext_lazy("Tiếp nhận"),
+            ReceiveForm,
+            online.dossier_receive,
+            success=gettext_lazy(
+                "Đã tiếp nhận hồ sơ chủ thể nộp trực tuyến; xã đánh giá sơ bộ và gửi lên tỉnh."
+            ),
+        ),
+        Action(
+            "return-producer",
+            S.PREPARING,
+            gettext_lazy("Trả lại cho chủ thể"),
+            ReturnToProducerForm,
+            online.dossier_return_to_producer,
+            style="outline-danger",
+            success=gettext_lazy("Đã trả lại hồ sơ cho chủ thể bổ sung."),
         ),
         # 26/2026/QĐ-TTg
         Action(
@@ -300,11 +322,14 @@ def _detail(
                 "version": evaluation.version,
             }
         )
-    deadline = dossier.commune_deadline(evaluation) if evaluation.status == S.RECEIVED else None
+    at_the_commune = (S.RECEIVED, S.FILED)
+    deadline = dossier.commune_deadline(evaluation) if evaluation.status in at_the_commune else None
     dossier.with_rerating_deadlines([evaluation], today)
     two_level = evaluation.criteria_set.legal_basis.is_two_level
-    at_commune = two_level and evaluation.status == S.RECEIVED
+    at_commune = two_level and evaluation.status in at_the_commune
     before_council = two_level and evaluation.status in (
+        S.PREPARING,
+        S.FILED,
         S.RECEIVED,
         S.FORWARDED,
         S.RESUBMITTED,
@@ -344,6 +369,7 @@ def _detail(
         ),
         "advisory_form": advisory_form,
         "dossier_check_statuses": DOSSIER_CHECK_STATUSES,
+        "receiver": dossier.receiver(evaluation),
     }
     return render(request, "evaluations/evaluation_detail.html", context, status=status)
 

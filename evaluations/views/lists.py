@@ -86,7 +86,8 @@ def with_next_steps(evaluations: list[Evaluation]) -> list[Evaluation]:
     for evaluation in evaluations:
         evaluation.latest_return = returns.get(evaluation.pk)
         evaluation.next = workflow.next_step(evaluation, returned=evaluation.latest_return)
-        deadline = dossier.commune_deadline(evaluation) if evaluation.status == S.RECEIVED else None
+        at_the_commune = evaluation.status in (S.RECEIVED, S.FILED)
+        deadline = dossier.commune_deadline(evaluation) if at_the_commune else None
         evaluation.commune_deadline = deadline
         evaluation.commune_overdue = deadline is not None and deadline < today
     return evaluations
@@ -95,7 +96,8 @@ def with_next_steps(evaluations: list[Evaluation]) -> list[Evaluation]:
 @require_safe
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    """What the user has to do: the officer's dossiers at the commune (received, returned),
+    """What the user has to do: the officer's dossiers at the commune (filed online by their
+    producers, to receive or return; received; returned),
     drafts and decisions of their district; the province's dossiers at each of its steps, by
     round and district. One query for all of it, split here; each row says who acts next."""
     user = request.user
@@ -105,7 +107,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     if is_reviewer:
         statuses += [S.PROPOSED_CENTRAL, S.RECEIVED]
     if is_local:
-        statuses += [S.DRAFT, S.RECEIVED, S.RETURNED]
+        statuses += [S.FILED, S.DRAFT, S.RECEIVED, S.RETURNED]
     order = ("-round__year", "-round__number", "round__pk", "product__search_name", "pk")
     rows = with_next_steps(
         list(_visible(user).filter(status__in=statuses).order_by(*order)[: QUEUE_LIMIT * 5])
@@ -133,6 +135,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             and workflow.acts_as(user, workflow.Actor.DECIDER, e)
         ]
         context.update(
+            filed=having(S.FILED),
             drafts=having(S.DRAFT),
             received=having(S.RECEIVED),
             returned=having(S.RETURNED),
