@@ -15,6 +15,7 @@ from evaluations.criteria import load_legal_bases
 from inspections import demo as inspections
 from notices.models import Notice
 from notices.services import without_email
+from producer_space import demo as producer_accounts
 from products import demo as registry
 from products.models import Revocation
 from products.services import load_categories
@@ -77,6 +78,16 @@ def load_inspections() -> dict[str, int]:
         counts = inspections.load_inspections()
     _date_notices()
     return counts
+
+
+def load_producer_accounts() -> list[DemoAccount]:
+    """The accounts of two producers (``chuthe1``, ``chuthe2``), the invitation that opened
+    the first and one waiting for an answer (producer_space/demo.py)."""
+    made = producer_accounts.load_producer_accounts(DEMO_PASSWORD)
+    return [
+        DemoAccount(username, User.Role.PRODUCER.label, producer)
+        for username, producer in made["accounts"]
+    ]
 
 
 @transaction.atomic

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "inspections",
     "dashboards",
     "notices",
+    "producer_space",
 ]
 
 MIDDLEWARE = [
@@ -85,6 +86,8 @@ MIDDLEWARE = [
     "ocop_portal.middleware.PortalErrorPagesMiddleware",
     "core.middleware.PrivatePagesMiddleware",  # signed in → Cache-Control: no-store
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A producer's account is refused the staff's pages (after the login is known).
+    "ocop_portal.middleware.WorkspaceMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Axes must come last: it turns a locked-out login into the lockout page.
@@ -377,6 +380,11 @@ if OCOP_PUBLIC_REPORTS_PER_HOUR < 1:
     raise ImproperlyConfigured(
         "OCOP_PUBLIC_REPORTS_PER_HOUR phải từ 1 trở lên / must be 1 or more."
     )
+# An invitation to open a producer's account (producer_space): its link works this many days,
+# once.
+OCOP_INVITATION_DAYS = env.int("OCOP_INVITATION_DAYS", default=7)
+if OCOP_INVITATION_DAYS < 1:
+    raise ImproperlyConfigured("OCOP_INVITATION_DAYS phải từ 1 trở lên / must be 1 or more.")
 # Uploaded photos: at most this many pixels (a file of a few kilobytes can declare an image
 # that takes gigabytes to decode, in the portal or in every visitor's browser).
 PHOTO_MAX_PIXELS = 40_000_000

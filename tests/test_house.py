@@ -20,6 +20,7 @@ LEVELS = {
     "inspections": 4,
     "dashboards": 5,
     "notices": 5,
+    "producer_space": 5,
     "ocop_portal": 6,
 }
 

@@ -29,12 +29,12 @@ class Command(BaseCommand):
                 f"'{demo.DEMO_PASSWORD}'. Nếu chắc chắn, chạy lại với --allow-demo-passwords."
             )
         self.stdout.write(
-            "1/6 Địa bàn: thành phố Cần Thơ, 9 quận, huyện (đến 30/06/2025) và "
+            "1/7 Địa bàn: thành phố Cần Thơ, 9 quận, huyện (đến 30/06/2025) và "
             "103 xã, phường hiện hành…"
         )
         demo.load_areas(progress=self.progress)
         self.stdout.write(
-            "2/6 Sổ sản phẩm OCOP: chủ thể, sản phẩm và giấy chứng nhận sao 2020–2025, kể cả "
+            "2/7 Sổ sản phẩm OCOP: chủ thể, sản phẩm và giấy chứng nhận sao 2020–2025, kể cả "
             "đánh giá lại năm 2024–2025 (bản ghi thật và minh họa)…"
         )
         registry = demo.load_registry(progress=self.progress)
@@ -44,7 +44,7 @@ class Command(BaseCommand):
             f"(thêm {registry['created']}, cập nhật {registry['updated']})."
         )
         self.stdout.write(
-            "3/6 Kế hoạch 2022 và 2023 (80/KH-UBND): chỉ tiêu, kinh phí, giải ngân và số liệu "
+            "3/7 Kế hoạch 2022 và 2023 (80/KH-UBND): chỉ tiêu, kinh phí, giải ngân và số liệu "
             "đã công bố…"
         )
         plans = demo.load_plans(progress=self.progress)
@@ -54,10 +54,10 @@ class Command(BaseCommand):
             f"{plans['figures']} số liệu công bố "
             f"(thêm {plans['created']}, cập nhật {plans['updated']})."
         )
-        self.stdout.write("4/6 Tài khoản demo…")
+        self.stdout.write("4/7 Tài khoản demo…")
         accounts = demo.load_accounts()
         self.stdout.write(
-            "5/6 Đánh giá, phân hạng: căn cứ và bộ tiêu chí, các đợt năm 2022, 2023 và năm 2026 "
+            "5/7 Đánh giá, phân hạng: căn cứ và bộ tiêu chí, các đợt năm 2022, 2023 và năm 2026 "
             "theo 26/2026/QĐ-TTg (công nhận mới và đánh giá lại)…"
         )
         added = demo.load_evaluations(progress=self.progress)
@@ -65,7 +65,7 @@ class Command(BaseCommand):
             f"    thêm {added['rounds']} đợt đánh giá, {added['evaluations']} hồ sơ đánh giá."
         )
         self.stdout.write(
-            "6/6 Kiểm tra sau công nhận năm 2026: kế hoạch, biên bản, phản ánh của người dân và "
+            "6/7 Kiểm tra sau công nhận năm 2026: kế hoạch, biên bản, phản ánh của người dân và "
             "thu hồi giấy chứng nhận…"
         )
         checked = demo.load_inspections()
@@ -73,6 +73,8 @@ class Command(BaseCommand):
             f"    thêm {checked['plans']} kế hoạch kiểm tra, {checked['inspections']} lượt kiểm "
             f"tra, {checked['reports']} phản ánh, {checked['revocations']} quyết định thu hồi."
         )
+        self.stdout.write("7/7 Tài khoản của chủ thể OCOP và lời mời…")
+        accounts += demo.load_producer_accounts()
         self.stdout.write(
             self.style.SUCCESS(f"Xong. Tài khoản demo (mật khẩu cho tất cả: {demo.DEMO_PASSWORD}):")
         )

@@ -1,0 +1,24 @@
+"""Invitations in the admin, read only: they are sent, re-sent and revoked from the producer's
+page (``producer_space.services``, the policy's ``producer.invite``), where the officer of the
+area is told whether the e-mail left. No token is ever shown: only its hash is kept."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from core.admin import VisibleToAdminMixin
+from producer_space.models import Invitation
+
+
+@admin.register(Invitation)
+class InvitationAdmin(VisibleToAdminMixin, admin.ModelAdmin):
+    list_display = ["email", "full_name", "producer", "invited_by", "created_at", "state_shown"]
+    list_select_related = ["producer", "invited_by"]
+    search_fields = ["email", "full_name", "producer__search_name"]
+    exclude = ["token_hash"]
+
+    @admin.display(description=_("trạng thái"))
+    def state_shown(self, obj: Invitation) -> str:
+        return obj.state().label
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields if f.name != "token_hash"]
