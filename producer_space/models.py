@@ -161,6 +161,10 @@ class Invitation(models.Model):
         return self.used_at is None and self.revoked_at is None
 
 
+class AccountChangeQuerySet(AreaScopedQuerySet):
+    area_path_lookup = "account__producer__area__path"
+
+
 class AccountChange(models.Model):
     """A producer's account turned off (it can no longer sign in) or on again."""
 
@@ -178,6 +182,8 @@ class AccountChange(models.Model):
         related_name="+",
     )
     changed_at = models.DateTimeField(_("lúc"), default=timezone.now, db_index=True)
+
+    objects = AccountChangeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("thay đổi tài khoản chủ thể")

@@ -121,15 +121,14 @@ def _create(*, producer, email, full_name, by, base_url, replacing=None) -> Invi
 
 def message(invitation: Invitation, token: str, base_url: str) -> tuple[str, str]:
     """The invitation's e-mail, in Vietnamese: (subject, body)."""
-    context = {
-        "invitation": invitation,
-        "producer": invitation.producer,
-        "link": link(token, base_url),
-        "expires": _day(invitation.expires_at),
-        "days": settings.OCOP_INVITATION_DAYS,
-        "officer": invitation.invited_by,
-    }
     with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "invitation": invitation,
+            "producer": invitation.producer,
+            "link": link(token, base_url),
+            "expires": _day(invitation.expires_at),
+            "officer": invitation.invited_by,
+        }
         subject = render_to_string("producer_space/email/invitation_subject.txt", context)
         body = render_to_string("producer_space/email/invitation.txt", context)
     return " ".join(subject.split()), body
