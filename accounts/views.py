@@ -8,11 +8,12 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.validators import MaxLengthValidator
 from django.http import HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import AccountSettingsForm
+from core import policy
 from core.forms import save_or_refuse
 from core.network import client_address
 from core.ratelimit import over_limit
@@ -36,6 +37,13 @@ class LoginView(SuccessMessageMixin, auth_views.LoginView):
 
     def get_success_message(self, cleaned_data):
         return self.success_message % {"name": self.request.user.get_full_name()}
+
+    def get_default_redirect_url(self):
+        """Where a sign-in without a "next" page lands: a producer's account in its own space
+        (``/producer/``), everyone else on the overview."""
+        if policy.is_producer_account(self.request.user):
+            return resolve_url("producer_space:home")
+        return super().get_default_redirect_url()
 
 
 class LogoutView(auth_views.LogoutView):

@@ -17,6 +17,8 @@ class NavItem:
     icon: str
     #: A menu entry with children opens a dropdown; its own url_name is its first child's.
     children: tuple["NavItem", ...] = ()
+    #: Active on its own page only, not on the pages under it.
+    exact: bool = False
 
     @property
     def url(self) -> str:
@@ -26,7 +28,7 @@ class NavItem:
         if self.children:
             return any(child.is_active(path) for child in self.children)
         url = self.url
-        return path == url if url == "/" else path.startswith(url)
+        return path == url if url == "/" or self.exact else path.startswith(url)
 
 
 def navigation(user) -> list[NavItem]:
@@ -35,8 +37,18 @@ def navigation(user) -> list[NavItem]:
     if not user.is_authenticated:
         return [NavItem(_("Tổng quan"), "home", "house"), catalogue]
     if policy.is_producer_account(user):
-        # A producer's account works on its own records only, none of the staff's pages.
-        return [NavItem(_("Trang công khai"), "listings:index", "shop-window"), catalogue]
+        # Its own space (producer_space) and the public catalogue; its account settings and
+        # logout are in the user menu.
+        return [
+            NavItem(_("Trang của tôi"), "producer_space:home", "house", exact=True),
+            NavItem(_("Sản phẩm"), "producer_space:products", "box-seam"),
+            NavItem(_("Hồ sơ OCOP"), "online:list", "folder2-open"),
+            NavItem(_("Giấy chứng nhận"), "producer_space:certificates", "patch-check"),
+            NavItem(_("Trang công khai"), "listings:index", "shop-window"),
+            NavItem(_("Kết nối tiêu thụ"), "enquiries:list", "shop"),
+            NavItem(_("Tem mã QR"), "producer_space:labels", "qr-code"),
+            catalogue,
+        ]
     # Inspection after recognition concerns certified products: under "Sản phẩm" (the bar
     # has no room for another entry at 1366 px).
     products = (

@@ -702,6 +702,49 @@ allow(
     _("Tổng hợp yêu cầu kết nối tiêu thụ dành cho cán bộ quản lý OCOP được phân công địa bàn."),
 )
 
+# Producer accounts (producer_space): the commune officer of a producer's area (or an
+# administrator) invites its people by e-mail and turns their accounts off and on again; the
+# staff's pages are for those who work in areas, the producer's space for its own accounts.
+allow(
+    "producer.invite",
+    (is_local_officer | is_administrator) & in_users_areas,
+    _(
+        "Tài khoản của chủ thể do cán bộ xã, phường phụ trách địa bàn của chủ thể mời (hoặc "
+        "quản trị viên)."
+    ),
+)
+allow(
+    "producer.account_manage",
+    (is_local_officer | is_administrator) & in_users_areas,
+    _(
+        "Tài khoản của chủ thể do cán bộ xã, phường phụ trách địa bàn của chủ thể khóa, mở lại "
+        "(hoặc quản trị viên)."
+    ),
+)
+allow(
+    "workspace.enter",
+    is_signed_in & ~is_producer_account,
+    _(
+        "Trang này dành cho cán bộ quản lý OCOP. Tài khoản của chủ thể làm việc tại “Trang của "
+        "chủ thể” (/producer/): sản phẩm, giấy chứng nhận và tem mã QR của mình."
+    ),
+)
+allow(
+    "space.enter",
+    is_producer_account,
+    _(
+        "Trang này dành cho tài khoản của chủ thể OCOP. Cán bộ xem thông tin chủ thể tại mục "
+        "“Chủ thể”."
+    ),
+)
+
+
+def producer_account(producer) -> dict:
+    """The fields that make a user the account of this producer (what ``is_producer_account``
+    answers yes to, with ``is_active``): for the services that create one."""
+    return {"role": PRODUCER, "producer": producer, "is_staff": False, "is_superuser": False}
+
+
 # Reference data (administrative units, classifications, criteria sets): administrators.
 allow(
     "reference.change",

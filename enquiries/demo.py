@@ -1,7 +1,7 @@
 """The demo's buyers' enquiries in Cần Thơ, 2026, sent from the public catalogue:
 
-- a hotel of Ninh Kiều asks for boxes of bánh pía for its guests; the producer answers from its
-  account (``thanhtam``, made by the demo's accounts);
+- a hotel of Ninh Kiều asks for dried hủ tiếu for its breakfast buffet; the producer answers
+  from its account (``chuthe1``, made by the demo's producer accounts);
 - a supermarket chain asks for dried fish, three days before the demo's day: waiting for the
   producer's answer;
 - an exporter asks for organic rice; the producer has no account, the officer of Ô Môn
@@ -24,8 +24,8 @@ from enquiries import services
 from enquiries.models import Enquiry
 
 K = Enquiry.Kind
-#: The producer's account that answers the hotel (ocop_portal.demo makes it).
-PRODUCER_ACCOUNT = "thanhtam"
+#: The producer's account that answers the hotel (producer_space.demo makes it).
+PRODUCER_ACCOUNT = "chuthe1"
 
 
 @dataclass(frozen=True)
@@ -49,22 +49,22 @@ class DemoEnquiry:
 ENQUIRIES = [
     DemoEnquiry(
         "demo-2026-ket-noi-1",
-        "Bánh pía đậu xanh Thanh Tâm",
+        "Hủ tiếu khô Cái Răng Xưa",
         "Khách sạn Bến Ninh Kiều (minh họa)",
         K.HOTEL,
-        "300 hộp/tháng",
-        "Khách sạn ở phường Ninh Kiều muốn đặt bánh pía đậu xanh hộp 4 bánh làm quà tặng khách "
-        "lưu trú và bày ở quầy đặc sản; cần hóa đơn giá trị gia tăng, giao hai lần mỗi tháng. "
-        "(Yêu cầu minh họa.)",
+        "200 kg/tháng",
+        "Khách sạn ở phường Ninh Kiều muốn dùng hủ tiếu khô Cái Răng cho quầy ăn sáng và bày bán "
+        "gói 500 g ở quầy đặc sản cho khách lưu trú; cần hóa đơn giá trị gia tăng, giao hai lần "
+        "mỗi tháng. (Yêu cầu minh họa.)",
         "Trần Thị Hồng Nhung, phụ trách mua hàng",
         "0292 3812 345",
         "muahang@khachsanbenninhkieu.example",
         datetime(2026, 10, 14, 9, 30),
         answered=(
             datetime(2026, 10, 15, 14, 0),
-            "Cơ sở nhận cung cấp 300 hộp/tháng, giá sỉ 58.000 đồng/hộp 4 bánh, giao tại khách "
-            "sạn ngày 1 và 15 hằng tháng, có hóa đơn. Đã gọi điện cho chị Nhung và gửi báo giá "
-            "qua thư điện tử; khách sạn nhận 20 hộp dùng thử. (Trả lời minh họa.)",
+            "Hợp tác xã nhận cung cấp 200 kg/tháng, giá sỉ 52.000 đồng/kg, giao tại khách sạn "
+            "ngày 1 và 15 hằng tháng, có hóa đơn. Đã gọi điện cho chị Nhung và gửi báo giá qua "
+            "thư điện tử; khách sạn nhận 20 kg dùng thử. (Trả lời minh họa.)",
         ),
     ),
     DemoEnquiry(

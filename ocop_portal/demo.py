@@ -19,6 +19,7 @@ from inspections import demo as inspections
 from listings import demo as listings
 from notices.models import Notice
 from notices.services import without_email
+from producer_space import demo as producer_accounts
 from products import demo as registry
 from products.models import Revocation
 from products.services import load_categories
@@ -39,10 +40,6 @@ DISTRICT_OFFICERS = {
     "thoilai": "927",
     "vinhthanh": "924",
 }
-
-
-#: The demo's producer account: username, and the name of its (illustrative) producer.
-PRODUCER_ACCOUNT = (enquiries.PRODUCER_ACCOUNT, "Hộ kinh doanh Phan Thị Thanh Tâm")
 
 
 @dataclass(frozen=True)
@@ -130,6 +127,16 @@ def load_online_dossier(account: User):
         evaluation = online_demo(account)
     _date_notices()
     return evaluation
+
+
+def load_producer_accounts() -> list[DemoAccount]:
+    """The accounts of two producers (``chuthe1``, ``chuthe2``), the invitation that opened
+    the first and one waiting for an answer (producer_space/demo.py)."""
+    made = producer_accounts.load_producer_accounts(DEMO_PASSWORD)
+    return [
+        DemoAccount(username, User.Role.PRODUCER.label, producer)
+        for username, producer in made["accounts"]
+    ]
 
 
 @transaction.atomic
@@ -229,17 +236,4 @@ def load_accounts() -> list[DemoAccount]:
         # took over its territory for everything since.
         _ensure_areas(officer, [district, *district.successors.all()])
         accounts.append(DemoAccount(username, User.Role.OFFICER.label, district.name))
-    # A producer's account (the bakery of bánh pía in Ninh Kiều, illustrative): it answers the
-    # buyers' enquiries about its products.
-    producer = Producer.objects.filter(name=PRODUCER_ACCOUNT[1], is_illustrative=True).first()
-    if producer is not None:
-        _ensure_user(
-            PRODUCER_ACCOUNT[0],
-            full_name="Phan Thị Thanh Tâm (demo)",
-            role=User.Role.PRODUCER,
-            producer=producer,
-            job_title=producer.name,
-            email="thanhtam@ocop.example",
-        )
-        accounts.append(DemoAccount(PRODUCER_ACCOUNT[0], User.Role.PRODUCER.label, producer.name))
     return accounts

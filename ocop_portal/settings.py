@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "enquiries",
     "dashboards",
     "notices",
+    "producer_space",
 ]
 
 MIDDLEWARE = [
@@ -87,6 +88,8 @@ MIDDLEWARE = [
     "ocop_portal.middleware.PortalErrorPagesMiddleware",
     "core.middleware.PrivatePagesMiddleware",  # signed in → Cache-Control: no-store
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A producer's account is refused the staff's pages (after the login is known).
+    "ocop_portal.middleware.WorkspaceMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Axes must come last: it turns a locked-out login into the lockout page.
@@ -384,6 +387,11 @@ if OCOP_PUBLIC_REPORTS_PER_HOUR < 1:
 OCOP_ENQUIRIES_PER_HOUR = env.int("OCOP_ENQUIRIES_PER_HOUR", default=5)
 if OCOP_ENQUIRIES_PER_HOUR < 1:
     raise ImproperlyConfigured("OCOP_ENQUIRIES_PER_HOUR phải từ 1 trở lên / must be 1 or more.")
+# An invitation to open a producer's account (producer_space): its link works this many days,
+# once.
+OCOP_INVITATION_DAYS = env.int("OCOP_INVITATION_DAYS", default=7)
+if OCOP_INVITATION_DAYS < 1:
+    raise ImproperlyConfigured("OCOP_INVITATION_DAYS phải từ 1 trở lên / must be 1 or more.")
 # Uploaded photos: at most this many pixels (a file of a few kilobytes can declare an image
 # that takes gigabytes to decode, in the portal or in every visitor's browser).
 PHOTO_MAX_PIXELS = 40_000_000

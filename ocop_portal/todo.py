@@ -344,7 +344,8 @@ def kept_counts(user) -> TodoCounts:
     """What the menu of every page shows, never at the cost of a query: the counts kept for
     the user while nothing they are made of has changed, else ``UNKNOWN`` (the menu then asks
     ``todo_counts`` for them once the page has loaded)."""
-    if not policy.is_signed_in(user):
+    if not policy.is_signed_in(user) or policy.is_producer_account(user):
+        # A producer's account has no staff work: nothing to count, nothing to ask.
         return TodoCounts()
     entry = _fresh_entry(user, timezone.localdate())
     return entry["counts"] if entry is not None else UNKNOWN
@@ -353,7 +354,7 @@ def kept_counts(user) -> TodoCounts:
 def todo_counts(user) -> TodoCounts:
     """The user's counts: kept ones while nothing they are made of has changed (no query),
     else counted again (``count``) and kept."""
-    if not policy.is_signed_in(user):
+    if not policy.is_signed_in(user) or policy.is_producer_account(user):
         return TodoCounts()
     today = timezone.localdate()
     entry = _fresh_entry(user, today)

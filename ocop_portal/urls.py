@@ -29,6 +29,7 @@ urlpatterns = [
     path("enquiries/", include("enquiries.urls")),
     path("dashboard/", include("dashboards.urls")),
     path("notices/", include("notices.urls")),
+    path("producer/", include("producer_space.urls")),
     path("jobs/", include("core.job_urls")),
     path("catalogue/", include("products.catalogue_urls")),
     path("catalogue/", include("inspections.public_urls")),

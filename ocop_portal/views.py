@@ -7,11 +7,12 @@ from django.http import (
     HttpResponsePermanentRedirect,
     JsonResponse,
 )
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.http import require_safe
 
 from areas.models import Area
+from core import policy
 from ocop_portal import todo
 from products.models import Product
 from subjects.models import Producer
@@ -23,6 +24,9 @@ def home(request: HttpRequest) -> HttpResponse:
     overview of their areas."""
     if not request.user.is_authenticated:
         return render(request, "home_public.html")
+    if policy.is_producer_account(request.user):
+        # A producer's account works in its own space, not on the staff's overview.
+        return redirect("producer_space:home")
     work = todo.todo_list(request.user)
     areas = Area.objects.visible_to(request.user)
     products = (

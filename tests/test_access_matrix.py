@@ -57,6 +57,8 @@ from inspections import services as inspection_services
 from inspections.models import InspectionAttachment, InspectionPlan
 from inspections.views.reports import thanks_address
 from notices.models import Notice
+from producer_space import services as producer_services
+from producer_space.models import AccountChange
 from products import revocations
 from products.catalogue_views import catalogue_url, slug_of
 from products.models import LegalBasis
@@ -333,6 +335,23 @@ def build_world() -> SimpleNamespace:
         )
         w.report[t] = inspection_services.report_submit(
             product=w.product[t], kind="quality", description=f"Phản ánh {t}"
+        )
+    # Producer accounts (producer_space): each area's producer has an account, an invitation
+    # waiting for an answer from its officer, and the record of its account turned on.
+    w.producer_account, w.invitation, w.account_change = {}, {}, {}
+    for t in AREAS:
+        w.producer_account[t] = User.objects.create_user(
+            f"ma-tran-chu-the-{t.lower()}", role=User.Role.PRODUCER, producer=w.producer[t]
+        )
+        w.invitation[t] = producer_services.invite(
+            producer=w.producer[t],
+            email=f"moi-{t.lower()}@example.com",
+            full_name=f"Người được mời {t}",
+            by=w.user[t],
+            base_url="http://testserver",
+        )
+        w.account_change[t] = AccountChange.objects.create(
+            account=w.producer_account[t], active=True, changed_by=w.user[t]
         )
     w.figures = {NO_AREA: PublishedFigureFactory(year=2023, measure=Measure.NEW_3_STAR, value=12)}
 
@@ -767,6 +786,41 @@ PORTAL: dict[str, Row] = {
     "sitemap": Row(fixed("sitemap"), public()),
     "robots_txt": Row(fixed("robots_txt"), public()),
     "favicon": Row(fixed("favicon"), public(To(lambda w, t: static("img/favicon.svg"), 301))),
+    # The producer's space: a producer's account only (none of the personas is one).
+    **{
+        f"producer_space:{name}": Row(
+            fixed(f"producer_space:{name}"),
+            page(own=403, other=403, city=403, administrator=403),
+        )
+        for name in ("home", "products", "certificates", "labels")
+    },
+    # An invitation's link: an unknown one is gone; someone signed in is asked to sign out.
+    "producer_space:accept": Row(
+        lambda w, t: reverse("producer_space:accept", args=["khong-co-loi-moi-nay-0123456789"]),
+        {**public(200), "anonymous": 410},
+    ),
+    # Inviting, and the buttons of the producer's accounts: the officer of its area.
+    "producer_space:invite": Row(of("producer_space:invite", "producer"), page(city=403), AREAS),
+    **{
+        f"producer_space:{name}": Row(
+            of(f"producer_space:{name}", records),
+            public(405),
+            AREAS,
+            post_only=True,
+            refused_posts={
+                "anonymous": LOGIN,
+                "other": 404,
+                "city": 403,
+                "staff_other": 404,
+            },
+        )
+        for name, records in (
+            ("invitation_resend", "invitation"),
+            ("invitation_revoke", "invitation"),
+            ("account_deactivate", "producer_account"),
+            ("account_reactivate", "producer_account"),
+        )
+    },
 }
 
 
@@ -1001,6 +1055,21 @@ ADMIN: dict[str, Row] = {
     ),
     # Buyers' enquiries: answered and closed on their pages; read-only here, nothing deleted.
     **admin_model("enquiries.enquiry", "enquiry", AREAS, UNVIEWED, {"add": 403, "delete": 403}),
+    # Invitations and account changes are written on the producer's page: read-only here.
+    **admin_model(
+        "producer_space.invitation",
+        "invitation",
+        AREAS,
+        UNVIEWED_REFERENCE,
+        {"add": 403, "delete": 403},
+    ),
+    **admin_model(
+        "producer_space.accountchange",
+        "account_change",
+        AREAS,
+        UNVIEWED_REFERENCE,
+        {"add": 403, "delete": 403},
+    ),
 }
 
 ROWS: dict[str, Row] = {**PORTAL, **ADMIN}
@@ -1134,6 +1203,7 @@ def test_page(world, client, name, persona, target):
 
 PORTAL_APPS = ("accounts", "areas", "subjects", "products", "evaluations", "budgets")
 PORTAL_APPS += ("inspections", "enquiries")
+PORTAL_APPS += ("inspections", "producer_space")
 
 
 def fingerprint() -> tuple:

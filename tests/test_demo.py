@@ -38,6 +38,35 @@ def test_load_demo_creates_the_accounts_and_prints_them(capsys):
     assert "ocop-demo" in out
     assert User.objects.get(username="admin").is_superuser
     assert User.objects.get(username="city").role == User.Role.CITY
+    # The producers' accounts (producer_space/demo.py).
+    for username, producer in [
+        ("chuthe1", "Hợp tác xã hủ tiếu Cái Răng Xưa"),
+        ("chuthe2", "Công ty TNHH Nông sản Sông Hậu Foods"),
+    ]:
+        assert f"{username}    Chủ thể OCOP — {producer}" in out
+        user = User.objects.get(username=username)
+        assert user.is_producer_account and user.producer.name == producer
+        assert user.check_password(demo.DEMO_PASSWORD)
+
+
+def test_the_first_producer_account_has_its_re_rating_window_open_on_the_demo_day():
+    from datetime import date
+
+    from producer_space.models import Invitation
+    from products import rerating
+    from products.models import Certificate
+
+    call_command("load_demo", allow_demo_passwords=True)
+    chuthe1 = User.objects.get(username="chuthe1")
+    certificate = Certificate.objects.owned_by(chuthe1).get(decision_number="1187/QĐ-UBND")
+    assert (certificate.decision_number, certificate.valid_until) == (
+        "1187/QĐ-UBND",
+        date(2027, 4, 11),
+    )
+    assert rerating.state_of(certificate, date(2026, 11, 29)) == rerating.State.OPEN
+    assert chuthe1.invitation.state() == Invitation.State.USED
+    states = [invitation.state() for invitation in Invitation.objects.order_by("pk")]
+    assert sorted(states) == [Invitation.State.PENDING, Invitation.State.USED]
 
 
 def test_each_officer_works_in_their_former_district_and_its_communes():

@@ -59,6 +59,7 @@ PORTAL_APPS = {
     "inspections",
     "dashboards",
     "notices",
+    "producer_space",
 }
 
 

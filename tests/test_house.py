@@ -22,6 +22,7 @@ LEVELS = {
     "enquiries": 4,
     "dashboards": 5,
     "notices": 5,
+    "producer_space": 5,
     "ocop_portal": 6,
 }
 

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.models import User
 from ocop_portal import demo
 
 
@@ -29,12 +30,12 @@ class Command(BaseCommand):
                 f"'{demo.DEMO_PASSWORD}'. Nếu chắc chắn, chạy lại với --allow-demo-passwords."
             )
         self.stdout.write(
-            "1/7 Địa bàn: thành phố Cần Thơ, 9 quận, huyện (đến 30/06/2025) và "
+            "1/8 Địa bàn: thành phố Cần Thơ, 9 quận, huyện (đến 30/06/2025) và "
             "103 xã, phường hiện hành…"
         )
         demo.load_areas(progress=self.progress)
         self.stdout.write(
-            "2/7 Sổ sản phẩm OCOP: chủ thể, sản phẩm và giấy chứng nhận sao 2020–2025, kể cả "
+            "2/8 Sổ sản phẩm OCOP: chủ thể, sản phẩm và giấy chứng nhận sao 2020–2025, kể cả "
             "đánh giá lại năm 2024–2025 (bản ghi thật và minh họa)…"
         )
         registry = demo.load_registry(progress=self.progress)
@@ -44,7 +45,7 @@ class Command(BaseCommand):
             f"(thêm {registry['created']}, cập nhật {registry['updated']})."
         )
         self.stdout.write(
-            "3/7 Kế hoạch 2022 và 2023 (80/KH-UBND): chỉ tiêu, kinh phí, giải ngân và số liệu "
+            "3/8 Kế hoạch 2022 và 2023 (80/KH-UBND): chỉ tiêu, kinh phí, giải ngân và số liệu "
             "đã công bố…"
         )
         plans = demo.load_plans(progress=self.progress)
@@ -54,10 +55,10 @@ class Command(BaseCommand):
             f"{plans['figures']} số liệu công bố "
             f"(thêm {plans['created']}, cập nhật {plans['updated']})."
         )
-        self.stdout.write("4/7 Tài khoản demo…")
+        self.stdout.write("4/8 Tài khoản demo…")
         accounts = demo.load_accounts()
         self.stdout.write(
-            "5/7 Đánh giá, phân hạng: căn cứ và bộ tiêu chí, các đợt năm 2022, 2023 và năm 2026 "
+            "5/8 Đánh giá, phân hạng: căn cứ và bộ tiêu chí, các đợt năm 2022, 2023 và năm 2026 "
             "theo 26/2026/QĐ-TTg (công nhận mới và đánh giá lại)…"
         )
         added = demo.load_evaluations(progress=self.progress)
@@ -65,7 +66,7 @@ class Command(BaseCommand):
             f"    thêm {added['rounds']} đợt đánh giá, {added['evaluations']} hồ sơ đánh giá."
         )
         self.stdout.write(
-            "6/7 Kiểm tra sau công nhận năm 2026: kế hoạch, biên bản, phản ánh của người dân và "
+            "6/8 Kiểm tra sau công nhận năm 2026: kế hoạch, biên bản, phản ánh của người dân và "
             "thu hồi giấy chứng nhận…"
         )
         checked = demo.load_inspections()
@@ -74,7 +75,19 @@ class Command(BaseCommand):
             f"tra, {checked['reports']} phản ánh, {checked['revocations']} quyết định thu hồi."
         )
         self.stdout.write(
-            "7/7 Kết nối tiêu thụ năm 2026: yêu cầu của người mua từ danh mục công khai…"
+            "7/8 Tài khoản của chủ thể OCOP, lời mời, hồ sơ nộp trực tuyến và trang công khai…"
+        )
+        producers = demo.load_producer_accounts()
+        accounts += producers
+        online = demo.load_online_dossier(User.objects.get(username="chuthe2"))
+        pages = demo.load_public_pages(User.objects.get(username="chuthe1"))
+        self.stdout.write(
+            f"    {len(producers)} tài khoản chủ thể, {1 if online else 0} hồ sơ nộp trực "
+            f"tuyến; thêm {pages['published']} trang công khai, {pages['proposals']} đề xuất "
+            "chờ duyệt."
+        )
+        self.stdout.write(
+            "8/8 Kết nối tiêu thụ năm 2026: yêu cầu của người mua từ danh mục công khai…"
         )
         connected = demo.load_enquiries()
         self.stdout.write(f"    thêm {connected['enquiries']} yêu cầu kết nối tiêu thụ.")
