@@ -23,7 +23,6 @@ from producer_space import demo as producer_accounts
 from products import demo as registry
 from products.models import Revocation
 from products.services import load_categories
-from subjects.models import Producer
 
 #: For the demo only: nothing but ``load_demo`` ever sets this password.
 DEMO_PASSWORD = "ocop-demo"
