@@ -1,15 +1,24 @@
 """Personas and shared data. The areas of Cần Thơ (9 former districts, 103 current communes),
 the classifications, the legal bases and their score sheets are loaded once per test database;
-every test runs inside a transaction on top of them."""
+every test runs inside a transaction on top of them.
+
+The demo (``load_demo``) is loaded once per run for the modules marked ``demo``
+(``pytestmark = pytest.mark.demo``): the run takes those modules one after the other, the
+demo stays in an open transaction while they run (each of their tests in its own transaction
+on top of it, rolled back) and is rolled back before any other module runs."""
 
 from datetime import date
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from accounts.models import User
 from areas.models import Area
 from evaluations.criteria import load_criteria_sets
-from ocop_portal import demo
+from ocop_portal import demo as demo_data
 from products.services import load_categories
 from tests.factories import UserFactory
 
@@ -24,7 +33,7 @@ def _test_settings(settings, tmp_path):
 
 
 def load_reference_data() -> None:
-    demo.load_areas()
+    demo_data.load_areas()
     load_categories()
     # The legal bases and their score sheets (26/2026's: one per product set).
     load_criteria_sets()
@@ -34,6 +43,88 @@ def load_reference_data() -> None:
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_reference_data()
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(
+        {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+        or (marker and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)))
+    )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The demo's modules one after the other, before the tests that commit (which would
+    otherwise find the demo's open transaction): the demo is then loaded once."""
+    items.sort(
+        key=lambda item: 2 if _is_transactional(item) else bool(item.get_closest_marker("demo"))
+    )
+
+
+class _SharedDemo:
+    """The demo loaded in an open transaction of the test database, and what it printed."""
+
+    atomic = None
+    blocker = None
+    output = ""
+
+    @classmethod
+    def open(cls, blocker, media) -> None:
+        if cls.atomic is not None:
+            return
+        out = StringIO()
+        cls.blocker = blocker
+        with blocker.unblock():
+            cls.atomic = transaction.atomic()
+            cls.atomic.__enter__()
+            try:
+                with override_settings(
+                    MEDIA_ROOT=media,
+                    PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+                ):
+                    call_command("load_demo", allow_demo_passwords=True, stdout=out)
+            except BaseException:
+                cls.close()
+                raise
+        cls.output = out.getvalue()
+
+    @classmethod
+    def close(cls) -> None:
+        if cls.atomic is None:
+            return
+        with cls.blocker.unblock():
+            transaction.set_rollback(True)
+            cls.atomic.__exit__(None, None, None)
+        cls.atomic, cls.output = None, ""
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Before any fixture of a test outside the demo's modules (a live server's too): the demo
+    rolled back."""
+    if item.get_closest_marker("demo") is None:
+        _SharedDemo.close()
+
+
+def pytest_sessionfinish(session):
+    _SharedDemo.close()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _demo_for_marked_modules(request, tmp_path_factory):
+    """Opens the shared demo for a module marked ``demo`` (kept open for the next ones)."""
+    if request.node.get_closest_marker("demo") is not None:
+        request.getfixturevalue("django_db_setup")
+        blocker = request.getfixturevalue("django_db_blocker")
+        _SharedDemo.open(blocker, tmp_path_factory.mktemp("demo-media"))
+
+
+@pytest.fixture
+def demo(db) -> str:
+    """The shared demo (in a module marked ``demo``); what ``load_demo`` printed."""
+    assert _SharedDemo.atomic is not None, "mark the module: pytestmark = pytest.mark.demo"
+    return _SharedDemo.output
 
 
 @pytest.fixture

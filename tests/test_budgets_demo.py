@@ -3,12 +3,9 @@
 what the records say — asserted on the known demo data. Also: the loader is idempotent."""
 
 from decimal import Decimal
-from io import StringIO
 
 import pytest
 from django.core import serializers
-from django.core.management import call_command
-from django.db import transaction
 from django.urls import reverse
 
 from accounts.models import User
@@ -16,17 +13,7 @@ from budgets.demo import load_plans
 from budgets.models import BudgetLine, Disbursement, Plan, PublishedFigure, Target
 from core.numbers import format_percent, format_vnd, share_percent
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """load_demo (which loads the plans), once for this module, rolled back after its last
-    test."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", allow_demo_passwords=True, stdout=StringIO())
-        yield
-        transaction.set_rollback(True)
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 
 
 @pytest.fixture

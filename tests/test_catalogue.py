@@ -12,17 +12,14 @@ import pytest
 import segno
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from accounts.models import User
 from areas.models import Area
 from products import qr
 from products.catalogue_views import slug_of
-from products.models import Certificate, Product
-from subjects.models import Producer
+from products.models import Certificate
 from tests.conftest import district
 from tests.factories import CertificateFactory, ProducerFactory, ProductFactory, category_148
 
@@ -453,37 +450,3 @@ def public_pages(client) -> dict[str, str]:
     for filters in [{"stars": 5}, {"q": "gao"}, {"sector": "thuc-pham"}]:
         visit(f"{LIST}?{'&'.join(f'{k}={v}' for k, v in filters.items())}")
     return pages
-
-
-def test_no_private_field_on_any_public_page_of_the_demo(client, can_tho, today):
-    call_command("load_demo", allow_demo_passwords=True, stdout=io.StringIO())
-    pages = public_pages(client)
-    certified = Product.objects.certified_on(today)
-    assert len([url for url in pages if re.match(r"/catalogue/\d+-", url)]) == certified.count()
-    assert "Gạo ST25 Hồ Quang Trí" in pages[LIST]
-
-    producers = Producer.objects.all()
-    private = [p.tax_code for p in producers if p.tax_code]
-    private += [p.phone for p in producers if p.phone and not p.phone_public]
-    private += [p.email for p in producers if p.email and not p.email_public]
-    private += [p.website for p in producers if p.website and not p.website_public]
-    private += [c.revoked_reason for c in Certificate.objects.exclude(revoked_reason="")]
-    private += [u.email for u in User.objects.exclude(email="")]
-    private += [u.full_name for u in User.objects.all()]
-    assert private, "the demo should hold private details to look for"
-    private += [f"{c.score:.2f}" for c in Certificate.objects.exclude(score=None)]
-    private += [f"{c.score:.2f}".replace(".", ",") for c in Certificate.objects.exclude(score=None)]
-    usernames = [re.compile(rf"\b{re.escape(u.username)}\b") for u in User.objects.all()]
-    for url, content in pages.items():
-        for value in private:
-            assert value not in content, (url, value)
-        assert "Đăng xuất" not in content, url
-        assert not re.search(r"\d+([.,]\d+)? điểm", content), url
-        assert "score" not in content.lower(), url
-        if url != "/robots.txt":  # which names the /admin/ route, not the user
-            for username in usernames:
-                assert not username.search(content), (url, username.pattern)
-    exported = json.loads(pages["/catalogue.json"])["products"]
-    assert {key for product in exported for key in product} == {
-        key for key in json.loads(pages["/catalogue.json"])["fields"]
-    }

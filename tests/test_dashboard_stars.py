@@ -1,11 +1,9 @@
 """The dashboard's certified products by stars: the certificate each product carries on a
 counting day, computed once for the day, gives the figures the correlated subqueries gave."""
 
-import io
 from datetime import date
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -35,20 +33,6 @@ def stars_by_subqueries(certs, years, today) -> dict[str, int]:
 
 
 YEARS = list(range(2018, timezone.localdate().year + 1))
-
-
-def test_the_same_figures_as_the_subqueries_on_the_demo(can_tho):
-    call_command("load_demo", allow_demo_passwords=True, stdout=io.StringIO())
-    today = timezone.localdate()
-    certs = Certificate.objects.all()
-    expected = stars_by_subqueries(certs, YEARS, today)
-    assert sum(expected.values()) > 10, "the demo should hold certified products"
-    assert carried_stars(certs, YEARS, today) == expected
-    inside = certs.filter(area__path__startswith="92/")
-    assert carried_stars(inside, YEARS, today) == stars_by_subqueries(inside, YEARS, today)
-    # And on a past day, as the year's figures are counted on 31 December.
-    past = date(today.year - 2, 6, 30)
-    assert carried_stars(certs, YEARS, past) == stars_by_subqueries(certs, YEARS, past)
 
 
 def test_an_upgrade_replaces_the_older_certificate_and_a_revocation_drops_it(can_tho, co_do):

@@ -5,33 +5,15 @@ side by side and the spreadsheet export."""
 
 import io
 from decimal import Decimal
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.models import User
 from products.models import Certificate
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """load_demo and the demo evaluations, once for this module, rolled back at its end."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", allow_demo_passwords=True, stdout=StringIO())
-        try:
-            from evaluations.demo import load_evaluations
-        except ImportError:  # the evaluations demo is not there: certificates stand in
-            load_evaluations = None
-        if load_evaluations is not None:
-            load_evaluations()
-        yield
-        transaction.set_rollback(True)
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 
 
 @pytest.fixture

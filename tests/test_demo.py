@@ -1,14 +1,11 @@
-"""load_demo: Cần Thơ's areas and the demo accounts, idempotent, refused on a production setup."""
+"""load_demo: Cần Thơ's areas and the demo accounts (its idempotence: test_demo_registry.py)."""
 
 import pytest
-from django.core import serializers
-from django.core.management import CommandError, call_command
 
 from accounts.models import User
-from areas.models import Area
-from ocop_portal import demo
+from ocop_portal.demo import DEMO_PASSWORD
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 
 OFFICERS = [
     "ninhkieu",
@@ -23,18 +20,12 @@ OFFICERS = [
 ]
 
 
-def snapshot() -> str:
-    rows = [*Area.objects.order_by("pk"), *User.objects.order_by("pk")]
-    return serializers.serialize("json", rows)
-
-
-def test_load_demo_creates_the_accounts_and_prints_them(capsys):
-    call_command("load_demo", allow_demo_passwords=True)
-    out = capsys.readouterr().out
+def test_load_demo_creates_the_accounts_and_prints_them(demo):
+    out = demo
     for username in ["admin", "city", *OFFICERS]:
         assert username in out
         user = User.objects.get(username=username)
-        assert user.check_password(demo.DEMO_PASSWORD)
+        assert user.check_password(DEMO_PASSWORD)
     assert "ocop-demo" in out
     assert User.objects.get(username="admin").is_superuser
     assert User.objects.get(username="city").role == User.Role.CITY
@@ -69,8 +60,7 @@ def test_the_first_producer_account_has_its_re_rating_window_open_on_the_demo_da
     assert sorted(states) == [Invitation.State.PENDING, Invitation.State.USED]
 
 
-def test_each_officer_works_in_their_former_district_and_its_communes():
-    call_command("load_demo", allow_demo_passwords=True)
+def test_each_officer_works_in_their_former_district_and_its_communes(demo):
     codo = User.objects.get(username="codo")
     assert {a.name for a in codo.areas.all()} == {
         "Huyện Cờ Đỏ",
@@ -84,19 +74,3 @@ def test_each_officer_works_in_their_former_district_and_its_communes():
         user = User.objects.get(username=username)
         assert user.role == User.Role.OFFICER
         assert user.areas.former().count() == 1
-
-
-def test_running_load_demo_twice_changes_nothing():
-    call_command("load_demo", allow_demo_passwords=True)
-    first = snapshot()
-    links = list(Area.predecessors.through.objects.order_by("pk").values_list())
-    call_command("load_demo", allow_demo_passwords=True)
-    assert snapshot() == first
-    assert list(Area.predecessors.through.objects.order_by("pk").values_list()) == links
-
-
-def test_load_demo_refuses_to_run_with_debug_off_unless_told(settings):
-    settings.DEBUG = False
-    with pytest.raises(CommandError, match="allow-demo-passwords"):
-        call_command("load_demo")
-    assert not User.objects.filter(username="admin").exists()

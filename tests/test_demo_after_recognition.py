@@ -19,9 +19,7 @@ from unittest import mock
 import pytest
 from django.core import serializers
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Max
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -42,7 +40,7 @@ from products import rerating
 from products.models import Certificate, Product, Revocation
 from products.rerating import State
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 
 DAY = date(2026, 11, 29)
 S = Evaluation.Status
@@ -63,29 +61,6 @@ STATES = {
 }
 IN_GRACE = ["Bánh tráng nem Thu Ba", "Xoài sấy dẻo Lạc Phước"]
 REVOKED = "Khô cá rô đồng Trung Hưng"
-
-
-@pytest.fixture(scope="module")
-def demo_once(django_db_setup, django_db_blocker, tmp_path_factory) -> str:
-    """The whole demo, loaded once for the module (each test runs in its own transaction on
-    top of it), rolled back at the end; returns what load_demo printed."""
-    out = StringIO()
-    with (
-        django_db_blocker.unblock(),
-        transaction.atomic(),
-        override_settings(
-            MEDIA_ROOT=tmp_path_factory.mktemp("media"),
-            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        ),
-    ):
-        call_command("load_demo", allow_demo_passwords=True, stdout=out)
-        yield out.getvalue()
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def demo(demo_once, db) -> str:
-    return demo_once
 
 
 @pytest.fixture

@@ -12,14 +12,14 @@ from io import StringIO
 import pytest
 from django.core import serializers
 from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 
+from accounts.models import User
+from areas.models import Area
 from products import demo as registry
 from products.models import Certificate, Product
 from subjects.models import Producer
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 
 #: A fixed "today" for checks of what is valid now.
 TODAY = date(2026, 11, 22)
@@ -83,29 +83,6 @@ REAL_PRODUCERS = {name for name, _, _ in REAL_PRODUCTS} | {
     "Hợp tác xã Thịnh Thắng",
     "Doanh nghiệp tư nhân Hồ Quang Trí",
 }
-
-
-@pytest.fixture(scope="module")
-def demo_once(django_db_setup, django_db_blocker, tmp_path_factory) -> str:
-    """The whole demo, loaded once for the module (each test runs in its own transaction on
-    top of it), rolled back at the end; returns what load_demo printed."""
-    out = StringIO()
-    with (
-        django_db_blocker.unblock(),
-        transaction.atomic(),
-        override_settings(
-            MEDIA_ROOT=tmp_path_factory.mktemp("media"),
-            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        ),
-    ):
-        call_command("load_demo", allow_demo_passwords=True, stdout=out)
-        yield out.getvalue()
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def demo(demo_once, db) -> str:
-    return demo_once
 
 
 def by_stars(certificates) -> dict[int, int]:
@@ -374,9 +351,18 @@ def test_load_demo_reports_progress(demo):
 
 def test_running_load_demo_twice_changes_nothing(demo):
     first = snapshot()
+    people = serializers.serialize(
+        "json", [*Area.objects.order_by("pk"), *User.objects.order_by("pk")]
+    )
+    links = list(Area.predecessors.through.objects.order_by("pk").values_list())
     out = StringIO()
     call_command("load_demo", allow_demo_passwords=True, stdout=out)
     assert snapshot() == first
+    assert (
+        serializers.serialize("json", [*Area.objects.order_by("pk"), *User.objects.order_by("pk")])
+        == people
+    )
+    assert list(Area.predecessors.through.objects.order_by("pk").values_list()) == links
     assert "(thêm 0, cập nhật 0)" in out.getvalue()
 
 

@@ -6,9 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import transaction
 from django.db.models import Max
-from django.test import override_settings
 from django.urls import reverse
 
 from accounts.models import User
@@ -16,44 +14,15 @@ from evaluations import services, workflow
 from evaluations.demo import OFFICERS, load_evaluations
 from evaluations.models import Answer, Evaluation, Round, ScoreSheet, Transition
 from evaluations.scoring import SheetStructure
-from ocop_portal import demo
 from products.models import Certificate
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 S = Evaluation.Status
 
 
-@pytest.fixture(scope="module")
-def demo_once(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo loaded once for the module (its tests only read it; each runs in its own
-    transaction), rolled back at the end; its documents in a folder of its own."""
-    media = tmp_path_factory.mktemp("media")
-    with (
-        django_db_blocker.unblock(),
-        transaction.atomic(),
-        override_settings(
-            MEDIA_ROOT=media,
-            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        ),
-    ):
-        demo.load_registry()
-        demo.load_accounts()
-        steps = []
-        counts = load_evaluations(progress=lambda done, total: steps.append((done, total)))
-        yield counts, steps
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def loaded(demo_once, can_tho):
-    return demo_once
-
-
-def test_each_2022_recognition_has_its_evaluation(loaded):
-    _counts, steps = loaded
+def test_each_2022_recognition_has_its_evaluation(demo):
     certificates = Certificate.objects.filter(decision_date__year=2022, kind="new")
     assert certificates.count() == 51
-    assert steps[-1] == (51, 51)
     for certificate in certificates.select_related("evaluation__criteria_set"):
         evaluation = certificate.evaluation
         assert evaluation.criteria_set.legal_basis_id == "1048/QĐ-TTg"
@@ -70,7 +39,7 @@ def test_each_2022_recognition_has_its_evaluation(loaded):
         assert sum(totals) / 4 == evaluation.score
 
 
-def test_the_two_potential_5_stars_were_forwarded_to_the_centre(loaded):
+def test_the_two_potential_5_stars_were_forwarded_to_the_centre(demo):
     proposed = Evaluation.objects.filter(status=S.PROPOSED_CENTRAL)
     assert {e.product.name for e in proposed} == {
         "Khô cá lóc một nắng Kim Loan",
@@ -83,7 +52,7 @@ def test_the_two_potential_5_stars_were_forwarded_to_the_centre(loaded):
     assert Evaluation.objects.filter(round__year=2022, status=S.RECOGNISED).count() == 49
 
 
-def test_the_2023_round_ended_as_such_rounds_end_and_holds_nothing_dated_2026(loaded):
+def test_the_2023_round_ended_as_such_rounds_end_and_holds_nothing_dated_2026(demo):
     round_ = Round.objects.get(year=2023)
     assert round_.closes_on == date(2023, 12, 29) and round_.is_closed()
     assert round_.legal_basis().code == "148/QĐ-TTg"
@@ -111,7 +80,7 @@ def test_the_2023_round_ended_as_such_rounds_end_and_holds_nothing_dated_2026(lo
     ]
 
 
-def test_the_2023_recognitions_were_decided_by_the_level_of_their_stars(loaded):
+def test_the_2023_recognitions_were_decided_by_the_level_of_their_stars(demo):
     """Under 148/QĐ-TTg the district recognised 3★ (entered from its decision), the city 4★;
     the certificates of 09–12/2023 run to 09–12/2026, each dossier holding the papers that the
     re-rating of 2026 starts from."""
@@ -136,7 +105,7 @@ def test_the_2023_recognitions_were_decided_by_the_level_of_their_stars(loaded):
     assert {e.certificate.stars for e in recognised} == {3, 4}
 
 
-def test_2026_gives_every_demo_account_something_to_do(loaded, client):
+def test_2026_gives_every_demo_account_something_to_do(demo, client):
     rounds = Round.objects.filter(year=2026).order_by("number")
     assert [(r.number, r.is_extra) for r in rounds] == [(2, False), (3, True)]
     for round_ in rounds:
@@ -166,7 +135,7 @@ def test_2026_gives_every_demo_account_something_to_do(loaded, client):
     assert {S.FORWARDED, S.ADVISORY, S.COUNCIL, S.SCORED, S.MINISTRY} <= waiting
 
 
-def test_2026_holds_a_dossier_at_every_step_of_26_2026(loaded):
+def test_2026_holds_a_dossier_at_every_step_of_26_2026(demo):
     """At the commune (two of them late), returned, forwarded, with the Tổ tư vấn, with the
     council, scored, decided, and at the Ministry; nobody decides a file they had a hand in."""
     evaluations = Evaluation.objects.filter(round__year=2026)
@@ -201,7 +170,7 @@ def test_2026_holds_a_dossier_at_every_step_of_26_2026(loaded):
         assert workflow.own_file_reason(evaluation, city) is None
 
 
-def test_2026_products_of_current_communes_are_scored_on_their_real_sheets(loaded):
+def test_2026_products_of_current_communes_are_scored_on_their_real_sheets(demo):
     # The new products; the re-ratings of products of the former districts are in
     # test_demo_after_recognition.
     evaluations = Evaluation.objects.filter(round__year=2026, kind="new").select_related(
@@ -225,7 +194,7 @@ def test_2026_products_of_current_communes_are_scored_on_their_real_sheets(loade
         assert evaluation.stars and evaluation.stars >= 3
 
 
-def test_one_2026_product_reaches_the_4_star_band_but_misses_a_4_star_minimum(loaded):
+def test_one_2026_product_reaches_the_4_star_band_but_misses_a_4_star_minimum(demo):
     fish = Evaluation.objects.get(round__year=2026, product__name="Chả cá thát lát Cái Răng")
     assert fish.status == S.SCORED
     assert (fish.band_stars, fish.stars) == (4, 3)
@@ -237,7 +206,7 @@ def test_one_2026_product_reaches_the_4_star_band_but_misses_a_4_star_minimum(lo
     assert (strawberry.band_stars, strawberry.stars) == (4, 4)
 
 
-def test_loading_the_demo_twice_changes_nothing(loaded):
+def test_loading_the_demo_twice_changes_nothing(demo):
     tables = (Round, Evaluation, ScoreSheet, Answer, Transition, Certificate)
 
     def state():
@@ -248,11 +217,14 @@ def test_loading_the_demo_twice_changes_nothing(loaded):
 
     before = state()
     history = Evaluation.history.count()
-    assert load_evaluations() == {"rounds": 0, "evaluations": 0}
+    steps = []
+    again = load_evaluations(progress=lambda done, total: steps.append((done, total)))
+    assert again == {"rounds": 0, "evaluations": 0}
+    assert steps[-1] == (51, 51)
     assert state() == before
     assert Evaluation.history.count() == history
 
 
-def test_demo_scores_are_decimals_to_two_places(loaded):
+def test_demo_scores_are_decimals_to_two_places(demo):
     for score in Evaluation.objects.exclude(score=None).values_list("score", flat=True):
         assert score == score.quantize(Decimal("0.01"))

@@ -7,11 +7,9 @@ text is stored as plain text, in NFC where the model cleans names, and renders e
 
 import unicodedata
 from html.parser import HTMLParser
-from io import StringIO
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
 from django.db import transaction
 
 from accounts.models import User
@@ -23,7 +21,7 @@ from subjects.models import Producer
 from tests.factories import ProductFactory
 from tests.test_evaluations_support import make_round
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
@@ -44,10 +42,9 @@ RAW = ("<script>alert(1)", "<img src=x onerror")
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """load_demo once for this module, with a draft evaluation to score; rolled back after."""
+def drafted(django_db_blocker):
+    """A draft evaluation to score on top of the demo, for this module; rolled back after."""
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", allow_demo_passwords=True, stdout=StringIO())
         officer = User.objects.get(username="ninhkieu")
         draft = Evaluation.objects.filter(
             status=Evaluation.Status.DRAFT, product__in=Product.objects.visible_to(officer)
@@ -284,11 +281,11 @@ def changed_rows(before: dict, after: dict) -> list[dict]:
 
 @pytest.mark.parametrize(("kind", "case", "value"), CASES, ids=[c[1] for c in CASES])
 @pytest.mark.parametrize("form_name", FORMS)
-def test_hostile_values_on_every_form(demo, client, form_name, kind, case, value):
+def test_hostile_values_on_every_form(drafted, demo, client, form_name, kind, case, value):
     username, url_of, models = FORMS[form_name]
     user = User.objects.get(username=username)
     client.force_login(user)
-    url = url_of(user, demo["draft"])
+    url = url_of(user, drafted["draft"])
     fields = main_form(client, url)
     data, changed = hostile_data(fields, kind, value)
     if not changed:

@@ -11,13 +11,14 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone, translation
 
 from core.text import strip_control
 from products import open_data
 from products.catalogue_views import describe, public_contacts, public_products
 from tests.factories import CertificateFactory, ProducerFactory, ProductFactory
+
+pytestmark = pytest.mark.demo
 
 BASE = "http://testserver/"
 
@@ -62,21 +63,6 @@ def rows_from_objects(today, params=None) -> list[dict]:
 def body(response) -> bytes:
     assert response.status_code == 200
     return response.getvalue()
-
-
-@pytest.fixture(scope="module")
-def demo_once(django_db_setup, django_db_blocker):
-    """The demo, loaded once for this module and rolled back at its end (each test still runs
-    in its own transaction inside it)."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", allow_demo_passwords=True, stdout=io.StringIO())
-        yield
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def demo(demo_once, db):
-    return demo_once
 
 
 def test_the_files_hold_the_rows_the_objects_gave(client, demo):

@@ -22,10 +22,8 @@ from areas.models import Area
 from areas.services import load_current_units
 from core.workdays import add_working_days, deadline_status
 from evaluations import decision_list, services
-from evaluations.demo import load_evaluations
 from evaluations.forms import RoundForm
 from evaluations.models import Round
-from ocop_portal import demo
 from tests.factories import UserFactory
 from tests.test_evaluations_support import (
     criteria_sets_fixture,  # noqa: F401 (the criteria_sets fixture)
@@ -430,30 +428,6 @@ def test_the_round_page_does_not_query_per_product(
     assert "Sản phẩm được công nhận (5)" in page.text
     with django_assert_max_num_queries(12):
         client.get(reverse("evaluations:round_decision_xlsx", args=[decided.pk]))
-
-
-def test_the_demo_rounds_get_sensible_cut_offs_and_lists(can_tho, login):
-    demo.load_registry()
-    demo.load_accounts()
-    load_evaluations()
-    rounds = list(Round.objects.all())
-    assert rounds
-    for round_ in rounds:
-        assert round_.forward_by and round_.decide_by, round_
-        assert round_.decide_by > round_.forward_by, round_
-        assert round_.closes_on is None or round_.forward_by <= round_.closes_on, round_
-        round_.full_clean()
-    latest = Round.objects.get(year=2026, number=2)
-    assert (latest.forward_by, latest.decide_by) == (date(2026, 10, 30), date(2026, 12, 30))
-    assert latest.forward_deadline_reason(date(2026, 11, 29)).startswith(
-        "Đợt này nhận hồ sơ xã gửi lên đến hết 30/10/2026"
-    )
-    held = Round.objects.get(year=2022, number=1)
-    client = login(User.objects.get(username="city"))
-    response = client.get(reverse("evaluations:round_decision_docx", args=[held.pk]))
-    table = docx_of(response).tables[1]
-    assert len(table.rows) > 1
-    assert all(row.cells[6].text.endswith(" sao") for row in table.rows[1:])
 
 
 def test_the_documents_are_vietnamese_whatever_the_pages_language(decided, city_reviewer):

@@ -1,58 +1,17 @@
 """Pages at national scale: the product list computes the status for its page's rows only, and
 every page reads a number of queries that does not grow with the data."""
 
-import io
 from datetime import date, timedelta
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from core.lists import PAGE_SIZE
-from products.models import Product
 from tests.conftest import district
 from tests.factories import CertificateFactory, ProducerFactory, ProductFactory
-
-
-def test_the_list_shows_the_status_the_whole_list_annotation_gave(login, administrator, can_tho):
-    call_command("load_demo", allow_demo_passwords=True, stdout=io.StringIO())
-    _grow(60)  # pages past the middle, which are read from the end
-    client = login(administrator)
-    everything = Product.objects.with_status()
-    assert len(everything) > 3 * PAGE_SIZE
-    for sort in ("name", "-stars", "valid_until"):
-        expected = everything.order_by(
-            *{"name": ["search_name"], "-stars": ["-current_stars", "-search_name"]}.get(
-                sort, ["current_valid_until", "search_name"]
-            ),
-            "pk",
-        )
-        pages = (len(expected) + PAGE_SIZE - 1) // PAGE_SIZE
-        shown = []
-        for number in range(1, pages + 1):
-            page = client.get(reverse("products:list"), {"sort": sort, "page": number})
-            shown += [
-                (p.pk, p.status, p.current_stars, p.current_valid_until)
-                for p in page.context["page"].object_list
-            ]
-        assert shown == [
-            (p.pk, p.status, p.current_stars, p.current_valid_until) for p in expected
-        ], sort
-    assert {Product.Status.CERTIFIED, Product.Status.EXPIRED} <= {p.status for p in everything}
-
-
-def test_a_status_filter_still_chooses_the_rows(login, administrator, can_tho):
-    call_command("load_demo", allow_demo_passwords=True, stdout=io.StringIO())
-    client = login(administrator)
-    for status in Product.Status.values:
-        response = client.get(reverse("products:list"), {"status": status})
-        expected = Product.objects.with_status().filter(status=status).count()
-        assert response.context["page"].paginator.count == expected
-        assert all(p.status == status for p in response.context["page"].object_list)
 
 
 def _grow(size: int) -> None:
