@@ -37,17 +37,16 @@ def test_load_demo_creates_the_accounts_and_prints_them(demo):
         assert f"{username}    Chủ thể OCOP — {producer}" in out
         user = User.objects.get(username=username)
         assert user.is_producer_account and user.producer.name == producer
-        assert user.check_password(demo.DEMO_PASSWORD)
+        assert user.check_password(DEMO_PASSWORD)
 
 
-def test_the_first_producer_account_has_its_re_rating_window_open_on_the_demo_day():
+def test_the_first_producer_account_has_its_re_rating_window_open_on_the_demo_day(demo):
     from datetime import date
 
     from producer_space.models import Invitation
     from products import rerating
     from products.models import Certificate
 
-    call_command("load_demo", allow_demo_passwords=True)
     chuthe1 = User.objects.get(username="chuthe1")
     certificate = Certificate.objects.owned_by(chuthe1).get(decision_number="1187/QĐ-UBND")
     assert (certificate.decision_number, certificate.valid_until) == (
