@@ -38,15 +38,14 @@ def navigation(user) -> list[NavItem]:
         return [NavItem(_("Tổng quan"), "home", "house"), catalogue]
     if policy.is_producer_account(user):
         # Its own space (producer_space) and the public catalogue; its account settings and
-        # logout are in the user menu.
+        # logout are in the user menu, its products and QR labels on its home page (the bar
+        # has no room for more at 1366 px).
         return [
             NavItem(_("Trang của tôi"), "producer_space:home", "house", exact=True),
-            NavItem(_("Sản phẩm"), "producer_space:products", "box-seam"),
             NavItem(_("Hồ sơ OCOP"), "online:list", "folder2-open"),
             NavItem(_("Giấy chứng nhận"), "producer_space:certificates", "patch-check"),
             NavItem(_("Trang công khai"), "listings:index", "shop-window"),
             NavItem(_("Kết nối tiêu thụ"), "enquiries:list", "shop"),
-            NavItem(_("Tem mã QR"), "producer_space:labels", "qr-code"),
             catalogue,
         ]
     # Inspection after recognition concerns certified products: under "Sản phẩm" (the bar
