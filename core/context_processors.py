@@ -37,15 +37,20 @@ def navigation(user) -> list[NavItem]:
     if not user.is_authenticated:
         return [NavItem(_("Tổng quan"), "home", "house"), catalogue]
     if policy.is_producer_account(user):
-        # Its own space (producer_space) and the public catalogue; its account settings and
-        # logout are in the user menu, its products and QR labels on its home page (the bar
-        # has no room for more at 1366 px).
-        return [
-            NavItem(_("Trang của tôi"), "producer_space:home", "house", exact=True),
-            NavItem(_("Hồ sơ OCOP"), "online:list", "folder2-open"),
+        # Its own space (producer_space), its dossiers, its products (their certificates,
+        # labels, public page and buyers) and the public catalogue; its account settings and
+        # logout are in the user menu.
+        own_products = (
+            NavItem(_("Sản phẩm của tôi"), "producer_space:products", "box-seam"),
             NavItem(_("Giấy chứng nhận"), "producer_space:certificates", "patch-check"),
             NavItem(_("Trang công khai"), "listings:index", "shop-window"),
             NavItem(_("Kết nối tiêu thụ"), "enquiries:list", "shop"),
+            NavItem(_("Tem mã QR"), "producer_space:labels", "qr-code"),
+        )
+        return [
+            NavItem(_("Trang của tôi"), "producer_space:home", "house", exact=True),
+            NavItem(_("Hồ sơ OCOP"), "online:list", "folder2-open"),
+            NavItem(_("Sản phẩm"), "producer_space:products", "box-seam", children=own_products),
             catalogue,
         ]
     # Inspection after recognition concerns certified products: under "Sản phẩm" (the bar

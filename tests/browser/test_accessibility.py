@@ -13,7 +13,9 @@ from django.core.management import call_command
 
 from accounts.models import User
 from budgets.models import Plan
+from enquiries.models import Enquiry
 from evaluations.models import Evaluation
+from listings.models import PageChange
 from ocop_portal.demo import DEMO_PASSWORD
 from products.models import Process, Product
 
@@ -50,6 +52,8 @@ def pages_of(role: str) -> list[str]:
             "/admin/axes/accessattempt/",
         ]
     user = User.objects.get(username=role)
+    if user.is_producer_account:
+        return producer_pages(user)
     products = Product.objects.visible_to(user)
     evaluation = Evaluation.objects.visible_to(user).filter(sheets__isnull=False).first()
     common = [
@@ -73,6 +77,8 @@ def pages_of(role: str) -> list[str]:
             "/evaluations/new/",
             f"/evaluations/{evaluation.pk}/sheets/{sheet.pk}/",
             *dossier_pages(user, Evaluation.Status.RECEIVED),
+            "/enquiries/",
+            "/listings/reviews/",
         ]
     return [
         *common,
@@ -87,9 +93,32 @@ def pages_of(role: str) -> list[str]:
         "/plans/",
         f"/plans/{Plan.objects.order_by('-year').first().year}/",
         "/areas/",
+        "/enquiries/",
+        "/enquiries/summary/",
         "/evaluations/rounds/",
         f"/evaluations/rounds/{evaluation.round_id}/",
     ]
+
+
+def producer_pages(user) -> list[str]:
+    """A producer's account: its space, its dossiers filed online, its public page and the
+    buyers' enquiries about its products (the demo's ``chuthe1`` and ``chuthe2``)."""
+    paths = ["/producer/", "/producer/products/", "/producer/certificates/", "/producer/dossiers/"]
+    paths += ["/producer/page/", "/producer/page/producer/", "/enquiries/"]
+    for evaluation in Evaluation.objects.owned_by(user).filter(online=True):
+        base = f"/producer/dossiers/{evaluation.pk}/"
+        paths += [base, f"{base}registration/", f"{base}self-assessment/", f"{base}documents/"]
+    product = Product.objects.owned_by(user).filter(certificates__isnull=False).first()
+    if product is not None:
+        paths.append(f"/producer/page/products/{product.pk}/")
+    paths += [
+        f"/enquiries/{pk}/" for pk in Enquiry.objects.owned_by(user).values_list("pk", flat=True)
+    ]
+    paths += [
+        f"/producer/page/{pk}/"
+        for pk in PageChange.objects.filter(producer=user.producer).values_list("pk", flat=True)
+    ]
+    return paths
 
 
 def dossier_pages(user, *statuses) -> list[str]:
@@ -122,11 +151,12 @@ def sign_in(page, base_url: str, username: str, password: str = DEMO_PASSWORD) -
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(password)
     page.locator("main").get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(f"{base_url}/")
+    # Staff land on the home page, a producer's account on its space.
+    page.wait_for_url(lambda url: url in (f"{base_url}/", f"{base_url}/producer/"))
 
 
 #: Each reader of the portal, on the one demo (loaded once: its load and flush are the cost).
-ROLES = ["public", "codo", "city", "admin"]
+ROLES = ["public", "codo", "city", "admin", "chuthe1", "chuthe2"]
 
 
 def test_main_pages_have_no_serious_accessibility_violation(live_server, browser, demo):
