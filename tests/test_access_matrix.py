@@ -23,6 +23,7 @@ anyone a page turns away on GET.
 """
 
 import hashlib
+import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ from django.templatetags.static import static
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from PIL import Image
 
 from accounts.models import User
 from areas.models import Area
@@ -49,19 +51,28 @@ from budgets.models import Measure, Plan
 from core.models import Job
 from enquiries import services as enquiry_services
 from enquiries.views import thanks_address as enquiry_thanks_address
+from evaluations import documents, online
 from evaluations import services as evaluation_services
 from evaluations.criteria import load_criteria_sets
-from evaluations.models import CriteriaSet, DossierDocument
+from evaluations.models import CriteriaSet, DossierDocument, SelfAssessment
+from evaluations.scoring import SheetStructure
 from evaluations.views.evaluation import ACTIONS
 from inspections import services as inspection_services
 from inspections.models import InspectionAttachment, InspectionPlan
 from inspections.views.reports import thanks_address
+from listings import services as listing_services
 from notices.models import Notice
 from products import revocations
 from products.catalogue_views import catalogue_url, slug_of
 from products.models import LegalBasis
 from tests.conftest import district, load_reference_data, officer_of
-from tests.factories import CertificateFactory, ProducerFactory, ProductFactory, category_148
+from tests.factories import (
+    CertificateFactory,
+    ProducerFactory,
+    ProductFactory,
+    category_26,
+    category_148,
+)
 from tests.test_budgets import (
     BudgetLineFactory,
     DisbursementFactory,
@@ -70,6 +81,7 @@ from tests.test_budgets import (
     TargetFactory,
 )
 from tests.test_evaluations_support import (
+    commune_report,
     make_product,
     make_round,
     open_evaluation,
@@ -163,6 +175,12 @@ def page(
         "staff_other": other if staff_other is None else staff_other,
         "administrator": administrator,
     }
+
+
+def producer_space(staff: Answer = 404) -> dict[str, Answer]:
+    """A page of the producer's space: its account's only; every staff member, administrators
+    too, gets ``staff``."""
+    return {**dict.fromkeys(RELATIONS, staff), "anonymous": LOGIN}
 
 
 def public(answer: Answer = 200) -> dict[str, Answer]:
@@ -349,6 +367,66 @@ def build_world() -> SimpleNamespace:
         for t in AREAS
     }
 
+    # The producer's account of each area's producer: its public page's proposal (a product's
+    # story and a new photo, waiting for the commune) and its dossiers filed online: one being
+    # prepared (with its registration and self-assessment documents), one filed with the
+    # commune, one the province returned, each of a product of its own.
+    w.account = {
+        t: User.objects.create_user(
+            f"ma-tran-chu-the-{t.lower()}", role=User.Role.PRODUCER, producer=w.producer[t]
+        )
+        for t in AREAS
+    }
+    w.contents = {}  # the files written while the world is built: name → content
+    w.page_change, w.staged_photo = {}, {}
+    for t in AREAS:
+        photo = ContentFile(MATRIX_PNG, name="anh.png")
+        w.page_change[t] = listing_services.propose(
+            w.account[t],
+            w.product[t],
+            values={"story": f"Câu chuyện sản phẩm Ma Trận {t}"},
+            photos=[listing_services.NewPhoto(photo, f"Ảnh mới {t}")],
+            version=w.product[t].version,
+        )
+        w.staged_photo[t] = w.page_change[t].photos.get()
+        w.contents[w.staged_photo[t].file.name] = MATRIX_PNG
+    online_round = make_round("26/2026/QĐ-TTg", number=4)
+    w.preparing, w.online_document, w.filed, w.returned = {}, {}, {}, {}
+    for t in AREAS:
+        dossiers = {}
+        for step in ("preparing", "filed", "returned"):
+            product = ProductFactory(
+                producer=w.producer[t],
+                name=f"Mật ong Ma Trận {t} {step}",
+                category=category_26("I.1.a"),
+            )
+            dossier = online.dossier_start(
+                product=product, round=online_round, kind="new", by=w.account[t], samples=5
+            )
+            criterion = next(iter(SheetStructure.load(dossier.criteria_set).criteria.values()))
+            SelfAssessment.objects.create(
+                evaluation=dossier, criterion_id=criterion.id, option_id=criterion.options[0].id
+            )
+            for code in ("phieu-dang-ky", "bao-cao-tu-danh-gia"):
+                documents.add_document(
+                    evaluation=dossier,
+                    upload=ContentFile(MATRIX_PDF, name=f"{code}.pdf"),
+                    by=w.account[t],
+                    checklist_code=code,
+                )
+            dossiers[step] = dossier
+        w.preparing[t] = dossiers["preparing"]
+        w.online_document[t] = w.preparing[t].documents.get(checklist_code="phieu-dang-ky")
+        w.filed[t] = online.dossier_file(evaluation=dossiers["filed"], by=w.account[t])
+        returned = online.dossier_file(evaluation=dossiers["returned"], by=w.account[t])
+        returned = online.dossier_receive(evaluation=returned, by=w.user[t])
+        commune_report(returned, w.user[t])
+        returned = evaluation_services.evaluation_forward(evaluation=returned, by=w.user[t])
+        w.returned[t] = evaluation_services.evaluation_return(
+            evaluation=returned, by=w.city, comment=f"Bổ sung phiếu kiểm nghiệm {t}."
+        )
+        w.contents[w.online_document[t].file.name] = MATRIX_PDF
+
     # Records of no area: reference data, the groups, the lockout tables.
     w.category = {NO_AREA: category_148()}
     w.criteria_set = {NO_AREA: CriteriaSet.objects.order_by("pk").first()}
@@ -362,11 +440,16 @@ def build_world() -> SimpleNamespace:
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
     with (
         django_db_blocker.unblock(),
         transaction.atomic(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+        override_settings(
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            # The files the services write while the world is built; each test has its own
+            # storage, where a page's file is put when its address is asked for.
+            MEDIA_ROOT=tmp_path_factory.mktemp("world-media"),
+        ),
     ):
         w = build_world()
         # Each persona signs in once; the tests present its session cookie.
@@ -412,6 +495,15 @@ def plan_year(name: str, records: str | None = None) -> Callable[[SimpleNamespac
 MATRIX_PDF = b"%PDF-1.4\n%%EOF\n"
 
 
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 3), (0, 128, 0)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+MATRIX_PNG = _png()
+
+
 def document(name: str) -> Callable[[SimpleNamespace, str], str]:
     """A page of the target's dossier document, its file put in the test's storage first."""
 
@@ -432,6 +524,20 @@ def attachment(name: str) -> Callable[[SimpleNamespace, str], str]:
         if not default_storage.exists(record.file.name):
             default_storage.save(record.file.name, ContentFile(MATRIX_PDF))
         return reverse(name, args=[record.inspection_id, record.pk])
+
+    return url
+
+
+def stored(name: str, records: str, parent: str) -> Callable[[SimpleNamespace, str], str]:
+    """A page of the target's file ``getattr(world, records)[target]`` (its ``parent`` record's
+    id, then its own), the file written by a service while the world was built put in the
+    test's storage first."""
+
+    def url(w: SimpleNamespace, t: str) -> str:
+        record = getattr(w, records)[t]
+        if not default_storage.exists(record.file.name):
+            default_storage.save(record.file.name, ContentFile(w.contents[record.file.name]))
+        return reverse(name, args=[getattr(record, parent), record.pk])
 
     return url
 
@@ -458,6 +564,22 @@ CITY_ACTION = {
         "other": 404,
         "staff_own": 403,
         "staff_other": 404,
+    },
+}
+
+#: The producer's own moves on its records (the producer's space): POST only; nobody else finds
+#: the record to act on.
+PRODUCER_ACTION = {
+    "targets": AREAS,
+    "post_only": True,
+    "refused_posts": {
+        "anonymous": LOGIN,
+        "own": 404,
+        "other": 404,
+        "city": 404,
+        "staff_own": 404,
+        "staff_other": 404,
+        "administrator": 404,
     },
 }
 
@@ -587,6 +709,19 @@ PORTAL: dict[str, Row] = {
             "remark",
             "advisory",
         )
+    },
+    # A dossier its producer filed online: the commune receives it or returns it to the
+    # producer; the city does neither.
+    **{
+        f"evaluations:{action}": Row(
+            of(f"evaluations:{action}", "filed"),
+            public(405),
+            **{
+                **EVALUATION_ACTION,
+                "refused_posts": {**EVALUATION_ACTION["refused_posts"], "city": 403},
+            },
+        )
+        for action in ("receive", "return-producer")
     },
     # The electronic dossier: read by whoever sees the evaluation; documents are added by its
     # local officers and the city, removed by whoever added them (here the officer of the area).
@@ -729,6 +864,69 @@ PORTAL: dict[str, Row] = {
         post_only=True,
         refused_posts={"anonymous": LOGIN, "other": 404, "staff_other": 404, "city": 403},
     ),
+    # The producer's public page: its account's pages (/producer/page/). The staff are refused
+    # by their role where the page is the account's own (its page, its forms: 403 saying whose
+    # page it is, before any record is looked up); a proposal or its photo is read through
+    # ``owned_by``: not there for anyone but the account (404).
+    "listings:index": Row(fixed("listings:index"), producer_space(staff=403)),
+    "listings:producer_edit": Row(fixed("listings:producer_edit"), producer_space(staff=403)),
+    "listings:product_edit": Row(
+        of("listings:product_edit", "product"), producer_space(staff=403), AREAS
+    ),
+    "listings:change": Row(of("listings:change", "page_change"), producer_space(), AREAS),
+    "listings:photo": Row(
+        stored("listings:photo", "staged_photo", "change_id"), producer_space(), AREAS
+    ),
+    "listings:withdraw": Row(
+        of("listings:withdraw", "page_change"), public(405), **PRODUCER_ACTION
+    ),
+    # The commune's review of the proposals: the local officers (and administrators) decide,
+    # never the city; whoever sees the proposal reads it.
+    "listing_reviews:list": Row(fixed("listing_reviews:list"), page(city=403)),
+    "listing_reviews:detail": Row(of("listing_reviews:detail", "page_change"), page(), AREAS),
+    "listing_reviews:photo": Row(
+        stored("listing_reviews:photo", "staged_photo", "change_id"), page(), AREAS
+    ),
+    **{
+        f"listing_reviews:{action}": Row(
+            of(f"listing_reviews:{action}", "page_change"),
+            public(405),
+            AREAS,
+            post_only=True,
+            refused_posts={"anonymous": LOGIN, "other": 404, "staff_other": 404, "city": 403},
+        )
+        for action in ("approve", "reject")
+    },
+    # The dossiers the producer files online (/producer/dossiers/): its list and its start
+    # refuse the staff by their role (403: the staff have the evaluations' pages); a dossier is
+    # read through ``owned_by``: not there for the staff (404), who read it on the
+    # evaluations' pages. Here a dossier being prepared, with the producer's documents.
+    "online:list": Row(fixed("online:list"), producer_space(staff=403)),
+    "online:start": Row(fixed("online:start"), producer_space(staff=403)),
+    **{
+        f"online:{name}": Row(of(f"online:{name}", "preparing"), producer_space(), AREAS)
+        for name in (
+            "detail",
+            "registration",
+            "self_assessment",
+            "print_form_01",
+            "print_form_02",
+            "documents",
+        )
+    },
+    "online:document": Row(
+        stored("online:document", "online_document", "evaluation_id"), producer_space(), AREAS
+    ),
+    "online:document_upload": Row(
+        of("online:document_upload", "preparing"), public(405), **PRODUCER_ACTION
+    ),
+    "online:document_remove": Row(
+        stored("online:document_remove", "online_document", "evaluation_id"),
+        public(405),
+        **PRODUCER_ACTION,
+    ),
+    "online:file": Row(of("online:file", "preparing"), public(405), **PRODUCER_ACTION),
+    "online:resubmit": Row(of("online:resubmit", "returned"), public(405), **PRODUCER_ACTION),
     # The buyers' form: anyone, about a product of the catalogue.
     "public_enquiries:create": Row(of("public_enquiries:create", "product"), public(), AREAS),
     "public_enquiries:thanks": Row(
@@ -1001,6 +1199,18 @@ ADMIN: dict[str, Row] = {
     ),
     # Buyers' enquiries: answered and closed on their pages; read-only here, nothing deleted.
     **admin_model("enquiries.enquiry", "enquiry", AREAS, UNVIEWED, {"add": 403, "delete": 403}),
+    # The producers' page proposals and their new photos: decided on their pages; read-only
+    # here, nothing deleted.
+    **admin_model(
+        "listings.pagechange", "page_change", AREAS, UNVIEWED, {"add": 403, "delete": 403}
+    ),
+    **admin_model(
+        "listings.stagedphoto",
+        "staged_photo",
+        AREAS,
+        UNVIEWED_REFERENCE,
+        {"add": 403, "delete": 403},
+    ),
 }
 
 ROWS: dict[str, Row] = {**PORTAL, **ADMIN}
@@ -1133,7 +1343,7 @@ def test_page(world, client, name, persona, target):
 # --- Refused POSTs change nothing ------------------------------------
 
 PORTAL_APPS = ("accounts", "areas", "subjects", "products", "evaluations", "budgets")
-PORTAL_APPS += ("inspections", "enquiries")
+PORTAL_APPS += ("inspections", "enquiries", "listings")
 
 
 def fingerprint() -> tuple:
