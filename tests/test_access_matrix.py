@@ -4,15 +4,20 @@ answers. A new URL without its row here fails the suite, listing the names it is
 
 The personas: nobody signed in; an officer of area A (Cần Thơ's former district Ninh Kiều "916"
 and the communes that took it over); an officer of area B (Cờ Đỏ "925"); the city reviewer; a
-staff officer of area A who may view the registers in the admin; an administrator. The world:
-a producer, product, certificate, draft and recognised evaluation (with score sheets), district
-round, plan target, budget line and disbursement in each area, and the province's plan, round
-and published figure; built once for the module, rolled back at its end.
+staff officer of area A who may view the registers in the admin; an administrator; the account
+of area A's producer. The world: a producer (with its account), product, certificate, draft and
+recognised evaluation (with score sheets), district round, plan target, budget line and
+disbursement in each area; each producer's page proposal with a new photo, and its dossiers
+filed online (being prepared, filed with the commune, returned by the province); and the
+province's plan, round and published figure; built once for the module, rolled back at its end.
 
 Each row says how to reach the page for a target ("A", "B", or "-" for a page of no area) and
 what it answers, by the persona's relation to the target: ``own`` is an officer whose areas hold
 the target (an officer of A on A's record, or anyone on a record of no area), ``other`` the
-officer of the other area, ``staff_own``/``staff_other`` the staff officer of A likewise.
+officer of the other area, ``staff_own``/``staff_other`` the staff officer of A likewise,
+``producer_own``/``producer_other`` the producer's account on its own producer's records (or a
+page of no record) or the other producer's. On the staff's pages the producer's account is
+anyone signed in without areas; its own space (its public page, its dossiers) is its alone.
 A cell the portal answers wrongly today is listed in the row's ``today`` with what it answers
 now and why that is wrong: it runs as a strict xfail, so that the fix shows up as a failure
 that asks for the line to be removed.
@@ -90,7 +95,15 @@ from tests.test_evaluations_support import (
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ["anonymous", "officer_a", "officer_b", "city", "staff_a", "administrator"]
+PERSONAS = [
+    "anonymous",
+    "officer_a",
+    "officer_b",
+    "city",
+    "staff_a",
+    "administrator",
+    "producer_a",
+]
 AREAS = ("A", "B")
 NO_AREA = "-"
 
@@ -118,17 +131,32 @@ Answer = int | To
 #: What turns a persona away: a refusal, "not found", or a login page.
 REFUSED = (403, 404, LOGIN, ADMIN_LOGIN, ADMIN_INDEX)
 
-RELATIONS = ("anonymous", "own", "other", "city", "staff_own", "staff_other", "administrator")
+RELATIONS = (
+    "anonymous",
+    "own",
+    "other",
+    "city",
+    "staff_own",
+    "staff_other",
+    "administrator",
+    "producer_own",
+    "producer_other",
+)
+#: Who is not staff: the admin's login stops them all alike.
+NOT_STAFF = ("anonymous", "own", "other", "city", "producer_own", "producer_other")
 
 
 def relation(persona: str, target: str) -> str:
-    """The persona's relation to a target: an officer's own area or the other one."""
+    """The persona's relation to a target: an officer's own area or the other one; the
+    producer's account its own producer's records or the other producer's."""
     if persona in ("anonymous", "city", "administrator"):
         return persona
-    home = {"officer_a": "A", "officer_b": "B", "staff_a": "A"}[persona]
+    home = {"officer_a": "A", "officer_b": "B", "staff_a": "A", "producer_a": "A"}[persona]
     outside = target in AREAS and target != home
     if persona == "staff_a":
         return "staff_other" if outside else "staff_own"
+    if persona == "producer_a":
+        return "producer_other" if outside else "producer_own"
     return "other" if outside else "own"
 
 
@@ -164,9 +192,15 @@ def page(
     staff_own: Answer | None = None,
     staff_other: Answer | None = None,
     administrator: Answer = 200,
+    producer: Answer = 404,
+    producer_own: Answer | None = None,
 ) -> dict[str, Answer]:
-    """A portal page: the staff officer of A is an officer of A there."""
+    """A portal page: the staff officer of A is an officer of A there. A staff page answers
+    the producer's account as anyone signed in without areas (``producer``): a record is not
+    there, a list is empty, what only those with areas do is refused."""
     return {
+        "producer_own": producer if producer_own is None else producer_own,
+        "producer_other": producer,
         "anonymous": anonymous,
         "own": own,
         "other": other,
@@ -180,7 +214,12 @@ def page(
 def producer_space(staff: Answer = 404) -> dict[str, Answer]:
     """A page of the producer's space: its account's only; every staff member, administrators
     too, gets ``staff``."""
-    return {**dict.fromkeys(RELATIONS, staff), "anonymous": LOGIN}
+    return {
+        **dict.fromkeys(RELATIONS, staff),
+        "anonymous": LOGIN,
+        "producer_own": 200,
+        "producer_other": 404,
+    }
 
 
 def public(answer: Answer = 200) -> dict[str, Answer]:
@@ -192,7 +231,7 @@ def admin_page(
 ) -> dict[str, Answer]:
     """An admin page: only staff get past the admin's login."""
     return {
-        **dict.fromkeys(("anonymous", "own", "other", "city"), ADMIN_LOGIN),
+        **dict.fromkeys(NOT_STAFF, ADMIN_LOGIN),
         "staff_own": staff_own,
         "staff_other": staff_own if staff_other is None else staff_other,
         "administrator": administrator,
@@ -377,6 +416,7 @@ def build_world() -> SimpleNamespace:
         )
         for t in AREAS
     }
+    w.producer_a = w.account["A"]
     w.contents = {}  # the files written while the world is built: name → content
     w.page_change, w.staged_photo = {}, {}
     for t in AREAS:
@@ -546,11 +586,14 @@ def first_sheet(evaluation) -> int:
     return evaluation.sheets.order_by("member__order").first().pk
 
 
+#: The producer's account on a staff endpoint: there is nothing of it to act on.
+PRODUCER_NOT_THERE = {"producer_own": 404, "producer_other": 404}
+
 #: Workflow actions on an evaluation: POST only; an outsider finds nothing to act on.
 EVALUATION_ACTION = {
     "targets": AREAS,
     "post_only": True,
-    "refused_posts": {"anonymous": LOGIN, "other": 404, "staff_other": 404},
+    "refused_posts": {"anonymous": LOGIN, "other": 404, "staff_other": 404, **PRODUCER_NOT_THERE},
 }
 
 #: Steps of the city on a record of an area: POST only; an officer is refused, an outsider finds
@@ -564,6 +607,7 @@ CITY_ACTION = {
         "other": 404,
         "staff_own": 403,
         "staff_other": 404,
+        **PRODUCER_NOT_THERE,
     },
 }
 
@@ -580,6 +624,7 @@ PRODUCER_ACTION = {
         "staff_own": 404,
         "staff_other": 404,
         "administrator": 404,
+        "producer_other": 404,
     },
 }
 
@@ -588,7 +633,7 @@ PORTAL: dict[str, Row] = {
     "home": Row(fixed("home"), public()),
     "login": Row(fixed("login"), {**public(To("/")), "anonymous": 200}),  # signed in: home
     "logout": Row(fixed("logout"), public(405), post_only=True),
-    "password_change": Row(fixed("password_change"), page()),
+    "password_change": Row(fixed("password_change"), page(producer=200)),
     "password_reset": Row(fixed("password_reset"), public()),
     "password_reset_done": Row(fixed("password_reset_done"), public()),
     # An unknown user and token: the page says the link is invalid.
@@ -598,11 +643,11 @@ PORTAL: dict[str, Row] = {
     "password_reset_complete": Row(fixed("password_reset_complete"), public()),
     "set_language": Row(fixed("set_language"), public(To("/"))),
     # One's own settings and notices: every signed-in user, each their own.
-    "account_settings": Row(fixed("account_settings"), page()),
-    "notices:list": Row(fixed("notices:list"), page()),
+    "account_settings": Row(fixed("account_settings"), page(producer=200)),
+    "notices:list": Row(fixed("notices:list"), page(producer=200)),
     # One's own work (the home page's to-do list): its count for the menu, and each section
     # of one's role in full (the dossiers returned to the commune are not the Department's).
-    "todo_counts": Row(fixed("todo_counts"), page()),
+    "todo_counts": Row(fixed("todo_counts"), page(producer=200)),
     "todo_section": Row(lambda w, t: reverse("todo_section", args=["returned"]), page(city=404)),
     # Opening a notice goes to what it is about; anyone else's is not there for them.
     "notices:open": Row(
@@ -618,24 +663,24 @@ PORTAL: dict[str, Row] = {
         fixed("notices:read_all"), public(405), post_only=True, refused_posts={"anonymous": LOGIN}
     ),
     # Areas.
-    "areas:list": Row(fixed("areas:list"), page()),
+    "areas:list": Row(fixed("areas:list"), page(producer=200)),
     "areas:detail": Row(of("areas:detail", "home"), page(), AREAS),
     # The area filter's search: signed-in users, each answered within their own areas.
-    "areas:choices": Row(fixed("areas:choices", q="a"), page()),
+    "areas:choices": Row(fixed("areas:choices", q="a"), page(producer=200)),
     # Producers and products. The city reviewer may register and edit them today (the rule is
     # "works somewhere"); should the policy keep local work for local officers, its create and
     # edit cells become 403.
-    "subjects:list": Row(fixed("subjects:list"), page()),
-    "subjects:create": Row(fixed("subjects:create"), page()),
+    "subjects:list": Row(fixed("subjects:list"), page(producer=200)),
+    "subjects:create": Row(fixed("subjects:create"), page(producer=403)),
     "subjects:detail": Row(of("subjects:detail", "producer"), page(), AREAS),
     "subjects:edit": Row(of("subjects:edit", "producer"), page(), AREAS),
-    "products:list": Row(fixed("products:list"), page()),
-    "products:create": Row(fixed("products:create"), page()),
-    "products:expiring": Row(fixed("products:expiring"), page()),
+    "products:list": Row(fixed("products:list"), page(producer=200)),
+    "products:create": Row(fixed("products:create"), page(producer=403)),
+    "products:expiring": Row(fixed("products:expiring"), page(producer=200)),
     "products:detail": Row(of("products:detail", "product"), page(), AREAS),
     "products:edit": Row(of("products:edit", "product"), page(), AREAS),
     # Revocations: read by whoever sees the certificate; proposed and decided by the province.
-    "products:revocations": Row(fixed("products:revocations"), page()),
+    "products:revocations": Row(fixed("products:revocations"), page(producer=200)),
     "products:revocation": Row(of("products:revocation", "revocation"), page(), AREAS),
     "products:revocation_propose": Row(
         of("products:revocation_propose", "certificate"), page(own=403), AREAS
@@ -652,14 +697,15 @@ PORTAL: dict[str, Row] = {
                 "other": 404,
                 "staff_own": 403,
                 "staff_other": 404,
+                **PRODUCER_NOT_THERE,
             },
         )
         for action in ("decide", "drop")
     },
     # Evaluations: local officers open them, the city reviews, administrators correct.
-    "evaluations:queue": Row(fixed("evaluations:queue"), page()),
-    "evaluations:list": Row(fixed("evaluations:list"), page()),
-    "evaluations:create": Row(fixed("evaluations:create"), page(city=403)),
+    "evaluations:queue": Row(fixed("evaluations:queue"), page(producer=200)),
+    "evaluations:list": Row(fixed("evaluations:list"), page(producer=200)),
+    "evaluations:create": Row(fixed("evaluations:create"), page(city=403, producer=403)),
     "evaluations:detail": Row(of("evaluations:detail", "draft"), page(), AREAS),
     "evaluations:sheet": Row(of("evaluations:sheet", "draft", first_sheet), page(), AREAS),
     # The printed forms: the member's A4 sheet and the council's one-page summary.
@@ -741,10 +787,11 @@ PORTAL: dict[str, Row] = {
             "staff_other": 404,
             "city": 403,
             "staff_own": 403,
+            **PRODUCER_NOT_THERE,
         },
     ),
-    "evaluations:rounds": Row(fixed("evaluations:rounds"), page()),
-    "evaluations:round_create": Row(fixed("evaluations:round_create"), page(own=403)),
+    "evaluations:rounds": Row(fixed("evaluations:rounds"), page(producer=200)),
+    "evaluations:round_create": Row(fixed("evaluations:round_create"), page(own=403, producer=403)),
     "evaluations:round_detail": Row(
         of("evaluations:round_detail", "round"), page(), (*AREAS, NO_AREA)
     ),
@@ -756,7 +803,7 @@ PORTAL: dict[str, Row] = {
         public(405),
         (*AREAS, NO_AREA),
         post_only=True,
-        refused_posts={"anonymous": LOGIN, "own": 403, "other": 404},
+        refused_posts={"anonymous": LOGIN, "own": 403, "other": 404, **PRODUCER_NOT_THERE},
     ),
     # The round's recognised products, to attach to the decision: whoever sees the round.
     "evaluations:round_decision_docx": Row(
@@ -766,15 +813,15 @@ PORTAL: dict[str, Row] = {
         of("evaluations:round_decision_xlsx", "round"), page(), (*AREAS, NO_AREA)
     ),
     # The year plan: everyone in the province reads it, the city writes it.
-    "budgets:list": Row(fixed("budgets:list"), page()),
-    "budgets:create": Row(fixed("budgets:create"), page(own=403)),
+    "budgets:list": Row(fixed("budgets:list"), page(producer=200)),
+    "budgets:create": Row(fixed("budgets:create"), page(own=403, producer=403)),
     "budgets:detail": Row(plan_year("budgets:detail"), page()),
     "budgets:edit": Row(plan_year("budgets:edit"), page(own=403)),
     "budgets:approve": Row(
         plan_year("budgets:approve"),
         public(405),
         post_only=True,
-        refused_posts={"anonymous": LOGIN, "own": 403},
+        refused_posts={"anonymous": LOGIN, "own": 403, "producer_own": 404},
     ),
     "budgets:target_create": Row(plan_year("budgets:target_create"), page(own=403)),
     # Officers are refused by their role, before the target is looked up: 403 in every area.
@@ -793,9 +840,11 @@ PORTAL: dict[str, Row] = {
     "budgets:figure_create": Row(plan_year("budgets:figure_create"), page(own=403)),
     # Inspection after recognition: everyone reads what lies in their areas (the plan: the
     # whole province); the city plans and decides the follow-up; the commune records too.
-    "inspections:list": Row(fixed("inspections:list"), page()),
-    "inspections:create": Row(fixed("inspections:create"), page(own=403)),
-    "inspections:product_choices": Row(fixed("inspections:product_choices", q="ma"), page()),
+    "inspections:list": Row(fixed("inspections:list"), page(producer=200)),
+    "inspections:create": Row(fixed("inspections:create"), page(own=403, producer=403)),
+    "inspections:product_choices": Row(
+        fixed("inspections:product_choices", q="ma"), page(producer=200)
+    ),
     "inspections:detail": Row(of("inspections:detail", "inspection"), page(), AREAS),
     "inspections:record": Row(of("inspections:record", "inspection"), page(), AREAS),
     "inspections:line_edit": Row(of("inspections:line_edit", "inspection"), page(own=403), AREAS),
@@ -818,8 +867,8 @@ PORTAL: dict[str, Row] = {
         of("inspections:attachment_add", "inspection"), public(405), **EVALUATION_ACTION
     ),
     "inspections:attachment": Row(attachment("inspections:attachment"), page(), AREAS),
-    "inspections:plan_list": Row(fixed("inspections:plan_list"), page()),
-    "inspections:plan_create": Row(fixed("inspections:plan_create"), page(own=403)),
+    "inspections:plan_list": Row(fixed("inspections:plan_list"), page(producer=200)),
+    "inspections:plan_create": Row(fixed("inspections:plan_create"), page(own=403, producer=403)),
     "inspections:plan_detail": Row(of("inspections:plan_detail", "inspection_plans"), page()),
     "inspections:plan_edit": Row(of("inspections:plan_edit", "inspection_plans"), page(own=403)),
     "inspections:line_add": Row(of("inspections:line_add", "inspection_plans"), page(own=403)),
@@ -827,9 +876,9 @@ PORTAL: dict[str, Row] = {
         of("inspections:plan_approve", "inspection_plans"),
         public(405),
         post_only=True,
-        refused_posts={"anonymous": LOGIN, "own": 403},
+        refused_posts={"anonymous": LOGIN, "own": 403, "producer_own": 404},
     ),
-    "inspections:report_list": Row(fixed("inspections:report_list"), page()),
+    "inspections:report_list": Row(fixed("inspections:report_list"), page(producer=200)),
     "inspections:report_detail": Row(of("inspections:report_detail", "report"), page(), AREAS),
     **{
         f"inspections:{action}": Row(
@@ -840,21 +889,28 @@ PORTAL: dict[str, Row] = {
     # The public's report form: anyone, about a product of the catalogue.
     "public_reports:create": Row(of("public_reports:create", "product"), public(), AREAS),
     "public_reports:thanks": Row(lambda w, t: thanks_address("PA-ABCD-EFGH"), public()),
-    # Buyers' enquiries: read by whoever sees the product (the producer's account too, not a
-    # persona here); answered by the producer's account only, closed by the commune.
-    "enquiries:list": Row(fixed("enquiries:list"), page()),
-    "enquiries:summary": Row(fixed("enquiries:summary"), page()),
-    "enquiries:summary_csv": Row(fixed("enquiries:summary_csv"), page()),
-    "enquiries:detail": Row(of("enquiries:detail", "enquiry"), page(), AREAS),
+    # Buyers' enquiries: read by whoever sees the product and by the producer's account;
+    # answered by the producer's account only, closed by the commune.
+    "enquiries:list": Row(fixed("enquiries:list"), page(producer=200)),
+    "enquiries:summary": Row(fixed("enquiries:summary"), page(producer=403)),
+    "enquiries:summary_csv": Row(fixed("enquiries:summary_csv"), page(producer=403)),
+    "enquiries:detail": Row(of("enquiries:detail", "enquiry"), page(producer_own=200), AREAS),
     "enquiries:answer": Row(
         of("enquiries:answer", "enquiry"),
         public(405),
         AREAS,
         post_only=True,
+        # The staff are refused; the other producer finds nothing (the producer's own account
+        # answers).
         refused_posts={
-            **CITY_ACTION["refused_posts"],
+            "anonymous": LOGIN,
+            "own": 403,
+            "other": 404,
             "city": 403,
+            "staff_own": 403,
+            "staff_other": 404,
             "administrator": 403,
+            "producer_other": 404,
         },
     ),
     "enquiries:close": Row(
@@ -862,7 +918,14 @@ PORTAL: dict[str, Row] = {
         public(405),
         AREAS,
         post_only=True,
-        refused_posts={"anonymous": LOGIN, "other": 404, "staff_other": 404, "city": 403},
+        refused_posts={
+            "anonymous": LOGIN,
+            "other": 404,
+            "staff_other": 404,
+            "city": 403,
+            "producer_own": 403,
+            "producer_other": 404,
+        },
     ),
     # The producer's public page: its account's pages (/producer/page/). The staff are refused
     # by their role where the page is the account's own (its page, its forms: 403 saying whose
@@ -882,7 +945,7 @@ PORTAL: dict[str, Row] = {
     ),
     # The commune's review of the proposals: the local officers (and administrators) decide,
     # never the city; whoever sees the proposal reads it.
-    "listing_reviews:list": Row(fixed("listing_reviews:list"), page(city=403)),
+    "listing_reviews:list": Row(fixed("listing_reviews:list"), page(city=403, producer=403)),
     "listing_reviews:detail": Row(of("listing_reviews:detail", "page_change"), page(), AREAS),
     "listing_reviews:photo": Row(
         stored("listing_reviews:photo", "staged_photo", "change_id"), page(), AREAS
@@ -893,7 +956,13 @@ PORTAL: dict[str, Row] = {
             public(405),
             AREAS,
             post_only=True,
-            refused_posts={"anonymous": LOGIN, "other": 404, "staff_other": 404, "city": 403},
+            refused_posts={
+                "anonymous": LOGIN,
+                "other": 404,
+                "staff_other": 404,
+                "city": 403,
+                **PRODUCER_NOT_THERE,
+            },
         )
         for action in ("approve", "reject")
     },
@@ -941,10 +1010,10 @@ PORTAL: dict[str, Row] = {
         fixed("dashboards:export_start"),
         public(405),
         post_only=True,
-        refused_posts={"anonymous": LOGIN},
+        refused_posts={"anonymous": LOGIN, "producer_own": 404},
     ),
     # A job is its starter's (the officer of the target's area) and administrators' only.
-    "jobs:list": Row(fixed("jobs:list"), page()),
+    "jobs:list": Row(fixed("jobs:list"), page(producer=200)),
     **{
         name: Row(of(name, "job"), page(city=404, staff_own=404), AREAS)
         for name in ("jobs:detail", "jobs:status", "jobs:download")
@@ -1006,7 +1075,12 @@ def admin_model(
             today=(today or {}).get(suffix, {}),
             # The import's second step only takes the confirmed upload.
             post_only=suffix == "process_import",
-            refused_posts={"anonymous": ADMIN_LOGIN, "own": ADMIN_LOGIN, "staff_own": 403}
+            refused_posts={
+                "anonymous": ADMIN_LOGIN,
+                "own": ADMIN_LOGIN,
+                "producer_own": ADMIN_LOGIN,
+                "staff_own": 403,
+            }
             if suffix == "process_import"
             else {},
         )
@@ -1060,7 +1134,7 @@ ADMIN: dict[str, Row] = {
         fixed("admin:logout"),
         {
             **admin_page(405, administrator=405),
-            **dict.fromkeys(("anonymous", "own", "other", "city"), ADMIN_INDEX),
+            **dict.fromkeys(NOT_STAFF, ADMIN_INDEX),
         },
         post_only=True,
     ),
