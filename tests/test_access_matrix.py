@@ -4,15 +4,20 @@ answers. A new URL without its row here fails the suite, listing the names it is
 
 The personas: nobody signed in; an officer of area A (Cần Thơ's former district Ninh Kiều "916"
 and the communes that took it over); an officer of area B (Cờ Đỏ "925"); the city reviewer; a
-staff officer of area A who may view the registers in the admin; an administrator. The world:
-a producer, product, certificate, draft and recognised evaluation (with score sheets), district
-round, plan target, budget line and disbursement in each area, and the province's plan, round
-and published figure; built once for the module, rolled back at its end.
+staff officer of area A who may view the registers in the admin; an administrator; the account
+of area A's producer. The world: a producer (with its account), product, certificate, draft and
+recognised evaluation (with score sheets), district round, plan target, budget line and
+disbursement in each area; each producer's page proposal with a new photo, and its dossiers
+filed online (being prepared, filed with the commune, returned by the province); and the
+province's plan, round and published figure; built once for the module, rolled back at its end.
 
 Each row says how to reach the page for a target ("A", "B", or "-" for a page of no area) and
 what it answers, by the persona's relation to the target: ``own`` is an officer whose areas hold
 the target (an officer of A on A's record, or anyone on a record of no area), ``other`` the
-officer of the other area, ``staff_own``/``staff_other`` the staff officer of A likewise.
+officer of the other area, ``staff_own``/``staff_other`` the staff officer of A likewise,
+``producer_own``/``producer_other`` the producer's account on its own producer's records (or a
+page of no record) or the other producer's. On the staff's pages the producer's account is
+anyone signed in without areas; its own space (its public page, its dossiers) is its alone.
 A cell the portal answers wrongly today is listed in the row's ``today`` with what it answers
 now and why that is wrong: it runs as a strict xfail, so that the fix shows up as a failure
 that asks for the line to be removed.
@@ -23,6 +28,7 @@ anyone a page turns away on GET.
 """
 
 import hashlib
+import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,6 +48,7 @@ from django.templatetags.static import static
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from PIL import Image
 
 from accounts.models import User
 from areas.models import Area
@@ -49,13 +56,16 @@ from budgets.models import Measure, Plan
 from core.models import Job
 from enquiries import services as enquiry_services
 from enquiries.views import thanks_address as enquiry_thanks_address
+from evaluations import documents, online
 from evaluations import services as evaluation_services
 from evaluations.criteria import load_criteria_sets
-from evaluations.models import CriteriaSet, DossierDocument
+from evaluations.models import CriteriaSet, DossierDocument, SelfAssessment
+from evaluations.scoring import SheetStructure
 from evaluations.views.evaluation import ACTIONS
 from inspections import services as inspection_services
 from inspections.models import InspectionAttachment, InspectionPlan
 from inspections.views.reports import thanks_address
+from listings import services as listing_services
 from notices.models import Notice
 from producer_space import services as producer_services
 from producer_space.models import AccountChange
@@ -63,7 +73,13 @@ from products import revocations
 from products.catalogue_views import catalogue_url, slug_of
 from products.models import LegalBasis
 from tests.conftest import district, load_reference_data, officer_of
-from tests.factories import CertificateFactory, ProducerFactory, ProductFactory, category_148
+from tests.factories import (
+    CertificateFactory,
+    ProducerFactory,
+    ProductFactory,
+    category_26,
+    category_148,
+)
 from tests.test_budgets import (
     BudgetLineFactory,
     DisbursementFactory,
@@ -72,6 +88,7 @@ from tests.test_budgets import (
     TargetFactory,
 )
 from tests.test_evaluations_support import (
+    commune_report,
     make_product,
     make_round,
     open_evaluation,
@@ -80,7 +97,15 @@ from tests.test_evaluations_support import (
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ["anonymous", "officer_a", "officer_b", "city", "staff_a", "administrator"]
+PERSONAS = [
+    "anonymous",
+    "officer_a",
+    "officer_b",
+    "city",
+    "staff_a",
+    "administrator",
+    "producer_a",
+]
 AREAS = ("A", "B")
 NO_AREA = "-"
 
@@ -108,17 +133,32 @@ Answer = int | To
 #: What turns a persona away: a refusal, "not found", or a login page.
 REFUSED = (403, 404, LOGIN, ADMIN_LOGIN, ADMIN_INDEX)
 
-RELATIONS = ("anonymous", "own", "other", "city", "staff_own", "staff_other", "administrator")
+RELATIONS = (
+    "anonymous",
+    "own",
+    "other",
+    "city",
+    "staff_own",
+    "staff_other",
+    "administrator",
+    "producer_own",
+    "producer_other",
+)
+#: Who is not staff: the admin's login stops them all alike.
+NOT_STAFF = ("anonymous", "own", "other", "city", "producer_own", "producer_other")
 
 
 def relation(persona: str, target: str) -> str:
-    """The persona's relation to a target: an officer's own area or the other one."""
+    """The persona's relation to a target: an officer's own area or the other one; the
+    producer's account its own producer's records or the other producer's."""
     if persona in ("anonymous", "city", "administrator"):
         return persona
-    home = {"officer_a": "A", "officer_b": "B", "staff_a": "A"}[persona]
+    home = {"officer_a": "A", "officer_b": "B", "staff_a": "A", "producer_a": "A"}[persona]
     outside = target in AREAS and target != home
     if persona == "staff_a":
         return "staff_other" if outside else "staff_own"
+    if persona == "producer_a":
+        return "producer_other" if outside else "producer_own"
     return "other" if outside else "own"
 
 
@@ -154,9 +194,15 @@ def page(
     staff_own: Answer | None = None,
     staff_other: Answer | None = None,
     administrator: Answer = 200,
+    producer: Answer = 404,
+    producer_own: Answer | None = None,
 ) -> dict[str, Answer]:
-    """A portal page: the staff officer of A is an officer of A there."""
+    """A portal page: the staff officer of A is an officer of A there. A staff page answers
+    the producer's account as anyone signed in without areas (``producer``): a record is not
+    there, a list is empty, what only those with areas do is refused."""
     return {
+        "producer_own": producer if producer_own is None else producer_own,
+        "producer_other": producer,
         "anonymous": anonymous,
         "own": own,
         "other": other,
@@ -164,6 +210,17 @@ def page(
         "staff_own": own if staff_own is None else staff_own,
         "staff_other": other if staff_other is None else staff_other,
         "administrator": administrator,
+    }
+
+
+def producer_space(staff: Answer = 404) -> dict[str, Answer]:
+    """A page of the producer's space: its account's only; every staff member, administrators
+    too, gets ``staff``."""
+    return {
+        **dict.fromkeys(RELATIONS, staff),
+        "anonymous": LOGIN,
+        "producer_own": 200,
+        "producer_other": 404,
     }
 
 
@@ -176,7 +233,7 @@ def admin_page(
 ) -> dict[str, Answer]:
     """An admin page: only staff get past the admin's login."""
     return {
-        **dict.fromkeys(("anonymous", "own", "other", "city"), ADMIN_LOGIN),
+        **dict.fromkeys(NOT_STAFF, ADMIN_LOGIN),
         "staff_own": staff_own,
         "staff_other": staff_own if staff_other is None else staff_other,
         "administrator": administrator,
@@ -368,6 +425,67 @@ def build_world() -> SimpleNamespace:
         for t in AREAS
     }
 
+    # The producer's account of each area's producer: its public page's proposal (a product's
+    # story and a new photo, waiting for the commune) and its dossiers filed online: one being
+    # prepared (with its registration and self-assessment documents), one filed with the
+    # commune, one the province returned, each of a product of its own.
+    w.account = {
+        t: User.objects.create_user(
+            f"ma-tran-chu-the-{t.lower()}", role=User.Role.PRODUCER, producer=w.producer[t]
+        )
+        for t in AREAS
+    }
+    w.producer_a = w.account["A"]
+    w.contents = {}  # the files written while the world is built: name → content
+    w.page_change, w.staged_photo = {}, {}
+    for t in AREAS:
+        photo = ContentFile(MATRIX_PNG, name="anh.png")
+        w.page_change[t] = listing_services.propose(
+            w.account[t],
+            w.product[t],
+            values={"story": f"Câu chuyện sản phẩm Ma Trận {t}"},
+            photos=[listing_services.NewPhoto(photo, f"Ảnh mới {t}")],
+            version=w.product[t].version,
+        )
+        w.staged_photo[t] = w.page_change[t].photos.get()
+        w.contents[w.staged_photo[t].file.name] = MATRIX_PNG
+    online_round = make_round("26/2026/QĐ-TTg", number=4)
+    w.preparing, w.online_document, w.filed, w.returned = {}, {}, {}, {}
+    for t in AREAS:
+        dossiers = {}
+        for step in ("preparing", "filed", "returned"):
+            product = ProductFactory(
+                producer=w.producer[t],
+                name=f"Mật ong Ma Trận {t} {step}",
+                category=category_26("I.1.a"),
+            )
+            dossier = online.dossier_start(
+                product=product, round=online_round, kind="new", by=w.account[t], samples=5
+            )
+            criterion = next(iter(SheetStructure.load(dossier.criteria_set).criteria.values()))
+            SelfAssessment.objects.create(
+                evaluation=dossier, criterion_id=criterion.id, option_id=criterion.options[0].id
+            )
+            for code in ("phieu-dang-ky", "bao-cao-tu-danh-gia"):
+                documents.add_document(
+                    evaluation=dossier,
+                    upload=ContentFile(MATRIX_PDF, name=f"{code}.pdf"),
+                    by=w.account[t],
+                    checklist_code=code,
+                )
+            dossiers[step] = dossier
+        w.preparing[t] = dossiers["preparing"]
+        w.online_document[t] = w.preparing[t].documents.get(checklist_code="phieu-dang-ky")
+        w.filed[t] = online.dossier_file(evaluation=dossiers["filed"], by=w.account[t])
+        returned = online.dossier_file(evaluation=dossiers["returned"], by=w.account[t])
+        returned = online.dossier_receive(evaluation=returned, by=w.user[t])
+        commune_report(returned, w.user[t])
+        returned = evaluation_services.evaluation_forward(evaluation=returned, by=w.user[t])
+        w.returned[t] = evaluation_services.evaluation_return(
+            evaluation=returned, by=w.city, comment=f"Bổ sung phiếu kiểm nghiệm {t}."
+        )
+        w.contents[w.online_document[t].file.name] = MATRIX_PDF
+
     # Records of no area: reference data, the groups, the lockout tables.
     w.category = {NO_AREA: category_148()}
     w.criteria_set = {NO_AREA: CriteriaSet.objects.order_by("pk").first()}
@@ -381,11 +499,16 @@ def build_world() -> SimpleNamespace:
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
     with (
         django_db_blocker.unblock(),
         transaction.atomic(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+        override_settings(
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            # The files the services write while the world is built; each test has its own
+            # storage, where a page's file is put when its address is asked for.
+            MEDIA_ROOT=tmp_path_factory.mktemp("world-media"),
+        ),
     ):
         w = build_world()
         # Each persona signs in once; the tests present its session cookie.
@@ -431,6 +554,15 @@ def plan_year(name: str, records: str | None = None) -> Callable[[SimpleNamespac
 MATRIX_PDF = b"%PDF-1.4\n%%EOF\n"
 
 
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 3), (0, 128, 0)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+MATRIX_PNG = _png()
+
+
 def document(name: str) -> Callable[[SimpleNamespace, str], str]:
     """A page of the target's dossier document, its file put in the test's storage first."""
 
@@ -455,15 +587,32 @@ def attachment(name: str) -> Callable[[SimpleNamespace, str], str]:
     return url
 
 
+def stored(name: str, records: str, parent: str) -> Callable[[SimpleNamespace, str], str]:
+    """A page of the target's file ``getattr(world, records)[target]`` (its ``parent`` record's
+    id, then its own), the file written by a service while the world was built put in the
+    test's storage first."""
+
+    def url(w: SimpleNamespace, t: str) -> str:
+        record = getattr(w, records)[t]
+        if not default_storage.exists(record.file.name):
+            default_storage.save(record.file.name, ContentFile(w.contents[record.file.name]))
+        return reverse(name, args=[getattr(record, parent), record.pk])
+
+    return url
+
+
 def first_sheet(evaluation) -> int:
     return evaluation.sheets.order_by("member__order").first().pk
 
+
+#: The producer's account on a staff endpoint: there is nothing of it to act on.
+PRODUCER_NOT_THERE = {"producer_own": 404, "producer_other": 404}
 
 #: Workflow actions on an evaluation: POST only; an outsider finds nothing to act on.
 EVALUATION_ACTION = {
     "targets": AREAS,
     "post_only": True,
-    "refused_posts": {"anonymous": LOGIN, "other": 404, "staff_other": 404},
+    "refused_posts": {"anonymous": LOGIN, "other": 404, "staff_other": 404, **PRODUCER_NOT_THERE},
 }
 
 #: Steps of the city on a record of an area: POST only; an officer is refused, an outsider finds
@@ -477,6 +626,24 @@ CITY_ACTION = {
         "other": 404,
         "staff_own": 403,
         "staff_other": 404,
+        **PRODUCER_NOT_THERE,
+    },
+}
+
+#: The producer's own moves on its records (the producer's space): POST only; nobody else finds
+#: the record to act on.
+PRODUCER_ACTION = {
+    "targets": AREAS,
+    "post_only": True,
+    "refused_posts": {
+        "anonymous": LOGIN,
+        "own": 404,
+        "other": 404,
+        "city": 404,
+        "staff_own": 404,
+        "staff_other": 404,
+        "administrator": 404,
+        "producer_other": 404,
     },
 }
 
@@ -485,7 +652,7 @@ PORTAL: dict[str, Row] = {
     "home": Row(fixed("home"), public()),
     "login": Row(fixed("login"), {**public(To("/")), "anonymous": 200}),  # signed in: home
     "logout": Row(fixed("logout"), public(405), post_only=True),
-    "password_change": Row(fixed("password_change"), page()),
+    "password_change": Row(fixed("password_change"), page(producer=200)),
     "password_reset": Row(fixed("password_reset"), public()),
     "password_reset_done": Row(fixed("password_reset_done"), public()),
     # An unknown user and token: the page says the link is invalid.
@@ -495,11 +662,11 @@ PORTAL: dict[str, Row] = {
     "password_reset_complete": Row(fixed("password_reset_complete"), public()),
     "set_language": Row(fixed("set_language"), public(To("/"))),
     # One's own settings and notices: every signed-in user, each their own.
-    "account_settings": Row(fixed("account_settings"), page()),
-    "notices:list": Row(fixed("notices:list"), page()),
+    "account_settings": Row(fixed("account_settings"), page(producer=200)),
+    "notices:list": Row(fixed("notices:list"), page(producer=200)),
     # One's own work (the home page's to-do list): its count for the menu, and each section
     # of one's role in full (the dossiers returned to the commune are not the Department's).
-    "todo_counts": Row(fixed("todo_counts"), page()),
+    "todo_counts": Row(fixed("todo_counts"), page(producer=200)),
     "todo_section": Row(lambda w, t: reverse("todo_section", args=["returned"]), page(city=404)),
     # Opening a notice goes to what it is about; anyone else's is not there for them.
     "notices:open": Row(
@@ -515,24 +682,24 @@ PORTAL: dict[str, Row] = {
         fixed("notices:read_all"), public(405), post_only=True, refused_posts={"anonymous": LOGIN}
     ),
     # Areas.
-    "areas:list": Row(fixed("areas:list"), page()),
+    "areas:list": Row(fixed("areas:list"), page(producer=200)),
     "areas:detail": Row(of("areas:detail", "home"), page(), AREAS),
     # The area filter's search: signed-in users, each answered within their own areas.
-    "areas:choices": Row(fixed("areas:choices", q="a"), page()),
+    "areas:choices": Row(fixed("areas:choices", q="a"), page(producer=200)),
     # Producers and products. The city reviewer may register and edit them today (the rule is
     # "works somewhere"); should the policy keep local work for local officers, its create and
     # edit cells become 403.
-    "subjects:list": Row(fixed("subjects:list"), page()),
-    "subjects:create": Row(fixed("subjects:create"), page()),
+    "subjects:list": Row(fixed("subjects:list"), page(producer=200)),
+    "subjects:create": Row(fixed("subjects:create"), page(producer=403)),
     "subjects:detail": Row(of("subjects:detail", "producer"), page(), AREAS),
     "subjects:edit": Row(of("subjects:edit", "producer"), page(), AREAS),
-    "products:list": Row(fixed("products:list"), page()),
-    "products:create": Row(fixed("products:create"), page()),
-    "products:expiring": Row(fixed("products:expiring"), page()),
+    "products:list": Row(fixed("products:list"), page(producer=200)),
+    "products:create": Row(fixed("products:create"), page(producer=403)),
+    "products:expiring": Row(fixed("products:expiring"), page(producer=200)),
     "products:detail": Row(of("products:detail", "product"), page(), AREAS),
     "products:edit": Row(of("products:edit", "product"), page(), AREAS),
     # Revocations: read by whoever sees the certificate; proposed and decided by the province.
-    "products:revocations": Row(fixed("products:revocations"), page()),
+    "products:revocations": Row(fixed("products:revocations"), page(producer=200)),
     "products:revocation": Row(of("products:revocation", "revocation"), page(), AREAS),
     "products:revocation_propose": Row(
         of("products:revocation_propose", "certificate"), page(own=403), AREAS
@@ -549,14 +716,15 @@ PORTAL: dict[str, Row] = {
                 "other": 404,
                 "staff_own": 403,
                 "staff_other": 404,
+                **PRODUCER_NOT_THERE,
             },
         )
         for action in ("decide", "drop")
     },
     # Evaluations: local officers open them, the city reviews, administrators correct.
-    "evaluations:queue": Row(fixed("evaluations:queue"), page()),
-    "evaluations:list": Row(fixed("evaluations:list"), page()),
-    "evaluations:create": Row(fixed("evaluations:create"), page(city=403)),
+    "evaluations:queue": Row(fixed("evaluations:queue"), page(producer=200)),
+    "evaluations:list": Row(fixed("evaluations:list"), page(producer=200)),
+    "evaluations:create": Row(fixed("evaluations:create"), page(city=403, producer=403)),
     "evaluations:detail": Row(of("evaluations:detail", "draft"), page(), AREAS),
     "evaluations:sheet": Row(of("evaluations:sheet", "draft", first_sheet), page(), AREAS),
     # The printed forms: the member's A4 sheet and the council's one-page summary.
@@ -607,6 +775,19 @@ PORTAL: dict[str, Row] = {
             "advisory",
         )
     },
+    # A dossier its producer filed online: the commune receives it or returns it to the
+    # producer; the city does neither.
+    **{
+        f"evaluations:{action}": Row(
+            of(f"evaluations:{action}", "filed"),
+            public(405),
+            **{
+                **EVALUATION_ACTION,
+                "refused_posts": {**EVALUATION_ACTION["refused_posts"], "city": 403},
+            },
+        )
+        for action in ("receive", "return-producer")
+    },
     # The electronic dossier: read by whoever sees the evaluation; documents are added by its
     # local officers and the city, removed by whoever added them (here the officer of the area).
     "evaluations:documents": Row(of("evaluations:documents", "draft"), page(), AREAS),
@@ -625,10 +806,11 @@ PORTAL: dict[str, Row] = {
             "staff_other": 404,
             "city": 403,
             "staff_own": 403,
+            **PRODUCER_NOT_THERE,
         },
     ),
-    "evaluations:rounds": Row(fixed("evaluations:rounds"), page()),
-    "evaluations:round_create": Row(fixed("evaluations:round_create"), page(own=403)),
+    "evaluations:rounds": Row(fixed("evaluations:rounds"), page(producer=200)),
+    "evaluations:round_create": Row(fixed("evaluations:round_create"), page(own=403, producer=403)),
     "evaluations:round_detail": Row(
         of("evaluations:round_detail", "round"), page(), (*AREAS, NO_AREA)
     ),
@@ -640,7 +822,7 @@ PORTAL: dict[str, Row] = {
         public(405),
         (*AREAS, NO_AREA),
         post_only=True,
-        refused_posts={"anonymous": LOGIN, "own": 403, "other": 404},
+        refused_posts={"anonymous": LOGIN, "own": 403, "other": 404, **PRODUCER_NOT_THERE},
     ),
     # The round's recognised products, to attach to the decision: whoever sees the round.
     "evaluations:round_decision_docx": Row(
@@ -650,15 +832,15 @@ PORTAL: dict[str, Row] = {
         of("evaluations:round_decision_xlsx", "round"), page(), (*AREAS, NO_AREA)
     ),
     # The year plan: everyone in the province reads it, the city writes it.
-    "budgets:list": Row(fixed("budgets:list"), page()),
-    "budgets:create": Row(fixed("budgets:create"), page(own=403)),
+    "budgets:list": Row(fixed("budgets:list"), page(producer=200)),
+    "budgets:create": Row(fixed("budgets:create"), page(own=403, producer=403)),
     "budgets:detail": Row(plan_year("budgets:detail"), page()),
     "budgets:edit": Row(plan_year("budgets:edit"), page(own=403)),
     "budgets:approve": Row(
         plan_year("budgets:approve"),
         public(405),
         post_only=True,
-        refused_posts={"anonymous": LOGIN, "own": 403},
+        refused_posts={"anonymous": LOGIN, "own": 403, "producer_own": 404},
     ),
     "budgets:target_create": Row(plan_year("budgets:target_create"), page(own=403)),
     # Officers are refused by their role, before the target is looked up: 403 in every area.
@@ -677,9 +859,11 @@ PORTAL: dict[str, Row] = {
     "budgets:figure_create": Row(plan_year("budgets:figure_create"), page(own=403)),
     # Inspection after recognition: everyone reads what lies in their areas (the plan: the
     # whole province); the city plans and decides the follow-up; the commune records too.
-    "inspections:list": Row(fixed("inspections:list"), page()),
-    "inspections:create": Row(fixed("inspections:create"), page(own=403)),
-    "inspections:product_choices": Row(fixed("inspections:product_choices", q="ma"), page()),
+    "inspections:list": Row(fixed("inspections:list"), page(producer=200)),
+    "inspections:create": Row(fixed("inspections:create"), page(own=403, producer=403)),
+    "inspections:product_choices": Row(
+        fixed("inspections:product_choices", q="ma"), page(producer=200)
+    ),
     "inspections:detail": Row(of("inspections:detail", "inspection"), page(), AREAS),
     "inspections:record": Row(of("inspections:record", "inspection"), page(), AREAS),
     "inspections:line_edit": Row(of("inspections:line_edit", "inspection"), page(own=403), AREAS),
@@ -702,8 +886,8 @@ PORTAL: dict[str, Row] = {
         of("inspections:attachment_add", "inspection"), public(405), **EVALUATION_ACTION
     ),
     "inspections:attachment": Row(attachment("inspections:attachment"), page(), AREAS),
-    "inspections:plan_list": Row(fixed("inspections:plan_list"), page()),
-    "inspections:plan_create": Row(fixed("inspections:plan_create"), page(own=403)),
+    "inspections:plan_list": Row(fixed("inspections:plan_list"), page(producer=200)),
+    "inspections:plan_create": Row(fixed("inspections:plan_create"), page(own=403, producer=403)),
     "inspections:plan_detail": Row(of("inspections:plan_detail", "inspection_plans"), page()),
     "inspections:plan_edit": Row(of("inspections:plan_edit", "inspection_plans"), page(own=403)),
     "inspections:line_add": Row(of("inspections:line_add", "inspection_plans"), page(own=403)),
@@ -711,9 +895,9 @@ PORTAL: dict[str, Row] = {
         of("inspections:plan_approve", "inspection_plans"),
         public(405),
         post_only=True,
-        refused_posts={"anonymous": LOGIN, "own": 403},
+        refused_posts={"anonymous": LOGIN, "own": 403, "producer_own": 404},
     ),
-    "inspections:report_list": Row(fixed("inspections:report_list"), page()),
+    "inspections:report_list": Row(fixed("inspections:report_list"), page(producer=200)),
     "inspections:report_detail": Row(of("inspections:report_detail", "report"), page(), AREAS),
     **{
         f"inspections:{action}": Row(
@@ -724,21 +908,28 @@ PORTAL: dict[str, Row] = {
     # The public's report form: anyone, about a product of the catalogue.
     "public_reports:create": Row(of("public_reports:create", "product"), public(), AREAS),
     "public_reports:thanks": Row(lambda w, t: thanks_address("PA-ABCD-EFGH"), public()),
-    # Buyers' enquiries: read by whoever sees the product (the producer's account too, not a
-    # persona here); answered by the producer's account only, closed by the commune.
-    "enquiries:list": Row(fixed("enquiries:list"), page()),
-    "enquiries:summary": Row(fixed("enquiries:summary"), page()),
-    "enquiries:summary_csv": Row(fixed("enquiries:summary_csv"), page()),
-    "enquiries:detail": Row(of("enquiries:detail", "enquiry"), page(), AREAS),
+    # Buyers' enquiries: read by whoever sees the product and by the producer's account;
+    # answered by the producer's account only, closed by the commune.
+    "enquiries:list": Row(fixed("enquiries:list"), page(producer=200)),
+    "enquiries:summary": Row(fixed("enquiries:summary"), page(producer=403)),
+    "enquiries:summary_csv": Row(fixed("enquiries:summary_csv"), page(producer=403)),
+    "enquiries:detail": Row(of("enquiries:detail", "enquiry"), page(producer_own=200), AREAS),
     "enquiries:answer": Row(
         of("enquiries:answer", "enquiry"),
         public(405),
         AREAS,
         post_only=True,
+        # The staff are refused; the other producer finds nothing (the producer's own account
+        # answers).
         refused_posts={
-            **CITY_ACTION["refused_posts"],
+            "anonymous": LOGIN,
+            "own": 403,
+            "other": 404,
             "city": 403,
+            "staff_own": 403,
+            "staff_other": 404,
             "administrator": 403,
+            "producer_other": 404,
         },
     ),
     "enquiries:close": Row(
@@ -746,8 +937,84 @@ PORTAL: dict[str, Row] = {
         public(405),
         AREAS,
         post_only=True,
-        refused_posts={"anonymous": LOGIN, "other": 404, "staff_other": 404, "city": 403},
+        refused_posts={
+            "anonymous": LOGIN,
+            "other": 404,
+            "staff_other": 404,
+            "city": 403,
+            "producer_own": 403,
+            "producer_other": 404,
+        },
     ),
+    # The producer's public page: its account's pages (/producer/page/). The staff are refused
+    # by their role where the page is the account's own (its page, its forms: 403 saying whose
+    # page it is, before any record is looked up); a proposal or its photo is read through
+    # ``owned_by``: not there for anyone but the account (404).
+    "listings:index": Row(fixed("listings:index"), producer_space(staff=403)),
+    "listings:producer_edit": Row(fixed("listings:producer_edit"), producer_space(staff=403)),
+    "listings:product_edit": Row(
+        of("listings:product_edit", "product"), producer_space(staff=403), AREAS
+    ),
+    "listings:change": Row(of("listings:change", "page_change"), producer_space(), AREAS),
+    "listings:photo": Row(
+        stored("listings:photo", "staged_photo", "change_id"), producer_space(), AREAS
+    ),
+    "listings:withdraw": Row(
+        of("listings:withdraw", "page_change"), public(405), **PRODUCER_ACTION
+    ),
+    # The commune's review of the proposals: the local officers (and administrators) decide,
+    # never the city; whoever sees the proposal reads it.
+    "listing_reviews:list": Row(fixed("listing_reviews:list"), page(city=403, producer=403)),
+    "listing_reviews:detail": Row(of("listing_reviews:detail", "page_change"), page(), AREAS),
+    "listing_reviews:photo": Row(
+        stored("listing_reviews:photo", "staged_photo", "change_id"), page(), AREAS
+    ),
+    **{
+        f"listing_reviews:{action}": Row(
+            of(f"listing_reviews:{action}", "page_change"),
+            public(405),
+            AREAS,
+            post_only=True,
+            refused_posts={
+                "anonymous": LOGIN,
+                "other": 404,
+                "staff_other": 404,
+                "city": 403,
+                **PRODUCER_NOT_THERE,
+            },
+        )
+        for action in ("approve", "reject")
+    },
+    # The dossiers the producer files online (/producer/dossiers/): its list and its start
+    # refuse the staff by their role (403: the staff have the evaluations' pages); a dossier is
+    # read through ``owned_by``: not there for the staff (404), who read it on the
+    # evaluations' pages. Here a dossier being prepared, with the producer's documents.
+    "online:list": Row(fixed("online:list"), producer_space(staff=403)),
+    "online:start": Row(fixed("online:start"), producer_space(staff=403)),
+    **{
+        f"online:{name}": Row(of(f"online:{name}", "preparing"), producer_space(), AREAS)
+        for name in (
+            "detail",
+            "registration",
+            "self_assessment",
+            "print_form_01",
+            "print_form_02",
+            "documents",
+        )
+    },
+    "online:document": Row(
+        stored("online:document", "online_document", "evaluation_id"), producer_space(), AREAS
+    ),
+    "online:document_upload": Row(
+        of("online:document_upload", "preparing"), public(405), **PRODUCER_ACTION
+    ),
+    "online:document_remove": Row(
+        stored("online:document_remove", "online_document", "evaluation_id"),
+        public(405),
+        **PRODUCER_ACTION,
+    ),
+    "online:file": Row(of("online:file", "preparing"), public(405), **PRODUCER_ACTION),
+    "online:resubmit": Row(of("online:resubmit", "returned"), public(405), **PRODUCER_ACTION),
     # The buyers' form: anyone, about a product of the catalogue.
     "public_enquiries:create": Row(of("public_enquiries:create", "product"), public(), AREAS),
     "public_enquiries:thanks": Row(
@@ -762,10 +1029,10 @@ PORTAL: dict[str, Row] = {
         fixed("dashboards:export_start"),
         public(405),
         post_only=True,
-        refused_posts={"anonymous": LOGIN},
+        refused_posts={"anonymous": LOGIN, "producer_own": 404},
     ),
     # A job is its starter's (the officer of the target's area) and administrators' only.
-    "jobs:list": Row(fixed("jobs:list"), page()),
+    "jobs:list": Row(fixed("jobs:list"), page(producer=200)),
     **{
         name: Row(of(name, "job"), page(city=404, staff_own=404), AREAS)
         for name in ("jobs:detail", "jobs:status", "jobs:download")
@@ -862,7 +1129,12 @@ def admin_model(
             today=(today or {}).get(suffix, {}),
             # The import's second step only takes the confirmed upload.
             post_only=suffix == "process_import",
-            refused_posts={"anonymous": ADMIN_LOGIN, "own": ADMIN_LOGIN, "staff_own": 403}
+            refused_posts={
+                "anonymous": ADMIN_LOGIN,
+                "own": ADMIN_LOGIN,
+                "producer_own": ADMIN_LOGIN,
+                "staff_own": 403,
+            }
             if suffix == "process_import"
             else {},
         )
@@ -916,7 +1188,7 @@ ADMIN: dict[str, Row] = {
         fixed("admin:logout"),
         {
             **admin_page(405, administrator=405),
-            **dict.fromkeys(("anonymous", "own", "other", "city"), ADMIN_INDEX),
+            **dict.fromkeys(NOT_STAFF, ADMIN_INDEX),
         },
         post_only=True,
     ),
@@ -1070,6 +1342,18 @@ ADMIN: dict[str, Row] = {
         UNVIEWED_REFERENCE,
         {"add": 403, "delete": 403},
     ),
+    # The producers' page proposals and their new photos: decided on their pages; read-only
+    # here, nothing deleted.
+    **admin_model(
+        "listings.pagechange", "page_change", AREAS, UNVIEWED, {"add": 403, "delete": 403}
+    ),
+    **admin_model(
+        "listings.stagedphoto",
+        "staged_photo",
+        AREAS,
+        UNVIEWED_REFERENCE,
+        {"add": 403, "delete": 403},
+    ),
 }
 
 ROWS: dict[str, Row] = {**PORTAL, **ADMIN}
@@ -1202,8 +1486,7 @@ def test_page(world, client, name, persona, target):
 # --- Refused POSTs change nothing ------------------------------------
 
 PORTAL_APPS = ("accounts", "areas", "subjects", "products", "evaluations", "budgets")
-PORTAL_APPS += ("inspections", "enquiries")
-PORTAL_APPS += ("inspections", "producer_space")
+PORTAL_APPS += ("inspections", "enquiries", "listings", "producer_space")
 
 
 def fingerprint() -> tuple:
