@@ -57,6 +57,8 @@ PORTAL_APPS = {
     "evaluations",
     "budgets",
     "inspections",
+    "listings",
+    "enquiries",
     "dashboards",
     "notices",
     "producer_space",

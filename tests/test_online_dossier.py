@@ -497,10 +497,11 @@ def test_the_access_ladder(
     url = reverse("online:document_remove", args=[evaluation.pk, document.pk])
     assert other.post(url).status_code == 404
     assert login(officer_co_do).post(url).status_code == 404
-    # The producer cannot reach the staff's pages of its own dossier.
-    assert login(account).get(evaluation.get_absolute_url()).status_code == 404
+    # The producer cannot reach the staff's pages of its own dossier: they are the staff's
+    # workspace, refused to its account.
+    assert login(account).get(evaluation.get_absolute_url()).status_code == 403
     url = reverse("evaluations:receive", args=[evaluation.pk])
-    assert login(account).post(url).status_code == 404
+    assert login(account).post(url).status_code == 403
 
 
 def test_the_producers_move_is_refused_with_the_reason_to_the_commune(

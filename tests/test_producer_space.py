@@ -327,12 +327,14 @@ def test_an_officer_still_lands_on_the_overview(client, officer_co_do):
 def test_the_menu_of_a_producer_account_is_its_space(login, account, on_day):
     page = login(account).get(reverse("producer_space:home"))
     labels = [str(item.label) for item in page.context["nav_items"]]
-    assert labels == [
-        "Trang của tôi",
-        "Sản phẩm",
+    assert labels == ["Trang của tôi", "Hồ sơ OCOP", "Sản phẩm", "Danh mục sản phẩm"]
+    products = next(item for item in page.context["nav_items"] if item.children)
+    assert [str(item.label) for item in products.children] == [
+        "Sản phẩm của tôi",
         "Giấy chứng nhận",
+        "Trang công khai",
+        "Kết nối tiêu thụ",
         "Tem mã QR",
-        "Danh mục sản phẩm",
     ]
     assert "todo-link" not in page.text and 'id="viec-can-lam"' in page.text
     assert reverse("todo_counts") not in page.text

@@ -33,6 +33,7 @@ from enquiries.models import Enquiry
 from evaluations import services
 from evaluations.models import Evaluation, Round
 from inspections.models import Inspection, InspectionPlan
+from listings.models import PageChange
 from products.models import Certificate, Product, Revocation
 from subjects.models import Producer
 from tests.conftest import officer_of
@@ -330,7 +331,14 @@ def test_every_record_edited_on_a_page_is_versioned():
     # A revocation's decision is a step of its own (products.revocations): one already decided
     # or dropped is not decided again, whoever had the page open.
     # A buyer's enquiry: the producer's answer is edited on its page (enquiries.services).
-    assert versioned == expected | {Evaluation, Revocation, InspectionPlan, Inspection, Enquiry}
+    assert versioned == expected | {
+        Evaluation,
+        Revocation,
+        InspectionPlan,
+        Inspection,
+        Enquiry,
+        PageChange,
+    }
 
 
 def test_a_workflow_step_makes_an_open_correction_page_stale(
