@@ -78,8 +78,9 @@ def _can_be_evaluated(product: Product, basis: LegalBasis) -> bool:
 
 def _product(producer, basis: LegalBasis) -> tuple[Product, str]:
     """One of the producer's products with no open dossier that can be scored under the
-    basis, one without a certificate first (a first recognition), else a re-rating; an
-    illustrative one made for it when it has none."""
+    basis: one without a certificate first (a first recognition), else one whose certificates
+    have all lapsed (recognised anew); else an illustrative new product made for it (a product
+    still certified is re-rated in its window, not here)."""
     products = list(
         Product.objects.filter(producer=producer)
         .exclude(evaluations__status__in=Evaluation.OPEN_STATUSES)
@@ -90,8 +91,10 @@ def _product(producer, basis: LegalBasis) -> tuple[Product, str]:
     for product in usable:
         if not product.certificates.exists():
             return product, Certificate.Kind.NEW
+    today = timezone.localdate()
     for product in usable:
-        return product, Certificate.Kind.RENEWAL
+        if not product.certificates.valid_on(today).exists():
+            return product, Certificate.Kind.NEW
     name, code = FALLBACK_PRODUCT
     product = Product.objects.filter(producer=producer, name=name).first()
     if product is None:

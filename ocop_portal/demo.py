@@ -2,14 +2,17 @@
 idempotent."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from accounts.models import User
 from areas import services as area_services
 from areas.models import Area
 from budgets import demo as plans
+from core.loading import dated
 from enquiries import demo as enquiries
 from enquiries.models import Enquiry
 from evaluations import demo as evaluations
@@ -17,6 +20,7 @@ from evaluations.criteria import load_legal_bases
 from evaluations.online_demo import online_demo
 from inspections import demo as inspections
 from listings import demo as listings
+from listings.models import PageChange, StagedPhoto
 from notices.models import Notice
 from notices.services import without_email
 from producer_space import demo as producer_accounts
@@ -84,11 +88,15 @@ def load_inspections() -> dict[str, int]:
     return counts
 
 
+#: When the demo's producer proposed its public page's change (before the demo's day).
+PAGE_PROPOSED = timezone.make_aware(datetime(2026, 11, 25, 9, 0))
+
+
 def load_public_pages(account: User | None = None) -> dict[str, int]:
     """Two certified products' public pages (story, points of sale), published; and, for a
     producer's account (``chuthe1``), one proposal waiting for its commune officer, who is
     told (no e-mail). Idempotent."""
-    with without_email():
+    with without_email(), dated(PAGE_PROPOSED, [PageChange, StagedPhoto, Notice]):
         return listings.load_public_pages(account)
 
 
