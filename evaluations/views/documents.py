@@ -144,6 +144,20 @@ def _criteria(evaluation: Evaluation):
     )
 
 
+def page_context(evaluation: Evaluation, *, dossier, form, may_add) -> dict:
+    """What the dossier's documents page shows, the commune's or the producer's."""
+    source = evaluation.carried_from
+    return {
+        "evaluation": evaluation,
+        "dossier": dossier,
+        "form": form,
+        "may_add": may_add,
+        "status_labels": documents.STATUS_LABELS,
+        "max_size": format_size(max_bytes()),
+        "carried_source": carried.label(source) if source else "",
+    }
+
+
 def _page(request, evaluation, *, form=None, status=200) -> HttpResponse:
     dossier = documents.dossier(evaluation)
     may_add = policy.can(request.user, "document.add", evaluation)
@@ -157,21 +171,9 @@ def _page(request, evaluation, *, form=None, status=200) -> HttpResponse:
                 criteria=form.criteria.values(),
             )
     source = evaluation.carried_from
-    return render(
-        request,
-        "evaluations/documents.html",
-        {
-            "evaluation": evaluation,
-            "dossier": dossier,
-            "form": form,
-            "may_add": may_add,
-            "status_labels": documents.STATUS_LABELS,
-            "max_size": format_size(max_bytes()),
-            "carried_source": carried.label(source) if source else "",
-            "documents_left": carried.documents_left(source) if source else [],
-        },
-        status=status,
-    )
+    context = page_context(evaluation, dossier=dossier, form=form, may_add=may_add)
+    context["documents_left"] = carried.documents_left(source) if source else []
+    return render(request, "evaluations/documents.html", context, status=status)
 
 
 @require_safe
@@ -187,12 +189,23 @@ def document_list(request: HttpRequest, pk: int) -> HttpResponse:
 def document_upload(request: HttpRequest, pk: int, *, oversized) -> HttpResponse:
     evaluation = get_object_or_404(_visible(request.user), pk=pk)
     policy.require(request.user, "document.add", evaluation)
-    return _upload(request, evaluation=evaluation, oversized=oversized)
+    return upload(request, evaluation=evaluation, oversized=oversized)
 
 
 @submit_once
-def _upload(request: HttpRequest, *, evaluation: Evaluation, oversized) -> HttpResponse:
-    form = DocumentForm(
+def upload(
+    request: HttpRequest,
+    *,
+    evaluation: Evaluation,
+    oversized,
+    form_class=DocumentForm,
+    page=_page,
+    done: str = "evaluations:documents",
+) -> HttpResponse:
+    """Add the posted file to the dossier (replacing the one it names), then back to ``done``;
+    a refused file goes back to ``page`` with its reason next to the field. The commune's and
+    the producer's uploads, each with its own form and page."""
+    form = form_class(
         request.POST,
         request.FILES,
         dossier=documents.dossier(evaluation),
@@ -233,8 +246,8 @@ def _upload(request: HttpRequest, *, evaluation: Evaluation, oversized) -> HttpR
                     request,
                     _("Đã thêm tài liệu “%(title)s” vào hồ sơ.") % {"title": document.title},
                 )
-            return redirect("evaluations:documents", evaluation.pk)
-    return _page(request, evaluation, form=form)
+            return redirect(done, evaluation.pk)
+    return page(request, evaluation, form=form)
 
 
 @require_safe

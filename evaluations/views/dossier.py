@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -98,16 +99,19 @@ def _self_assessment_rows(
     ]
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
-@login_required
-@submit_once(replayed=SAVED)
-def self_assessment(request: HttpRequest, pk: int) -> HttpResponse:
-    """The producer's self-assessment against every criterion of the dossier's sheet: the
-    option they claim and their evidence; the self-score totals. Read-only, with the reason,
-    for those who cannot change the commune's part now."""
-    evaluation = _evaluation(request.user, pk)
+def self_assessment_page(
+    request: HttpRequest,
+    evaluation: Evaluation,
+    *,
+    edit_reason: str | None,
+    saved_url: str,
+    template: str,
+    context: dict | None = None,
+) -> HttpResponse:
+    """The self-assessment (Mẫu 02) page, for the commune's officer and for the producer: the
+    form on the sheet's criteria, saved unless ``edit_reason`` says why not, then back to
+    ``saved_url``; ``context`` adds what the one page shows more."""
     structure = SheetStructure.load(evaluation.criteria_set)
-    edit_reason = dossier.commune_edit_reason(evaluation, request.user)
     stored_choices, stored_evidence = dossier.self_assessment_of(evaluation)
 
     if request.method == "POST":
@@ -140,7 +144,7 @@ def self_assessment(request: HttpRequest, pk: int) -> HttpResponse:
                         "total": formats.number_format(result.total.normalize(), use_l10n=True),
                     },
                 )
-                return redirect("evaluations:self_assessment", pk=evaluation.pk)
+                return redirect(saved_url)
         chosen = form.posted_choices()
         evidence = {cid: form.data.get(f"e{cid}", "") for cid in structure.criteria}
     else:
@@ -152,7 +156,7 @@ def self_assessment(request: HttpRequest, pk: int) -> HttpResponse:
 
     report = carried.report(evaluation, structure)
     carried_ids = carried.carried_answers(evaluation) if report else set()
-    context = {
+    page = {
         **_facts(evaluation),
         "title": _("Báo cáo tự đánh giá (Mẫu 02)"),
         "form": form,
@@ -161,9 +165,27 @@ def self_assessment(request: HttpRequest, pk: int) -> HttpResponse:
         "parts": _self_assessment_rows(structure, form, chosen, evidence, carried_ids),
         "result": dossier.self_score(structure, chosen),
         "edit_reason": edit_reason,
-        "missing": dossier.forward_missing(evaluation),
+        **(context or {}),
     }
-    return render(request, "evaluations/dossier_self_assessment.html", context)
+    return render(request, template, page)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+@submit_once(replayed=SAVED)
+def self_assessment(request: HttpRequest, pk: int) -> HttpResponse:
+    """The producer's self-assessment against every criterion of the dossier's sheet: the
+    option they claim and their evidence; the self-score totals. Read-only, with the reason,
+    for those who cannot change the commune's part now."""
+    evaluation = _evaluation(request.user, pk)
+    return self_assessment_page(
+        request,
+        evaluation,
+        edit_reason=dossier.commune_edit_reason(evaluation, request.user),
+        saved_url=reverse("evaluations:self_assessment", kwargs={"pk": evaluation.pk}),
+        template="evaluations/dossier_self_assessment.html",
+        context={"missing": dossier.forward_missing(evaluation)},
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -213,29 +235,27 @@ def preassessment(request: HttpRequest, pk: int) -> HttpResponse:
 # --- The printed forms (A4 portrait) ---------------------------------------------------------
 
 
-@require_safe
-@login_required
-def print_form_01(request: HttpRequest, pk: int) -> HttpResponse:
-    """Mẫu 01: the registration slip, with the commune's box."""
-    evaluation = _evaluation(request.user, pk)
+def kinds_ticked(evaluation: Evaluation) -> list[tuple[str, bool]]:
+    """The three kinds of Mẫu 01, each with whether it is the dossier's."""
     kinds = [
         (_("Lần đầu"), Certificate.Kind.NEW),
         (_("Nâng hạng"), Certificate.Kind.UPGRADE),
         (_("Đánh giá lại"), Certificate.Kind.RENEWAL),
     ]
-    context = {
+    return [(label, evaluation.kind == kind) for label, kind in kinds]
+
+
+def form_01_context(evaluation: Evaluation) -> dict:
+    """What Mẫu 01 on A4 shows, printed by the commune or by the producer."""
+    return {
         **_facts(evaluation),
-        "kinds": [(label, evaluation.kind == kind) for label, kind in kinds],
+        "kinds": kinds_ticked(evaluation),
         "receiver": who.get_full_name() if (who := dossier.receiver(evaluation)) else "",
     }
-    return render(request, "evaluations/print_form_01.html", context)
 
 
-@require_safe
-@login_required
-def print_form_02(request: HttpRequest, pk: int) -> HttpResponse:
-    """Mẫu 02: the self-assessment report, Phần III as entered."""
-    evaluation = _evaluation(request.user, pk)
+def form_02_context(evaluation: Evaluation) -> dict:
+    """What Mẫu 02 on A4 shows: Phần III as entered and the self-score."""
     structure = SheetStructure.load(evaluation.criteria_set)
     choices, evidence = dossier.self_assessment_of(evaluation)
     rows = [
@@ -246,13 +266,28 @@ def print_form_02(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for criterion in structure.criteria.values()
     ]
-    context = {
+    return {
         **_facts(evaluation),
         "rows": rows,
         "result": dossier.self_score(structure, choices),
         "max_total": structure.max_total,
     }
-    return render(request, "evaluations/print_form_02.html", context)
+
+
+@require_safe
+@login_required
+def print_form_01(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mẫu 01: the registration slip, with the commune's box."""
+    evaluation = _evaluation(request.user, pk)
+    return render(request, "evaluations/print_form_01.html", form_01_context(evaluation))
+
+
+@require_safe
+@login_required
+def print_form_02(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mẫu 02: the self-assessment report, Phần III as entered."""
+    evaluation = _evaluation(request.user, pk)
+    return render(request, "evaluations/print_form_02.html", form_02_context(evaluation))
 
 
 @require_safe

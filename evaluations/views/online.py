@@ -9,10 +9,11 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import formats, timezone
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -21,9 +22,8 @@ from areas import provinces
 from core import policy
 from core.forms import add_errors
 from core.submissions import SAVED, submit_once
-from core.uploads import attachment_response, format_size, limits_uploads, max_bytes
-from evaluations import carried, documents, dossier, online, services, workflow
-from evaluations.dossier_forms import SelfAssessmentForm
+from core.uploads import attachment_response, limits_uploads
+from evaluations import documents, dossier, online, services, workflow
 from evaluations.models import DocumentRequest, DossierDocument, Evaluation, Round, Transition
 from evaluations.online_forms import (
     FileForm,
@@ -34,8 +34,14 @@ from evaluations.online_forms import (
     producer_dossier,
 )
 from evaluations.scoring import SheetStructure
-from evaluations.views.documents import _criteria
-from evaluations.views.dossier import _facts, _self_assessment_rows
+from evaluations.views.documents import _criteria, page_context, upload
+from evaluations.views.dossier import (
+    _facts,
+    form_01_context,
+    form_02_context,
+    kinds_ticked,
+    self_assessment_page,
+)
 from evaluations.views.evaluation import _tell_carried
 from evaluations.views.lists import with_next_steps
 from products.models import Certificate, Product
@@ -395,17 +401,12 @@ def registration(request: HttpRequest, pk: int) -> HttpResponse:
     if edit_reason:
         for field in form.fields.values():
             field.disabled = True
-    kinds = [
-        (_("Lần đầu"), Certificate.Kind.NEW),
-        (_("Nâng hạng"), Certificate.Kind.UPGRADE),
-        (_("Đánh giá lại"), Certificate.Kind.RENEWAL),
-    ]
     context = {
         **_facts(evaluation),
         "title": _("Phiếu đăng ký (Mẫu 01)"),
         "form": form,
         "edit_reason": edit_reason,
-        "kinds": [(label, evaluation.kind == kind) for label, kind in kinds],
+        "kinds": kinds_ticked(evaluation),
     }
     return render(request, "evaluations/online/registration.html", context)
 
@@ -417,61 +418,13 @@ def self_assessment(request: HttpRequest, pk: int) -> HttpResponse:
     """The self-assessment (Mẫu 02) on the score sheet of the product's set: the option the
     producer claims for each criterion and its evidence, with the self-score."""
     evaluation = _own(request.user, pk)
-    structure = SheetStructure.load(evaluation.criteria_set)
-    edit_reason = _edit_reason(evaluation, request.user)
-    stored_choices, stored_evidence = dossier.self_assessment_of(evaluation)
-    if request.method == "POST":
-        form = SelfAssessmentForm(request.POST, structure=structure)
-        if edit_reason:
-            form.is_valid()
-            form.add_error(None, edit_reason)
-        elif form.is_valid():
-            try:
-                dossier.self_assessment_save(
-                    evaluation=evaluation,
-                    by=request.user,
-                    choices=form.choices(),
-                    evidence=form.evidence(),
-                    version=form.cleaned_data["version"],
-                )
-            except ValidationError as error:
-                add_errors(form, error)
-            else:
-                result = dossier.self_score(structure, form.choices())
-                messages.success(
-                    request,
-                    _(
-                        "Đã lưu báo cáo tự đánh giá: %(answered)s/%(count)s tiêu chí, "
-                        "%(total)s điểm."
-                    )
-                    % {
-                        "answered": result.answered,
-                        "count": len(structure.criteria),
-                        "total": formats.number_format(result.total.normalize(), use_l10n=True),
-                    },
-                )
-                return redirect("online:self_assessment", evaluation.pk)
-        chosen = form.posted_choices()
-        evidence = {cid: form.data.get(f"e{cid}", "") for cid in structure.criteria}
-    else:
-        initial = {"version": evaluation.version}
-        initial.update({f"c{cid}": oid for cid, oid in stored_choices.items()})
-        initial.update({f"e{cid}": text for cid, text in stored_evidence.items()})
-        form = SelfAssessmentForm(initial=initial, structure=structure)
-        chosen, evidence = stored_choices, stored_evidence
-    report = carried.report(evaluation, structure)
-    carried_ids = carried.carried_answers(evaluation) if report else set()
-    context = {
-        **_facts(evaluation),
-        "title": _("Báo cáo tự đánh giá (Mẫu 02)"),
-        "form": form,
-        "structure": structure,
-        "carried": report,
-        "parts": _self_assessment_rows(structure, form, chosen, evidence, carried_ids),
-        "result": dossier.self_score(structure, chosen),
-        "edit_reason": edit_reason,
-    }
-    return render(request, "evaluations/online/self_assessment.html", context)
+    return self_assessment_page(
+        request,
+        evaluation,
+        edit_reason=_edit_reason(evaluation, request.user),
+        saved_url=reverse("online:self_assessment", args=[evaluation.pk]),
+        template="evaluations/online/self_assessment.html",
+    )
 
 
 @require_safe
@@ -479,32 +432,9 @@ def self_assessment(request: HttpRequest, pk: int) -> HttpResponse:
 def print_form(request: HttpRequest, pk: int, form: str) -> HttpResponse:
     """Mẫu 01 or Mẫu 02 on A4, to sign and scan into the dossier."""
     evaluation = _own(request.user, pk)
-    context = _facts(evaluation)
     if form == "01":
-        kinds = [
-            (_("Lần đầu"), Certificate.Kind.NEW),
-            (_("Nâng hạng"), Certificate.Kind.UPGRADE),
-            (_("Đánh giá lại"), Certificate.Kind.RENEWAL),
-        ]
-        context["kinds"] = [(label, evaluation.kind == kind) for label, kind in kinds]
-        who = dossier.receiver(evaluation)
-        context["receiver"] = who.get_full_name() if who else ""
-        return render(request, "evaluations/online/print_form_01.html", context)
-    structure = SheetStructure.load(evaluation.criteria_set)
-    choices, evidence = dossier.self_assessment_of(evaluation)
-    context.update(
-        rows=[
-            {
-                "criterion": criterion,
-                "option": structure.options.get(choices.get(criterion.id)),
-                "evidence": evidence.get(criterion.id, ""),
-            }
-            for criterion in structure.criteria.values()
-        ],
-        result=dossier.self_score(structure, choices),
-        max_total=structure.max_total,
-    )
-    return render(request, "evaluations/online/print_form_02.html", context)
+        return render(request, "evaluations/online/print_form_01.html", form_01_context(evaluation))
+    return render(request, "evaluations/online/print_form_02.html", form_02_context(evaluation))
 
 
 # --- Documents ----------------------------------------------------------------------------------
@@ -516,19 +446,10 @@ def _documents_page(request, evaluation: Evaluation, *, form=None) -> HttpRespon
     may_add = policy.can(request.user, "document.add", evaluation)
     if form is None and may_add:
         form = ProducerDocumentForm(dossier=full, criteria=_criteria(evaluation))
-    source = evaluation.carried_from
     return render(
         request,
         "evaluations/online/documents.html",
-        {
-            "evaluation": evaluation,
-            "dossier": files,
-            "form": form,
-            "may_add": may_add,
-            "status_labels": documents.STATUS_LABELS,
-            "max_size": format_size(max_bytes()),
-            "carried_source": carried.label(source) if source else "",
-        },
+        page_context(evaluation, dossier=files, form=form, may_add=may_add),
     )
 
 
@@ -544,42 +465,14 @@ def document_list(request: HttpRequest, pk: int) -> HttpResponse:
 def document_upload(request: HttpRequest, pk: int, *, oversized) -> HttpResponse:
     evaluation = _own(request.user, pk)
     policy.require(request.user, "document.add", evaluation)
-    return _upload(request, evaluation=evaluation, oversized=oversized)
-
-
-@submit_once
-def _upload(request: HttpRequest, *, evaluation: Evaluation, oversized) -> HttpResponse:
-    form = ProducerDocumentForm(
-        request.POST,
-        request.FILES,
-        dossier=documents.dossier(evaluation),
-        criteria=_criteria(evaluation),
+    return upload(
+        request,
+        evaluation=evaluation,
         oversized=oversized,
+        form_class=ProducerDocumentForm,
+        page=_documents_page,
+        done="online:documents",
     )
-    if form.is_valid():
-        try:
-            document = documents.add_document(
-                evaluation=evaluation,
-                upload=form.cleaned_data["file"],
-                by=request.user,
-                **form.service_arguments(),
-            )
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                fields = {name: name for name in form.fields if name != "replaces"}
-                error = ValidationError(
-                    {
-                        fields.get(name, NON_FIELD_ERRORS if name == "replaces" else "target"): v
-                        for name, v in error.error_dict.items()
-                    }
-                )
-            add_errors(form, error)
-        else:
-            messages.success(
-                request, _("Đã thêm tài liệu “%(title)s” vào hồ sơ.") % {"title": document.title}
-            )
-            return redirect("online:documents", evaluation.pk)
-    return _documents_page(request, evaluation, form=form)
 
 
 def _own_document(user, pk: int, document_pk: int) -> DossierDocument:
