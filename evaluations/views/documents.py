@@ -268,6 +268,12 @@ def document_remove(request: HttpRequest, pk: int, document_pk: int) -> HttpResp
         pk=document_pk,
         evaluation_id=pk,
     )
+    return remove(request, document, done="evaluations:documents")
+
+
+def remove(request: HttpRequest, document: DossierDocument, *, done: str) -> HttpResponse:
+    """Take the document out of its dossier (kept, with who and when), if the policy lets the
+    user, then back to ``done``; for the commune's and the producer's pages."""
     policy.require(request.user, "document.remove", document)
     try:
         documents.remove_document(document=document, by=request.user)
@@ -277,4 +283,4 @@ def document_remove(request: HttpRequest, pk: int, document_pk: int) -> HttpResp
         messages.success(
             request, _("Đã gỡ tài liệu “%(title)s” khỏi hồ sơ.") % {"title": document.title}
         )
-    return redirect("evaluations:documents", pk)
+    return redirect(done, document.evaluation_id)

@@ -34,7 +34,7 @@ from evaluations.online_forms import (
     producer_dossier,
 )
 from evaluations.scoring import SheetStructure
-from evaluations.views.documents import _criteria, page_context, upload
+from evaluations.views.documents import _criteria, page_context, remove, upload
 from evaluations.views.dossier import (
     _facts,
     form_01_context,
@@ -503,13 +503,4 @@ def document_download(request: HttpRequest, pk: int, document_pk: int) -> HttpRe
 @login_required
 def document_remove(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
     document = _own_document(request.user, pk, document_pk)
-    policy.require(request.user, "document.remove", document)
-    try:
-        documents.remove_document(document=document, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, _("Đã gỡ tài liệu “%(title)s” khỏi hồ sơ.") % {"title": document.title}
-        )
-    return redirect("online:documents", pk)
+    return remove(request, document, done="online:documents")
