@@ -14,7 +14,6 @@ producer's account): anything else answers 404. Writes ask the policy (``enquiry
 
 import csv
 import io
-import re
 
 from django.conf import settings
 from django.contrib import messages
@@ -28,15 +27,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core import policy
+from core import policy, public_forms
 from core.forms import save_or_refuse
 from core.history import history_entries
 from core.imports import neutralise
 from core.lists import page_of, sort
-from core.network import client_address
 from core.numbers import format_number
-from core.ratelimit import over_limit
-from core.submissions import SAVED, TOKEN_FIELD, new_token, submit_once
+from core.submissions import SAVED, TOKEN_FIELD, submit_once
 from enquiries import services
 from enquiries.filters import EnquiryFilter
 from enquiries.forms import AnswerForm, CloseForm, EnquiryForm
@@ -45,7 +42,6 @@ from enquiries.steps import next_step
 from products.catalogue_views import catalogue_url
 from products.models import Product
 
-_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 _SALT = "enquiries.public-enquiry"
 
 SORT_COLUMNS = {
@@ -74,70 +70,55 @@ def _thanks(reference: str, product: Product):
     return redirect(thanks_address(reference, product))
 
 
-def _rate_limited(request: HttpRequest) -> bool:
-    return over_limit(
-        "public-enquiry", client_address(request) or "", settings.OCOP_ENQUIRIES_PER_HOUR
-    )
-
-
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def enquiry_create(request: HttpRequest, pk: int) -> HttpResponse:
     product = _catalogue_product(pk)
     form = EnquiryForm(request.POST or None)
-    token = request.POST.get(TOKEN_FIELD, "") if request.method == "POST" else new_token()
-    token = token if _TOKEN.fullmatch(token) else ""
-    status = 200
-    if request.method == "POST":
-        if form.is_trap_filled:
-            # A robot: nothing is saved, and it is told what a person is told.
+
+    def submit(data, token):
+        return services.submit(
+            product=product,
+            organisation=data["organisation"],
+            kind=data["kind"],
+            quantity=data.get("quantity", ""),
+            message=data["message"],
+            contact_name=data["contact_name"],
+            phone=data.get("phone", ""),
+            email=data.get("email", ""),
+            token=token,
+        )
+
+    def thanks(enquiry):
+        if enquiry is None:  # a robot
             return _thanks(new_reference(), product)
-        earlier = Enquiry.objects.filter(form_token=token).first() if token else None
-        if earlier is not None:
-            return _thanks(earlier.reference, earlier.product)
-        if form.is_valid():
-            if _rate_limited(request):
-                form.add_error(
-                    None,
-                    _(
-                        "Bạn đã gửi nhiều yêu cầu kết nối trong một giờ qua (tối đa %(limit)s). "
-                        "Yêu cầu này chưa được gửi: xin thử lại sau một giờ, hoặc liên hệ trực "
-                        "tiếp chủ thể hay %(office)s."
-                    )
-                    % {
-                        "limit": settings.OCOP_ENQUIRIES_PER_HOUR,
-                        "office": settings.OCOP_OFFICE_NAME,
-                    },
-                )
-                status = 429
-            else:
-                data = form.cleaned_data
+        return _thanks(enquiry.reference, enquiry.product)
 
-                def write():
-                    return services.submit(
-                        product=product,
-                        organisation=data["organisation"],
-                        kind=data["kind"],
-                        quantity=data.get("quantity", ""),
-                        message=data["message"],
-                        contact_name=data["contact_name"],
-                        phone=data.get("phone", ""),
-                        email=data.get("email", ""),
-                        token=token or None,
-                    )
-
-                enquiry = save_or_refuse(form, write)
-                if enquiry is not None:
-                    return _thanks(enquiry.reference, product)
+    received = public_forms.receive(
+        request,
+        form,
+        records=Enquiry.objects,
+        scope="public-enquiry",
+        limit=settings.OCOP_ENQUIRIES_PER_HOUR,
+        too_many=_(
+            "Bạn đã gửi nhiều yêu cầu kết nối trong một giờ qua (tối đa %(limit)s). "
+            "Yêu cầu này chưa được gửi: xin thử lại sau một giờ, hoặc liên hệ trực "
+            "tiếp chủ thể hay %(office)s."
+        ),
+        submit=submit,
+        thanks=thanks,
+    )
+    if received.response is not None:
+        return received.response
     context = {
         "product": product,
         "form": form,
-        "token": token or new_token(),
+        "token": received.token,
         "token_field": TOKEN_FIELD,
         "product_url": catalogue_url(product),
         "due": answer_due(timezone.localdate()),
     }
-    return render(request, "enquiries/enquiry_form.html", context, status=status)
+    return render(request, "enquiries/enquiry_form.html", context, status=received.status)
 
 
 @never_cache
