@@ -192,50 +192,54 @@ def enquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, get_object_or_404(_visible(request.user), pk=pk))
 
 
+def _step(request: HttpRequest, pk: int, action: str, form_class, field: str, write, done: str):
+    """A step on an enquiry (``enquiry.answer``, ``enquiry.close``): asks the policy, then
+    ``write(user, enquiry, text, version=…)`` with the form's ``field``. Saved: the message
+    ``done`` (``%(ref)s`` is the enquiry's reference) and back to the enquiry; refused: its
+    page with the form's errors (``<action's verb>_form`` of ``_detail``)."""
+    enquiry = get_object_or_404(_visible(request.user), pk=pk)
+    policy.require(request.user, action, enquiry)
+    form = form_class(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+
+        def saved():
+            return write(request.user, enquiry, data[field], version=data["version"])
+
+        if save_or_refuse(form, saved) is not None:
+            messages.success(request, done % {"ref": enquiry.reference})
+            return redirect(enquiry)
+    return _detail(request, enquiry, **{f"{action.split('.')[1]}_form": form})
+
+
 @require_POST
 @login_required
 @submit_once(replayed=SAVED)
 def enquiry_answer(request: HttpRequest, pk: int) -> HttpResponse:
-    enquiry = get_object_or_404(_visible(request.user), pk=pk)
-    policy.require(request.user, "enquiry.answer", enquiry)
-    form = AnswerForm(request.POST)
-    if form.is_valid():
-
-        def write():
-            return services.answer(
-                request.user,
-                enquiry,
-                form.cleaned_data["answer"],
-                version=form.cleaned_data["version"],
-            )
-
-        if save_or_refuse(form, write) is not None:
-            messages.success(request, _("Đã lưu trả lời người mua."))
-            return redirect(enquiry)
-    return _detail(request, enquiry, answer_form=form)
+    return _step(
+        request,
+        pk,
+        "enquiry.answer",
+        AnswerForm,
+        "answer",
+        services.answer,
+        _("Đã lưu trả lời người mua."),
+    )
 
 
 @require_POST
 @login_required
 @submit_once(replayed=SAVED)
 def enquiry_close(request: HttpRequest, pk: int) -> HttpResponse:
-    enquiry = get_object_or_404(_visible(request.user), pk=pk)
-    policy.require(request.user, "enquiry.close", enquiry)
-    form = CloseForm(request.POST)
-    if form.is_valid():
-
-        def write():
-            return services.close(
-                request.user,
-                enquiry,
-                form.cleaned_data["note"],
-                version=form.cleaned_data["version"],
-            )
-
-        if save_or_refuse(form, write) is not None:
-            messages.success(request, _("Đã đóng yêu cầu %(ref)s.") % {"ref": enquiry.reference})
-            return redirect(enquiry)
-    return _detail(request, enquiry, close_form=form)
+    return _step(
+        request,
+        pk,
+        "enquiry.close",
+        CloseForm,
+        "note",
+        services.close,
+        _("Đã đóng yêu cầu %(ref)s."),
+    )
 
 
 # --- The summary -------------------------------------------------------------------------------
