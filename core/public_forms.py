@@ -9,12 +9,12 @@ The form's page shows the contact fields and the trap with
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import save_or_refuse
@@ -68,16 +68,6 @@ class PublicFormMixin:
         return bool(self.data.get(self.HONEYPOT, "").strip())
 
 
-@dataclass
-class Received:
-    """What became of a public form's request: ``response`` (to the thank-you page) when it is
-    done; else the form is shown again with ``token`` and answers ``status``."""
-
-    response: HttpResponse | None
-    token: str
-    status: int = 200
-
-
 def receive(
     request: HttpRequest,
     form: PublicFormMixin,
@@ -88,8 +78,11 @@ def receive(
     too_many: str,
     submit: Callable[[dict, str | None], object],
     thanks: Callable[[object | None], HttpResponse],
-) -> Received:
-    """Handle a public form's GET or POST.
+    template: str,
+    context: dict,
+) -> HttpResponse:
+    """Answer a public form's GET or POST: the thank-you page once done, else the form's page
+    (``template`` with ``context``, the form and its token), 429 once over the limit.
 
     `records`: the records that keep their ``form_token`` (a token sent again leads to what it
     made); `scope`, `limit`: the rate limit an hour per client address; `too_many`: the
@@ -98,22 +91,23 @@ def receive(
     (told what a person is told)."""
     token = request.POST.get(TOKEN_FIELD, "") if request.method == "POST" else new_token()
     token = token if _TOKEN.fullmatch(token) else ""
-    if request.method != "POST":
-        return Received(None, token)
-    if form.is_trap_filled:
-        # A robot: nothing is saved, and it is told what a person is told.
-        return Received(thanks(None), token)
-    earlier = records.filter(form_token=token).first() if token else None
-    if earlier is not None:
-        return Received(thanks(earlier), token)
     status = 200
-    if form.is_valid():
-        if over_limit(scope, client_address(request) or "", limit):
-            form.add_error(None, too_many % {"limit": limit, "office": settings.OCOP_OFFICE_NAME})
-            status = 429
-        else:
-            data = form.cleaned_data
-            record = save_or_refuse(form, lambda: submit(data, token or None))
-            if record is not None:
-                return Received(thanks(record), token)
-    return Received(None, token or new_token(), status)
+    if request.method == "POST":
+        if form.is_trap_filled:
+            # A robot: nothing is saved, and it is told what a person is told.
+            return thanks(None)
+        earlier = records.filter(form_token=token).first() if token else None
+        if earlier is not None:
+            return thanks(earlier)
+        if form.is_valid():
+            if over_limit(scope, client_address(request) or "", limit):
+                office = settings.OCOP_OFFICE_NAME
+                form.add_error(None, too_many % {"limit": limit, "office": office})
+                status = 429
+            else:
+                data = form.cleaned_data
+                record = save_or_refuse(form, lambda: submit(data, token or None))
+                if record is not None:
+                    return thanks(record)
+    context = {**context, "form": form, "token": token or new_token(), "token_field": TOKEN_FIELD}
+    return render(request, template, context, status=status)

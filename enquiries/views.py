@@ -33,7 +33,7 @@ from core.history import history_entries
 from core.imports import neutralise
 from core.lists import page_of, sort
 from core.numbers import format_number
-from core.submissions import SAVED, TOKEN_FIELD, submit_once
+from core.submissions import SAVED, submit_once
 from enquiries import services
 from enquiries.filters import EnquiryFilter
 from enquiries.forms import AnswerForm, CloseForm, EnquiryForm
@@ -94,7 +94,7 @@ def enquiry_create(request: HttpRequest, pk: int) -> HttpResponse:
             return _thanks(new_reference(), product)
         return _thanks(enquiry.reference, enquiry.product)
 
-    received = public_forms.receive(
+    return public_forms.receive(
         request,
         form,
         records=Enquiry.objects,
@@ -107,18 +107,13 @@ def enquiry_create(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         submit=submit,
         thanks=thanks,
+        template="enquiries/enquiry_form.html",
+        context={
+            "product": product,
+            "product_url": catalogue_url(product),
+            "due": answer_due(timezone.localdate()),
+        },
     )
-    if received.response is not None:
-        return received.response
-    context = {
-        "product": product,
-        "form": form,
-        "token": received.token,
-        "token_field": TOKEN_FIELD,
-        "product_url": catalogue_url(product),
-        "due": answer_due(timezone.localdate()),
-    }
-    return render(request, "enquiries/enquiry_form.html", context, status=received.status)
 
 
 @never_cache

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from core import policy, public_forms
 from core.history import history_entries
 from core.lists import page_of
-from core.submissions import TOKEN_FIELD, submit_once
+from core.submissions import submit_once
 from inspections import services
 from inspections.filters import ReportFilter
 from inspections.forms import PublicReportForm, ReportCloseForm, ReportInspectionForm
@@ -70,7 +70,7 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
     def thanks(report):
         return _thanks(new_reference() if report is None else report.reference)
 
-    received = public_forms.receive(
+    return public_forms.receive(
         request,
         form,
         records=PublicReport.objects,
@@ -83,18 +83,13 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         submit=submit,
         thanks=thanks,
+        template="inspections/report_form.html",
+        context={
+            "product": product,
+            "product_url": catalogue_url(product),
+            "office_name": settings.OCOP_OFFICE_NAME,
+        },
     )
-    if received.response is not None:
-        return received.response
-    context = {
-        "product": product,
-        "form": form,
-        "token": received.token,
-        "token_field": TOKEN_FIELD,
-        "product_url": catalogue_url(product),
-        "office_name": settings.OCOP_OFFICE_NAME,
-    }
-    return render(request, "inspections/report_form.html", context, status=received.status)
 
 
 @never_cache
