@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.integrity import error_dict, rule_error
+from core.text import multi_line, single_line
 from core.versioning import StaleSave
 
 T = TypeVar("T")
@@ -132,3 +133,21 @@ class AutocompleteSelect(forms.Select):
             option = self.create_option(name, option_value, label, selected, index, attrs=attrs)
             groups.append((None, [option], index))
         return groups
+
+
+def text_field(
+    label, *, required=True, rows=None, max_length=None, help_text="", required_message=""
+):
+    """A text field that refuses control characters (line breaks too, on one line)."""
+    widget = forms.Textarea(attrs={"rows": rows}) if rows else None
+    field = forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        help_text=help_text,
+        widget=widget,
+        validators=[multi_line if rows else single_line],
+    )
+    if required_message:
+        field.error_messages["required"] = required_message
+    return field

@@ -1,42 +1,20 @@
-import re
-
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import VersionedFormMixin
-from core.text import multi_line, single_line
+from core.forms import VersionedFormMixin, text_field
+from core.public_forms import PublicFormMixin, checked_phone, email_field
 from enquiries.models import Enquiry
 
-_PHONE = re.compile(r"\+?[0-9 .()-]{8,20}")
 ONE_CONTACT = _("Hãy để lại số điện thoại hoặc thư điện tử để chủ thể liên hệ lại.")
 
 
-def _text(label, *, required=True, rows=None, max_length=None, help_text="", required_message=""):
-    """A text field that refuses control characters (line breaks too, on one line)."""
-    widget = forms.Textarea(attrs={"rows": rows}) if rows else None
-    field = forms.CharField(
-        label=label,
-        required=required,
-        max_length=max_length,
-        help_text=help_text,
-        widget=widget,
-        validators=[multi_line if rows else single_line],
-    )
-    if required_message:
-        field.error_messages["required"] = required_message
-    return field
+class EnquiryForm(PublicFormMixin, forms.Form):
+    """What a buyer sends about a product of the catalogue, without an account (with the trap
+    for robots of every public form)."""
 
+    CONTACT_FIELDS = ("contact_name", "phone", "email")
 
-class EnquiryForm(forms.Form):
-    """What a buyer sends about a product of the catalogue, without an account.
-
-    ``website`` is a trap for robots: hidden from people (and from screen readers), it is left
-    empty by them and filled in by robots that fill in every field."""
-
-    HONEYPOT = "website"
-
-    organisation = _text(
+    organisation = text_field(
         _("Tên đơn vị mua hàng"),
         max_length=200,
         help_text=_("Khách sạn, nhà hàng, siêu thị, doanh nghiệp, cửa hàng… mà bạn đại diện."),
@@ -48,13 +26,13 @@ class EnquiryForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Hãy chọn loại hình đơn vị mua hàng.")},
     )
-    quantity = _text(
+    quantity = text_field(
         _("Số lượng cần mua"),
         required=False,
         max_length=200,
         help_text=_("Không bắt buộc. Ví dụ: 200 hộp/tháng, 5 tấn/quý, dùng thử 50 gói."),
     )
-    message = _text(
+    message = text_field(
         _("Nội dung yêu cầu"),
         rows=4,
         max_length=4000,
@@ -63,38 +41,22 @@ class EnquiryForm(forms.Form):
         ),
         required_message=_("Hãy ghi nội dung yêu cầu gửi chủ thể."),
     )
-    contact_name = _text(
+    contact_name = text_field(
         _("Người liên hệ"),
         max_length=150,
         help_text=_("Họ tên, chức vụ của người chủ thể sẽ liên hệ lại."),
         required_message=_("Hãy ghi họ tên người liên hệ."),
     )
-    phone = _text(_("Điện thoại"), required=False, max_length=20)
-    email = forms.EmailField(
-        label=_("Thư điện tử"),
-        required=False,
-        error_messages={"invalid": _("Địa chỉ thư điện tử chưa đúng, ví dụ ten@example.vn.")},
-    )
-    website = forms.CharField(label=_("Để trống ô này"), required=False)
+    phone = text_field(_("Điện thoại"), required=False, max_length=20)
+    email = email_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
-        self.fields["phone"].widget.attrs.update({"inputmode": "tel", "autocomplete": "tel"})
         self.fields["phone"].help_text = _("Điện thoại hoặc thư điện tử: ít nhất một trong hai.")
-        self.fields["email"].widget.attrs["autocomplete"] = "email"
-        self.fields["contact_name"].widget.attrs["autocomplete"] = "name"
         self.fields["organisation"].widget.attrs["autocomplete"] = "organization"
 
-    @property
-    def is_trap_filled(self) -> bool:
-        return bool(self.data.get(self.HONEYPOT, "").strip())
-
     def clean_phone(self):
-        phone = self.cleaned_data.get("phone", "").strip()
-        if phone and not _PHONE.fullmatch(phone):
-            raise ValidationError(_("Số điện thoại chỉ gồm chữ số, ví dụ 0292 3820 123."))
-        return phone
+        return checked_phone(self.cleaned_data.get("phone", ""))
 
     def clean(self):
         cleaned = super().clean()
@@ -110,7 +72,7 @@ class EnquiryForm(forms.Form):
 
 
 class AnswerForm(VersionedFormMixin, forms.Form):
-    answer = _text(
+    answer = text_field(
         _("Trả lời người mua"),
         rows=5,
         max_length=4000,
@@ -124,7 +86,7 @@ class AnswerForm(VersionedFormMixin, forms.Form):
 
 
 class CloseForm(VersionedFormMixin, forms.Form):
-    note = _text(
+    note = text_field(
         _("Kết quả kết nối"),
         required=False,
         rows=3,

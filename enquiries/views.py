@@ -14,7 +14,6 @@ producer's account): anything else answers 404. Writes ask the policy (``enquiry
 
 import csv
 import io
-import re
 
 from django.conf import settings
 from django.contrib import messages
@@ -28,15 +27,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core import policy
+from core import policy, public_forms
 from core.forms import save_or_refuse
 from core.history import history_entries
 from core.imports import neutralise
 from core.lists import page_of, sort
-from core.network import client_address
 from core.numbers import format_number
-from core.ratelimit import over_limit
-from core.submissions import SAVED, TOKEN_FIELD, new_token, submit_once
+from core.submissions import SAVED, submit_once
 from enquiries import services
 from enquiries.filters import EnquiryFilter
 from enquiries.forms import AnswerForm, CloseForm, EnquiryForm
@@ -45,7 +42,6 @@ from enquiries.steps import next_step
 from products.catalogue_views import catalogue_url
 from products.models import Product
 
-_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 _SALT = "enquiries.public-enquiry"
 
 SORT_COLUMNS = {
@@ -74,70 +70,50 @@ def _thanks(reference: str, product: Product):
     return redirect(thanks_address(reference, product))
 
 
-def _rate_limited(request: HttpRequest) -> bool:
-    return over_limit(
-        "public-enquiry", client_address(request) or "", settings.OCOP_ENQUIRIES_PER_HOUR
-    )
-
-
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def enquiry_create(request: HttpRequest, pk: int) -> HttpResponse:
     product = _catalogue_product(pk)
     form = EnquiryForm(request.POST or None)
-    token = request.POST.get(TOKEN_FIELD, "") if request.method == "POST" else new_token()
-    token = token if _TOKEN.fullmatch(token) else ""
-    status = 200
-    if request.method == "POST":
-        if form.is_trap_filled:
-            # A robot: nothing is saved, and it is told what a person is told.
+
+    def submit(data, token):
+        return services.submit(
+            product=product,
+            organisation=data["organisation"],
+            kind=data["kind"],
+            quantity=data.get("quantity", ""),
+            message=data["message"],
+            contact_name=data["contact_name"],
+            phone=data.get("phone", ""),
+            email=data.get("email", ""),
+            token=token,
+        )
+
+    def thanks(enquiry):
+        if enquiry is None:  # a robot
             return _thanks(new_reference(), product)
-        earlier = Enquiry.objects.filter(form_token=token).first() if token else None
-        if earlier is not None:
-            return _thanks(earlier.reference, earlier.product)
-        if form.is_valid():
-            if _rate_limited(request):
-                form.add_error(
-                    None,
-                    _(
-                        "Bạn đã gửi nhiều yêu cầu kết nối trong một giờ qua (tối đa %(limit)s). "
-                        "Yêu cầu này chưa được gửi: xin thử lại sau một giờ, hoặc liên hệ trực "
-                        "tiếp chủ thể hay %(office)s."
-                    )
-                    % {
-                        "limit": settings.OCOP_ENQUIRIES_PER_HOUR,
-                        "office": settings.OCOP_OFFICE_NAME,
-                    },
-                )
-                status = 429
-            else:
-                data = form.cleaned_data
+        return _thanks(enquiry.reference, enquiry.product)
 
-                def write():
-                    return services.submit(
-                        product=product,
-                        organisation=data["organisation"],
-                        kind=data["kind"],
-                        quantity=data.get("quantity", ""),
-                        message=data["message"],
-                        contact_name=data["contact_name"],
-                        phone=data.get("phone", ""),
-                        email=data.get("email", ""),
-                        token=token or None,
-                    )
-
-                enquiry = save_or_refuse(form, write)
-                if enquiry is not None:
-                    return _thanks(enquiry.reference, product)
-    context = {
-        "product": product,
-        "form": form,
-        "token": token or new_token(),
-        "token_field": TOKEN_FIELD,
-        "product_url": catalogue_url(product),
-        "due": answer_due(timezone.localdate()),
-    }
-    return render(request, "enquiries/enquiry_form.html", context, status=status)
+    return public_forms.receive(
+        request,
+        form,
+        records=Enquiry.objects,
+        scope="public-enquiry",
+        limit=settings.OCOP_ENQUIRIES_PER_HOUR,
+        too_many=_(
+            "Bạn đã gửi nhiều yêu cầu kết nối trong một giờ qua (tối đa %(limit)s). "
+            "Yêu cầu này chưa được gửi: xin thử lại sau một giờ, hoặc liên hệ trực "
+            "tiếp chủ thể hay %(office)s."
+        ),
+        submit=submit,
+        thanks=thanks,
+        template="enquiries/enquiry_form.html",
+        context={
+            "product": product,
+            "product_url": catalogue_url(product),
+            "due": answer_due(timezone.localdate()),
+        },
+    )
 
 
 @never_cache
@@ -211,50 +187,54 @@ def enquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, get_object_or_404(_visible(request.user), pk=pk))
 
 
+def _step(request: HttpRequest, pk: int, action: str, form_class, field: str, write, done: str):
+    """A step on an enquiry (``enquiry.answer``, ``enquiry.close``): asks the policy, then
+    ``write(user, enquiry, text, version=…)`` with the form's ``field``. Saved: the message
+    ``done`` (``%(ref)s`` is the enquiry's reference) and back to the enquiry; refused: its
+    page with the form's errors (``<action's verb>_form`` of ``_detail``)."""
+    enquiry = get_object_or_404(_visible(request.user), pk=pk)
+    policy.require(request.user, action, enquiry)
+    form = form_class(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+
+        def saved():
+            return write(request.user, enquiry, data[field], version=data["version"])
+
+        if save_or_refuse(form, saved) is not None:
+            messages.success(request, done % {"ref": enquiry.reference})
+            return redirect(enquiry)
+    return _detail(request, enquiry, **{f"{action.split('.')[1]}_form": form})
+
+
 @require_POST
 @login_required
 @submit_once(replayed=SAVED)
 def enquiry_answer(request: HttpRequest, pk: int) -> HttpResponse:
-    enquiry = get_object_or_404(_visible(request.user), pk=pk)
-    policy.require(request.user, "enquiry.answer", enquiry)
-    form = AnswerForm(request.POST)
-    if form.is_valid():
-
-        def write():
-            return services.answer(
-                request.user,
-                enquiry,
-                form.cleaned_data["answer"],
-                version=form.cleaned_data["version"],
-            )
-
-        if save_or_refuse(form, write) is not None:
-            messages.success(request, _("Đã lưu trả lời người mua."))
-            return redirect(enquiry)
-    return _detail(request, enquiry, answer_form=form)
+    return _step(
+        request,
+        pk,
+        "enquiry.answer",
+        AnswerForm,
+        "answer",
+        services.answer,
+        _("Đã lưu trả lời người mua."),
+    )
 
 
 @require_POST
 @login_required
 @submit_once(replayed=SAVED)
 def enquiry_close(request: HttpRequest, pk: int) -> HttpResponse:
-    enquiry = get_object_or_404(_visible(request.user), pk=pk)
-    policy.require(request.user, "enquiry.close", enquiry)
-    form = CloseForm(request.POST)
-    if form.is_valid():
-
-        def write():
-            return services.close(
-                request.user,
-                enquiry,
-                form.cleaned_data["note"],
-                version=form.cleaned_data["version"],
-            )
-
-        if save_or_refuse(form, write) is not None:
-            messages.success(request, _("Đã đóng yêu cầu %(ref)s.") % {"ref": enquiry.reference})
-            return redirect(enquiry)
-    return _detail(request, enquiry, close_form=form)
+    return _step(
+        request,
+        pk,
+        "enquiry.close",
+        CloseForm,
+        "note",
+        services.close,
+        _("Đã đóng yêu cầu %(ref)s."),
+    )
 
 
 # --- The summary -------------------------------------------------------------------------------

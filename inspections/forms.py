@@ -1,14 +1,11 @@
-import re
-
 from django import forms
-from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import Area
-from core.forms import AutocompleteSelect, VersionedFormMixin
-from core.text import multi_line, single_line
+from core.forms import AutocompleteSelect, VersionedFormMixin, text_field
+from core.public_forms import PublicFormMixin, checked_phone, email_field
 from core.uploads import (
     ACCEPT_ATTRIBUTE,
     CheckedUploadsMixin,
@@ -27,19 +24,6 @@ class CalendarDateField(forms.DateField):
     """A date picked in the browser's calendar (sent as 2026-05-16)."""
 
     widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def _text(label, *, required=True, rows=None, max_length=None, help_text=""):
-    """A text field that refuses control characters (line breaks too, on one line)."""
-    widget = forms.Textarea(attrs={"rows": rows}) if rows else None
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=max_length,
-        help_text=help_text,
-        widget=widget,
-        validators=[multi_line if rows else single_line],
-    )
 
 
 def _product_field(field: forms.ModelChoiceField, queryset, url: str) -> None:
@@ -115,7 +99,7 @@ class LineForm(forms.Form):
         empty_value=None,
     )
     planned_on = CalendarDateField(label=_("Ngày dự kiến"), required=False)
-    team = _text(_("Đoàn kiểm tra dự kiến"), required=False, max_length=500)
+    team = text_field(_("Đoàn kiểm tra dự kiến"), required=False, max_length=500)
 
     def __init__(self, *args, plan: InspectionPlan, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -144,13 +128,13 @@ class AdhocForm(forms.Form):
             "invalid_choice": _("Sản phẩm này không có giấy chứng nhận OCOP còn hiệu lực."),
         },
     )
-    reason = _text(
+    reason = text_field(
         _("Lý do kiểm tra đột xuất"),
         rows=3,
         help_text=_("Phản ánh, dấu hiệu vi phạm, đề nghị của cơ quan có thẩm quyền…"),
     )
     planned_on = CalendarDateField(label=_("Ngày dự kiến kiểm tra"))
-    team = _text(_("Đoàn kiểm tra dự kiến"), required=False, max_length=500)
+    team = text_field(_("Đoàn kiểm tra dự kiến"), required=False, max_length=500)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -169,12 +153,12 @@ class RecordForm(VersionedFormMixin, CheckedUploadsMixin, forms.Form):
     upload_fields = ("files",)
 
     done_on = CalendarDateField(label=_("Ngày kiểm tra"))
-    inspectors = _text(
+    inspectors = text_field(
         _("Thành phần đoàn kiểm tra"),
         rows=2,
         help_text=_("Họ tên, chức vụ, đơn vị của những người đã kiểm tra."),
     )
-    findings = _text(_("Kết luận, nhận xét của đoàn"), required=False, rows=3)
+    findings = text_field(_("Kết luận, nhận xét của đoàn"), required=False, rows=3)
     files = MultipleFileField(
         label=_("Ảnh, biên bản, tài liệu kèm theo"),
         required=False,
@@ -191,7 +175,9 @@ class RecordForm(VersionedFormMixin, CheckedUploadsMixin, forms.Form):
                 widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
                 error_messages={"required": _("Hãy chọn kết quả của điểm này.")},
             )
-            note = _text(_("Ghi chú: %(point)s") % {"point": point.title}, required=False, rows=1)
+            note = text_field(
+                _("Ghi chú: %(point)s") % {"point": point.title}, required=False, rows=1
+            )
             note.widget.attrs["class"] = "form-control form-control-sm"
             self.fields[f"point_{point.code}_note"] = note
 
@@ -237,7 +223,7 @@ class RecordForm(VersionedFormMixin, CheckedUploadsMixin, forms.Form):
 
 
 class AttachmentForm(CheckedUploadsMixin, forms.Form):
-    title = _text(
+    title = text_field(
         _("Tên tài liệu"),
         required=False,
         max_length=255,
@@ -265,11 +251,11 @@ class FollowUpForm(VersionedFormMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Hãy chọn cách xử lý sau kiểm tra.")},
     )
-    note = _text(_("Ghi chú, căn cứ"), required=False, rows=2)
+    note = text_field(_("Ghi chú, căn cứ"), required=False, rows=2)
     deadline = CalendarDateField(label=_("Thời hạn khắc phục"), required=False)
-    actions = _text(_("Nội dung phải khắc phục"), required=False, rows=2)
+    actions = text_field(_("Nội dung phải khắc phục"), required=False, rows=2)
     planned_on = CalendarDateField(label=_("Ngày dự kiến tái kiểm tra"), required=False)
-    team = _text(_("Đoàn tái kiểm tra dự kiến"), required=False, max_length=500)
+    team = text_field(_("Đoàn tái kiểm tra dự kiến"), required=False, max_length=500)
     ground = forms.ChoiceField(
         label=_("Căn cứ thu hồi (Điều 8 khoản 1)"),
         choices=[("", "—"), *revocations.GROUNDS.choices],
@@ -280,13 +266,13 @@ class FollowUpForm(VersionedFormMixin, forms.Form):
         required=False,
         help_text=_("Để trống thì là ngày kiểm tra. Thời hạn quyết định thu hồi: 15 ngày từ đây."),
     )
-    concluded_by = _text(
+    concluded_by = text_field(
         _("Cơ quan kết luận"),
         required=False,
         max_length=255,
         help_text=_("Để trống thì là đoàn kiểm tra của lượt này."),
     )
-    findings = _text(
+    findings = text_field(
         _("Nội dung kết luận, vi phạm"),
         required=False,
         rows=2,
@@ -296,16 +282,10 @@ class FollowUpForm(VersionedFormMixin, forms.Form):
 
 # --- Reports from the public -----------------------------------------------------------------
 
-_PHONE = re.compile(r"\+?[0-9 .()-]{8,20}")
 
-
-class PublicReportForm(forms.Form):
-    """What anyone may report about a product of the catalogue, without an account.
-
-    ``website`` is a trap for robots: hidden from people (and from screen readers), it is left
-    empty by them and filled in by robots that fill in every field."""
-
-    HONEYPOT = "website"
+class PublicReportForm(PublicFormMixin, forms.Form):
+    """What anyone may report about a product of the catalogue, without an account (with the
+    trap for robots of every public form)."""
 
     kind = forms.ChoiceField(
         label=_("Vấn đề bạn gặp"),
@@ -313,47 +293,26 @@ class PublicReportForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Hãy chọn vấn đề bạn gặp.")},
     )
-    description = _text(
+    description = text_field(
         _("Nội dung phản ánh"),
         rows=5,
         max_length=4000,
         help_text=_("Bạn thấy gì, ở đâu, khi nào (ví dụ: nơi bán, ngày mua, số lô trên bao bì)."),
+        required_message=_("Hãy ghi nội dung phản ánh."),
     )
-    contact_name = _text(_("Họ tên"), required=False, max_length=150)
-    contact_phone = _text(_("Điện thoại"), required=False, max_length=20)
-    contact_email = forms.EmailField(
-        label=_("Thư điện tử"),
-        required=False,
-        error_messages={"invalid": _("Địa chỉ thư điện tử chưa đúng, ví dụ ten@example.vn.")},
-    )
-    website = forms.CharField(label=_("Để trống ô này"), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["description"].error_messages["required"] = _("Hãy ghi nội dung phản ánh.")
-        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
-        self.fields["contact_phone"].widget.attrs.update(
-            {"inputmode": "tel", "autocomplete": "tel"}
-        )
-        self.fields["contact_name"].widget.attrs["autocomplete"] = "name"
-        self.fields["contact_email"].widget.attrs["autocomplete"] = "email"
-
-    @property
-    def is_trap_filled(self) -> bool:
-        return bool(self.data.get(self.HONEYPOT, "").strip())
+    contact_name = text_field(_("Họ tên"), required=False, max_length=150)
+    contact_phone = text_field(_("Điện thoại"), required=False, max_length=20)
+    contact_email = email_field()
 
     def clean_contact_phone(self):
-        phone = self.cleaned_data.get("contact_phone", "").strip()
-        if phone and not _PHONE.fullmatch(phone):
-            raise ValidationError(_("Số điện thoại chỉ gồm chữ số, ví dụ 0292 3820 123."))
-        return phone
+        return checked_phone(self.cleaned_data.get("contact_phone", ""))
 
 
 class ReportCloseForm(forms.Form):
-    note = _text(_("Kết quả xử lý"), rows=3)
+    note = text_field(_("Kết quả xử lý"), rows=3)
 
 
 class ReportInspectionForm(forms.Form):
-    reason = _text(_("Lý do kiểm tra đột xuất"), rows=2)
+    reason = text_field(_("Lý do kiểm tra đột xuất"), rows=2)
     planned_on = CalendarDateField(label=_("Ngày dự kiến kiểm tra"))
-    team = _text(_("Đoàn kiểm tra dự kiến"), required=False, max_length=500)
+    team = text_field(_("Đoàn kiểm tra dự kiến"), required=False, max_length=500)

@@ -306,9 +306,9 @@ def notify_producer(step: Transition) -> list[Notice]:
         verb = _producer_verb(step, requests)[:300]
         reason = _producer_reason(step, requests)
         url = reverse("online:detail", args=[step.evaluation_id])
-        for user in recipients:
-            notice = Notice(
-                recipient=user,
+        given.extend(
+            _give_once(
+                recipients,
                 kind=Notice.Kind.MOVE,
                 evaluation=step.evaluation,
                 transition=step,
@@ -319,14 +319,7 @@ def notify_producer(step: Transition) -> list[Notice]:
                 created_at=step.at,
                 key=f"producer-step:{step.pk}",
             )
-            try:
-                with transaction.atomic():
-                    notice.save()
-                    _count_new([user])
-            except IntegrityError:
-                continue  # told already
-            _mail_later(notice)
-            given.append(notice)
+        )
     return given
 
 
@@ -411,9 +404,9 @@ def notify_revocation(revocation: Revocation) -> list[Notice]:
             if revocation.status == Revocation.Status.PROPOSED
             else revocation.decided_by
         )
-        for user in revocation_recipients(revocation):
-            notice = Notice(
-                recipient=user,
+        given.extend(
+            _give_once(
+                revocation_recipients(revocation),
                 kind=Notice.Kind.REVOCATION,
                 actor=actor,
                 url=revocation.get_absolute_url(),
@@ -421,14 +414,7 @@ def notify_revocation(revocation: Revocation) -> list[Notice]:
                 reason=_revocation_reason(revocation),
                 key=key,
             )
-            try:
-                with transaction.atomic():
-                    notice.save()
-                    _count_new([user])
-            except IntegrityError:
-                continue  # told already about this state
-            _mail_later(notice)
-            given.append(notice)
+        )
         if revocation.status == Revocation.Status.DECIDED:
             _mail_producer(revocation)
     return given
@@ -436,13 +422,8 @@ def notify_revocation(revocation: Revocation) -> list[Notice]:
 
 def on_revocation_saved(sender, instance: Revocation, created: bool, raw: bool = False, **kwargs):
     """post_save of a Revocation: a notice must never undo the step, so a failure is logged."""
-    if raw:
-        return
-    try:
-        with transaction.atomic():
-            notify_revocation(instance)
-    except Exception:
-        logger.exception("Could not give the notices of revocation %s", instance.pk)
+    if not raw:
+        _never_undo(notify_revocation, instance, "revocation")
 
 
 def _mail_producer(revocation: Revocation) -> None:
@@ -537,9 +518,9 @@ def notify_enquiry(enquiry: Enquiry) -> list[Notice]:
     with translation.override(settings.LANGUAGE_CODE):
         verb = _enquiry_verb(enquiry)[:300]
         key = f"enquiry:{enquiry.pk}:{enquiry.status}"
-        for user in enquiry_recipients(enquiry):
-            notice = Notice(
-                recipient=user,
+        given.extend(
+            _give_once(
+                enquiry_recipients(enquiry),
                 kind=Notice.Kind.ENQUIRY,
                 actor=enquiry.answered_by,
                 url=enquiry.get_absolute_url(),
@@ -547,26 +528,14 @@ def notify_enquiry(enquiry: Enquiry) -> list[Notice]:
                 reason=_enquiry_reason(enquiry),
                 key=key,
             )
-            try:
-                with transaction.atomic():
-                    notice.save()
-                    _count_new([user])
-            except IntegrityError:
-                continue  # told already about this state
-            _mail_later(notice)
-            given.append(notice)
+        )
     return given
 
 
 def on_enquiry_saved(sender, instance: Enquiry, created: bool, raw: bool = False, **kwargs):
     """post_save of an Enquiry: a notice must never undo the enquiry, so a failure is logged."""
-    if raw:
-        return
-    try:
-        with transaction.atomic():
-            notify_enquiry(instance)
-    except Exception:
-        logger.exception("Could not give the notices of enquiry %s", instance.pk)
+    if not raw:
+        _never_undo(notify_enquiry, instance, "enquiry")
 
 
 def due_for_deadline(today: date, days: int = DEADLINE_DAYS):
@@ -645,23 +614,16 @@ def _give_deadlines(due, today: date) -> list[Notice]:
     given = []
     with translation.override(settings.LANGUAGE_CODE):
         for evaluation, key, verb in due:
-            for user in acting_next(evaluation, today=today):
-                notice = Notice(
-                    recipient=user,
+            given.extend(
+                _give_once(
+                    acting_next(evaluation, today=today),
                     kind=Notice.Kind.DEADLINE,
                     evaluation=evaluation,
                     url=evaluation.get_absolute_url(),
                     verb=str(verb)[:300],
                     key=key,
                 )
-                try:
-                    with transaction.atomic():
-                        notice.save()
-                        _count_new([user])
-                except IntegrityError:
-                    continue  # given on an earlier day (or by a run at the same time)
-                _mail_later(notice)
-                given.append(notice)
+            )
     return given
 
 
@@ -787,22 +749,15 @@ def notify_rerating(*, today: date | None = None) -> RerateResult:
                 for path in certificate.product.producer.area.containing_paths
                 for user in officers.get(path, [])
             }
-            for user in recipients.values():
-                notice = Notice(
-                    recipient=user,
+            result.notices.extend(
+                _give_once(
+                    recipients.values(),
                     kind=Notice.Kind.RERATING,
                     url=url,
                     verb=verb[:300],
                     key=f"{item.kind}:{certificate.pk}",
                 )
-                try:
-                    with transaction.atomic():
-                        notice.save()
-                        _count_new([user])
-                except IntegrityError:
-                    continue  # given on an earlier day (or by a run at the same time)
-                _mail_later(notice)
-                result.notices.append(notice)
+            )
             address = certificate.product.producer.email.strip()
             if address and _email_producer(item, address, today):
                 result.emails.append((certificate, item.kind, address))
@@ -888,9 +843,9 @@ def notify_page_change(change: PageChange) -> list[Notice]:
         verb = _page_change_verb(change)[:300]
         url = change.get_review_url() if pending else change.get_absolute_url()
         actor = change.proposed_by if pending else change.reviewed_by
-        for user in page_change_recipients(change):
-            notice = Notice(
-                recipient=user,
+        given.extend(
+            _give_once(
+                page_change_recipients(change),
                 kind=Notice.Kind.PAGE,
                 actor=actor,
                 url=url,
@@ -898,26 +853,42 @@ def notify_page_change(change: PageChange) -> list[Notice]:
                 reason="" if pending else change.note,
                 key=f"page:{change.pk}:{change.status}",
             )
-            try:
-                with transaction.atomic():
-                    notice.save()
-                    _count_new([user])
-            except IntegrityError:
-                continue  # told already about this state
-            _mail_later(notice)
-            given.append(notice)
+        )
     return given
 
 
 def on_page_change_saved(sender, instance: PageChange, created: bool, raw: bool = False, **kw):
     """post_save of a PageChange: a notice must never undo the step, so a failure is logged."""
-    if raw:
-        return
+    if not raw:
+        _never_undo(notify_page_change, instance, "page change")
+
+
+def _give_once(users, **fields) -> list[Notice]:
+    """A keyed notice (``fields``) to each of ``users``, once: a recipient told already (on an
+    earlier day, by an earlier save in the same state, or by a run at the same time) gets
+    nothing new. Counts it unread and e-mails it after the commit. Returns the notices given."""
+    given = []
+    for user in users:
+        notice = Notice(recipient=user, **fields)
+        try:
+            with transaction.atomic():
+                notice.save()
+                _count_new([user])
+        except IntegrityError:
+            continue  # told already
+        _mail_later(notice)
+        given.append(notice)
+    return given
+
+
+def _never_undo(notify, instance, what: str) -> None:
+    """A post_save's notices (``notify(instance)``): a notice must never undo what was saved,
+    so a failure is logged."""
     try:
         with transaction.atomic():
-            notify_page_change(instance)
+            notify(instance)
     except Exception:
-        logger.exception("Could not give the notices of page change %s", instance.pk)
+        logger.exception("Could not give the notices of %s %s", what, instance.pk)
 
 
 # --- Read, unread -----------------------------------------------------------------------------

@@ -131,7 +131,7 @@ def test_anyone_opens_the_form_of_a_public_catalogue_product_only(client, produc
     assert response.status_code == 200
     assert 'name="csrfmiddlewaretoken"' in response.text
     assert 'name="form_token"' in response.text
-    assert 'class="enquiry-trap" aria-hidden="true"' in response.text
+    assert 'class="public-form-trap" aria-hidden="true"' in response.text
     assert 'tabindex="-1"' in response.text
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
     # Not certified today: its catalogue page is not public, nor is the form.

@@ -82,7 +82,7 @@ def test_anyone_opens_the_form_of_a_catalogue_product_only(client, product, co_d
     assert response.status_code == 200
     assert 'name="csrfmiddlewaretoken"' in response.text
     assert 'name="form_token"' in response.text
-    assert 'class="report-trap" aria-hidden="true"' in response.text
+    assert 'class="public-form-trap" aria-hidden="true"' in response.text
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
     # Not certified today: not in the catalogue, no form.
     lapsed = CertificateFactory(product__producer__area=co_do, decision_date=date(2020, 1, 1))

@@ -7,8 +7,6 @@ as the password reset), and a field robots fill in and people never see (the for
 refused silently, with the same thank-you page). Sent twice with the same form token, it
 makes one report."""
 
-import re
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -21,13 +19,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core import policy
-from core.forms import save_or_refuse
+from core import policy, public_forms
 from core.history import history_entries
 from core.lists import page_of
-from core.network import client_address
-from core.ratelimit import over_limit
-from core.submissions import TOKEN_FIELD, new_token, submit_once
+from core.submissions import submit_once
 from inspections import services
 from inspections.filters import ReportFilter
 from inspections.forms import PublicReportForm, ReportCloseForm, ReportInspectionForm
@@ -37,7 +32,6 @@ from inspections.views.common import one_step, saved
 from products.catalogue_views import catalogue_url
 from products.models import Product
 
-_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 _SALT = "inspections.public-report"
 
 
@@ -61,62 +55,41 @@ def _thanks(reference: str):
 def report_create(request: HttpRequest, pk: int) -> HttpResponse:
     product = _catalogue_product(pk)
     form = PublicReportForm(request.POST or None)
-    token = request.POST.get(TOKEN_FIELD, "") if request.method == "POST" else new_token()
-    token = token if _TOKEN.fullmatch(token) else ""
-    status = 200
-    if request.method == "POST":
-        if form.is_trap_filled:
-            # A robot: nothing is saved, and it is told what a person is told.
-            return _thanks(new_reference())
-        earlier = PublicReport.objects.filter(form_token=token).first() if token else None
-        if earlier is not None:
-            return _thanks(earlier.reference)
-        if form.is_valid():
-            limited = over_limit(
-                "public-report",
-                client_address(request) or "",
-                settings.OCOP_PUBLIC_REPORTS_PER_HOUR,
-            )
-            if limited:
-                form.add_error(
-                    None,
-                    _(
-                        "Bạn đã gửi nhiều phản ánh trong một giờ qua (tối đa %(limit)s). Phản ánh "
-                        "này chưa được gửi: xin thử lại sau một giờ, hoặc liên hệ trực tiếp "
-                        "%(office)s."
-                    )
-                    % {
-                        "limit": settings.OCOP_PUBLIC_REPORTS_PER_HOUR,
-                        "office": settings.OCOP_OFFICE_NAME,
-                    },
-                )
-                status = 429
-            else:
-                data = form.cleaned_data
 
-                def write():
-                    return services.report_submit(
-                        product=product,
-                        kind=data["kind"],
-                        description=data["description"],
-                        contact_name=data.get("contact_name", ""),
-                        contact_phone=data.get("contact_phone", ""),
-                        contact_email=data.get("contact_email", ""),
-                        token=token or None,
-                    )
+    def submit(data, token):
+        return services.report_submit(
+            product=product,
+            kind=data["kind"],
+            description=data["description"],
+            contact_name=data.get("contact_name", ""),
+            contact_phone=data.get("contact_phone", ""),
+            contact_email=data.get("contact_email", ""),
+            token=token,
+        )
 
-                report = save_or_refuse(form, write)
-                if report is not None:
-                    return _thanks(report.reference)
-    context = {
-        "product": product,
-        "form": form,
-        "token": token or new_token(),
-        "token_field": TOKEN_FIELD,
-        "product_url": catalogue_url(product),
-        "office_name": settings.OCOP_OFFICE_NAME,
-    }
-    return render(request, "inspections/report_form.html", context, status=status)
+    def thanks(report):
+        return _thanks(new_reference() if report is None else report.reference)
+
+    return public_forms.receive(
+        request,
+        form,
+        records=PublicReport.objects,
+        scope="public-report",
+        limit=settings.OCOP_PUBLIC_REPORTS_PER_HOUR,
+        too_many=_(
+            "Bạn đã gửi nhiều phản ánh trong một giờ qua (tối đa %(limit)s). Phản ánh "
+            "này chưa được gửi: xin thử lại sau một giờ, hoặc liên hệ trực tiếp "
+            "%(office)s."
+        ),
+        submit=submit,
+        thanks=thanks,
+        template="inspections/report_form.html",
+        context={
+            "product": product,
+            "product_url": catalogue_url(product),
+            "office_name": settings.OCOP_OFFICE_NAME,
+        },
+    )
 
 
 @never_cache
