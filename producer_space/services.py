@@ -170,7 +170,11 @@ def invite(*, producer: Producer, email: str, full_name: str, by, base_url: str)
 
 
 def _locked(invitation: Invitation) -> Invitation:
-    return Invitation.objects.select_for_update().select_related("producer").get(pk=invitation.pk)
+    return (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("producer")
+        .get(pk=invitation.pk)
+    )
 
 
 @transaction.atomic
@@ -281,7 +285,9 @@ def accept(*, token: str, username: str, full_name: str, phone: str, password: s
 def set_account_active(*, account: User, active: bool, by) -> User:
     """Turn a producer's account off (it can no longer sign in) or on again; each change is
     kept with who made it. Asking for the state it is in changes nothing."""
-    account = User.objects.select_for_update().select_related("producer").get(pk=account.pk)
+    account = (
+        User.objects.select_for_update(of=("self",)).select_related("producer").get(pk=account.pk)
+    )
     if account.producer_id is None:
         raise ValidationError(_("Đây không phải tài khoản của một chủ thể OCOP."))
     policy.require(by, "producer.account_manage", account.producer)

@@ -172,8 +172,9 @@ def test_2026_holds_a_dossier_at_every_step_of_26_2026(demo):
 
 def test_2026_products_of_current_communes_are_scored_on_their_real_sheets(demo):
     # The new products; the re-ratings of products of the former districts are in
-    # test_demo_after_recognition.
-    evaluations = Evaluation.objects.filter(round__year=2026, kind="new").select_related(
+    # test_demo_after_recognition, the dossier a producer filed online in test_demo.
+    evaluations = Evaluation.objects.filter(round__year=2026, kind="new", online=False)
+    evaluations = evaluations.select_related(
         "product__category", "product__producer__area", "criteria_set__category"
     )
     assert evaluations.count() == 16
