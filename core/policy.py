@@ -228,14 +228,19 @@ def producer_accounts(prefix: str = "") -> Q:
 def accounts_of_producer(producer_id, prefix: str = "") -> Q:
     """The active accounts of one producer, as a filter (through ``prefix``): who is told
     about its dossiers."""
-    return Q(
+    return producer_accounts(prefix) & Q(
         **{
             f"{prefix}is_active": True,
-            f"{prefix}role": PRODUCER,
             f"{prefix}producer_id": producer_id,
             f"{prefix}is_superuser": False,
         }
     )
+
+
+def producer_account(producer) -> dict:
+    """The fields that make a user the account of this producer (what ``is_producer_account``
+    answers yes to, with ``is_active``): for the services that create one."""
+    return {"role": PRODUCER, "producer": producer, "is_staff": False, "is_superuser": False}
 
 
 def covers(user, path: str | None) -> bool:
@@ -737,12 +742,6 @@ allow(
         "“Chủ thể”."
     ),
 )
-
-
-def producer_account(producer) -> dict:
-    """The fields that make a user the account of this producer (what ``is_producer_account``
-    answers yes to, with ``is_active``): for the services that create one."""
-    return {"role": PRODUCER, "producer": producer, "is_staff": False, "is_superuser": False}
 
 
 # Reference data (administrative units, classifications, criteria sets): administrators.
