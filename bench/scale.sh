@@ -8,6 +8,7 @@
 #   SCALE=0.2 bash bench/scale.sh        # smaller
 #   REUSE_DB=1 bash bench/scale.sh       # keep an existing ocop_scale_bench database
 #   RUNS=21 bash bench/scale.sh          # requests per page (default 11)
+#   SHEETS=30000 EVALUATIONS=6000 bash bench/scale.sh   # fewer score sheets (default 300,000)
 #
 # Needs PostgreSQL on 127.0.0.1:5432 with a role that may create databases (PGUSER/PGPASSWORD,
 # default ocop/ocop). The database (BENCH_DB, default ocop_scale_bench) is dropped and re-created.
@@ -21,6 +22,8 @@ PORT=${PORT:-8768}
 RUNS=${RUNS:-11}
 SCALE=${SCALE:-2}
 SEED=${SEED:-1}
+EVALUATIONS=${EVALUATIONS:-60000}
+SHEETS=${SHEETS:-300000}
 BENCH_DB=${BENCH_DB:-ocop_scale_bench}
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432}
 export PGUSER=${PGUSER:-ocop} PGPASSWORD=${PGPASSWORD:-ocop}
@@ -43,6 +46,11 @@ PAGES=(
   /catalogue/
   /catalogue.json
   /catalogue.csv
+  /evaluations/
+  /evaluations/all/
+  "/evaluations/all/?page=last"
+  /evaluations/EVAL/
+  /evaluations/EVAL/sheets/SHEET/
 )
 
 db_exists() {
@@ -61,8 +69,19 @@ echo "Demo database $DEMO_DB…"
 psql -q -d postgres -c "DROP DATABASE IF EXISTS $DEMO_DB" -c "CREATE DATABASE $DEMO_DB"
 DATABASE_URL="$DEMO" "$PY" manage.py migrate --no-input -v 0
 DATABASE_URL="$DEMO" DEBUG=true "$PY" manage.py load_demo --allow-demo-passwords >/dev/null
-DEMO_COUNTS=$(BENCH_PAGES="${PAGES[*]}" DATABASE_URL="$DEMO" \
+# The addresses with their numbers for one database: the last pages, a scored dossier, a sheet.
+resolve() {
+  local page=$1
+  page=${page//products\/?page=last/products\/?page=$LAST}
+  page=${page//all\/?page=last/all\/?page=$ELAST}
+  page=${page//EVAL/$EVAL}
+  echo "${page//SHEET/$SHEET}"
+}
+resolved_pages() { for page in "${PAGES[@]}"; do resolve "$page"; done | paste -sd" "; }
+eval "$(DATABASE_URL="$DEMO" "$PY" manage.py shell -v 0 <bench/targets.py)"
+DEMO_COUNTS=$(BENCH_PAGES="$(resolved_pages)" DATABASE_URL="$DEMO" \
   "$PY" manage.py shell -v 0 <bench/pages.py | grep -v "^SQL")
+DEMO_PAGES=$(resolved_pages)
 psql -q -d postgres -c "DROP DATABASE $DEMO_DB"
 
 export DATABASE_URL="$NATIONAL"
@@ -75,17 +94,18 @@ else
   DEBUG=true "$PY" manage.py load_demo --allow-demo-passwords >/dev/null
   "$PY" manage.py load_areas | tail -1
   "$PY" manage.py generate_synthetic --seed "$SEED" --scale "$SCALE" \
-    --i-know-this-is-not-production | tr "\r" "\n" | grep -v "^\["
+    --evaluations "$EVALUATIONS" --sheets "$SHEETS" --i-know-this-is-not-production | tr "\r" "\n" | grep -v "^\["
   psql -q -d "$BENCH_DB" -c "VACUUM ANALYZE" 2>/dev/null
 fi
 COUNTS=$("$PY" manage.py shell -v 0 -c "
+from evaluations.models import Evaluation, ScoreSheet
 from products.models import Certificate, Product
 from subjects.models import Producer
 print(f'{Producer.objects.count()} producers, {Product.objects.count()} products, '
-      f'{Certificate.objects.count()} certificates')")
-LAST=$("$PY" manage.py shell -v 0 -c "
-from products.models import Product; import math; print(math.ceil(Product.objects.count() / 25))")
-NATIONAL_COUNTS=$(BENCH_PAGES="${PAGES[*]//page=last/page=$LAST}" "$PY" manage.py shell -v 0 <bench/pages.py)
+      f'{Certificate.objects.count()} certificates, {Evaluation.objects.count()} evaluations, '
+      f'{ScoreSheet.objects.count()} score sheets')")
+eval "$("$PY" manage.py shell -v 0 <bench/targets.py)"
+NATIONAL_COUNTS=$(BENCH_PAGES="$(resolved_pages)" "$PY" manage.py shell -v 0 <bench/pages.py)
 
 # A shared cache, as in production, when Redis is there; else each worker's own.
 if [[ -z "${CACHE_URL:-}" ]] && command -v redis-cli >/dev/null && redis-cli ping >/dev/null 2>&1; then
@@ -130,7 +150,7 @@ rm -rf "$MEDIA_ROOT/open-data"
 
 declare -A COLD WARM
 for page in "${PAGES[@]}"; do
-  url="${page//page=last/page=$LAST}"
+  url=$(resolve "$page")
   read -r cold warm < <(time_page "$BASE$url")
   COLD[$page]=$cold WARM[$page]=$warm
 done
@@ -141,15 +161,18 @@ count_of() { awk -v p="$2" '$1 == p {print $'"$3"'}' <<<"$1"; }
 echo
 echo "Machine: $(nproc) cores; PostgreSQL $(psql -d postgres -tAc 'SHOW server_version' | cut -d' ' -f1);" \
   "gunicorn 2 sync workers; cache ${CACHE_URL:-local memory per worker}; $RUNS requests a page, logged in as admin."
-echo "Data: $COUNTS (demo: the demo alone). Last page: $LAST."
+echo "Data: $COUNTS (demo: the demo alone). Last pages: products $LAST, evaluations $ELAST;" \
+  "EVAL = dossier $EVAL, SHEET = its sheet $SHEET."
 echo
 echo "| page | first (cold) ms | median ms | × changelist | queries demo | queries national |"
 echo "|---|---:|---:|---:|---:|---:|"
-for page in "${PAGES[@]}"; do
-  national_page="${page//page=last/page=$LAST}"
+read -ra DEMO_RESOLVED <<<"$DEMO_PAGES"
+for i in "${!PAGES[@]}"; do
+  page=${PAGES[$i]}
+  national_page=$(resolve "$page")
   ratio=$(awk -v a="${WARM[$page]}" -v b="$base" 'BEGIN {printf "%.2f", (b > 0) ? a / b : 0}')
   printf '| `%s` | %s | %s | %s | %s | %s |\n' "$page" "${COLD[$page]}" "${WARM[$page]}" "$ratio" \
-    "$(count_of "$DEMO_COUNTS" "$page" 2)" \
+    "$(count_of "$DEMO_COUNTS" "${DEMO_RESOLVED[$i]}" 2)" \
     "$(count_of "$NATIONAL_COUNTS" "$national_page" 2)"
 done
 sql=$(awk '$1 == "SQL" && $2 == "/dashboard/?year=2022" {print $3}' <<<"$NATIONAL_COUNTS")
