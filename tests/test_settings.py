@@ -148,3 +148,16 @@ def test_trusted_proxies_follow_behind_proxy_and_forwarded_allow_ips():
         **PRODUCTION,
     )
     assert result.stdout.strip().splitlines()[-1] == "['10.0.0.0/8', '192.168.1.5']"
+
+
+JIT = "from django.conf import settings as s; print(s.DATABASES['default'].get('OPTIONS'))"
+PG = "postgres://ocop:ocop@127.0.0.1:5432/ocop"
+
+
+def test_postgresql_connections_run_without_jit_unless_asked():
+    result = manage("shell", "-c", JIT, DEBUG="true", DATABASE_URL=PG)
+    assert result.stdout.strip().splitlines()[-1] == "{'options': '-c jit=off'}", result.stderr
+    result = manage("shell", "-c", JIT, DEBUG="true", DATABASE_URL=PG, DATABASE_JIT="true")
+    assert result.stdout.strip().splitlines()[-1] == "{}", result.stderr
+    result = manage("shell", "-c", JIT, DEBUG="true", DATABASE_URL="sqlite:///:memory:")
+    assert result.stdout.strip().splitlines()[-1] == "{}", result.stderr
