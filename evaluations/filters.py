@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from areas.filters import limit_area_filter
 from areas.models import Area
 from core.counting import EVALUATION, year_lookup
 from core.filters import PortalFilterSet
@@ -47,10 +48,7 @@ class EvaluationFilter(PortalFilterSet):
         rounds = Round.objects.visible_to(user).select_related("area")
         self.filters["round"].queryset = rounds
         self.filters["round"].field.label_from_instance = lambda round: round.title
-        self.filters["area"].queryset = Area.objects.visible_to(user).exclude(
-            kind__in=[Area.Kind.PROVINCE, Area.Kind.CENTRAL_CITY]
-        )
-        self.filters["area"].field.label_from_instance = lambda area: area.name
+        limit_area_filter(self.filters["area"], user, by_name=True)
 
     def filter_q(self, queryset, name, value):
         for word in fold(value).split():

@@ -1,11 +1,9 @@
 import django_filters
-from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from areas.filters import limit_area_filter
 from areas.models import Area
-from core import policy
 from core.filters import PortalFilterSet
-from core.forms import AutocompleteSelect
 from inspections.models import Inspection, PublicReport
 from products.models import Product
 
@@ -34,14 +32,7 @@ class ProductRecordFilter(PortalFilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        area = self.filters["area"]
-        area.queryset = Area.objects.visible_to(user).below_province()
-        area.field.label_from_instance = lambda area: area.name
-        if policy.can(user, "everything.view"):
-            # The whole country: thousands of areas, searched rather than listed.
-            area.extra["widget"] = AutocompleteSelect(
-                reverse_lazy("areas:choices"), attrs={"class": "form-select form-select-sm"}
-            )
+        limit_area_filter(self.filters["area"], user, by_name=True)
 
     def filter_q(self, queryset, name, value):
         # The registry's own search: product and producer names, diacritics ignored.

@@ -8,13 +8,12 @@ from datetime import date
 
 from django import forms
 from django.db.models import Exists, F, OuterRef
-from django.urls import reverse_lazy
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from areas.filters import searched_areas_widget
 from areas.models import Area
 from core import policy
-from core.forms import AutocompleteSelect
 from products.models import Certificate, CertificateQuerySet
 from products.rerating import ORDER, TO_ACT_ON
 
@@ -57,12 +56,10 @@ class ExpiryFilterForm(forms.Form):
     def __init__(self, data, *, user, today: date):
         super().__init__(data)
         self.fields["area"].queryset = area_choices(user, today)
-        if policy.can(user, "everything.view"):
-            # The whole country: thousands of areas, searched rather than listed.
-            self.fields["area"].widget = AutocompleteSelect(
-                reverse_lazy("areas:choices"), attrs={"class": "form-select form-select-sm"}
-            )
-            self.fields["area"].widget.choices = self.fields["area"].choices
+        widget = searched_areas_widget(user)
+        if widget is not None:
+            self.fields["area"].widget = widget
+            widget.choices = self.fields["area"].choices
 
     def full_clean(self) -> None:
         super().full_clean()

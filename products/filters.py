@@ -2,15 +2,13 @@ from datetime import timedelta
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from areas.filters import limit_area_filter
 from areas.models import Area
-from core import policy
 from core.counting import CERTIFICATE, in_year
 from core.filters import PortalFilterSet
-from core.forms import AutocompleteSelect
 from products.models import Certificate, Product, ProductCategory, Revocation
 from subjects.models import Producer
 
@@ -78,12 +76,7 @@ class ProductFilter(PortalFilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["area"].queryset = Area.objects.visible_to(user).below_province()
-        if policy.can(user, "everything.view"):
-            # The whole country: thousands of areas, searched rather than listed.
-            self.filters["area"].extra["widget"] = AutocompleteSelect(
-                reverse_lazy("areas:choices"), attrs={"class": "form-select form-select-sm"}
-            )
+        limit_area_filter(self.filters["area"], user)
 
     def filter_q(self, queryset, name, value):
         return queryset.search(value)
@@ -152,11 +145,7 @@ class RevocationFilter(PortalFilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["area"].queryset = Area.objects.visible_to(user).below_province()
-        if policy.can(user, "everything.view"):
-            self.filters["area"].extra["widget"] = AutocompleteSelect(
-                reverse_lazy("areas:choices"), attrs={"class": "form-select form-select-sm"}
-            )
+        limit_area_filter(self.filters["area"], user)
 
     def filter_year(self, queryset, name, year):
         return queryset.in_year(int(year))

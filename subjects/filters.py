@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from areas.filters import limit_area_filter
 from areas.models import Area
 from core.filters import PortalFilterSet
 from subjects.models import Producer
@@ -36,7 +37,7 @@ class ProducerFilter(PortalFilterSet):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         # Only the areas the user works in can be chosen.
-        self.filters["area"].queryset = Area.objects.visible_to(user).below_province()
+        limit_area_filter(self.filters["area"], user)
 
     def filter_q(self, queryset, name, value):
         return queryset.search(value)

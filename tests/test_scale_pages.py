@@ -56,24 +56,36 @@ def test_queries_do_not_grow_with_the_data(login, administrator, can_tho, name, 
     assert counts[0] <= 30, counts
 
 
-def test_the_administrators_area_filter_is_searched_not_listed(login, administrator, co_do):
+#: The lists with an area filter (areas.filters.limit_area_filter).
+AREA_FILTERED = [
+    "products:list",
+    "subjects:list",
+    "evaluations:list",
+    "inspections:list",
+    "enquiries:list",
+]
+
+
+@pytest.mark.parametrize("name", AREA_FILTERED)
+def test_the_administrators_area_filter_is_searched_not_listed(login, administrator, co_do, name):
     from areas.models import Area
 
     client = login(administrator)
-    html = client.get(reverse("products:list")).content.decode()
+    html = client.get(reverse(name)).content.decode()
     select = html[html.index('name="area"') : html.index("</select>", html.index('name="area"'))]
     assert "data-autocomplete-url" in select
     assert select.count("<option") == 1  # "Tất cả" only
     assert Area.objects.below_province().count() > 100
-    chosen = client.get(reverse("products:list"), {"area": co_do.pk})
+    chosen = client.get(reverse(name), {"area": co_do.pk})
     html = chosen.content.decode()
     select = html[html.index('name="area"') : html.index("</select>", html.index('name="area"'))]
     assert select.count("<option") == 2 and f'value="{co_do.pk}" selected' in select
     assert chosen.context["filter"].form.cleaned_data["area"] == co_do
 
 
-def test_the_city_reviewer_keeps_the_whole_list(login, city_reviewer):
-    html = login(city_reviewer).get(reverse("products:list")).content.decode()
+@pytest.mark.parametrize("name", AREA_FILTERED)
+def test_the_city_reviewer_keeps_the_whole_list(login, city_reviewer, name):
+    html = login(city_reviewer).get(reverse(name)).content.decode()
     select = html[html.index('name="area"') : html.index("</select>", html.index('name="area"'))]
     assert "data-autocomplete-url" not in select and select.count("<option") > 50
 
