@@ -923,6 +923,9 @@ class Evaluation(Versioned):
                 fields=["code"], condition=~Q(code=""), name="evaluation_code_unique"
             ),
         ]
+        # The work queue reads each step's first dossiers: the few at a step are found
+        # without reading the tens of thousands at others.
+        indexes = [models.Index(fields=["status"], name="evaluation_status")]
 
     def __str__(self) -> str:
         return f"{self.product} — {self.round}"

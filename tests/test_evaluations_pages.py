@@ -508,9 +508,11 @@ def _more(round_, co_do, officer_co_do, city_reviewer, count):
 @pytest.mark.parametrize(
     ("user", "url", "queries"),
     [
-        ("officer_co_do", "evaluations:queue", 9),  # and the latest return of each
-        ("city_reviewer", "evaluations:queue", 8),
-        ("city_reviewer", "evaluations:list", 12),  # and the latest return of each
+        # The queue: each section's first keys, their rows, the totals of each section.
+        ("officer_co_do", "evaluations:queue", 11),  # and the latest return of each
+        ("city_reviewer", "evaluations:queue", 10),
+        # The list: the page's keys, then its rows.
+        ("city_reviewer", "evaluations:list", 13),  # and the latest return of each
         ("city_reviewer", "evaluations:rounds", 7),
     ],
 )
@@ -582,3 +584,28 @@ def test_the_admin_shows_evaluations_without_changing_the_workflow(
     assert client.get(reverse("admin:evaluations_evaluation_add")).status_code == 403
     page = client.get(reverse("admin:evaluations_evaluation_change", args=[recognised.pk]))
     assert 'name="status"' not in page.text
+
+
+def test_each_queue_section_shows_its_first_dossiers_and_links_to_the_rest(
+    login, monkeypatch, round_, co_do, officer_co_do, city_reviewer
+):
+    """A section cut at the limit says how many there are and links to the list of that step;
+    one long section never starves another (the returned ones come after the drafts)."""
+    from evaluations.views import lists
+
+    monkeypatch.setattr(lists, "QUEUE_LIMIT", 2)
+    _more(round_, co_do, officer_co_do, city_reviewer, 6)  # 3 submitted, 3 returned
+    for n in range(3):
+        open_evaluation(round_, make_product(co_do, f"Nháp {n}"), officer_co_do)
+    response = login(officer_co_do).get(reverse("evaluations:queue"))
+    context = response.context
+    assert len(context["returned"]) == 2 and len(context["drafts"]) == 2
+    assert context["totals"]["returned"] == 3 and context["totals"]["draft"] == 3
+    html = response.content.decode()
+    assert html.count("queue-more") == 3  # drafts, returned, waiting at the province
+    assert 'href="/evaluations/all/?status=returned"' in html
+    assert 'href="/evaluations/all/?status=draft"' in html
+    assert "Đang hiện 2 trong 3 hồ sơ." in html
+    monkeypatch.setattr(lists, "QUEUE_LIMIT", 3)
+    html = login(officer_co_do).get(reverse("evaluations:queue")).content.decode()
+    assert "queue-more" not in html

@@ -1,6 +1,10 @@
 from itertools import groupby
 
 from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.db.models import Case, Count, F, IntegerField, Value, When, Window
+from django.db.models.expressions import OrderBy
+from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -14,8 +18,10 @@ from evaluations.filters import EvaluationFilter
 from evaluations.models import Evaluation, Level, Transition
 
 S = Evaluation.Status
-#: A queue shows at most this many evaluations per section; the list shows them all.
-QUEUE_LIMIT = 100
+#: A queue shows at most this many evaluations per section (the dossiers waiting for a
+#: decision, those proposed to the Ministry, each of the commune's steps); the list shows them
+#: all, and the section links to it.
+QUEUE_LIMIT = 25
 
 SORT_COLUMNS = {
     "product": ("product__search_name",),
@@ -27,12 +33,13 @@ SORT_COLUMNS = {
 }
 
 
+def _for_rows(evaluations):
+    """What a row of a list or queue shows, read with the rows."""
+    return evaluations.for_lists().prefetch_related("criteria_set__legal_basis__star_bands")
+
+
 def _visible(user):
-    return (
-        Evaluation.objects.visible_to(user)
-        .for_lists()
-        .prefetch_related("criteria_set__legal_basis__star_bands")
-    )
+    return _for_rows(Evaluation.objects.visible_to(user))
 
 
 def district_of(area: Area) -> Area:
@@ -93,6 +100,30 @@ def with_next_steps(evaluations: list[Evaluation]) -> list[Evaluation]:
     return evaluations
 
 
+def _first_of_each(evaluations, sections, order, limit: int) -> list[int]:
+    """The keys of the first ``limit`` evaluations (in ``order``) of each section (a list of
+    statuses), in one query: a UNION ALL of one short sorted query per section where the
+    database allows it (PostgreSQL), else each row's place in its section (a window)."""
+    if connection.features.supports_slicing_ordering_in_compound:
+        firsts = [
+            evaluations.filter(status__in=wanted).order_by(*order).values_list("pk", flat=True)
+            for wanted in sections
+        ]
+        return list(firsts[0][:limit].union(*(first[:limit] for first in firsts[1:]), all=True))
+    section = Case(
+        *(When(status__in=wanted, then=Value(n)) for n, wanted in enumerate(sections)),
+        output_field=IntegerField(),
+    )
+    place = Window(
+        RowNumber(),
+        partition_by=section,
+        order_by=[OrderBy(F(name.lstrip("-")), descending=name[0] == "-") for name in order],
+    )
+    return list(
+        evaluations.annotate(place=place).filter(place__lte=limit).values_list("pk", flat=True)
+    )
+
+
 @require_safe
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
@@ -109,15 +140,33 @@ def queue(request: HttpRequest) -> HttpResponse:
     if is_local:
         statuses += [S.FILED, S.DRAFT, S.RECEIVED, S.RETURNED]
     order = ("-round__year", "-round__number", "round__pk", "product__search_name", "pk")
-    rows = with_next_steps(
-        list(_visible(user).filter(status__in=statuses).order_by(*order)[: QUEUE_LIMIT * 5])
-    )
+    visible = Evaluation.objects.visible_to(user).filter(status__in=statuses)
+    # Each section's first QUEUE_LIMIT keys (the dossiers waiting for a decision are one
+    # section), in one query, then the rows they name: sorting tens of thousands of whole rows
+    # (with their joins) spills to disk, a short list of keys per section does not; the list
+    # page shows the rest.
+    sections = [Evaluation.WAITING_STATUSES] + [
+        [status] for status in dict.fromkeys(statuses) if status not in Evaluation.WAITING_STATUSES
+    ]
+    keys = _first_of_each(visible, sections, order, QUEUE_LIMIT)
+    rows = with_next_steps(list(_for_rows(Evaluation.objects.filter(pk__in=keys)).order_by(*order)))
+    totals = dict(visible.values_list("status").annotate(n=Count("pk")).order_by())
 
     def having(*wanted):
-        return [e for e in rows if e.status in wanted][:QUEUE_LIMIT]
+        return [e for e in rows if e.status in wanted]
+
+    def total(*wanted):
+        return sum(totals.get(status, 0) for status in wanted)
 
     waiting = having(*Evaluation.WAITING_STATUSES)
-    context = {"is_reviewer": is_reviewer, "limit": QUEUE_LIMIT}
+    context = {
+        "is_reviewer": is_reviewer,
+        "limit": QUEUE_LIMIT,
+        "totals": {
+            "waiting": total(*Evaluation.WAITING_STATUSES),
+            **{status: total(status) for status in (S.PROPOSED_CENTRAL, *statuses)},
+        },
+    }
     if is_reviewer:
         for_city = [e for e in waiting if workflow.deciding_level(e) != Level.DISTRICT]
         context.update(
@@ -149,10 +198,17 @@ def queue(request: HttpRequest) -> HttpResponse:
 @login_required
 def evaluation_list(request: HttpRequest) -> HttpResponse:
     evaluation_filter = EvaluationFilter(
-        request.GET, queryset=_visible(request.user), user=request.user
+        request.GET, queryset=Evaluation.objects.visible_to(request.user), user=request.user
     )
     evaluations, current_sort = sort(evaluation_filter.qs, request, SORT_COLUMNS, "-updated")
-    page = page_of(evaluations, request)
+    # The page is chosen on the keys alone: the rows' joins are read for its 25 rows only,
+    # never for the tens of thousands an offset skips. The keys are read first (one query):
+    # given them as a subquery, PostgreSQL joins every dossier before picking the 25.
+    page = page_of(
+        evaluations,
+        request,
+        rows=lambda ids: _for_rows(Evaluation.objects.filter(pk__in=list(ids))),
+    )
     page.object_list = with_next_steps(list(page.object_list))
     context = {"filter": evaluation_filter, "page": page, "current_sort": current_sort}
     return render(request, "evaluations/evaluation_list.html", context)
