@@ -62,15 +62,19 @@ def expiring(request: HttpRequest) -> HttpResponse:
             pk=OuterRef("pk"),
             follow_up_evaluations__status__in=rerating.OPEN_DOSSIER_STATUSES,
         ).values("follow_up_evaluations__pk")[:1]
+        # The page's keys read first: given them as a subquery, PostgreSQL computed the
+        # state of every certificate once more for each row it joined.
         return _ordered(
-            Certificate.objects.filter(pk__in=ids).select_related(
+            Certificate.objects.filter(pk__in=list(ids)).select_related(
                 "product__producer__area", "area"
             ),
             today,
             schedule,
         ).annotate(open_dossier_id=Subquery(open_dossier))
 
-    page = page_of(listed, request, PAGE_SIZE, rows=rows)
+    # The count is the summary's: the states listed, added up (no third pass over them all).
+    listed_count = sum(counts.get(state, 0) for state in form.states)
+    page = page_of(listed, request, PAGE_SIZE, rows=rows, count=listed_count)
     _describe(page, user, today, schedule)
     context = {
         "form": form,

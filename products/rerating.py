@@ -322,12 +322,18 @@ def annotate_states(
     """Annotate ``rerating_state`` (a :class:`State` value) and ``rerating_rank`` (its place in
     :data:`ORDER`, the most urgent first) on the day (today by default)."""
     on = on or timezone.localdate()
-    state = state_expression(on, schedule)
+    schedule = schedule or Schedule.load()
+    # The rank from the conditions themselves, not from the state: a CASE over the state would
+    # copy the state's whole expression (its subqueries) once for every state compared.
     rank = Case(
-        *(When(rerating_state=value, then=Value(index)) for index, value in enumerate(ORDER)),
+        *(
+            When(condition, then=Value(ORDER.index(state)))
+            for condition, state in _conditions(on, schedule)
+        ),
+        default=Value(ORDER.index(State.OPEN)),
         output_field=models.IntegerField(),
     )
-    return certificates.annotate(rerating_state=state).annotate(rerating_rank=rank)
+    return certificates.annotate(rerating_state=state_expression(on, schedule), rerating_rank=rank)
 
 
 def state_of(
