@@ -9,9 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, When, Window
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Sum, When
 from django.db.models import CharField as CharFieldType
-from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -78,38 +77,54 @@ def _valid_q(on: date, prefix: str = "") -> Q:
     return valid_on_q(on, prefix)
 
 
-def _latest_valid_ids(on: date, certs=None):
-    """The keys of the certificates products carry on the day: of each product's certificates
-    valid then, the latest decision (an upgrade replaces the older certificate). Computed once
-    for the day — one window over the certificates valid then — where a subquery per
-    certificate (is there a later one?) cost one index probe per certificate and counting day."""
-    valid = Certificate.objects.valid_on(on)
-    if certs is not None:
-        # Only the products counted: every certificate of theirs, wherever recognised, so the
-        # one each carries is the same; the others' are left out of the window.
-        valid = valid.filter(product__in=certs.order_by().values("product"))
-    ranked = valid.annotate(
-        rank=Window(
-            RowNumber(),
-            partition_by=F("product_id"),
-            order_by=(F("decision_date").desc(), F("pk").desc()),
-        )
-    ).filter(rank=1)
-    return ranked.values("pk")
+def _valid_row(row, on: date) -> bool:
+    """``valid_on_q`` for a certificate read as a row: decided by the day, not revoked by
+    then, not expired or kept valid by a late re-rating's grace."""
+    _product, _pk, _stars, decided, until, extended, revoked, _counted = row
+    return (
+        (until >= on or (extended is not None and extended >= on))
+        and decided <= on
+        and not (revoked is not None and revoked <= on)
+    )
 
 
 def carried_stars(certs, years: list[int], today: date) -> dict[str, int]:
     """One query: products certified at the end of each year (or today) by the stars of the
-    certificate they carry then, ``v<year>_<stars>``."""
+    certificate they carry then, ``v<year>_<stars>``: of each product's certificates valid
+    then, the latest decision (an upgrade replaces the older certificate), counted when it is
+    one of ``certs``. Every certificate of the products counted (wherever recognised, so that
+    the one each carries is the same) is read once and the years are counted here, where a
+    window per counting day read the certificates of the whole country once per year."""
     totals = {f"v{year}_{stars}": 0 for year in years for stars in STARS}
-    counts = {
-        f"v{year}": _products(Q(pk__in=_latest_valid_ids(counted_on(year, today), certs)))
-        for year in years
-    }
-    for row in certs.order_by().values("stars").annotate(**counts):
-        for year in years:
-            if row["stars"] in STARS:
-                totals[f"v{year}_{row['stars']}"] = row[f"v{year}"]
+    counted = certs.order_by()
+    rows = (
+        Certificate.objects.filter(product__in=counted.values("product"))
+        .annotate(counted=Exists(counted.filter(pk=OuterRef("pk"))))
+        .order_by()
+        .values_list(
+            "product_id",
+            "pk",
+            "stars",
+            "decision_date",
+            "valid_until",
+            "extended_until",
+            "revoked_on",
+            "counted",
+        )
+    )
+    by_product: dict[int, list[tuple]] = {}
+    for row in rows:
+        by_product.setdefault(row[0], []).append(row)
+    for year in years:
+        on = counted_on(year, today)
+        for product_rows in by_product.values():
+            carried = max(
+                (row for row in product_rows if _valid_row(row, on)),
+                key=lambda row: (row[3], row[1]),
+                default=None,
+            )
+            if carried is not None and carried[7] and carried[2] in STARS:
+                totals[f"v{year}_{carried[2]}"] += 1
     return totals
 
 
@@ -220,7 +235,7 @@ class Dashboard:
 
 def certificates(user, scope: Scope):
     """Certificates the user reads, recognised inside the scope."""
-    return Certificate.objects.visible_to(user).filter(scope.q("area__path"))
+    return Certificate.objects.visible_to(user).filter(scope.q_area("area"))
 
 
 def star_series(certs, years: list[int], today: date, expiring: bool = False) -> dict:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import models
-from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -262,20 +262,17 @@ def _filed_dossier(on: date) -> Exists:
     """A re-rating dossier of this certificate (``Evaluation.previous_certificate``), not
     concluded, filed by the day and by the certificate's expiry day (dossiers of the earlier
     process, with no day received, count from the day they were opened). One ``filter()``
-    call: every condition holds for the same dossier."""
+    call: every condition holds for the same dossier. Asked of the dossiers alone, by the
+    certificate's key (an index probe per certificate), not of certificates joined to them
+    (which the database built whole, for every certificate of the country, to hash)."""
+    dossiers = Certificate._meta.get_field("follow_up_evaluations").related_model._default_manager
     return Exists(
-        Certificate.objects.filter(
-            (
-                Q(follow_up_evaluations__filed_on__lte=F("valid_until"))
-                & Q(follow_up_evaluations__filed_on__lte=on)
-            )
-            | Q(
-                follow_up_evaluations__filed_on__isnull=True,
-                follow_up_evaluations__created_at__date__lte=F("valid_until"),
-            ),
-            pk=OuterRef("pk"),
-            follow_up_evaluations__kind=Certificate.Kind.RENEWAL,
-            follow_up_evaluations__status__in=FILED_DOSSIER_STATUSES,
+        dossiers.filter(
+            (Q(filed_on__lte=OuterRef("valid_until")) & Q(filed_on__lte=on))
+            | Q(filed_on__isnull=True, created_at__date__lte=OuterRef("valid_until")),
+            previous_certificate=OuterRef("pk"),
+            kind=Certificate.Kind.RENEWAL,
+            status__in=FILED_DOSSIER_STATUSES,
         )
     )
 
