@@ -32,22 +32,17 @@ def page_of(
     size: int = PAGE_SIZE,
     rows: Callable[[QuerySet], QuerySet] | None = None,
     param: str = "page",
-    count: int | None = None,
 ) -> Page:
     """One page of the queryset. With ``rows``, the page is chosen on the primary keys alone
     and ``rows(ids)`` (``ids`` a subquery of the page's keys) fetches what the page shows, in
     the same order: costly annotations (a product's status) are then computed for the page's
     rows only, never for the rows an OFFSET skips, and the count leaves them out too (Django
-    strips annotations a count does not need). Still one query for the page. ``count``: the
-    number of rows when the caller knows it already (no count query then)."""
+    strips annotations a count does not need). Still one query for the page."""
     if rows is None:
         return Paginator(queryset, size).get_page(request.GET.get(param))
     order = queryset.query.order_by or queryset.model._meta.ordering
     keys = queryset.values_list("pk", flat=True).order_by(*order)
-    paginator = Paginator(keys, size)
-    if count is not None:
-        paginator.count = count  # a cached property: set, it is never computed
-    page = paginator.get_page(request.GET.get(param))
+    page = Paginator(keys, size).get_page(request.GET.get(param))
     count, bottom = page.paginator.count, (page.number - 1) * size
     top = min(bottom + size, count)
     if bottom > count // 2:

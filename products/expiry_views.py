@@ -7,8 +7,10 @@ the commune, which receives it. The state is the one annotation of ``products.re
 list is filtered and paged on it in the database, and only the page's rows are read in full.
 """
 
+from collections.abc import Sequence
+
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page
+from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, DateField, F, OuterRef, Subquery, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -17,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from core import policy
-from core.lists import PAGE_SIZE, page_of
+from core.lists import PAGE_SIZE
 from products import rerating
 from products.expiry_filters import ExpiryFilterForm
 from products.models import Certificate
@@ -25,6 +27,9 @@ from products.rerating import State
 
 #: Within a state, the nearest expiry first; lapsed ones, the latest to lapse first.
 ORDER = ("rerating_rank", "soonest", "-valid_until", "pk")
+#: The same order within one state.
+EXPIRY_ORDER = ("valid_until", "pk")
+LAPSED_ORDER = ("-valid_until", "pk")
 
 
 def _ordered(certificates, today, schedule):
@@ -35,6 +40,48 @@ def _ordered(certificates, today, schedule):
             output_field=DateField(),
         )
     )
+
+
+class _Listed(Sequence):
+    """The keys of the certificates listed, in the list's order, read a page at a time. The
+    summary's counts tell which states a page falls in; a page inside one state (nearly every
+    page) is read with that state alone as its condition, ordered by expiry, so the state is
+    computed once per certificate, not once more for each term of the order."""
+
+    def __init__(self, visible, states, counts: dict, today, schedule):
+        self.visible, self.counts, self.today, self.schedule = visible, counts, today, schedule
+        self.states = [state.value for state in rerating.ORDER if state.value in states]
+
+    def __len__(self) -> int:
+        return sum(self.counts.get(state, 0) for state in self.states)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        bottom, top, _step = index.indices(len(self))
+        spans, start = [], 0
+        for state in self.states:
+            count = self.counts.get(state, 0)
+            if count and start < top and start + count > bottom:
+                spans.append((state, start))
+            start += count
+        if not spans:
+            return []
+        first = spans[0][1]
+        if len(spans) == 1:
+            state = spans[0][0]
+            keys = (
+                rerating.annotate_states(self.visible, self.today, self.schedule)
+                .filter(rerating_state=state)
+                .order_by(*(LAPSED_ORDER if state == State.LAPSED else EXPIRY_ORDER))
+            )
+        else:
+            keys = (
+                _ordered(self.visible, self.today, self.schedule)
+                .filter(rerating_state__in=[state for state, _start in spans])
+                .order_by(*ORDER)
+            )
+        return list(keys.values_list("pk", flat=True)[bottom - first : top - first])
 
 
 @require_safe
@@ -53,28 +100,24 @@ def expiring(request: HttpRequest) -> HttpResponse:
         .annotate(n=Count("pk"))
         .order_by()
     }
-    listed = (
-        _ordered(visible, today, schedule).filter(rerating_state__in=form.states).order_by(*ORDER)
-    )
+    listed = _Listed(visible, form.states, counts, today, schedule)
 
     def rows(ids):
         open_dossier = Certificate.objects.filter(
             pk=OuterRef("pk"),
             follow_up_evaluations__status__in=rerating.OPEN_DOSSIER_STATUSES,
         ).values("follow_up_evaluations__pk")[:1]
-        # The page's keys read first: given them as a subquery, PostgreSQL computed the
-        # state of every certificate once more for each row it joined.
-        return _ordered(
-            Certificate.objects.filter(pk__in=list(ids)).select_related(
+        found = _ordered(
+            Certificate.objects.filter(pk__in=ids).select_related(
                 "product__producer__area", "area"
             ),
             today,
             schedule,
         ).annotate(open_dossier_id=Subquery(open_dossier))
+        return sorted(found, key=lambda certificate: ids.index(certificate.pk))
 
-    # The count is the summary's: the states listed, added up (no third pass over them all).
-    listed_count = sum(counts.get(state, 0) for state in form.states)
-    page = page_of(listed, request, PAGE_SIZE, rows=rows, count=listed_count)
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = rows(list(page.object_list))
     _describe(page, user, today, schedule)
     context = {
         "form": form,

@@ -248,13 +248,52 @@ def test_the_list_pages(login, city_reviewer, co_do, today):
     assert "page=1" in response.text and "state=lapsed" in response.text
 
 
+@pytest.mark.parametrize("size", [1, 2, 3, 7])
+def test_pages_read_a_state_at_a_time_in_the_lists_order(
+    login, monkeypatch, city_reviewer, city, co_do, today, size
+):
+    """Page after page, the certificates come in the list's one order (the most urgent state
+    first; the nearest expiry first, the latest lapse first among lapsed ones), whether a page
+    lies inside one state or across several."""
+    from products import expiry_views, rerating
+
+    for n, until in enumerate((date(2026, 4, 30), date(2026, 4, 1))):  # kept valid by a grace
+        certificate(f"Ân hạn {n}", date(2022, 12, 15), co_do, extended_until=until)
+    expected = [
+        c.product.name
+        for c in expiry_views._ordered(
+            Certificate.objects.filter(revoked_on__isnull=True), TODAY, rerating.Schedule.load()
+        )
+        .filter(rerating_state__in=[s.value for s in rerating.TO_ACT_ON])
+        .order_by(*expiry_views.ORDER)
+        .select_related("product")
+    ]
+    states = {
+        c.rerating_state
+        for c in rerating.annotate_states(Certificate.objects.all(), TODAY)
+        if c.product.name in expected
+    }
+    assert len(expected) >= 6 and len(states) >= 3
+    monkeypatch.setattr(expiry_views, "PAGE_SIZE", size)
+    client = login(city_reviewer)
+    seen, number = [], 1
+    while True:
+        page = client.get(URL, {"page": number}).context["page"]
+        seen += names(page)
+        if not page.has_next():
+            break
+        number += 1
+    assert seen == expected
+    assert page.paginator.count == len(expected)
+
+
 def test_page_query_count_is_fixed(
     login, city_reviewer, city, co_do, today, django_assert_num_queries
 ):
     client = login(city_reviewer)
-    # session, user, the user's areas (visible_to), legal bases, the states' counts, count,
-    # the page (its keys a subquery), area choices, "data as of"; the request's savepoint and
-    # its release
+    # session, user, the user's areas (visible_to), legal bases, the states' counts (which
+    # count the list too), the page's keys, its rows, area choices, "data as of"; the
+    # request's savepoint and its release
     with django_assert_num_queries(11):
         client.get(URL)
     for n in range(30):
