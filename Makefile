@@ -8,6 +8,8 @@ MANAGE := $(PY) manage.py
 DEV_MANAGE := DEBUG=true $(MANAGE)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test workers, one per core (pytest-xdist); `make test WORKERS=0` runs the suite serially.
+WORKERS ?= auto
 
 .PHONY: install demo serve test lint format messages lock clean
 
@@ -33,7 +35,7 @@ demo: install
 
 test: install lint
 	$(DEV_MANAGE) makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(WORKERS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -2,10 +2,17 @@
 the classifications, the legal bases and their score sheets are loaded once per test database;
 every test runs inside a transaction on top of them.
 
-The demo (``load_demo``) is loaded once per run for the modules marked ``demo``
-(``pytestmark = pytest.mark.demo``): the run takes those modules one after the other, the
-demo stays in an open transaction while they run (each of their tests in its own transaction
-on top of it, rolled back) and is rolled back before any other module runs."""
+A test that commits (``transactional_db``, ``live_server``, ``django_db(transaction=True)``)
+ends with a flush that empties the database, reference data included: the run takes those tests
+last, and loads the reference data again before the next test that does not commit (in a
+parallel run, ``make test``, each worker runs whole files, so a file's committing tests may come
+before other files on the same worker).
+
+The demo (``load_demo``) is loaded once per run (once per worker in a parallel run) for the
+modules marked ``demo`` (``pytestmark = pytest.mark.demo``): the run takes those modules one
+after the other, the demo stays in an open transaction while they run (each of their tests in
+its own transaction on top of it, rolled back) and is rolled back before any other module
+runs."""
 
 from datetime import date
 from io import StringIO
@@ -39,17 +46,45 @@ def load_reference_data() -> None:
     load_criteria_sets()
 
 
+class _ReferenceData:
+    """The reference data, committed to this process's test database, and whether a test that
+    commits (and so flushes the database at its end) has run since they were loaded."""
+
+    blocker = None
+    flushed = False
+
+    @classmethod
+    def load(cls, blocker) -> None:
+        cls.blocker = blocker
+        with blocker.unblock():
+            load_reference_data()
+        cls.flushed = False
+
+    @classmethod
+    def reload(cls) -> None:
+        # Nothing to reload before the database is set up: django_db_setup will load them.
+        if cls.blocker is not None:
+            cls.load(cls.blocker)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        load_reference_data()
+    _ReferenceData.load(django_db_blocker)
 
 
 def _is_transactional(item) -> bool:
     marker = item.get_closest_marker("django_db")
+    committing = {"transactional_db", "live_server", "django_db_reset_sequences"}
     return bool(
-        {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
-        or (marker and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)))
+        committing & set(getattr(item, "fixturenames", ()))
+        or (
+            marker
+            and (
+                marker.kwargs.get("transaction")
+                or marker.kwargs.get("reset_sequences")
+                or marker.args[:1] == (True,)
+            )
+        )
     )
 
 
@@ -102,9 +137,19 @@ class _SharedDemo:
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
     """Before any fixture of a test outside the demo's modules (a live server's too): the demo
-    rolled back."""
+    rolled back. Before any fixture of a test that does not commit: the reference data, if a test
+    that commits flushed them."""
     if item.get_closest_marker("demo") is None:
         _SharedDemo.close()
+    if _ReferenceData.flushed and not _is_transactional(item):
+        _ReferenceData.reload()
+
+
+def pytest_runtest_teardown(item):
+    """A test that commits flushes the database as its fixtures end (loading the reference data
+    again is harmless if it did not get that far)."""
+    if _is_transactional(item):
+        _ReferenceData.flushed = True
 
 
 def pytest_sessionfinish(session):

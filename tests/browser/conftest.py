@@ -44,5 +44,7 @@ def page(browser, request):
     page = context.new_page()
     yield page
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    # Named after the file and the test: two workers never write the same file.
+    shot = ARTIFACTS / f"{request.node.path.stem}-{request.node.name}.png"
+    page.screenshot(path=str(shot), full_page=True)
     context.close()
