@@ -114,10 +114,11 @@ def cached_until_changed(
     *parts,
     province: str | None = None,
     kinds: Iterable[str] | None = None,
+    as_of: bool = True,
 ) -> tuple[T, datetime | None]:
     """``build(today)``, from the cache while nothing it depends on has changed; and the time
     of the data it was built from (``data_as_of`` then, kept with the result: a hit makes no
-    query)."""
+    query; None without ``as_of``, for a part of a page that shows no such time)."""
     from core.context_processors import data_as_of
 
     today = timezone.localdate()
@@ -125,6 +126,6 @@ def cached_until_changed(
     key = f"{name.split('.')[0]}:" + hashlib.sha256(facts.encode()).hexdigest()
     found = cache.get(key)
     if found is None:
-        found = (build(today), data_as_of())
+        found = (build(today), data_as_of() if as_of else None)
         cache.set(key, found, CACHE_SECONDS)
     return found

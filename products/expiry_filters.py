@@ -70,6 +70,13 @@ class ExpiryFilterForm(forms.Form):
                 attrs["class"] = f"{attrs.get('class', '')} is-invalid"
                 attrs["aria-describedby"] = f"{self[name].auto_id}_error"
 
+    def cache_facts(self) -> tuple:
+        """What the filters chose, for a cache key (an area by its key)."""
+        self.is_valid()
+        return tuple(
+            (name, getattr(value, "pk", value)) for name, value in sorted(self.cleaned_data.items())
+        )
+
     @property
     def states(self) -> tuple[str, ...]:
         """The states listed: the one chosen, or those to act on (a wrong value, its error

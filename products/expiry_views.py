@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from core import policy
+from core.caching import cached_until_changed
 from core.lists import PAGE_SIZE
 from products import rerating
 from products.expiry_filters import ExpiryFilterForm
@@ -27,6 +28,8 @@ from products.rerating import State
 
 #: Within a state, the nearest expiry first; lapsed ones, the latest to lapse first.
 ORDER = ("rerating_rank", "soonest", "-valid_until", "pk")
+#: What the list is made of (core.caching's kinds of record).
+EXPIRY_KINDS = ("areas", "subjects", "products", "evaluations")
 #: The same order within one state.
 EXPIRY_ORDER = ("valid_until", "pk")
 LAPSED_ORDER = ("-valid_until", "pk")
@@ -48,9 +51,10 @@ class _Listed(Sequence):
     page) is read with that state alone as its condition, ordered by expiry, so the state is
     computed once per certificate, not once more for each term of the order."""
 
-    def __init__(self, visible, states, counts: dict, today, schedule):
+    def __init__(self, visible, states, counts: dict, today, schedule, facts: tuple):
         self.visible, self.counts, self.today, self.schedule = visible, counts, today, schedule
         self.states = [state.value for state in rerating.ORDER if state.value in states]
+        self.facts = facts
 
     def __len__(self) -> int:
         return sum(self.counts.get(state, 0) for state in self.states)
@@ -59,6 +63,19 @@ class _Listed(Sequence):
         if not isinstance(index, slice):
             return self[index : index + 1][0]
         bottom, top, _step = index.indices(len(self))
+        keys, _as_of = cached_until_changed(
+            "expiry.page",
+            lambda _day: self._keys(bottom, top),
+            *self.facts,
+            self.states,
+            bottom,
+            top,
+            kinds=EXPIRY_KINDS,
+            as_of=False,
+        )
+        return keys
+
+    def _keys(self, bottom: int, top: int) -> list[int]:
         spans, start = [], 0
         for state in self.states:
             count = self.counts.get(state, 0)
@@ -93,14 +110,23 @@ def expiring(request: HttpRequest) -> HttpResponse:
     form = ExpiryFilterForm(request.GET, user=user, today=today)
     # Revoked certificates are not re-rated; a product's superseded ones show as re-rated.
     visible = form.narrow(Certificate.objects.visible_to(user).filter(revoked_on__isnull=True))
-    counts = {
-        row["rerating_state"]: row["n"]
-        for row in rerating.annotate_states(visible, today, schedule)
-        .values("rerating_state")
-        .annotate(n=Count("pk"))
-        .order_by()
-    }
-    listed = _Listed(visible, form.states, counts, today, schedule)
+    # The counts and each page's keys are kept until a certificate, dossier, producer or area
+    # changes (or the day does): each costs a pass over every certificate the reader sees.
+    facts = (policy.visibility_key(user), form.cache_facts())
+    counts, _as_of = cached_until_changed(
+        "expiry.counts",
+        lambda day: {
+            row["rerating_state"]: row["n"]
+            for row in rerating.annotate_states(visible, day, schedule)
+            .values("rerating_state")
+            .annotate(n=Count("pk"))
+            .order_by()
+        },
+        *facts,
+        kinds=EXPIRY_KINDS,
+        as_of=False,
+    )
+    listed = _Listed(visible, form.states, counts, today, schedule, facts)
 
     def rows(ids):
         open_dossier = Certificate.objects.filter(

@@ -609,3 +609,17 @@ def test_each_queue_section_shows_its_first_dossiers_and_links_to_the_rest(
     monkeypatch.setattr(lists, "QUEUE_LIMIT", 3)
     html = login(officer_co_do).get(reverse("evaluations:queue")).content.decode()
     assert "queue-more" not in html
+
+
+def test_the_queue_is_kept_until_a_dossier_changes(
+    login, round_, co_do, officer_co_do, city_reviewer
+):
+    """The queue's keys and totals are cached; a return by the city shows on the officer's
+    next request without waiting."""
+    client = login(officer_co_do)
+    evaluation = submitted(round_, make_product(co_do, "Bánh pía"), officer_co_do, [70, 72, 74])
+    assert client.get(reverse("evaluations:queue")).context["returned"] == []
+    services.evaluation_return(evaluation=evaluation, by=city_reviewer, comment="Bổ sung")
+    response = client.get(reverse("evaluations:queue"))
+    assert [e.pk for e in response.context["returned"]] == [evaluation.pk]
+    assert response.context["totals"]["returned"] == 1

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from areas.models import Area
 from core import policy
+from core.caching import cached_until_changed
 from core.lists import page_of, sort
 from evaluations import dossier, workflow
 from evaluations.filters import EvaluationFilter
@@ -148,9 +149,20 @@ def queue(request: HttpRequest) -> HttpResponse:
     sections = [Evaluation.WAITING_STATUSES] + [
         [status] for status in dict.fromkeys(statuses) if status not in Evaluation.WAITING_STATUSES
     ]
-    keys = _first_of_each(visible, sections, order, QUEUE_LIMIT)
+    # Kept for the user until a dossier, product, producer or area changes: the rows
+    # themselves are read fresh, with who acts next.
+    (keys, totals), _as_of = cached_until_changed(
+        "evaluations.queue",
+        lambda _day: (
+            _first_of_each(visible, sections, order, QUEUE_LIMIT),
+            dict(visible.values_list("status").annotate(n=Count("pk")).order_by()),
+        ),
+        user.pk,
+        tuple(map(tuple, sections)),
+        kinds=("areas", "subjects", "products", "evaluations"),
+        as_of=False,
+    )
     rows = with_next_steps(list(_for_rows(Evaluation.objects.filter(pk__in=keys)).order_by(*order)))
-    totals = dict(visible.values_list("status").annotate(n=Count("pk")).order_by())
 
     def having(*wanted):
         return [e for e in rows if e.status in wanted]
