@@ -115,14 +115,12 @@ def carried_stars(certs, years: list[int], today: date) -> dict[str, int]:
     by_product: dict[int, list[tuple]] = {}
     for row in rows:
         by_product.setdefault(row[0], []).append(row)
-    for year in years:
-        on = counted_on(year, today)
-        for product_rows in by_product.values():
-            carried = max(
-                (row for row in product_rows if _valid_row(row, on)),
-                key=lambda row: (row[3], row[1]),
-                default=None,
-            )
+    days = [(year, counted_on(year, today)) for year in years]
+    for product_rows in by_product.values():
+        # The latest decision first: the first valid on a day is the one carried then.
+        product_rows.sort(key=lambda row: (row[3], row[1]), reverse=True)
+        for year, on in days:
+            carried = next((row for row in product_rows if _valid_row(row, on)), None)
             if carried is not None and carried[7] and carried[2] in STARS:
                 totals[f"v{year}_{carried[2]}"] += 1
     return totals

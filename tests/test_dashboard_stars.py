@@ -60,3 +60,29 @@ def test_one_query_however_many_years(can_tho, co_do, size, django_assert_num_qu
         )
     with django_assert_num_queries(1):
         carried_stars(Certificate.objects.all(), YEARS, timezone.localdate())
+
+
+def test_the_edges_of_a_counting_day(can_tho, co_do):
+    """Decided on the counting day: carried that day. Revoked that day: not carried. Expiring
+    that day: carried; expired the day before: not, unless its grace reaches the day. The same
+    as the subqueries say."""
+    day = date(2023, 12, 31)
+
+    def product(stars, decided, **kwargs):
+        return CertificateFactory(
+            product=ProductFactory(producer=ProducerFactory(area=co_do)),
+            stars=stars,
+            decision_date=decided,
+            **kwargs,
+        )
+
+    product(3, day)  # decided on the day
+    product(4, date(2021, 1, 1), revoked_on=day, revoked_reason="Vi phạm")
+    expired = product(5, date(2020, 1, 1))  # valid until 31/12/2022
+    product(5, date(2020, 1, 2), extended_until=day)  # valid until 01/01/2023, kept to the day
+    last_day = product(4, date(2021, 1, 1))  # valid until the day itself
+    assert expired.valid_until < day == last_day.valid_until
+    today = timezone.localdate()
+    totals = carried_stars(Certificate.objects.all(), [2023], today)
+    assert (totals["v2023_3"], totals["v2023_4"], totals["v2023_5"]) == (1, 1, 1)
+    assert totals == stars_by_subqueries(Certificate.objects.all(), [2023], today)
