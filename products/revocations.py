@@ -58,11 +58,12 @@ def propose(
         errors["concluded_on"] = _("Ngày có kết luận không được ở tương lai.")
     elif concluded_on < certificate.decision_date:
         errors["concluded_on"] = _("Ngày kết luận phải sau ngày quyết định công nhận.")
-    elif concluded_on > certificate.valid_until:
-        # Nothing left to withdraw: the certificate lapsed before the conclusion.
+    elif concluded_on > certificate.valid_through:
+        # Nothing left to withdraw: the certificate lapsed before the conclusion (kept valid
+        # by a late re-rating's grace, it can still be withdrawn until the grace ends).
         errors["concluded_on"] = _(
             "Giấy chứng nhận đã hết hiệu lực (đến hết ngày %(day)s) trước ngày kết luận."
-        ) % {"day": formats.date_format(certificate.valid_until, "SHORT_DATE_FORMAT")}
+        ) % {"day": formats.date_format(certificate.valid_through, "SHORT_DATE_FORMAT")}
     if not (concluded_by or "").strip():
         errors["concluded_by"] = _("Hãy ghi cơ quan kết luận.")
     if not (findings or "").strip():

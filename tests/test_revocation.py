@@ -209,6 +209,26 @@ def test_a_certificate_that_lapsed_before_the_conclusion_is_not_revoked(
         assert _propose(old, city_reviewer, concluded_on=concluded_on).pk
 
 
+@pytest.mark.parametrize(("offset", "refused"), [(0, False), (1, True)])
+def test_a_certificate_kept_valid_by_a_grace_is_revoked_until_the_grace_ends(
+    ninh_kieu, city_reviewer, offset, refused
+):
+    """A late re-rating keeps the certificate valid until its decision (26/2026/QĐ-TTg Điều
+    12.3): a violation found meanwhile withdraws it; after the grace nothing is left."""
+    product = ProductFactory(producer=ProducerFactory(area=ninh_kieu))
+    old = CertificateFactory(
+        product=product, decision_date=date(2023, 3, 1), extended_until=date(2026, 4, 30)
+    )
+    concluded_on = date(2026, 4, 30) + timedelta(days=offset)
+    assert concluded_on > old.valid_until
+    if refused:
+        with pytest.raises(ValidationError) as error:
+            _propose(old, city_reviewer, concluded_on=concluded_on)
+        assert "đến hết ngày 30/04/2026" in error.value.message_dict["concluded_on"][0]
+    else:
+        assert _propose(old, city_reviewer, concluded_on=concluded_on).pk
+
+
 def test_the_registry_reads_a_revocation_under_way_then_its_ground(
     certificate, city_reviewer, council_secretary
 ):
