@@ -623,3 +623,20 @@ def test_the_queue_is_kept_until_a_dossier_changes(
     response = client.get(reverse("evaluations:queue"))
     assert [e.pk for e in response.context["returned"]] == [evaluation.pk]
     assert response.context["totals"]["returned"] == 1
+
+
+def test_the_citys_queue_counts_every_waiting_dossier_while_showing_the_first(
+    login, monkeypatch, round_, co_do, officer_co_do, city_reviewer
+):
+    from evaluations.views import lists
+
+    monkeypatch.setattr(lists, "QUEUE_LIMIT", 2)
+    for n in range(3):
+        submitted(round_, make_product(co_do, f"Chờ {n}"), officer_co_do, [70, 72, 74])
+    response = login(city_reviewer).get(reverse("evaluations:queue"))
+    assert response.context["review_count"] == 3
+    (group,) = response.context["review_groups"]
+    assert (group["count"], group["shown"]) == (3, 2)
+    html = response.content.decode()
+    assert "3 hồ sơ · hiện 2 hồ sơ đầu" in html
+    assert "Đang hiện 2 trong 3 hồ sơ." in html

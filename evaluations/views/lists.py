@@ -54,8 +54,11 @@ def district_of(area: Area) -> Area:
     return area
 
 
-def _by_round_and_district(evaluations: list[Evaluation]) -> list[dict]:
-    """[{round, districts: [{area, evaluations}]}] in round order, districts by name."""
+def _by_round_and_district(
+    evaluations: list[Evaluation], totals: dict[int, int] | None = None
+) -> list[dict]:
+    """[{round, districts: [{area, evaluations}], count, shown}] in round order, districts by
+    name; ``count`` the round's dossiers in ``totals`` (by round) when given, else those here."""
     groups = []
     for round_, items in groupby(evaluations, key=lambda evaluation: evaluation.round):
         items = sorted(
@@ -66,7 +69,10 @@ def _by_round_and_district(evaluations: list[Evaluation]) -> list[dict]:
             {"area": area, "evaluations": list(rows)}
             for area, rows in groupby(items, key=lambda e: district_of(e.product.producer.area))
         ]
-        groups.append({"round": round_, "districts": districts, "count": len(items)})
+        count = (totals or {}).get(round_.pk, len(items))
+        groups.append(
+            {"round": round_, "districts": districts, "count": count, "shown": len(items)}
+        )
     return groups
 
 
@@ -151,11 +157,11 @@ def queue(request: HttpRequest) -> HttpResponse:
     ]
     # Kept for the user until a dossier, product, producer or area changes: the rows
     # themselves are read fresh, with who acts next.
-    (keys, totals), _as_of = cached_until_changed(
+    (keys, counts), _as_of = cached_until_changed(
         "evaluations.queue",
         lambda _day: (
             _first_of_each(visible, sections, order, QUEUE_LIMIT),
-            dict(visible.values_list("status").annotate(n=Count("pk")).order_by()),
+            list(visible.values_list("round_id", "status").annotate(n=Count("pk")).order_by()),
         ),
         user.pk,
         tuple(map(tuple, sections)),
@@ -163,6 +169,13 @@ def queue(request: HttpRequest) -> HttpResponse:
         as_of=False,
     )
     rows = with_next_steps(list(_for_rows(Evaluation.objects.filter(pk__in=keys)).order_by(*order)))
+    # How many there are at each step, and waiting in each round: a section shows its first.
+    totals: dict[str, int] = {}
+    waiting_in_round: dict[int, int] = {}
+    for round_id, status, n in counts:
+        totals[status] = totals.get(status, 0) + n
+        if status in Evaluation.WAITING_STATUSES:
+            waiting_in_round[round_id] = waiting_in_round.get(round_id, 0) + n
 
     def having(*wanted):
         return [e for e in rows if e.status in wanted]
@@ -182,8 +195,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     if is_reviewer:
         for_city = [e for e in waiting if workflow.deciding_level(e) != Level.DISTRICT]
         context.update(
-            review_groups=_by_round_and_district(for_city),
-            review_count=len(for_city),
+            review_groups=_by_round_and_district(for_city, waiting_in_round),
+            # The dossiers a district decides (recorded before 07/2025) are few and all shown.
+            review_count=total(*Evaluation.WAITING_STATUSES) - (len(waiting) - len(for_city)),
             district_decisions=[e for e in waiting if e not in for_city],
             central=having(S.PROPOSED_CENTRAL),
             late_at_commune=[e for e in having(S.RECEIVED) if e.commune_overdue],
