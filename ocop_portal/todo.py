@@ -68,7 +68,8 @@ S = Evaluation.Status
 
 #: How many rows each section of the home page shows; its "see all" page has the rest.
 LIMIT = 10
-#: The re-rating window opens this many days before expiry: nothing earlier is due.
+#: Before any legal basis sets a re-rating window, the days before expiry the home page
+#: reminds of a certificate (the bases' own windows decide once there are some).
 RERATE_WITHIN_DAYS = 180
 #: The kinds of records (``core.caching``: the apps' labels) the counts are made of.
 RECORD_KINDS = ("evaluations", "products")
@@ -205,10 +206,12 @@ def certificates_to_rerate(user, today: date) -> QuerySet:
     """Certificates of the user's areas whose re-rating dossier is due and not filed: the
     window is open (180 to 120 days before expiry), or it has closed and the certificate has
     not yet expired (a dossier filed then still keeps it valid until the result)."""
+    schedule = rerating.Schedule.load()
+    within = schedule.opens_within(default=RERATE_WITHIN_DAYS)
     certificates = Certificate.objects.visible_to(user).filter(
-        valid_until__gte=today, valid_until__lte=today + timedelta(days=RERATE_WITHIN_DAYS)
+        valid_until__gte=today, valid_until__lte=today + timedelta(days=within)
     )
-    return rerating.annotate_states(certificates, today).filter(
+    return rerating.annotate_states(certificates, today, schedule).filter(
         rerating_state__in=(rerating.State.OPEN, rerating.State.LATE)
     )
 

@@ -165,6 +165,11 @@ class Schedule:
     def load(cls) -> "Schedule":
         return cls(LegalBasis.objects.all())
 
+    def opens_within(self, default: int) -> int:
+        """The most days before expiry a window opens, of all the rules (``default`` when no
+        basis sets a window): no certificate expiring later is due yet."""
+        return max((period.rules.opens_days for period in self.periods), default=default)
+
     def rules_for(self, expiry: date) -> Rules | None:
         """The rules of a certificate expiring on this day (None: no window, no grace)."""
         return next((p.rules for p in self.periods if p.contains(expiry)), None)

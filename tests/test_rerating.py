@@ -628,3 +628,13 @@ def test_a_product_in_grace_is_shown_as_re_rating(
 
 def product_url(product) -> str:
     return reverse("catalogue:product", args=[product.pk, "x"])
+
+
+def test_no_certificate_is_due_before_the_widest_window_opens(criteria_sets):
+    """The 26/2026 window opens 180 days before expiry; a basis with a wider window widens
+    the home page's horizon; with no window anywhere, the default stands."""
+    assert rerating.Schedule.load().opens_within(default=90) == 180
+    assert rerating.Schedule([]).opens_within(default=90) == 90
+    wider = LegalBasis.objects.get(code="26/2026/QĐ-TTg")
+    wider.rerating_opens_days = 200
+    assert rerating.Schedule([wider]).opens_within(default=90) == 200
