@@ -69,6 +69,8 @@ def test_approving_a_plan_waits_for_the_confirmation(live_server, page, can_tho)
     sign_in(page, live_server.url, "city")
     page.goto(f"{live_server.url}/plans/2026/")
     page.get_by_role("button", name="Phê duyệt kế hoạch…").click()
+    # The form slides open: a tick given while it is still moving may land beside the box.
+    page.locator("#approve-plan.collapse.show").wait_for()
     form = page.locator("form[data-confirm]")
     form.wait_for(state="visible")
     assert "giá trị đã phê duyệt được giữ làm số gốc" in form.inner_text()
