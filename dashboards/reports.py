@@ -37,6 +37,7 @@ from products.models import (
     ProductCategory,
     sector_key,
     valid_on_q,
+    valid_on_values,
 )
 from subjects.models import Producer
 
@@ -78,14 +79,9 @@ def _valid_q(on: date, prefix: str = "") -> Q:
 
 
 def _valid_row(row, on: date) -> bool:
-    """``valid_on_q`` for a certificate read as a row: decided by the day, not revoked by
-    then, not expired or kept valid by a late re-rating's grace."""
+    """A certificate read as a row of ``carried_stars`` valid on the day."""
     _product, _pk, _stars, decided, until, extended, revoked, _counted = row
-    return (
-        (until >= on or (extended is not None and extended >= on))
-        and decided <= on
-        and not (revoked is not None and revoked <= on)
-    )
+    return valid_on_values(on, decided=decided, until=until, extended=extended, revoked=revoked)
 
 
 def carried_stars(certs, years: list[int], today: date) -> dict[str, int]:

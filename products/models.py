@@ -757,6 +757,17 @@ def valid_on_q(on: date, prefix: str = "") -> Q:
     )
 
 
+def valid_on_values(
+    on: date, *, decided: date, until: date, extended: date | None, revoked: date | None
+) -> bool:
+    """``valid_on_q`` for a certificate's dates read as values (counted in Python)."""
+    return (
+        (until >= on or (extended is not None and extended >= on))
+        and decided <= on
+        and not (revoked is not None and revoked <= on)
+    )
+
+
 class CertificateQuerySet(AreaScopedQuerySet):
     area_path_lookup = "product__producer__area__path"
     producer_lookup = "product__producer"
