@@ -133,10 +133,11 @@ def expiring(request: HttpRequest) -> HttpResponse:
             pk=OuterRef("pk"),
             follow_up_evaluations__status__in=rerating.OPEN_DOSSIER_STATUSES,
         ).values("follow_up_evaluations__pk")[:1]
+        # Through the policy again: kept keys never show a certificate the user no longer sees.
         found = _ordered(
-            Certificate.objects.filter(pk__in=ids).select_related(
-                "product__producer__area", "area"
-            ),
+            Certificate.objects.visible_to(user)
+            .filter(pk__in=ids)
+            .select_related("product__producer__area", "area"),
             today,
             schedule,
         ).annotate(open_dossier_id=Subquery(open_dossier))

@@ -640,3 +640,17 @@ def test_the_citys_queue_counts_every_waiting_dossier_while_showing_the_first(
     html = response.content.decode()
     assert "3 hồ sơ · hiện 2 hồ sơ đầu" in html
     assert "Đang hiện 2 trong 3 hồ sơ." in html
+
+
+def test_a_kept_queue_never_shows_a_dossier_of_an_area_taken_away(
+    login, round_, co_do, ninh_kieu, officer_co_do, city_reviewer
+):
+    client = login(officer_co_do)
+    evaluation = submitted(round_, make_product(co_do, "Bánh pía"), officer_co_do, [70, 72, 74])
+    services.evaluation_return(evaluation=evaluation, by=city_reviewer, comment="Bổ sung")
+    assert [e.pk for e in client.get(reverse("evaluations:queue")).context["returned"]] == [
+        evaluation.pk
+    ]
+    officer_co_do.areas.set([ninh_kieu])  # no dossier saved: only the officer's areas change
+    response = login(officer_co_do).get(reverse("evaluations:queue"))
+    assert response.context["returned"] == []

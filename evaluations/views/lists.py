@@ -164,11 +164,15 @@ def queue(request: HttpRequest) -> HttpResponse:
             list(visible.values_list("round_id", "status").annotate(n=Count("pk")).order_by()),
         ),
         user.pk,
+        policy.visibility_key(user),
         tuple(map(tuple, sections)),
         kinds=("areas", "subjects", "products", "evaluations"),
         as_of=False,
     )
-    rows = with_next_steps(list(_for_rows(Evaluation.objects.filter(pk__in=keys)).order_by(*order)))
+    # Through the policy again: kept keys never show a dossier the user no longer sees.
+    rows = with_next_steps(
+        list(_for_rows(Evaluation.objects.visible_to(user).filter(pk__in=keys)).order_by(*order))
+    )
     # How many there are at each step, and waiting in each round: a section shows its first.
     totals: dict[str, int] = {}
     waiting_in_round: dict[int, int] = {}
