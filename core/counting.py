@@ -23,8 +23,8 @@ What happens after recognition (the dashboard's "Sau công nhận"):
   local time).
 
 The kernel knows the rule as lookups only (it imports no domain app): ``year_lookup`` for a
-``values()`` or an ordering, ``in_year``/``in_years``/``up_to_year`` as filters; ``prefix``
-reaches the record through a relation ("certificate__").
+``values()`` or an ordering, ``in_year``/``in_years``/``up_to_year`` as filters, ``year_of`` for
+rows already read; ``prefix`` reaches the record through a relation ("certificate__").
 
 Figures a yearly plan may set a target for but whose records lie in an app the plans cannot
 import (on their level or above: the buyers' enquiries) are registered here by that app
@@ -33,7 +33,7 @@ area paths of the records of a province (an ``areas.Area``) counted in a year.
 ``budgets.reports`` counts them by area as it counts its own.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from django.db.models import Q
 
@@ -61,6 +61,17 @@ _YEAR_OF = {
 def year_lookup(kind: str, prefix: str = "") -> str:
     """The lookup giving the year a record of ``kind`` counts in."""
     return prefix + _YEAR_OF[kind]
+
+
+def year_of(kind: str, values: Mapping, prefix: str = "") -> int | None:
+    """The year a record counts in, read from its ``values()``: the rule's Python form, for
+    figures counted from rows read once. The values hold the year lookup itself
+    (``round__year``) or the day it is the year of (``decision_date``)."""
+    lookup = year_lookup(kind, prefix)
+    if lookup in values:
+        return values[lookup]
+    day = values[lookup.removesuffix("__year")]
+    return day.year if day is not None else None
 
 
 def in_year(kind: str, year: int, prefix: str = "") -> Q:

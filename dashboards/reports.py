@@ -26,9 +26,10 @@ from budgets.reports import (
     percent_of,
     target_results,
 )
-from core.counting import CERTIFICATE, EVALUATION, in_year, in_years, up_to_year, year_lookup
+from core.counting import CERTIFICATE, EVALUATION, in_years, up_to_year, year_lookup, year_of
 from dashboards.after_recognition import AfterRecognition, YearFigures, after_recognition
 from dashboards.after_recognition import years_figures as after_recognition_years
+from dashboards.links import records_url
 from dashboards.scope import Scope
 from evaluations.models import Evaluation
 from products.models import (
@@ -36,8 +37,7 @@ from products.models import (
     Certificate,
     ProductCategory,
     sector_key,
-    valid_on_q,
-    valid_on_values,
+    valid_span,
 )
 from subjects.models import Producer
 
@@ -72,58 +72,112 @@ def counted_on(year: int, today: date | None = None) -> date:
     return min(date(year, 12, 31), today)
 
 
-def _valid_q(on: date, prefix: str = "") -> Q:
-    """Valid on the day as ``CertificateQuerySet.valid_on`` says (the grace of a late
-    re-rating dossier included), for conditional aggregates."""
-    return valid_on_q(on, prefix)
+def _sector_expressions() -> tuple[Case, Case]:
+    """The sector a certificate's product lies in (its category, or the category's parent or
+    grandparent for a group or a product set): its key and its name."""
+    level = "product__category__level"
+    sector_id = Case(
+        When(**{level: ProductCategory.Level.SET}, then=F("product__category__parent__parent_id")),
+        When(**{level: ProductCategory.Level.GROUP}, then=F("product__category__parent_id")),
+        default=F("product__category_id"),
+        output_field=IntegerField(),
+    )
+    sector_name = Case(
+        When(
+            **{level: ProductCategory.Level.SET}, then=F("product__category__parent__parent__name")
+        ),
+        When(**{level: ProductCategory.Level.GROUP}, then=F("product__category__parent__name")),
+        default=F("product__category__name"),
+        output_field=CharFieldType(),
+    )
+    return sector_id, sector_name
 
 
-def _valid_row(row, on: date) -> bool:
-    """A certificate read as a row of ``carried_stars`` valid on the day."""
-    _product, _pk, _stars, decided, until, extended, revoked, _counted = row
-    return valid_on_values(on, decided=decided, until=until, extended=extended, revoked=revoked)
-
-
-def carried_stars(certs, years: list[int], today: date) -> dict[str, int]:
-    """One query: products certified at the end of each year (or today) by the stars of the
-    certificate they carry then, ``v<year>_<stars>``: of each product's certificates valid
-    then, the latest decision (an upgrade replaces the older certificate), counted when it is
-    one of ``certs``. Every certificate of the products counted (wherever recognised, so that
-    the one each carries is the same) is read once and the years are counted here, where a
-    window per counting day read the certificates of the whole country once per year."""
-    totals = {f"v{year}_{stars}": 0 for year in years for stars in STARS}
+def read_certificates(certs) -> list[dict]:
+    """One query: every certificate of the products that have one of ``certs`` (wherever it
+    was recognised, so that the certificate each product carries is the same for every
+    scope), with what the figures group by; ``counted``: it is one of ``certs``. The
+    dashboard's certificate figures are counted from these rows, where a conditional
+    aggregate per figure read the scope's certificates once per figure."""
     counted = certs.order_by()
+    sector_id, sector_name = _sector_expressions()
     rows = (
         Certificate.objects.filter(product__in=counted.values("product"))
-        .annotate(counted=Exists(counted.filter(pk=OuterRef("pk"))))
+        .annotate(
+            counted=Exists(counted.filter(pk=OuterRef("pk"))),
+            sector_id=sector_id,
+            sector_name=sector_name,
+        )
         .order_by()
-        .values_list(
-            "product_id",
+        .values(
             "pk",
+            "product_id",
+            "product__producer_id",
+            "product__producer__kind",
+            "area__path",
+            "kind",
+            "level",
             "stars",
+            "score",
             "decision_date",
             "valid_until",
             "extended_until",
             "revoked_on",
             "counted",
+            "sector_id",
+            "sector_name",
         )
     )
-    by_product: dict[int, list[tuple]] = {}
     for row in rows:
-        by_product.setdefault(row[0], []).append(row)
+        row["first"], row["last"] = valid_span(
+            decided=row["decision_date"],
+            until=row["valid_until"],
+            extended=row["extended_until"],
+            revoked=row["revoked_on"],
+        )
+    return list(rows)
+
+
+def _valid(row: dict, on: date) -> bool:
+    """A certificate read by ``read_certificates`` valid on the day, as
+    ``CertificateQuerySet.valid_on`` says (the grace of a late re-rating dossier included)."""
+    return row["first"] <= on <= row["last"]
+
+
+def _decided_in(row: dict, year: int) -> bool:
+    return year_of(CERTIFICATE, row) == year
+
+
+def _new_in(row: dict, year: int) -> bool:
+    """A new product's certificate (not a re-rating or an upgrade) decided in the year."""
+    return row["kind"] == NEW and _decided_in(row, year)
+
+
+def _counted(rows: list[dict]) -> list[dict]:
+    return [row for row in rows if row["counted"]]
+
+
+def carried_stars(rows: list[dict], years: list[int], today: date) -> dict[str, int]:
+    """Products certified at the end of each year (or today) by the stars of the certificate
+    they carry then, ``v<year>_<stars>``: of each product's certificates valid then, the
+    latest decision (an upgrade replaces the older certificate), counted when it is one of the
+    scope's (``counted``)."""
+    totals = {f"v{year}_{stars}": 0 for year in years for stars in STARS}
+    keys = {(year, stars): f"v{year}_{stars}" for year in years for stars in STARS}
+    by_product: dict[int, list[dict]] = {}
+    for row in rows:
+        by_product.setdefault(row["product_id"], []).append(row)
     days = [(year, counted_on(year, today)) for year in years]
     for product_rows in by_product.values():
         # The latest decision first: the first valid on a day is the one carried then.
-        product_rows.sort(key=lambda row: (row[3], row[1]), reverse=True)
+        product_rows.sort(key=lambda row: (row["decision_date"], row["pk"]), reverse=True)
         for year, on in days:
-            carried = next((row for row in product_rows if _valid_row(row, on)), None)
-            if carried is not None and carried[7] and carried[2] in STARS:
-                totals[f"v{year}_{carried[2]}"] += 1
+            for row in product_rows:
+                if row["first"] <= on <= row["last"]:
+                    if row["counted"] and row["stars"] in STARS:
+                        totals[keys[year, row["stars"]]] += 1
+                    break
     return totals
-
-
-def _products(condition: Q) -> Count:
-    return Count("product", distinct=True, filter=condition)
 
 
 # --- Building blocks ------------------------------------------------------------------------
@@ -232,32 +286,45 @@ def certificates(user, scope: Scope):
     return Certificate.objects.visible_to(user).filter(scope.q_area("area"))
 
 
-def star_series(certs, years: list[int], today: date, expiring: bool = False) -> dict:
-    """Two queries: products certified at the end of each year by stars (``carried_stars``);
-    the potential 5★, the new products, the producers with new products and (optionally) the
-    certificates expiring within 90 days from today."""
-    aggregates = {}
+def star_series(rows: list[dict], years: list[int], today: date, expiring: bool = False) -> dict:
+    """From the rows of ``read_certificates``: products certified at the end of each year by
+    stars (``carried_stars``); the potential 5★ (a city 4★ certificate of 90 points or more
+    valid then), the new products by stars, the producers with new products and (optionally)
+    the products whose certificate expires within 90 days from today."""
+    counted = _counted(rows)
+    totals = carried_stars(rows, years, today)
+    potential = [
+        row
+        for row in counted
+        if row["level"] == Certificate.Level.CITY
+        and row["stars"] == 4
+        and row["score"] is not None
+        and row["score"] >= 90
+    ]
+    new_by_year: dict[int, list[dict]] = {}
+    for row in counted:
+        if row["kind"] == NEW:
+            new_by_year.setdefault(year_of(CERTIFICATE, row), []).append(row)
     for year in years:
         on = counted_on(year, today)
-        aggregates[f"p{year}"] = _products(
-            _valid_q(on) & Q(level=Certificate.Level.CITY, stars=4, score__gte=90)
-        )
-        decided = Q(kind=NEW) & in_year(CERTIFICATE, year)
+        totals[f"p{year}"] = len({row["product_id"] for row in potential if _valid(row, on)})
+        new = new_by_year.get(year, [])
         for stars in STARS:
-            aggregates[f"n{year}_{stars}"] = _products(decided & Q(stars=stars))
-        aggregates[f"n{year}"] = _products(decided)
-        aggregates[f"r{year}"] = Count("product__producer", distinct=True, filter=decided)
+            totals[f"n{year}_{stars}"] = len({r["product_id"] for r in new if r["stars"] == stars})
+        totals[f"n{year}"] = len({row["product_id"] for row in new})
+        totals[f"r{year}"] = len({row["product__producer_id"] for row in new})
     if expiring:
         # As ``expiring_within``: reaching the expiry day within the days (one past it and
         # kept valid by a grace is not "expiring").
-        aggregates["expiring"] = _products(
-            _valid_q(today)
-            & Q(
-                valid_until__gte=today,
-                valid_until__lte=today + timedelta(days=EXPIRING_WITHIN_DAYS),
-            )
+        last = today + timedelta(days=EXPIRING_WITHIN_DAYS)
+        totals["expiring"] = len(
+            {
+                row["product_id"]
+                for row in counted
+                if today <= row["valid_until"] <= last and _valid(row, today)
+            }
         )
-    return {**certs.aggregate(**aggregates), **carried_stars(certs, years, today)}
+    return totals
 
 
 def _star_count(totals: dict, year: int, today: date) -> StarCount:
@@ -269,41 +336,50 @@ def _star_count(totals: dict, year: int, today: date) -> StarCount:
     )
 
 
-def by_area(certs, year: int, on: date) -> tuple[list[AreaRow], list[str]]:
+def by_area(rows: list[dict], year: int, on: date) -> tuple[list[AreaRow], list[str]]:
     """Certified products on the day and new ones in the year, by district (or by today's
     commune for certificates recognised after the districts were dissolved); and the paths of
-    the areas with a certificate decided by the end of the year. Two queries."""
-    rows = certs.values("area__path").annotate(
-        certified=_products(_valid_q(on)),
-        new=_products(Q(kind=NEW) & in_year(CERTIFICATE, year)),
-        decided=_products(in_year(CERTIFICATE, year)),
-        ever=_products(Q(decision_date__lte=date(year, 12, 31))),
-    )
-    totals: dict[str, AreaRow] = {}
-    counted: dict[str, list] = {}
-    ever = []
-    for row in rows:
-        if row["ever"]:
-            ever.append(row["area__path"])
-        if row["certified"] or row["decided"]:
-            counted.setdefault(_unit_path(row["area__path"]), []).append(row)
-    if not counted:
-        return [], ever
+    the areas with a certificate decided by the end of the year. One query (the units)."""
+    end = date(year, 12, 31)
+    certified: dict[str, set] = {}
+    new: dict[str, set] = {}
+    decided: dict[str, set] = {}
+    ever: set[str] = set()
+    for row in _counted(rows):
+        path, product = row["area__path"], row["product_id"]
+        if row["decision_date"] <= end:
+            ever.add(path)
+        if _valid(row, on):
+            certified.setdefault(path, set()).add(product)
+        if _decided_in(row, year):
+            decided.setdefault(path, set()).add(product)
+            if row["kind"] == NEW:
+                new.setdefault(path, set()).add(product)
+    # A product counts once in each area it was recognised in: the areas of a unit add up.
+    units: dict[str, list[str]] = {}
+    for path in certified.keys() | decided.keys():
+        units.setdefault(_unit_path(path), []).append(path)
+    if not units:
+        return [], sorted(ever)
     areas = {
-        area.path: area for area in Area.objects.filter(path__in=counted).order_by("-valid_until")
+        area.path: area for area in Area.objects.filter(path__in=units).order_by("-valid_until")
     }
-    for unit, unit_rows in counted.items():
-        area = areas.get(unit)
-        if area is None:
-            continue
-        totals[unit] = AreaRow(
-            area,
-            certified=sum(r["certified"] for r in unit_rows),
-            new=sum(r["new"] for r in unit_rows),
-            decided=sum(r["decided"] for r in unit_rows),
+
+    def total(counts: dict[str, set], paths: list[str]) -> int:
+        return sum(len(counts.get(path, ())) for path in paths)
+
+    totals = [
+        AreaRow(
+            areas[unit],
+            certified=total(certified, paths),
+            new=total(new, paths),
+            decided=total(decided, paths),
         )
-    rows = sorted(totals.values(), key=lambda row: (-row.certified, -row.new, row.area.name))
-    return rows, ever
+        for unit, paths in units.items()
+        if unit in areas
+    ]
+    totals.sort(key=lambda row: (-row.certified, -row.new, row.area.name))
+    return totals, sorted(ever)
 
 
 def _unit_path(path: str) -> str:
@@ -353,66 +429,55 @@ def _inside(path: str, scope: Scope) -> bool:
     return scope.area is not None and scope.area.path.startswith(path)
 
 
-def by_kind(certs, year: int) -> list[KindRow]:
-    """Producers with new products in the year and those products, by kind. One query."""
-    rows = {key: KindRow(key, label, kinds) for key, label, kinds in KIND_GROUPS}
-    counts = (
-        certs.filter(in_year(CERTIFICATE, year), kind=NEW)
-        .values("product__producer__kind")
-        .annotate(
-            producers=Count("product__producer", distinct=True),
-            products=Count("product", distinct=True),
-        )
-    )
-    for count in counts:
-        for row in rows.values():
-            if count["product__producer__kind"] in row.kinds:
-                row.producers += count["producers"]
-                row.products += count["products"]
-    return list(rows.values())
+def by_kind(rows: list[dict], year: int) -> list[KindRow]:
+    """Producers with new products in the year and those products, by kind."""
+    producers: dict[str, set] = {}
+    products: dict[str, set] = {}
+    for row in _counted(rows):
+        if _new_in(row, year):
+            kind = row["product__producer__kind"]
+            producers.setdefault(kind, set()).add(row["product__producer_id"])
+            products.setdefault(kind, set()).add(row["product_id"])
+    groups = []
+    for key, label, kinds in KIND_GROUPS:
+        group = KindRow(key, label, kinds)
+        for kind in kinds:
+            group.producers += len(producers.get(kind, ()))
+            group.products += len(products.get(kind, ()))
+        groups.append(group)
+    return groups
 
 
-def by_sector(certs, year: int, on: date) -> list[SectorRow]:
-    """Certified products on the day and new ones in the year, by sector. One query."""
-    level = "product__category__level"
-    sector_id = Case(
-        When(**{level: ProductCategory.Level.SET}, then=F("product__category__parent__parent_id")),
-        When(**{level: ProductCategory.Level.GROUP}, then=F("product__category__parent_id")),
-        default=F("product__category_id"),
-        output_field=IntegerField(),
-    )
-    sector_name = Case(
-        When(
-            **{level: ProductCategory.Level.SET}, then=F("product__category__parent__parent__name")
-        ),
-        When(**{level: ProductCategory.Level.GROUP}, then=F("product__category__parent__name")),
-        default=F("product__category__name"),
-        output_field=CharFieldType(),
-    )
-    rows = (
-        certs.annotate(sector_id=sector_id, sector_name=sector_name)
-        .values("sector_id", "sector_name")
-        .annotate(
-            certified=_products(_valid_q(on)),
-            new=_products(Q(kind=NEW) & in_year(CERTIFICATE, year)),
-        )
-        .filter(Q(certified__gt=0) | Q(new__gt=0))
-        .order_by("sector_id")
-    )
+def by_sector(rows: list[dict], year: int, on: date) -> list[SectorRow]:
+    """Certified products on the day and new ones in the year, by sector."""
+    certified: dict[tuple, set] = {}
+    new: dict[tuple, set] = {}
+    for row in _counted(rows):
+        sector = (row["sector_id"], row["sector_name"])
+        if _valid(row, on):
+            certified.setdefault(sector, set()).add(row["product_id"])
+        if _new_in(row, year):
+            new.setdefault(sector, set()).add(row["product_id"])
     # A product has one category, so it counts under one classification's sector only: the
     # counts of the sectors of one name add up exactly.
     merged: dict[str, SectorRow] = {}
-    for r in rows:
-        key = sector_key(r["sector_name"])
-        row = merged.setdefault(key, SectorRow(r["sector_id"], r["sector_name"]))
+    for sector_id, name in sorted(certified.keys() | new.keys(), key=_sector_order):
+        key = sector_key(name)
+        row = merged.setdefault(key, SectorRow(sector_id, name))
         # The plainest name of the sector ("Thực phẩm" rather than "Sản phẩm thực phẩm").
-        if r["sector_name"] and len(r["sector_name"]) < len(row.label or ""):
-            row.label = r["sector_name"]
-        row.certified += r["certified"]
-        row.new += r["new"]
-        if r["sector_id"] is not None:
-            row.sector_ids.append(r["sector_id"])
+        if name and len(name) < len(row.label or ""):
+            row.label = name
+        row.certified += len(certified.get((sector_id, name), ()))
+        row.new += len(new.get((sector_id, name), ()))
+        if sector_id is not None:
+            row.sector_ids.append(sector_id)
     return sorted(merged.values(), key=lambda row: (-row.certified, -row.new, row.label or ""))
+
+
+def _sector_order(sector: tuple) -> tuple:
+    """By key, a product without a category last (as the database sorts NULL)."""
+    sector_id, _name = sector
+    return (sector_id is None, sector_id or 0)
 
 
 def evaluations(user, scope: Scope, year: int) -> tuple[list[StatusRow], list[str]]:
@@ -477,12 +542,13 @@ def city_dashboard(user, scope: Scope, year: int, today: date | None = None) -> 
     today = today or timezone.localdate()
     on = counted_on(year, today)
     certs = certificates(user, scope)
+    rows = read_certificates(certs)
     years = list(range(max(year - SERIES_YEARS + 1, 2018), year + 1))
-    totals = star_series(certs, years, today, expiring=True)
+    totals = star_series(rows, years, today, expiring=True)
     series = [_star_count(totals, y, today) for y in years]
     while len(series) > 1 and series[0].total == 0 and totals[f"n{series[0].year}"] == 0:
         series.pop(0)
-    area_rows, ever_paths = by_area(certs, year, on)
+    area_rows, ever_paths = by_area(rows, year, on)
     pipeline, evaluated_paths = evaluations(user, scope, year)
     decided_paths = [row.area.path for row in area_rows if row.decided]
     # A certificate is the outcome of an evaluation: areas with one count as having taken
@@ -517,8 +583,8 @@ def city_dashboard(user, scope: Scope, year: int, today: date | None = None) -> 
         units=units_of(user, scope, year, decided_paths, evaluated_paths),
         targets=results,
         by_area=area_rows,
-        by_kind=by_kind(certs, year),
-        by_sector=by_sector(certs, year, on),
+        by_kind=by_kind(rows, year),
+        by_sector=by_sector(rows, year, on),
         pipeline=pipeline,
         budget=budget_summary(lines) if lines else None,
         after=after_recognition(user, scope, certs, year, on, today),
@@ -550,7 +616,7 @@ def years_report(user, scope: Scope, first: int, last: int, today: date | None =
     today = today or timezone.localdate()
     years = list(range(first, last + 1))
     certs = certificates(user, scope)
-    totals = star_series(certs, years, today)
+    totals = star_series(read_certificates(certs), years, today)
     columns = {
         y: YearColumn(y, _star_count(totals, y, today), totals[f"n{y}"], totals[f"r{y}"])
         for y in years
@@ -602,12 +668,25 @@ def years_report(user, scope: Scope, first: int, last: int, today: date | None =
 # --- Chart data -------------------------------------------------------------------------------
 
 
-def _list_url(name: str, **params) -> str:
-    from django.urls import reverse
-    from django.utils.http import urlencode
+#: The chart of areas draws the areas with the most certified products; the table below it
+#: lists every one (a province holds up to a few hundred communes).
+AREA_BARS = 12
 
-    query = {key: value for key, value in params.items() if value not in (None, "")}
-    return reverse(name) + (f"?{urlencode(query)}" if query else "")
+
+def _area_bars(d: Dashboard) -> list[tuple]:
+    """The chart's bars: the first areas of the table (the others are told under it)."""
+    return [
+        (row.area.name, row.certified, records_url("products:list", area=row.area.pk))
+        for row in d.by_area[:AREA_BARS]
+    ]
+
+
+def _areas_left_out(d: Dashboard) -> dict | None:
+    """The areas the chart leaves out: how many, and their certified products."""
+    rest = d.by_area[AREA_BARS:]
+    if not rest:
+        return None
+    return {"areas": len(rest), "certified": sum(row.certified for row in rest)}
 
 
 def dashboard_charts(d: Dashboard) -> dict:
@@ -620,24 +699,21 @@ def dashboard_charts(d: Dashboard) -> dict:
             for stars in STARS
             if any(s.by_stars[stars] for s in d.series) or stars != 5
         ],
-        "areas": [
-            (row.area.name, row.certified, _list_url("products:list", area=row.area.pk))
-            for row in d.by_area
-        ],
-        "areas_new": [
-            (row.area.name, row.new, _list_url("products:list", area=row.area.pk, year=d.year))
-            for row in d.by_area
-            if row.new
-        ],
+        "areas": _area_bars(d),
+        "areas_left_out": _areas_left_out(d),
         "sectors": [
-            (row.label, row.certified, _list_url("products:list", area=area, sector=row.sector_id))
+            (
+                row.label,
+                row.certified,
+                records_url("products:list", area=area, sector=row.sector_id),
+            )
             for row in d.by_sector
         ],
         "pipeline": [
             (
                 row.label,
                 row.count,
-                _list_url("evaluations:list", year=d.year, status=row.status, area=area),
+                records_url("evaluations:list", year=d.year, status=row.status, area=area),
             )
             for row in d.pipeline
             if row.count

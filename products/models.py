@@ -757,15 +757,16 @@ def valid_on_q(on: date, prefix: str = "") -> Q:
     )
 
 
-def valid_on_values(
-    on: date, *, decided: date, until: date, extended: date | None, revoked: date | None
-) -> bool:
-    """``valid_on_q`` for a certificate's dates read as values (counted in Python)."""
-    return (
-        (until >= on or (extended is not None and extended >= on))
-        and decided <= on
-        and not (revoked is not None and revoked <= on)
-    )
+def valid_span(
+    *, decided: date, until: date, extended: date | None, revoked: date | None
+) -> tuple[date, date]:
+    """``valid_on_q`` for a certificate's dates read as values (counted in Python): the first
+    and the last day it is valid — valid on a day when ``first <= day <= last`` (none when
+    the last comes before the first: revoked on its decision's day)."""
+    last = max(until, extended) if extended is not None else until
+    if revoked is not None:
+        last = min(last, revoked - timedelta(days=1))
+    return decided, last
 
 
 class CertificateQuerySet(AreaScopedQuerySet):

@@ -173,3 +173,54 @@ def test_bars_that_are_links_are_a_group_of_links_with_their_table(settings):
         "dashboards/charts/bar.html", bar_chart("Nguồn", [("Nhà nước", 3, None)])
     )
     assert 'role="img"' in plain and "<a " not in plain
+
+
+def test_the_chart_of_areas_draws_the_first_twelve_and_tells_the_rest():
+    """A province of 168 communes drew 168 bars (a chart 4,000 px tall): the areas with the
+    most certified products are drawn, the others told under the chart, which links to the
+    full table."""
+    from types import SimpleNamespace
+
+    from areas.models import Area
+    from dashboards.reports import AREA_BARS, AreaRow, dashboard_charts
+
+    rows = [
+        AreaRow(Area(pk=index + 1, name=f"Xã {index + 1}"), certified=100 - index)
+        for index in range(AREA_BARS + 3)
+    ]
+    dashboard = SimpleNamespace(
+        scope=SimpleNamespace(area=None),
+        series=[],
+        by_area=rows,
+        by_sector=[],
+        pipeline=[],
+        budget=None,
+        year=2024,
+    )
+    charts = dashboard_charts(dashboard)
+    bars = charts["areas"]
+    assert len(bars) == AREA_BARS == 12
+    assert bars[0] == ("Xã 1", 100, "/products/?area=1")
+    assert bars[-1][0] == "Xã 12"
+    assert charts["areas_left_out"] == {"areas": 3, "certified": 88 + 87 + 86}
+    dashboard.by_area = rows[:AREA_BARS]
+    charts = dashboard_charts(dashboard)
+    assert len(charts["areas"]) == AREA_BARS and charts["areas_left_out"] is None
+
+
+def test_a_kept_link_follows_the_script_prefix():
+    """The list's path is reversed once and kept, per prefix: a portal served under /ocop/
+    links there."""
+    from django.urls import get_script_prefix, set_script_prefix
+
+    from dashboards.links import records_url
+
+    assert records_url("products:list", area=7, year="") == "/products/?area=7"
+    before = get_script_prefix()
+    set_script_prefix("/ocop/")
+    try:
+        assert records_url("products:list", area=7) == "/ocop/products/?area=7"
+        assert records_url("products:list") == "/ocop/products/"
+    finally:
+        set_script_prefix(before)
+    assert records_url("products:list") == "/products/"

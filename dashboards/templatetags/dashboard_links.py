@@ -2,14 +2,8 @@
 gives /products/?area=7&year=2022, leaving out the parameters without a value."""
 
 from django import template
-from django.urls import reverse
-from django.utils.http import urlencode
+
+from dashboards import links
 
 register = template.Library()
-
-
-@register.simple_tag
-def records_url(url_name, *args, **params):
-    url = reverse(url_name, args=args)
-    query = {name: value for name, value in params.items() if value not in (None, "")}
-    return f"{url}?{urlencode(query)}" if query else url
+register.simple_tag(links.records_url, name="records_url")
