@@ -24,6 +24,7 @@ from vietnam_provinces import Province, VietNamDivisionType
 
 from areas.models import Area
 from core import policy
+from core.caching import per_request
 from core.text import fold
 
 PROVINCE_KINDS = (Area.Kind.PROVINCE, Area.Kind.CENTRAL_CITY)
@@ -150,6 +151,10 @@ def home_code() -> str:
     ("" when no province has any)."""
     if settings.OCOP_PROVINCE_CODE:
         return settings.OCOP_PROVINCE_CODE
+    return per_request(HOME_CACHE_KEY, _cached_home_code)
+
+
+def _cached_home_code() -> str:
     code = cache.get(HOME_CACHE_KEY)
     if code is None:
         code = _province_with_data()

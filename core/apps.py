@@ -14,9 +14,10 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
+        from django.core.signals import request_finished, request_started
         from django.db.models.signals import post_delete, post_save
 
-        from core.caching import record_changed
+        from core.caching import begin_request, end_request, record_changed
         from core.context_processors import record_models
         from core.middleware import SessionRefreshMiddleware
 
@@ -25,6 +26,8 @@ class CoreConfig(AppConfig):
         for model in record_models():
             for signal in (post_save, post_delete):
                 signal.connect(record_changed, sender=model, dispatch_uid=f"cache-{model._meta}")
+        request_started.connect(begin_request, dispatch_uid="cache-request-begin")
+        request_finished.connect(end_request, dispatch_uid="cache-request-end")
         refuse_control_characters()
 
 

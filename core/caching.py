@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import TypeVar
 
+from asgiref.local import Local
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone, translation
@@ -129,3 +130,30 @@ def cached_until_changed(
         found = (build(today), data_as_of() if as_of else None)
         cache.set(key, found, CACHE_SECONDS)
     return found
+
+
+# --- Kept for one request ----------------------------------------------------------------------
+
+#: The values kept while a request is answered (None outside a request: nothing kept).
+_request = Local()
+
+
+def begin_request(**kwargs) -> None:
+    _request.values = {}
+
+
+def end_request(**kwargs) -> None:
+    _request.values = None
+
+
+def per_request(key: str, compute: Callable[[], T]) -> T:
+    """``compute()`` once per request: a value read from the shared cache dozens of times while
+    one page is drawn (the installation's province, for each row of a list) costs one round
+    trip to Redis instead of one a row. Outside a request (a command, a job), computed each
+    time. Connected to ``request_started``/``request_finished`` in core's app config."""
+    values = getattr(_request, "values", None)
+    if values is None:
+        return compute()
+    if key not in values:
+        values[key] = compute()
+    return values[key]

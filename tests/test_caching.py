@@ -55,3 +55,42 @@ def test_the_province_of_a_record(can_tho, co_do):
     product = ProductFactory(producer=ProducerFactory(area=co_do))
     assert province_of(product) == "92"
     assert province_of(can_tho) == "92"
+
+
+def test_a_value_is_computed_once_per_request_and_afresh_outside_one(db):
+    from django.core.signals import request_finished, request_started
+
+    from core.caching import per_request
+
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert per_request("k", compute) == 1
+    assert per_request("k", compute) == 2  # no request: nothing kept
+    request_started.send(sender=None)
+    try:
+        assert per_request("k", compute) == 3
+        assert per_request("k", compute) == 3
+    finally:
+        request_finished.send(sender=None)
+    assert per_request("k", compute) == 4  # the next request starts afresh
+
+
+def test_the_home_province_is_asked_of_the_shared_cache_once_a_page(
+    login, city_reviewer, settings, monkeypatch
+):
+    """The work queue asked Redis for it once per row (90 round trips on a page)."""
+    from areas import provinces
+
+    settings.OCOP_PROVINCE_CODE = ""
+    asked = []
+    original = provinces._cached_home_code
+    monkeypatch.setattr(provinces, "_cached_home_code", lambda: asked.append(1) or original())
+    client = login(city_reviewer)
+    for path in ("/evaluations/", "/dashboard/", "/products/"):
+        asked.clear()
+        assert client.get(path).status_code == 200
+        assert len(asked) <= 1, path
