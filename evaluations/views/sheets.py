@@ -11,8 +11,8 @@ from core.forms import add_errors
 from core.submissions import SAVED, submit_once
 from evaluations import services, workflow
 from evaluations.forms import ScoreSheetForm
+from evaluations.models import Evaluation
 from evaluations.scoring import SheetStructure
-from evaluations.views.evaluation import visible_evaluations
 
 
 def _rows(structure: SheetStructure, form: ScoreSheetForm, chosen: dict, stored: dict | None):
@@ -50,6 +50,15 @@ def _rows(structure: SheetStructure, form: ScoreSheetForm, chosen: dict, stored:
     ]
 
 
+def _sheet_evaluations(user):
+    """The dossiers a sheet page reads: what it shows and what the policy asks, without the
+    dossier page's certificates and author (each join of a fourteen-table lookup cost the
+    planner more than the lookup itself: 13 ms of 14)."""
+    return Evaluation.objects.visible_to(user).select_related(
+        "product__producer__area", "round__area", "criteria_set__legal_basis"
+    )
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 @submit_once(replayed=SAVED)
@@ -58,7 +67,7 @@ def sheet_edit(request: HttpRequest, pk: int, sheet_pk: int) -> HttpResponse:
     preview (static/js/score-sheet.js); the server recomputes on save. A refused save — a
     conflict, a lock, a wrong value — shows the page again with everything as chosen."""
     user = request.user
-    evaluation = get_object_or_404(visible_evaluations(user), pk=pk)
+    evaluation = get_object_or_404(_sheet_evaluations(user), pk=pk)
     sheets = list(evaluation.sheets.select_related("member", "updated_by"))
     sheet = next((s for s in sheets if s.pk == sheet_pk), None)
     if sheet is None:
