@@ -615,6 +615,7 @@ def test_list_queries_do_not_grow(login, product, co_do, city_reviewer, officer_
         enquiry = enquiry_of(other)
         if number % 2:
             services.close(officer_co_do, enquiry, "Đã kết nối.")
+    count_queries(client, url)  # the caches the new records made new (the footer's time)
     assert count_queries(client, url) == before
 
 
@@ -623,7 +624,7 @@ def test_list_query_counts_are_pinned(
 ):
     for number in range(3):
         enquiry_of(product, organisation=f"Người mua {number}")
-    for user, expected in ((owner, 9), (city_reviewer, 10)):
+    for user, expected in ((owner, 8), (city_reviewer, 9)):
         client = login(user)
         client.get(reverse("enquiries:list"))  # warm caches
         with django_assert_num_queries(expected):

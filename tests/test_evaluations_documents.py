@@ -647,7 +647,9 @@ def test_the_page_lists_documents_in_a_fixed_number_of_queries(
         client.get(url)
     for code in ("cong-bo-chat-luong", "phieu-kiem-nghiem", "giai-thuong", "so-huu-tri-tue"):
         add(evaluation, officer_ninh_kieu, code)
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    before = len(few.captured_queries)
+    client.get(url)  # the caches the new documents made new (the footer's time)
+    with django_assert_max_num_queries(before):
         response = client.get(url)
     assert response.status_code == 200
     assert "Gỡ khỏi hồ sơ" in response.text

@@ -596,7 +596,7 @@ def test_the_query_count_does_not_grow_with_rows(
     client = login(officer_co_do)
     client.get(URL)
     # Kept: the states' counts and the page's keys come from the cache.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get(URL)
     for n in range(30):
         expiring_on(today() + timedelta(days=100 + n), area=commune, name=f"Thêm {n:02}")

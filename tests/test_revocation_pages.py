@@ -543,12 +543,14 @@ def test_the_list_makes_as_many_queries_for_many_rows_as_for_few(
         product = ProductFactory(producer=ProducerFactory(area=ninh_kieu))
         propose(CertificateFactory(product=product), city_reviewer, today)
     client.get(LIST)  # the session and the user's areas, once
-    with django_assert_num_queries(9) as few:
+    with django_assert_num_queries(8) as few:
         assert len(names(client.get(LIST))) == 3
     for _n in range(27):
         product = ProductFactory(producer=ProducerFactory(area=ninh_kieu))
         propose(CertificateFactory(product=product), city_reviewer, today)
-    with django_assert_num_queries(len(few.captured_queries)):
+    before = len(few.captured_queries)
+    client.get(LIST)  # the caches the new records made new (the footer's time)
+    with django_assert_num_queries(before):
         page = client.get(LIST)
     assert len(names(page)) == 25
     assert 'rel="next"' in text(page)
