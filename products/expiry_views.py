@@ -89,13 +89,15 @@ class _Listed(Sequence):
             state = spans[0][0]
             keys = (
                 rerating.annotate_states(self.visible, self.today, self.schedule)
-                .filter(rerating_state=state)
+                .filter(rerating.could_be([state], self.today, self.schedule), rerating_state=state)
                 .order_by(*(LAPSED_ORDER if state == State.LAPSED else EXPIRY_ORDER))
             )
         else:
+            states = [state for state, _start in spans]
             keys = (
                 _ordered(self.visible, self.today, self.schedule)
-                .filter(rerating_state__in=[state for state, _start in spans])
+                .filter(rerating.could_be(states, self.today, self.schedule))
+                .filter(rerating_state__in=states)
                 .order_by(*ORDER)
             )
         return list(keys.values_list("pk", flat=True)[bottom - first : top - first])

@@ -21,6 +21,8 @@ list can be filtered and paged by it; :func:`state_of` reads it for one certific
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import reduce
+from operator import or_
 
 from django.db import models
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
@@ -303,6 +305,35 @@ def _conditions(on: date, schedule: Schedule) -> list[tuple]:
             (within, State.LATE),
         ]
     return cases
+
+
+def could_be(states: Iterable[str], on: date, schedule: Schedule) -> Q:
+    """A condition on a certificate's own dates that every certificate in one of ``states``
+    on the day meets (read from ``_conditions``; many others meet it too): put beside the
+    state, it lets the database leave out the certificates far from their window before it
+    computes the state, which asks of the other certificates and the dossiers. ``Q()`` (no
+    condition) when a state has none."""
+    conditions = [_could_be(state, on, schedule) for state in states]
+    if not conditions or any(condition is None for condition in conditions):
+        return Q()
+    return reduce(or_, conditions)
+
+
+def _could_be(state: str, on: date, schedule: Schedule) -> Q | None:
+    periods = schedule.periods
+    if state == State.IN_GRACE:
+        return Q(extended_until__gte=on)
+    if state == State.LAPSED:
+        return Q(revoked_on__lte=on) | Q(valid_until__lt=on)
+    if state == State.LATE and periods:
+        latest = max(period.rules.closes_days for period in periods)
+        return Q(valid_until__gte=on, valid_until__lt=on + timedelta(days=latest))
+    if state == State.NOT_YET_OPEN and periods:
+        earliest = min(period.rules.opens_days for period in periods)
+        return Q(valid_until__gt=on + timedelta(days=earliest))
+    if state == State.OPEN:
+        return Q(valid_until__gte=on)
+    return None
 
 
 def state_expression(on: date, schedule: Schedule | None = None) -> Case:

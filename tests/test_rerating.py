@@ -4,6 +4,7 @@ the result, at most 180 days past expiry), the 45 days to decide from the day th
 complete (Điều 7.6.g), the notices when a window opens and before it closes, and the page."""
 
 import importlib
+import itertools
 from datetime import date, datetime, time, timedelta
 from io import StringIO
 from pathlib import Path
@@ -638,3 +639,31 @@ def test_no_certificate_is_due_before_the_widest_window_opens(criteria_sets):
     wider = LegalBasis.objects.get(code="26/2026/QĐ-TTg")
     wider.rerating_opens_days = 200
     assert rerating.Schedule([wider]).opens_within(default=90) == 200
+
+
+def test_the_dates_a_state_could_have_leave_out_no_certificate_of_it(listed, commune):
+    """``could_be`` narrows the re-rating list's page to the certificates near their window:
+    for every state, and every pair, on days around each window's edges, it leaves out none of
+    the certificates in them (a bound one day too tight would)."""
+    schedule = rerating.Schedule.load()
+    for days in (-121, -120, -1, 0, 1, 119, 120, 121, 179, 180, 181, 400):
+        expiring_on(today() + timedelta(days=days), area=commune, name=f"Ngày {days}")
+    revoked = expiring_on(today() + timedelta(days=300), area=commune, name="Thu hồi")
+    Certificate.objects.filter(pk=revoked.pk).update(
+        revoked_on=today() - timedelta(days=5), revoked_reason="Vi phạm"
+    )
+    certificates = Certificate.objects.all()
+    states = [state.value for state in State]
+    for on in (today(), today() + timedelta(days=1), today() - timedelta(days=1)):
+        annotated = rerating.annotate_states(certificates, on, schedule)
+        found = dict(annotated.values_list("pk", "rerating_state"))
+        assert set(found.values()) >= {State.OPEN, State.LATE, State.LAPSED, State.NOT_YET_OPEN}
+        for chosen in [[state] for state in states] + list(itertools.combinations(states, 2)):
+            expected = {pk for pk, state in found.items() if state in chosen}
+            narrowed = annotated.filter(rerating.could_be(chosen, on, schedule))
+            assert set(narrowed.filter(rerating_state__in=chosen).values_list("pk", flat=True)) == (
+                expected
+            ), (on, chosen)
+    # It does narrow: the late ones' condition leaves out the certificates far from expiry.
+    late = certificates.filter(rerating.could_be([State.LATE], today(), schedule))
+    assert not late.filter(valid_until__gt=today() + timedelta(days=200)).exists()
