@@ -129,6 +129,8 @@ def read_certificates(certs) -> list[dict]:
         )
     )
     for row in rows:
+        # What every figure asks of a row, once: the year it counts in, the days it is valid.
+        row["year"] = year_of(CERTIFICATE, row)
         row["first"], row["last"] = valid_span(
             decided=row["decision_date"],
             until=row["valid_until"],
@@ -145,7 +147,7 @@ def _valid(row: dict, on: date) -> bool:
 
 
 def _decided_in(row: dict, year: int) -> bool:
-    return year_of(CERTIFICATE, row) == year
+    return row["year"] == year
 
 
 def _new_in(row: dict, year: int) -> bool:
@@ -304,7 +306,7 @@ def star_series(rows: list[dict], years: list[int], today: date, expiring: bool 
     new_by_year: dict[int, list[dict]] = {}
     for row in counted:
         if row["kind"] == NEW:
-            new_by_year.setdefault(year_of(CERTIFICATE, row), []).append(row)
+            new_by_year.setdefault(row["year"], []).append(row)
     for year in years:
         on = counted_on(year, today)
         totals[f"p{year}"] = len({row["product_id"] for row in potential if _valid(row, on)})
