@@ -13,7 +13,10 @@ WORKERS ?= auto
 
 .PHONY: install demo serve test lint format messages lock clean
 
-install: $(VENV)/.installed node_modules/.installed locale/en/LC_MESSAGES/django.mo
+# Every language's compiled messages, rebuilt when its .po changes.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+
+install: $(VENV)/.installed node_modules/.installed $(MO_FILES)
 
 $(VENV)/.installed: requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +27,8 @@ node_modules/.installed: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-locale/en/LC_MESSAGES/django.mo: locale/en/LC_MESSAGES/django.po $(VENV)/.installed
-	$(DEV_MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(VENV)/.installed
+	$(DEV_MANAGE) compilemessages -l $* --ignore=.venv --ignore=node_modules -v 0
 
 demo: install
 	$(DEV_MANAGE) migrate --no-input
