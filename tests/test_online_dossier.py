@@ -5,12 +5,13 @@ process goes on unchanged; when the province returns it asking for a document by
 the producer adds it and sends the dossier back. The producer never decides, and never sees the
 council's sheets, the province's remarks, the Tổ tư vấn's findings or the commune's report."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from core import policy
@@ -647,3 +648,38 @@ def test_the_online_demo_leaves_a_dossier_returned_asking_for_a_lab_report(
     assert Evaluation.objects.filter(product__producer=producer).count() == 1
     # Not a producer's account: nothing.
     assert online_demo(officer_co_do) is None
+
+
+def test_a_producer_of_a_former_district_reads_the_commune_that_acted(
+    criteria_sets, co_do, round_, officer_co_do
+):
+    """Registered before 07/2025 in a district that is gone: a step of 2026 was taken by a
+    commune (the one its officer serves), a step of 2024 by the district."""
+    from evaluations.views.online import public_steps
+
+    product = make_product(co_do, "Bánh tét Cờ Đỏ")
+    product.category = category_26("I.1.a")
+    product.save()
+    account = UserFactory(username="chuthecu", role=User.Role.PRODUCER, producer=product.producer)
+    successor = co_do.successors.order_by("code").first()
+    # The officer of one of the communes that took the district over (and of its records).
+    officer = UserFactory(username="xamoi", areas=[co_do, successor])
+    evaluation = filed(product, round_, account)
+    online.dossier_receive(evaluation=evaluation, by=officer)
+    who = {row["step"].action: row["who"] for row in public_steps(evaluation)}
+    assert who[Transition.Action.RECEIVE] == f"UBND {successor.name}"
+    assert (
+        "Quận" not in who[Transition.Action.RECEIVE]
+        and "Huyện" not in who[Transition.Action.RECEIVE]
+    )
+    assert who[Transition.Action.FILE] == "Chủ thể"
+    # An officer of every commune of the former district: the level, not one of them.
+    officer.areas.set([co_do, *co_do.successors.all()])
+    who = {row["step"].action: row["who"] for row in public_steps(evaluation)}
+    assert who[Transition.Action.RECEIVE] == "UBND cấp xã"
+    # A step taken while the district existed: the district.
+    evaluation.transitions.filter(action=Transition.Action.RECEIVE).update(
+        at=timezone.make_aware(datetime(2024, 5, 6, 9, 0))
+    )
+    who = {row["step"].action: row["who"] for row in public_steps(evaluation)}
+    assert who[Transition.Action.RECEIVE] == f"UBND {co_do.name}"

@@ -121,23 +121,43 @@ def producer_deadline(evaluation: Evaluation, requests) -> tuple[date | None, st
     return None, ""
 
 
-def _who(step: Transition, evaluation: Evaluation, department: str) -> str:
+def _commune(step: Transition, area, successors: list) -> str:
+    """The local government that took a commune's step: the producer's area while it existed
+    (a district until 30/06/2025); after it, the commune that took the area over whose officer
+    acted ("UBND cấp xã" when the officer serves several of them)."""
+    if step.at is None or area.is_valid_on(timezone.localdate(step.at)):
+        return _("UBND %(area)s") % {"area": area.name}
+    acting = {assigned.pk for assigned in step.by.areas.all()} if step.by else set()
+    communes = [successor for successor in successors if successor.pk in acting]
+    if len(communes) == 1:
+        return _("UBND %(area)s") % {"area": communes[0].name}
+    return _("UBND cấp xã")
+
+
+def _who(step: Transition, evaluation: Evaluation, department: str, successors: list) -> str:
     if step.by is not None and policy.owns(step.by, evaluation):
         return _("Chủ thể")
     if step.action in COMMUNE_ACTIONS:
-        return _("UBND %(area)s") % {"area": evaluation.product.producer.area.name}
+        return _commune(step, evaluation.product.producer.area, successors)
     return department
 
 
 def public_steps(evaluation: Evaluation) -> list[dict]:
     """The timeline the producer reads: every move but the province's internal steps, each
     with the unit that took it and, where it is the producer's to read, its reason."""
-    department = provinces.words_of(evaluation.product.producer.area).department
-    steps = evaluation.transitions.exclude(action__in=HIDDEN_ACTIONS).select_related("by")
+    area = evaluation.product.producer.area
+    department = provinces.words_of(area).department
+    # A producer still registered in a former district: the communes that took it over.
+    successors = [] if area.is_current else list(area.successors.all())
+    steps = (
+        evaluation.transitions.exclude(action__in=HIDDEN_ACTIONS)
+        .select_related("by")
+        .prefetch_related("by__areas")
+    )
     return [
         {
             "step": step,
-            "who": _who(step, evaluation, department),
+            "who": _who(step, evaluation, department, successors),
             "reason": step.comment if step.action in PUBLIC_REASONS else "",
         }
         for step in steps
