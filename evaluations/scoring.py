@@ -81,6 +81,16 @@ class OptionInfo:
     min_stars: int | None = None
     case: str = ""
 
+    # As the sheet's HTML attributes write them, never localised (a template's {{ option.id }}
+    # goes through the number formats: a 26/2026 sheet draws some 170 options, three times).
+    @property
+    def key(self) -> str:
+        return str(self.id)
+
+    @property
+    def points_attr(self) -> str:
+        return format(self.points, "f")
+
 
 @dataclass
 class GroupInfo:
