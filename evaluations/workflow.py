@@ -584,8 +584,13 @@ class NextStep:
 
 
 def _commune(evaluation: Evaluation) -> str:
+    """The commune's government that acts on the dossier: the producer's commune; for a
+    producer still registered in a district dissolved in 07/2025, the commune that took its
+    place over (which one, the producer's address says)."""
     area = evaluation.product.producer.area
-    return _("UBND %(area)s") % {"area": area.name}
+    if area.is_current:
+        return _("UBND %(area)s") % {"area": area.name}
+    return _("UBND cấp xã (địa bàn %(area)s cũ)") % {"area": area.name}
 
 
 def latest_return(evaluation: Evaluation) -> Transition | None:
@@ -621,43 +626,51 @@ def next_step(evaluation: Evaluation, *, returned: Transition | None = None) -> 
             _("Chờ bổ sung hồ sơ theo yêu cầu"),
             returned.comment if returned else "",
         )
-    steps = {
-        S.PREPARING: (
-            _("chủ thể %(producer)s") % {"producer": evaluation.product.producer.name},
-            _("Chủ thể đang lập hồ sơ trực tuyến, chưa nộp cho xã"),
-        ),
-        S.FILED: (local, _("Chờ xã tiếp nhận hồ sơ chủ thể nộp trực tuyến")),
-        S.RECEIVED: (
-            local,
-            _("Chờ xã đánh giá sơ bộ (Mẫu 03) và gửi lên %(unit)s") % {"unit": unit},
-        ),
-        S.FORWARDED: (office, _("Chờ kiểm tra thành phần hồ sơ")),
-        S.ADVISORY: (office, _("Chờ Tổ tư vấn thẩm định, khảo sát thực tế")),
-        S.COUNCIL: (
-            _("thư ký Hội đồng cấp %(unit)s") % {"unit": unit},
-            _("Chờ Hội đồng chấm điểm"),
-        ),
-        S.SCORED: (
-            office,
-            _("Chờ trình Chủ tịch UBND %(unit)s quyết định công nhận") % {"unit": unit},
-        ),
-        S.MINISTRY: (office, _("Chờ kết quả của Bộ Nông nghiệp và Môi trường (5 sao)")),
-        S.MINISTRY_DECLINED: (
-            office,
-            _("Chờ Chủ tịch UBND %(unit)s quyết định theo kết quả của Trung ương") % {"unit": unit},
-        ),
-        S.DRAFT: (local, _("Chờ chấm đủ phiếu và gửi thẩm định")),
-        S.SUBMITTED: (office, _("Chờ thẩm định và quyết định")),
-        S.RESUBMITTED: (
-            office,
-            _("Chờ kiểm tra lại hồ sơ đã bổ sung") if two_level else _("Chờ thẩm định lại"),
-        ),
-        S.PROPOSED_CENTRAL: (office, _("Chờ kết quả của Trung ương (5 sao)")),
-    }
-    if status not in steps:
+    waiting = _waiting_on(status, evaluation, local, unit, office, two_level)
+    if waiting is None:
         return None
-    who, what = steps[status]
+    who, what = waiting
     local_decision = deciding_level(evaluation) in (Level.DISTRICT, Level.COMMUNE)
     if status in (S.SUBMITTED, S.RESUBMITTED) and not two_level and local_decision:
         who = _("cấp huyện")
     return NextStep(who, what)
+
+
+def _waiting_on(status, evaluation, local: str, unit: str, office: str, two_level: bool):
+    """(who, what) for a dossier in ``status`` that is not returned; None when it is
+    concluded. Only the status asked for is put in words (a list asks it of every row)."""
+    match status:
+        case S.PREPARING:
+            return (
+                _("chủ thể %(producer)s") % {"producer": evaluation.product.producer.name},
+                _("Chủ thể đang lập hồ sơ trực tuyến, chưa nộp cho xã"),
+            )
+        case S.FILED:
+            return local, _("Chờ xã tiếp nhận hồ sơ chủ thể nộp trực tuyến")
+        case S.RECEIVED:
+            return local, _("Chờ xã đánh giá sơ bộ (Mẫu 03) và gửi lên %(unit)s") % {"unit": unit}
+        case S.FORWARDED:
+            return office, _("Chờ kiểm tra thành phần hồ sơ")
+        case S.ADVISORY:
+            return office, _("Chờ Tổ tư vấn thẩm định, khảo sát thực tế")
+        case S.COUNCIL:
+            return _("thư ký Hội đồng cấp %(unit)s") % {"unit": unit}, _("Chờ Hội đồng chấm điểm")
+        case S.SCORED:
+            what = _("Chờ trình Chủ tịch UBND %(unit)s quyết định công nhận")
+            return office, what % {"unit": unit}
+        case S.MINISTRY:
+            return office, _("Chờ kết quả của Bộ Nông nghiệp và Môi trường (5 sao)")
+        case S.MINISTRY_DECLINED:
+            what = _("Chờ Chủ tịch UBND %(unit)s quyết định theo kết quả của Trung ương")
+            return office, what % {"unit": unit}
+        case S.DRAFT:
+            return local, _("Chờ chấm đủ phiếu và gửi thẩm định")
+        case S.SUBMITTED:
+            return office, _("Chờ thẩm định và quyết định")
+        case S.RESUBMITTED:
+            if two_level:
+                return office, _("Chờ kiểm tra lại hồ sơ đã bổ sung")
+            return office, _("Chờ thẩm định lại")
+        case S.PROPOSED_CENTRAL:
+            return office, _("Chờ kết quả của Trung ương (5 sao)")
+    return None

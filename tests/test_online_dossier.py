@@ -665,6 +665,8 @@ def test_a_producer_of_a_former_district_reads_the_commune_that_acted(
     # The officer of one of the communes that took the district over (and of its records).
     officer = UserFactory(username="xamoi", areas=[co_do, successor])
     evaluation = filed(product, round_, account)
+    # Who acts next: a commune, not the district gone since 07/2025.
+    assert workflow.next_step(evaluation).who == f"UBND cấp xã (địa bàn {co_do.name} cũ)"
     online.dossier_receive(evaluation=evaluation, by=officer)
     who = {row["step"].action: row["who"] for row in public_steps(evaluation)}
     assert who[Transition.Action.RECEIVE] == f"UBND {successor.name}"
