@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Case, Value, When
+from django.db.models import Case, Exists, OuterRef, Value, When
 from django.utils.translation import gettext
 from vietnam_provinces import Province, VietNamDivisionType
 
@@ -171,11 +171,11 @@ def _province_with_data() -> str:
     relations = [name for name in DATA_RELATIONS if name in Area._meta.fields_map]
     counts = dict.fromkeys(provinces, 0)
     for relation in relations:
-        paths = (
-            Area.objects.filter(**{f"{relation}__isnull": False})
-            .values_list("path", flat=True)
-            .distinct()
-        )
+        # The areas with at least one such record: asked per area (an index finds it), where
+        # a DISTINCT over the join read every producer of the country.
+        rel = Area._meta.fields_map[relation]
+        records = rel.related_model._default_manager.filter(**{rel.field.name: OuterRef("pk")})
+        paths = Area.objects.filter(Exists(records)).values_list("path", flat=True)
         for path in paths:
             code = path.split("/", 1)[0]
             if code in counts:
