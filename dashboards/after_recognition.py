@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import models
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from core.counting import (
@@ -42,11 +42,19 @@ from core.counting import (
     in_year,
     in_years,
     year_lookup,
+    year_of,
 )
+from dashboards.rows import by_product, counted, read_certificates
 from dashboards.scope import Scope
 from inspections.models import Inspection, InspectionPoint, PublicReport, points
-from products.models import Revocation, late_revocation_q
-from products.rerating import Schedule, State, later_certificates, state_expression
+from products.models import Certificate, Revocation, late_revocation_q
+from products.rerating import (
+    Schedule,
+    State,
+    annotate_states,
+    later_certificates,
+    state_expression,
+)
 
 
 class Outcome(models.TextChoices):
@@ -86,19 +94,6 @@ def outcome_expression(on: date, schedule: Schedule) -> Case:
         When(Exists(later), then=Value(Outcome.RERATED_LATE.value)),
         default=state_expression(on, schedule),
         output_field=models.CharField(),
-    )
-
-
-def next_stars(on: date) -> Subquery:
-    """The stars of the product's first certificate decided after this one, by the day."""
-    first = later_certificates(on).order_by("decision_date", "pk")
-    return Subquery(first.values("stars")[:1])
-
-
-def annotate_outcomes(certificates, on: date, schedule: Schedule):
-    """``rerating_outcome`` (an :class:`Outcome` value) and ``next_stars`` on the day."""
-    return certificates.annotate(
-        rerating_outcome=outcome_expression(on, schedule), next_stars=next_stars(on)
     )
 
 
@@ -218,26 +213,50 @@ class AfterRecognition:
         return total
 
 
-def _certificates_due(certificates, year: int):
-    return certificates.filter(in_year(CERTIFICATE_EXPIRY, year)).order_by()
-
-
-def rerating_figures(certificates, year: int, on: date, schedule: Schedule) -> Rerating:
-    """One query: the certificates expiring in the year by outcome, and the upgraded ones."""
-    counts = (
-        annotate_outcomes(_certificates_due(certificates, year), on, schedule)
-        .values("rerating_outcome")
-        .annotate(
-            n=Count("pk"),
-            upgraded=Count("pk", filter=Q(rerating_outcome__in=RERATED, next_stars__gt=F("stars"))),
-        )
-    )
-    rows = {o: OutcomeRow(o.value, o.label, state=LISTED_STATES.get(o, "")) for o in OUTCOMES}
+def rerating_figures(rows: list[dict], year: int, on: date, schedule: Schedule) -> Rerating:
+    """The certificates expiring in the year by outcome on the day, and the upgraded ones,
+    from the rows of ``read_certificates`` (every certificate of their products): revoked and
+    re-rated ones are told here, as :func:`outcome_expression` tells them (its first three
+    cases); the others' re-rating state is asked of the database, by their keys (one query,
+    none when every one is told)."""
+    rows_of = by_product(rows)
+    counts = dict.fromkeys(OUTCOMES, 0)
     upgraded = 0
-    for row in counts:
-        rows[Outcome(row["rerating_outcome"])].count = row["n"]
-        upgraded += row["upgraded"]
-    return Rerating(list(rows.values()), upgraded)
+    undecided = []
+    for row in counted(rows):
+        if year_of(CERTIFICATE_EXPIRY, row) != year:
+            continue
+        if row["revoked_on"] is not None and row["revoked_on"] <= on:
+            counts[Outcome.REVOKED] += 1
+            continue
+        # ``later_certificates``: the product's certificates decided after this one (a
+        # decision of the same day when entered after it), by the day.
+        mine = (row["decision_date"], row["pk"])
+        later = [
+            other
+            for other in rows_of[row["product_id"]]
+            if other["decision_date"] <= on and (other["decision_date"], other["pk"]) > mine
+        ]
+        if not later:
+            undecided.append(row["pk"])
+            continue
+        on_time = any(other["decision_date"] <= row["valid_until"] for other in later)
+        counts[Outcome.RERATED_ON_TIME if on_time else Outcome.RERATED_LATE] += 1
+        first = min(later, key=lambda other: (other["decision_date"], other["pk"]))
+        upgraded += first["stars"] > row["stars"]
+    if undecided:
+        states = (
+            annotate_states(Certificate.objects.filter(pk__in=undecided), on, schedule)
+            .values("rerating_state")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for state in states:
+            counts[Outcome(state["rerating_state"])] += state["n"]
+    rows_out = [
+        OutcomeRow(o.value, o.label, counts[o], state=LISTED_STATES.get(o, "")) for o in OUTCOMES
+    ]
+    return Rerating(rows_out, upgraded)
 
 
 def _revocations(user, scope: Scope):
@@ -368,17 +387,20 @@ def report_figures(user, scope: Scope, year: int) -> Reports:
 
 
 def after_recognition(
-    user, scope: Scope, certificates, year: int, on: date, today: date
+    user, scope: Scope, certificates, year: int, on: date, today: date, rows=None
 ) -> AfterRecognition:
-    """The section for a year: six queries (the legal bases' schedule, re-rating, revocations,
-    inspections, points, reports). ``certificates``: those the dashboard counts (the user's,
-    recognised inside the scope)."""
+    """The section for a year: six queries besides the certificates' rows (the legal bases'
+    schedule, the re-rating state of the certificates due and neither revoked nor re-rated,
+    revocations, inspections, points, reports). ``certificates``: those the dashboard counts
+    (the user's, recognised inside the scope); ``rows``: the same read by
+    ``read_certificates``, when the dashboard has them already (else read here)."""
+    rows = read_certificates(certificates) if rows is None else rows
     inspections, follow_ups = inspection_figures(user, scope, year, today)
     return AfterRecognition(
         year=year,
         on=on,
         today=today,
-        rerating=rerating_figures(certificates, year, on, Schedule.load()),
+        rerating=rerating_figures(rows, year, on, Schedule.load()),
         revocations=revocation_figures(user, scope, year, today),
         inspections=inspections,
         follow_ups=follow_ups,

@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Sum, When
-from django.db.models import CharField as CharFieldType
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,18 +25,17 @@ from budgets.reports import (
     percent_of,
     target_results,
 )
-from core.counting import CERTIFICATE, EVALUATION, in_years, up_to_year, year_lookup, year_of
+from core.counting import EVALUATION, in_years, up_to_year, year_lookup
 from dashboards.after_recognition import AfterRecognition, YearFigures, after_recognition
 from dashboards.after_recognition import years_figures as after_recognition_years
 from dashboards.links import records_url
+from dashboards.rows import by_product, counted, read_certificates, valid_on
 from dashboards.scope import Scope
 from evaluations.models import Evaluation
 from products.models import (
     EXPIRING_WITHIN_DAYS,
     Certificate,
-    ProductCategory,
     sector_key,
-    valid_span,
 )
 from subjects.models import Producer
 
@@ -72,80 +70,6 @@ def counted_on(year: int, today: date | None = None) -> date:
     return min(date(year, 12, 31), today)
 
 
-def _sector_expressions() -> tuple[Case, Case]:
-    """The sector a certificate's product lies in (its category, or the category's parent or
-    grandparent for a group or a product set): its key and its name."""
-    level = "product__category__level"
-    sector_id = Case(
-        When(**{level: ProductCategory.Level.SET}, then=F("product__category__parent__parent_id")),
-        When(**{level: ProductCategory.Level.GROUP}, then=F("product__category__parent_id")),
-        default=F("product__category_id"),
-        output_field=IntegerField(),
-    )
-    sector_name = Case(
-        When(
-            **{level: ProductCategory.Level.SET}, then=F("product__category__parent__parent__name")
-        ),
-        When(**{level: ProductCategory.Level.GROUP}, then=F("product__category__parent__name")),
-        default=F("product__category__name"),
-        output_field=CharFieldType(),
-    )
-    return sector_id, sector_name
-
-
-def read_certificates(certs) -> list[dict]:
-    """One query: every certificate of the products that have one of ``certs`` (wherever it
-    was recognised, so that the certificate each product carries is the same for every
-    scope), with what the figures group by; ``counted``: it is one of ``certs``. The
-    dashboard's certificate figures are counted from these rows, where a conditional
-    aggregate per figure read the scope's certificates once per figure."""
-    counted = certs.order_by()
-    sector_id, sector_name = _sector_expressions()
-    rows = (
-        Certificate.objects.filter(product__in=counted.values("product"))
-        .annotate(
-            counted=Exists(counted.filter(pk=OuterRef("pk"))),
-            sector_id=sector_id,
-            sector_name=sector_name,
-        )
-        .order_by()
-        .values(
-            "pk",
-            "product_id",
-            "product__producer_id",
-            "product__producer__kind",
-            "area__path",
-            "kind",
-            "level",
-            "stars",
-            "score",
-            "decision_date",
-            "valid_until",
-            "extended_until",
-            "revoked_on",
-            "counted",
-            "sector_id",
-            "sector_name",
-        )
-    )
-    for row in rows:
-        # What every figure asks of a row, once: the year it counts in, the days it is valid.
-        row["year"] = year_of(CERTIFICATE, row)
-        row["first"], row["last"] = valid_span(
-            decided=row["decision_date"],
-            until=row["valid_until"],
-            extended=row["extended_until"],
-            revoked=row["revoked_on"],
-        )
-    return list(rows)
-
-
-def _valid(row: dict, on: date) -> bool:
-    """A certificate read by ``read_certificates`` valid on the day, as
-    ``CertificateQuerySet.valid_on`` says (the grace of a late re-rating dossier included)."""
-    return row["first"] <= on <= row["last"]
-
-
 def _decided_in(row: dict, year: int) -> bool:
     return row["year"] == year
 
@@ -155,10 +79,6 @@ def _new_in(row: dict, year: int) -> bool:
     return row["kind"] == NEW and _decided_in(row, year)
 
 
-def _counted(rows: list[dict]) -> list[dict]:
-    return [row for row in rows if row["counted"]]
-
-
 def carried_stars(rows: list[dict], years: list[int], today: date) -> dict[str, int]:
     """Products certified at the end of each year (or today) by the stars of the certificate
     they carry then, ``v<year>_<stars>``: of each product's certificates valid then, the
@@ -166,11 +86,8 @@ def carried_stars(rows: list[dict], years: list[int], today: date) -> dict[str, 
     scope's (``counted``)."""
     totals = {f"v{year}_{stars}": 0 for year in years for stars in STARS}
     keys = {(year, stars): f"v{year}_{stars}" for year in years for stars in STARS}
-    by_product: dict[int, list[dict]] = {}
-    for row in rows:
-        by_product.setdefault(row["product_id"], []).append(row)
     days = [(year, counted_on(year, today)) for year in years]
-    for product_rows in by_product.values():
+    for product_rows in by_product(rows).values():
         # The latest decision first: the first valid on a day is the one carried then.
         product_rows.sort(key=lambda row: (row["decision_date"], row["pk"]), reverse=True)
         for year, on in days:
@@ -293,23 +210,23 @@ def star_series(rows: list[dict], years: list[int], today: date, expiring: bool 
     stars (``carried_stars``); the potential 5★ (a city 4★ certificate of 90 points or more
     valid then), the new products by stars, the producers with new products and (optionally)
     the products whose certificate expires within 90 days from today."""
-    counted = _counted(rows)
+    own = counted(rows)
     totals = carried_stars(rows, years, today)
     potential = [
         row
-        for row in counted
+        for row in own
         if row["level"] == Certificate.Level.CITY
         and row["stars"] == 4
         and row["score"] is not None
         and row["score"] >= 90
     ]
     new_by_year: dict[int, list[dict]] = {}
-    for row in counted:
+    for row in own:
         if row["kind"] == NEW:
             new_by_year.setdefault(row["year"], []).append(row)
     for year in years:
         on = counted_on(year, today)
-        totals[f"p{year}"] = len({row["product_id"] for row in potential if _valid(row, on)})
+        totals[f"p{year}"] = len({row["product_id"] for row in potential if valid_on(row, on)})
         new = new_by_year.get(year, [])
         for stars in STARS:
             totals[f"n{year}_{stars}"] = len({r["product_id"] for r in new if r["stars"] == stars})
@@ -322,8 +239,8 @@ def star_series(rows: list[dict], years: list[int], today: date, expiring: bool 
         totals["expiring"] = len(
             {
                 row["product_id"]
-                for row in counted
-                if today <= row["valid_until"] <= last and _valid(row, today)
+                for row in own
+                if today <= row["valid_until"] <= last and valid_on(row, today)
             }
         )
     return totals
@@ -347,11 +264,11 @@ def by_area(rows: list[dict], year: int, on: date) -> tuple[list[AreaRow], list[
     new: dict[str, set] = {}
     decided: dict[str, set] = {}
     ever: set[str] = set()
-    for row in _counted(rows):
+    for row in counted(rows):
         path, product = row["area__path"], row["product_id"]
         if row["decision_date"] <= end:
             ever.add(path)
-        if _valid(row, on):
+        if valid_on(row, on):
             certified.setdefault(path, set()).add(product)
         if _decided_in(row, year):
             decided.setdefault(path, set()).add(product)
@@ -435,7 +352,7 @@ def by_kind(rows: list[dict], year: int) -> list[KindRow]:
     """Producers with new products in the year and those products, by kind."""
     producers: dict[str, set] = {}
     products: dict[str, set] = {}
-    for row in _counted(rows):
+    for row in counted(rows):
         if _new_in(row, year):
             kind = row["product__producer__kind"]
             producers.setdefault(kind, set()).add(row["product__producer_id"])
@@ -454,9 +371,9 @@ def by_sector(rows: list[dict], year: int, on: date) -> list[SectorRow]:
     """Certified products on the day and new ones in the year, by sector."""
     certified: dict[tuple, set] = {}
     new: dict[tuple, set] = {}
-    for row in _counted(rows):
+    for row in counted(rows):
         sector = (row["sector_id"], row["sector_name"])
-        if _valid(row, on):
+        if valid_on(row, on):
             certified.setdefault(sector, set()).add(row["product_id"])
         if _new_in(row, year):
             new.setdefault(sector, set()).add(row["product_id"])
@@ -589,7 +506,7 @@ def city_dashboard(user, scope: Scope, year: int, today: date | None = None) -> 
         by_sector=by_sector(rows, year, on),
         pipeline=pipeline,
         budget=budget_summary(lines) if lines else None,
-        after=after_recognition(user, scope, certs, year, on, today),
+        after=after_recognition(user, scope, certs, year, on, today, rows=rows),
         comparisons=comparisons,
     )
 

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Count, F, Q, Subquery
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -20,10 +21,11 @@ from dashboards import after_recognition
 from dashboards.after_recognition import Outcome
 from dashboards.reports import certificates as dashboard_certificates
 from dashboards.reports import city_dashboard, counted_on
+from dashboards.rows import read_certificates
 from dashboards.scope import resolve_scope
 from inspections import services as inspections
 from inspections.models import Inspection, InspectionPlan, PublicReport, points
-from products import revocations
+from products import rerating, revocations
 from products.models import Certificate, Revocation, add_months
 from products.rerating import State
 from tests.factories import CertificateFactory, ProducerFactory, ProductFactory
@@ -102,6 +104,56 @@ def due_2026(co_do, ninh_kieu):
 
 def outcomes(figures) -> dict:
     return {outcome: count for outcome, count in figures.rerating.counts.items() if count}
+
+
+def outcomes_by_sql(certs, year: int, on: date) -> tuple[dict, int]:
+    """The former way, one query: ``outcome_expression`` over the certificates due in the
+    year, and the upgraded ones by the stars of the first later certificate."""
+    first = rerating.later_certificates(on).order_by("decision_date", "pk")
+    counts = (
+        certs.filter(valid_until__year=year)
+        .order_by()
+        .annotate(
+            rerating_outcome=after_recognition.outcome_expression(on, rerating.Schedule.load()),
+            next_stars=Subquery(first.values("stars")[:1]),
+        )
+        .values("rerating_outcome")
+        .annotate(
+            n=Count("pk"),
+            upgraded=Count(
+                "pk",
+                filter=Q(rerating_outcome__in=after_recognition.RERATED, next_stars__gt=F("stars")),
+            ),
+        )
+    )
+    return (
+        {Outcome(row["rerating_outcome"]): row["n"] for row in counts},
+        sum(row["upgraded"] for row in counts),
+    )
+
+
+def check_outcomes(certs, year: int, on: date) -> None:
+    """The outcomes told from the rows are those the single expression gives."""
+    figures = after_recognition.rerating_figures(
+        read_certificates(certs), year, on, rerating.Schedule.load()
+    )
+    expected, upgraded = outcomes_by_sql(certs, year, on)
+    assert {outcome: n for outcome, n in figures.counts.items() if n} == expected, (year, on)
+    assert figures.upgraded == upgraded, (year, on)
+
+
+def test_the_outcomes_from_the_rows_are_the_expressions(city_reviewer, due_2026):
+    certs = Certificate.objects.all()
+    # Counted on the very day a later certificate was decided, and on the days around.
+    decided = set(
+        certs.filter(decision_date__year__gte=2026).values_list("decision_date", flat=True)
+    )
+    days = {TODAY, date(2026, 6, 15), date(2026, 12, 31), date(2027, 3, 1)}
+    for day in decided:
+        days |= {day, day - timedelta(days=1)}
+    for on in sorted(days):
+        check_outcomes(certs, 2026, on)
+    check_outcomes(certs, 2025, date(2025, 12, 31))
 
 
 def test_each_certificate_due_in_the_year_counts_once_by_its_outcome(city_reviewer, due_2026):
@@ -541,14 +593,17 @@ def test_the_section_reads_a_fixed_number_of_queries(
         days = {year: counted_on(year, TODAY) for year in range(2018, 2027)}
         return after_recognition.years_figures(city_reviewer, scope, certs, days)
 
-    with django_assert_num_queries(6):
+    # The certificates read once (the dashboard passes them in), the legal bases' schedule,
+    # the state of those neither revoked nor re-rated, revocations, inspections, points,
+    # reports.
+    with django_assert_num_queries(7):
         section()
     with django_assert_num_queries(4):
         years()
     for number in range(5):
         c = due(date(2026, 7, 1 + number), co_do, f"Thêm {number}")
         later(c, date(2026, 6, 1))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert section().rerating.counts[Outcome.RERATED_ON_TIME] == 8
     with django_assert_num_queries(4):
         assert years()[2026].rerated_on_time == 8

@@ -15,6 +15,7 @@ from evaluations.models import Round
 from products.models import Certificate, Product
 from subjects.models import Producer
 from tests.test_catalogue import LIST, public_pages
+from tests.test_dashboard_after_recognition import check_outcomes
 from tests.test_dashboard_stars import YEARS, check_figures, stars_by_subqueries
 from tests.test_rounds import docx_of
 from tests.test_scale_pages import _grow
@@ -134,5 +135,6 @@ def test_the_figures_counted_from_the_rows_are_the_aggregates(demo):
     certs = Certificate.objects.all()
     for year in (2022, 2024, today.year):
         totals = check_figures(certs, year, today)
+        check_outcomes(certs, year, min(date(year, 12, 31), today))
     assert totals[f"n{today.year - 1}"] + totals["expiring"] > 0, "the demo should count some"
     check_figures(certs.filter(area__path__startswith="92/"), 2023, today)
