@@ -4,32 +4,10 @@ these rows, where a grouped query per figure read the province's certificates on
 
 from datetime import date
 
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, When
-from django.db.models import CharField as CharFieldType
+from django.db.models import Exists, OuterRef
 
 from core.counting import CERTIFICATE, year_of
-from products.models import Certificate, ProductCategory, valid_span
-
-
-def _sector_expressions() -> tuple[Case, Case]:
-    """The sector a certificate's product lies in (its category, or the category's parent or
-    grandparent for a group or a product set): its key and its name."""
-    level = "product__category__level"
-    sector_id = Case(
-        When(**{level: ProductCategory.Level.SET}, then=F("product__category__parent__parent_id")),
-        When(**{level: ProductCategory.Level.GROUP}, then=F("product__category__parent_id")),
-        default=F("product__category_id"),
-        output_field=IntegerField(),
-    )
-    sector_name = Case(
-        When(
-            **{level: ProductCategory.Level.SET}, then=F("product__category__parent__parent__name")
-        ),
-        When(**{level: ProductCategory.Level.GROUP}, then=F("product__category__parent__name")),
-        default=F("product__category__name"),
-        output_field=CharFieldType(),
-    )
-    return sector_id, sector_name
+from products.models import Certificate, sector_of, valid_span
 
 
 def read_certificates(certs) -> list[dict]:
@@ -39,7 +17,7 @@ def read_certificates(certs) -> list[dict]:
     dashboard's certificate figures are counted from these rows, where a conditional
     aggregate per figure read the scope's certificates once per figure."""
     counted = certs.order_by()
-    sector_id, sector_name = _sector_expressions()
+    sector_id, sector_name = sector_of()
     rows = (
         Certificate.objects.filter(product__in=counted.values("product"))
         .annotate(

@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, CharField, Count, F, IntegerField, Q, When
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,7 +29,7 @@ from core.counting import ENQUIRY, in_year
 from core.versioning import check_version
 from enquiries.models import Enquiry
 from products.catalogue_views import public_products
-from products.models import Product, ProductCategory, sector_key
+from products.models import Product, sector_key, sector_of
 
 S = Enquiry.Status
 #: The answer's field, compared when a save comes from a page loaded before another one.
@@ -213,19 +213,7 @@ class Summary:
     total: Row
 
 
-_LEVEL = "product__category__level"
-_SECTOR_ID = Case(
-    When(**{_LEVEL: ProductCategory.Level.SET}, then=F("product__category__parent__parent_id")),
-    When(**{_LEVEL: ProductCategory.Level.GROUP}, then=F("product__category__parent_id")),
-    default=F("product__category_id"),
-    output_field=IntegerField(),
-)
-_SECTOR_NAME = Case(
-    When(**{_LEVEL: ProductCategory.Level.SET}, then=F("product__category__parent__parent__name")),
-    When(**{_LEVEL: ProductCategory.Level.GROUP}, then=F("product__category__parent__name")),
-    default=F("product__category__name"),
-    output_field=CharField(),
-)
+_SECTOR_ID, _SECTOR_NAME = sector_of()
 _COUNTS = {
     "received": Count("pk"),
     "answered": Count("pk", filter=Q(answered_at__isnull=False)),

@@ -75,6 +75,30 @@ def sector_key(name: str | None) -> str:
     return fold(name or "").removeprefix("san pham ").strip()
 
 
+def sector_of(category: str = "product__category") -> tuple[models.Case, models.Case]:
+    """The sector a record's category lies in, as expressions for a query: the category
+    itself, or its parent or grandparent for a group or a product set; its key and its name.
+    ``category``: the lookup of the category from the record queried."""
+    level, set_, group = (
+        f"{category}__level",
+        ProductCategory.Level.SET,
+        ProductCategory.Level.GROUP,
+    )
+    key = models.Case(
+        models.When(**{level: set_}, then=F(f"{category}__parent__parent_id")),
+        models.When(**{level: group}, then=F(f"{category}__parent_id")),
+        default=F(f"{category}_id"),
+        output_field=models.IntegerField(),
+    )
+    name = models.Case(
+        models.When(**{level: set_}, then=F(f"{category}__parent__parent__name")),
+        models.When(**{level: group}, then=F(f"{category}__parent__name")),
+        default=F(f"{category}__name"),
+        output_field=models.CharField(),
+    )
+    return key, name
+
+
 class ProductCategory(models.Model):
     """A sector, group or product set of a classification: Phụ lục I of 26/2026/QĐ-TTg today,
     148/QĐ-TTg (the same frame and codes) and 1048/QĐ-TTg for the records classified under

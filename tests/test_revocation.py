@@ -194,6 +194,17 @@ def test_a_revocation_counts_in_its_decision_s_year_else_its_conclusion_s(
     assert list(Revocation.objects.in_year(2025)) == [waiting]
 
 
+def _proposed_unless_refused(certificate, by, concluded_on, refused: bool, why: str) -> None:
+    """A revocation proposed on a conclusion of that day, or refused next to its day with
+    ``why`` in the message."""
+    if refused:
+        with pytest.raises(ValidationError) as error:
+            _propose(certificate, by, concluded_on=concluded_on)
+        assert why in error.value.message_dict["concluded_on"][0]
+    else:
+        assert _propose(certificate, by, concluded_on=concluded_on).pk
+
+
 @pytest.mark.parametrize(("offset", "refused"), [(0, False), (1, True)])
 def test_a_certificate_that_lapsed_before_the_conclusion_is_not_revoked(
     ninh_kieu, city_reviewer, offset, refused
@@ -201,12 +212,7 @@ def test_a_certificate_that_lapsed_before_the_conclusion_is_not_revoked(
     product = ProductFactory(producer=ProducerFactory(area=ninh_kieu))
     old = CertificateFactory(product=product, decision_date=date(2023, 3, 1))  # until 29/02/2026
     concluded_on = old.valid_until + timedelta(days=offset)
-    if refused:
-        with pytest.raises(ValidationError) as error:
-            _propose(old, city_reviewer, concluded_on=concluded_on)
-        assert "hết hiệu lực" in error.value.message_dict["concluded_on"][0]
-    else:
-        assert _propose(old, city_reviewer, concluded_on=concluded_on).pk
+    _proposed_unless_refused(old, city_reviewer, concluded_on, refused, "hết hiệu lực")
 
 
 @pytest.mark.parametrize(("offset", "refused"), [(0, False), (1, True)])
@@ -221,12 +227,7 @@ def test_a_certificate_kept_valid_by_a_grace_is_revoked_until_the_grace_ends(
     )
     concluded_on = date(2026, 4, 30) + timedelta(days=offset)
     assert concluded_on > old.valid_until
-    if refused:
-        with pytest.raises(ValidationError) as error:
-            _propose(old, city_reviewer, concluded_on=concluded_on)
-        assert "đến hết ngày 30/04/2026" in error.value.message_dict["concluded_on"][0]
-    else:
-        assert _propose(old, city_reviewer, concluded_on=concluded_on).pk
+    _proposed_unless_refused(old, city_reviewer, concluded_on, refused, "đến hết ngày 30/04/2026")
 
 
 def test_the_registry_reads_a_revocation_under_way_then_its_ground(
