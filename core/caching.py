@@ -1,7 +1,8 @@
 """Results kept in Django's cache until the data they are made of changes.
 
 Each key holds a *generation* per province and per kind of record (the app a model belongs to:
-"products", "subjects", "evaluations", "budgets"…): a counter kept in the cache itself and
+"products", "subjects", "evaluations", "budgets"…, or one model of it: "products.product"; and
+"products.certificate:removed" for deletions only): a counter kept in the cache itself and
 moved on by every save or deletion of a record (``record_changed``, connected in core's app
 config), for the record's province only. A change in Cần Thơ then leaves An Giang's dashboard
 warm, and a change of a budget leaves the catalogue warm. A record whose province cannot be told
@@ -23,6 +24,7 @@ from typing import TypeVar
 from asgiref.local import Local
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models.signals import post_delete
 from django.utils import timezone, translation
 
 CACHE_SECONDS = 15 * 60
@@ -65,15 +67,23 @@ def _bump(key: str) -> None:
         cache.set(key, _fresh(), None)
 
 
-def changed(province: str | None, kind: str) -> None:
-    """Make new keys for what depends on records of ``kind`` in ``province`` (None: unknown,
+def changed(province: str | None, *kinds: str) -> None:
+    """Make new keys for what depends on records of ``kinds`` in ``province`` (None: unknown,
     every key is made new)."""
     if province is None:
         _bump(EPOCH)
         return
     for place in (province, EVERYWHERE):
-        for what in (kind, EVERY_KIND):
+        for what in (*kinds, EVERY_KIND):
             _bump(_generation_key(place, what))
+
+
+def kinds_of(model, removed: bool = False) -> tuple[str, ...]:
+    """The kinds a save (or, ``removed``, a deletion) of a ``model`` record moves on: its app,
+    the model itself, and for a deletion the model's removals (what is kept row by row and
+    patched from ``updated_at`` sees a save, never a deletion)."""
+    label = model._meta.label_lower
+    return (model._meta.app_label, label, *([f"{label}:removed"] if removed else []))
 
 
 def province_of(instance) -> str | None:
@@ -104,9 +114,11 @@ def record_changed(sender, instance, **kwargs) -> None:
     """A record was saved or deleted: its province's keys of its kind are made new at once
     (the writer's next page shows the change) and again once the transaction commits (a page
     built meanwhile from the data before the commit is not kept)."""
-    province, kind = province_of(instance), sender._meta.app_label
-    changed(province, kind)
-    transaction.on_commit(lambda: changed(province, kind))
+    forget_request_values()
+    province = province_of(instance)
+    kinds = kinds_of(sender, removed=kwargs.get("signal") is post_delete)
+    changed(province, *kinds)
+    transaction.on_commit(lambda: changed(province, *kinds))
 
 
 def cached_until_changed(
@@ -144,6 +156,12 @@ def begin_request(**kwargs) -> None:
 
 def end_request(**kwargs) -> None:
     _request.values = None
+
+
+def forget_request_values() -> None:
+    """A record changed while a request is answered: what was kept for it may be out of date."""
+    if getattr(_request, "values", None):
+        _request.values = {}
 
 
 def per_request(key: str, compute: Callable[[], T]) -> T:

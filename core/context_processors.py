@@ -88,7 +88,14 @@ def record_models() -> list:
 
 
 def data_as_of():
-    """The time of the most recent change to the portal's records, in one query."""
+    """The time of the most recent change to the portal's records, in one query (once a
+    request: a page built anew and its footer ask it both)."""
+    from core.caching import per_request
+
+    return per_request("core.data_as_of", _latest_change)
+
+
+def _latest_change():
     tables = [model._meta.db_table for model in record_models()]
     union = " UNION ALL ".join(f"SELECT MAX(updated_at) AS latest FROM {t}" for t in tables)
     with connection.cursor() as cursor:

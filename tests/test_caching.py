@@ -1,7 +1,7 @@
 """Cached pages are made new per province and per kind of record (core/caching.py)."""
 
 from core.caching import cached_until_changed, province_of
-from tests.factories import AreaFactory, ProducerFactory, ProductFactory
+from tests.factories import AreaFactory, CertificateFactory, ProducerFactory, ProductFactory
 
 
 def _counting(built: list, name: str, province: str, kinds=None):
@@ -43,6 +43,26 @@ def test_a_change_of_another_kind_leaves_the_key_warm(can_tho, co_do):
     assert built == ["catalogue.x", "catalogue.x"]
 
 
+def test_a_key_of_one_model_follows_its_saves_and_one_of_removals_its_deletions(can_tho, co_do):
+    product = ProductFactory(producer=ProducerFactory(area=co_do))
+    certificate = CertificateFactory(product=product)
+    built = []
+    _counting(built, "rows.products", "92", kinds=("products.product",))
+    _counting(built, "rows.removed", "92", kinds=("products.certificate:removed",))
+    certificate.save()  # a "products" record of another model, not removed
+    _counting(built, "rows.products", "92", kinds=("products.product",))
+    _counting(built, "rows.removed", "92", kinds=("products.certificate:removed",))
+    assert built == ["rows.products", "rows.removed"]
+    product.save()
+    _counting(built, "rows.products", "92", kinds=("products.product",))
+    _counting(built, "rows.removed", "92", kinds=("products.certificate:removed",))
+    assert built[2:] == ["rows.products"]
+    certificate.delete()
+    _counting(built, "rows.products", "92", kinds=("products.product",))
+    _counting(built, "rows.removed", "92", kinds=("products.certificate:removed",))
+    assert built[3:] == ["rows.removed"]
+
+
 def test_a_national_key_follows_every_province(can_tho, co_do):
     built = []
     _counting(built, "catalogue.all", None)
@@ -74,9 +94,13 @@ def test_a_value_is_computed_once_per_request_and_afresh_outside_one(db):
     try:
         assert per_request("k", compute) == 3
         assert per_request("k", compute) == 3
+        # A record saved while the request is answered: what was kept is asked again.
+        AreaFactory(code="89", name="An Giang", kind="province", parent=None)
+        assert per_request("k", compute) == 4
+        assert per_request("k", compute) == 4
     finally:
         request_finished.send(sender=None)
-    assert per_request("k", compute) == 4  # the next request starts afresh
+    assert per_request("k", compute) == 5  # the next request starts afresh
 
 
 def test_the_home_province_is_asked_of_the_shared_cache_once_a_page(
