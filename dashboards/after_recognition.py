@@ -213,12 +213,20 @@ class AfterRecognition:
         return total
 
 
-def rerating_figures(rows: list[dict], year: int, on: date, schedule: Schedule) -> Rerating:
-    """The certificates expiring in the year by outcome on the day, and the upgraded ones,
-    from the rows of ``read_certificates`` (every certificate of their products): revoked and
-    re-rated ones are told here, as :func:`outcome_expression` tells them (its first three
-    cases); the others' re-rating state is asked of the database, by their keys (one query,
-    none when every one is told)."""
+@dataclass
+class Told:
+    """What the rows tell of the re-rating of the certificates expiring in a year: the counts
+    of those revoked or re-rated, the upgraded ones, and the keys of the others."""
+
+    counts: dict
+    upgraded: int
+    undecided: list[int]
+
+
+def tell_reratings(rows: list[dict], year: int, on: date) -> Told:
+    """From the rows of ``read_certificates`` (every certificate of their products): the
+    certificates expiring in the year revoked or re-rated on the day, as
+    :func:`outcome_expression` tells them (its first three cases), and the others' keys."""
     rows_of = by_product(rows)
     counts = dict.fromkeys(OUTCOMES, 0)
     upgraded = 0
@@ -244,9 +252,17 @@ def rerating_figures(rows: list[dict], year: int, on: date, schedule: Schedule) 
         counts[Outcome.RERATED_ON_TIME if on_time else Outcome.RERATED_LATE] += 1
         first = min(later, key=lambda other: (other["decision_date"], other["pk"]))
         upgraded += first["stars"] > row["stars"]
-    if undecided:
+    return Told(counts, upgraded, undecided)
+
+
+def rerating_figures(told: Told, on: date, schedule: Schedule) -> Rerating:
+    """The certificates expiring in the year by outcome on the day, and the upgraded ones:
+    what the rows told (``tell_reratings``), the others' re-rating state asked of the
+    database by their keys (one query, none when every one is told)."""
+    counts = dict(told.counts)
+    if told.undecided:
         states = (
-            annotate_states(Certificate.objects.filter(pk__in=undecided), on, schedule)
+            annotate_states(Certificate.objects.filter(pk__in=told.undecided), on, schedule)
             .values("rerating_state")
             .annotate(n=Count("pk"))
             .order_by()
@@ -256,7 +272,7 @@ def rerating_figures(rows: list[dict], year: int, on: date, schedule: Schedule) 
     rows_out = [
         OutcomeRow(o.value, o.label, counts[o], state=LISTED_STATES.get(o, "")) for o in OUTCOMES
     ]
-    return Rerating(rows_out, upgraded)
+    return Rerating(rows_out, told.upgraded)
 
 
 def _revocations(user, scope: Scope):
@@ -387,20 +403,21 @@ def report_figures(user, scope: Scope, year: int) -> Reports:
 
 
 def after_recognition(
-    user, scope: Scope, certificates, year: int, on: date, today: date, rows=None
+    user, scope: Scope, certificates, year: int, on: date, today: date, told=None
 ) -> AfterRecognition:
     """The section for a year: six queries besides the certificates' rows (the legal bases'
     schedule, the re-rating state of the certificates due and neither revoked nor re-rated,
     revocations, inspections, points, reports). ``certificates``: those the dashboard counts
-    (the user's, recognised inside the scope); ``rows``: the same read by
-    ``read_certificates``, when the dashboard has them already (else read here)."""
-    rows = read_certificates(certificates) if rows is None else rows
+    (the user's, recognised inside the scope); ``told``: what their rows tell of the
+    re-rating (``tell_reratings``), when the dashboard has it already (else read here)."""
+    if told is None:
+        told = tell_reratings(read_certificates(certificates), year, on)
     inspections, follow_ups = inspection_figures(user, scope, year, today)
     return AfterRecognition(
         year=year,
         on=on,
         today=today,
-        rerating=rerating_figures(rows, year, on, Schedule.load()),
+        rerating=rerating_figures(told, on, Schedule.load()),
         revocations=revocation_figures(user, scope, year, today),
         inspections=inspections,
         follow_ups=follow_ups,

@@ -1,16 +1,21 @@
-"""The figures of the dashboards, aggregated in the database: one function per screen.
+"""The figures of the dashboards: one function per screen.
 
-``city_dashboard`` reads a fixed number of queries whatever the number of records: counts are
-conditional aggregates (Count with filter) grouped by area, kind, sector or status, never one
-query per row. Targets, results, budget summaries and published figures come from
-``budgets.reports``, so that the dashboard and the plan page always say the same."""
+``city_dashboard`` reads a fixed number of queries whatever the number of records, never one
+query per row. Its certificate figures are counted from the province's certificate rows, kept
+between requests and patched with the certificates saved since (``dashboards.rows``), and kept
+by the rows' version (``certificate_figures``); the others are grouped queries (evaluations by
+status, revocations, inspections). Targets, results, budget summaries and published figures come
+from ``budgets.reports``, so that the dashboard and the plan page always say the same."""
 
-from dataclasses import dataclass, field
+import hashlib
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, Q, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import Area, containing_paths
@@ -25,11 +30,25 @@ from budgets.reports import (
     percent_of,
     target_results,
 )
+from core import policy
+from core.caching import CACHE_SECONDS
 from core.counting import EVALUATION, in_years, up_to_year, year_lookup
-from dashboards.after_recognition import AfterRecognition, YearFigures, after_recognition
+from dashboards.after_recognition import (
+    AfterRecognition,
+    Told,
+    YearFigures,
+    after_recognition,
+    tell_reratings,
+)
 from dashboards.after_recognition import years_figures as after_recognition_years
 from dashboards.links import records_url
-from dashboards.rows import by_product, counted, read_certificates, valid_on
+from dashboards.rows import (
+    by_product,
+    counted,
+    kept_rows,
+    scope_rows,
+    valid_on,
+)
 from dashboards.scope import Scope
 from evaluations.models import Evaluation
 from products.models import (
@@ -116,9 +135,18 @@ class StarCount:
         return sum(self.by_stars.values())
 
 
+@dataclass(frozen=True)
+class Place:
+    """An area as the dashboard's tables name and link it (light to keep in the cache)."""
+
+    pk: int
+    name: str
+    path: str
+
+
 @dataclass
 class AreaRow:
-    area: Area
+    area: Place
     certified: int = 0
     new: int = 0
     decided: int = 0
@@ -186,6 +214,13 @@ class Dashboard:
     budget: BudgetSummary | None
     after: AfterRecognition | None = None
     comparisons: list[Comparison] = field(default_factory=list)
+    #: For each part of the page drawn from the certificates' figures alone (its charts, the
+    #: table of areas, the kinds and sectors), a key that stays while what it shows does: the
+    #: part is kept by it.
+    part_keys: dict[str, str] = field(init=False)
+
+    def __post_init__(self):
+        self.part_keys = _part_keys(self)
 
     @property
     def new_achievement(self) -> Decimal | None:
@@ -280,8 +315,9 @@ def by_area(rows: list[dict], year: int, on: date) -> tuple[list[AreaRow], list[
         units.setdefault(_unit_path(path), []).append(path)
     if not units:
         return [], sorted(ever)
+    found = Area.objects.filter(path__in=units).order_by("-valid_until")
     areas = {
-        area.path: area for area in Area.objects.filter(path__in=units).order_by("-valid_until")
+        path: Place(pk, name, path) for pk, name, path in found.values_list("pk", "name", "path")
     }
 
     def total(counts: dict[str, set], paths: list[str]) -> int:
@@ -456,18 +492,63 @@ def _new_target(results: list[TargetResult]) -> tuple[Decimal | None, str]:
 # --- Screens ----------------------------------------------------------------------------------
 
 
+@dataclass
+class CertificateFigures:
+    """What the year's dashboard counts from the certificates' rows, kept by their version
+    (``dashboards.rows.kept_rows``): a save that changes no certificate's row (a dossier, a
+    plan, a certificate saved as it was) leaves them counted. ``key``: the same for the same
+    figures, for the page's parts drawn from them alone."""
+
+    key: str
+    totals: dict
+    by_area: list[AreaRow]
+    ever_paths: list[str]
+    by_kind: list[KindRow]
+    by_sector: list[SectorRow]
+    told: Told
+
+
+def certificate_figures(user, scope: Scope, year: int, today: date) -> CertificateFigures:
+    """The year's certificate figures for a scope: from the cache while the province's rows
+    keep their version, else counted from them (two queries: the scope's certificates the
+    user reads, and the areas of the table)."""
+    kept = kept_rows(scope.province)
+    area = scope.area.pk if scope.area else None
+    parts = (kept.version, policy.visibility_key(user), scope.province.pk, area, year, today)
+    key = (
+        "dashboard-figures:"
+        + hashlib.sha256(repr((*parts, translation.get_language())).encode()).hexdigest()
+    )
+    found = cache.get(key)
+    if found is None:
+        on = counted_on(year, today)
+        rows = scope_rows(certificates(user, scope), scope.province, kept)
+        years = list(range(max(year - SERIES_YEARS + 1, 2018), year + 1))
+        area_rows, ever_paths = by_area(rows, year, on)
+        found = CertificateFigures(
+            key=key,
+            totals=star_series(rows, years, today, expiring=True),
+            by_area=area_rows,
+            ever_paths=ever_paths,
+            by_kind=by_kind(rows, year),
+            by_sector=by_sector(rows, year, on),
+            told=tell_reratings(rows, year, on),
+        )
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
 def city_dashboard(user, scope: Scope, year: int, today: date | None = None) -> Dashboard:
     """Everything the dashboard shows for a year and a scope, in a fixed number of queries."""
     today = today or timezone.localdate()
     on = counted_on(year, today)
-    certs = certificates(user, scope)
-    rows = read_certificates(certs)
+    counts = certificate_figures(user, scope, year, today)
+    totals = counts.totals
     years = list(range(max(year - SERIES_YEARS + 1, 2018), year + 1))
-    totals = star_series(rows, years, today, expiring=True)
     series = [_star_count(totals, y, today) for y in years]
     while len(series) > 1 and series[0].total == 0 and totals[f"n{series[0].year}"] == 0:
         series.pop(0)
-    area_rows, ever_paths = by_area(rows, year, on)
+    area_rows, ever_paths = counts.by_area, counts.ever_paths
     pipeline, evaluated_paths = evaluations(user, scope, year)
     decided_paths = [row.area.path for row in area_rows if row.decided]
     # A certificate is the outcome of an evaluation: areas with one count as having taken
@@ -502,13 +583,50 @@ def city_dashboard(user, scope: Scope, year: int, today: date | None = None) -> 
         units=units_of(user, scope, year, decided_paths, evaluated_paths),
         targets=results,
         by_area=area_rows,
-        by_kind=by_kind(rows, year),
-        by_sector=by_sector(rows, year, on),
+        by_kind=counts.by_kind,
+        by_sector=counts.by_sector,
         pipeline=pipeline,
         budget=budget_summary(lines) if lines else None,
-        after=after_recognition(user, scope, certs, year, on, today, rows=rows),
+        after=after_recognition(
+            user, scope, certificates(user, scope), year, on, today, told=counts.told
+        ),
         comparisons=comparisons,
     )
+
+
+def _part_keys(d: Dashboard) -> dict[str, str]:
+    """``Dashboard.part_keys``: each part's key made of what the part shows."""
+    charts = dashboard_charts(d)
+    return {
+        "charts": _part_key(d, d.today, *(charts[name] for name in CERTIFICATE_CHARTS)),
+        "areas": _part_key(d, d.year, d.by_area),
+        "kinds": _part_key(d, d.year, d.by_kind, charts["sectors"]),
+    }
+
+
+def _part_key(d: Dashboard, *shown) -> str:
+    """A key for a part of the page: everything it shows (every field of the rows, whatever
+    the template reads of them), the scope's area and the language."""
+    area = d.scope.area.pk if d.scope.area else None
+    data = _plain((shown, area, translation.get_language()))
+    return hashlib.sha256(repr(data).encode()).hexdigest()
+
+
+def _plain(value):
+    """``value`` as plain data whose ``repr`` is the same for equal values (a pickle is not:
+    it depends on which equal strings are one object; a lazy translation's ``repr`` is its
+    address)."""
+    if is_dataclass(value):
+        return (type(value).__name__, *(_plain(getattr(value, f.name)) for f in fields(value)))
+    if isinstance(value, list | tuple):
+        return tuple(_plain(item) for item in value)
+    if isinstance(value, dict):
+        return tuple(sorted((str(key), _plain(item)) for key, item in value.items()))
+    if isinstance(value, set | frozenset):
+        return tuple(sorted(repr(_plain(item)) for item in value))
+    if isinstance(value, Promise):
+        return str(value)
+    return value
 
 
 @dataclass
@@ -531,11 +649,12 @@ class YearColumn:
 
 
 def years_report(user, scope: Scope, first: int, last: int, today: date | None = None):
-    """The main indicators of several years side by side. Nine queries, however many years."""
+    """The main indicators of several years side by side: a fixed number of queries, however
+    many years."""
     today = today or timezone.localdate()
     years = list(range(first, last + 1))
     certs = certificates(user, scope)
-    totals = star_series(read_certificates(certs), years, today)
+    totals = star_series(scope_rows(certs, scope.province), years, today)
     columns = {
         y: YearColumn(y, _star_count(totals, y, today), totals[f"n{y}"], totals[f"r{y}"])
         for y in years
@@ -590,6 +709,8 @@ def years_report(user, scope: Scope, first: int, last: int, today: date | None =
 #: The chart of areas draws the areas with the most certified products; the table below it
 #: lists every one (a province holds up to a few hundred communes).
 AREA_BARS = 12
+#: The charts drawn from the certificates' figures (kept with them: ``Dashboard.part_keys``).
+CERTIFICATE_CHARTS = ("years", "stars", "areas", "areas_left_out")
 
 
 def _area_bars(d: Dashboard) -> list[tuple]:

@@ -1,13 +1,82 @@
 """The certificates a dashboard counts, read once: every figure about certificates (stars by
 year, areas, kinds, sectors, expiring, the re-rating of those due in the year) is counted from
-these rows, where a grouped query per figure read the province's certificates once each."""
+these rows, where a grouped query per figure read the province's certificates once each.
 
-from datetime import date
+A province's rows are kept in the cache between requests (``kept_rows``) and patched with the
+certificates saved since, where a save anywhere in the province made the dashboard read them
+all again: their *version* changes only when a row does, and the figures counted from them are
+kept by version (``dashboards.reports.certificate_figures``)."""
 
+import hashlib
+import threading
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
+from areas.models import Area
+from core.caching import CACHE_SECONDS, generations, kinds_of
 from core.counting import CERTIFICATE, year_of
-from products.models import Certificate, sector_of, valid_span
+from core.policy import under
+from products.models import Certificate, Product, sector_of, valid_span
+from subjects.models import Producer
+
+#: What the rows are read from besides the certificates themselves: a change of an area, a
+#: producer or a product, or a certificate's deletion, makes the province's rows read again.
+#: (A certificate saved is read again by itself: ``kept_rows``. A change of the product
+#: categories, which have no ``updated_at``, is seen within ``CACHE_SECONDS``.)
+ROW_KINDS = (
+    "areas",
+    Producer._meta.label_lower,
+    Product._meta.label_lower,
+    kinds_of(Certificate, removed=True)[-1],
+)
+#: A transaction may commit after one that started later: the certificates saved this long
+#: before the rows were read are read again with every patch (a few rows), so that none saved
+#: meanwhile is missed.
+OVERLAP = timedelta(minutes=5)
+#: Moved on when what is kept changes shape: a new release never reads the former one's.
+FORMAT = 1
+FIELDS = (
+    "pk",
+    "product_id",
+    "product__producer_id",
+    "product__producer__kind",
+    "area__path",
+    "kind",
+    "level",
+    "stars",
+    "score",
+    "decision_date",
+    "valid_until",
+    "extended_until",
+    "revoked_on",
+    "sector_id",
+    "sector_name",
+)
+
+
+def _read(certificates) -> list[dict]:
+    """The rows of ``certificates`` (a queryset, ``counted`` annotated or not), with what every
+    figure asks of a row computed once: the year it counts in, the days it is valid."""
+    sector_id, sector_name = sector_of()
+    values = [*FIELDS, "counted"] if "counted" in certificates.query.annotations else FIELDS
+    rows = certificates.annotate(sector_id=sector_id, sector_name=sector_name).values(*values)
+    for row in rows:
+        row["year"] = year_of(CERTIFICATE, row)
+        row["first"], row["last"] = valid_span(
+            decided=row["decision_date"],
+            until=row["valid_until"],
+            extended=row["extended_until"],
+            revoked=row["revoked_on"],
+        )
+    return list(rows)
 
 
 def read_certificates(certs) -> list[dict]:
@@ -17,44 +86,176 @@ def read_certificates(certs) -> list[dict]:
     dashboard's certificate figures are counted from these rows, where a conditional
     aggregate per figure read the scope's certificates once per figure."""
     counted = certs.order_by()
-    sector_id, sector_name = sector_of()
-    rows = (
+    return _read(
         Certificate.objects.filter(product__in=counted.values("product"))
-        .annotate(
-            counted=Exists(counted.filter(pk=OuterRef("pk"))),
-            sector_id=sector_id,
-            sector_name=sector_name,
-        )
+        .annotate(counted=Exists(counted.filter(pk=OuterRef("pk"))))
         .order_by()
-        .values(
-            "pk",
-            "product_id",
-            "product__producer_id",
-            "product__producer__kind",
-            "area__path",
-            "kind",
-            "level",
-            "stars",
-            "score",
-            "decision_date",
-            "valid_until",
-            "extended_until",
-            "revoked_on",
-            "counted",
-            "sector_id",
-            "sector_name",
+    )
+
+
+def with_counted(rows: list[dict], counted_pks: set[int]) -> list[dict]:
+    """The rows of the products that have one of ``counted_pks``, each told whether it is one:
+    ``read_certificates`` of those certificates, from a province's kept rows."""
+    products = {row["product_id"] for row in rows if row["pk"] in counted_pks}
+    return [
+        {**row, "counted": row["pk"] in counted_pks}
+        for row in rows
+        if row["product_id"] in products
+    ]
+
+
+# --- A province's rows, kept between requests --------------------------------------------------
+
+
+def _digest(row: dict) -> bytes:
+    """What a row says, in 8 bytes the same in every worker (``hash()`` is salted per process)."""
+    return hashlib.blake2b(repr([row[name] for name in FIELDS]).encode(), digest_size=8).digest()
+
+
+def _province_certificates(province):
+    """Every certificate of the products recognised in the province, wherever each was (the
+    province's areas by their keys, which the certificates' index finds)."""
+    areas = Area.objects.filter(under("path", province.path)).values_list("pk", flat=True)
+    inside = Certificate.objects.filter(area__in=list(areas))
+    return Certificate.objects.filter(product__in=inside.values("product")).order_by()
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A province's rows as kept: ``version`` moves on when a row says something else;
+    ``base``, the key of their last full read, and ``patched``, the certificates read again
+    since; ``load()`` gives the rows (from the cache only when asked: figures kept by version
+    need none)."""
+
+    version: str
+    base: str
+    patched: frozenset[int]
+    load: Callable[[], list[dict]]
+
+
+def kept_rows(province) -> Kept:
+    """The province's rows, as kept (``Kept``).
+
+    Read in full at most every ``CACHE_SECONDS`` and when one of ``ROW_KINDS`` changed in the
+    province, and kept as read; the certificates saved since (``updated_at``) are read again
+    at each call and kept beside them as *patches*, and the version moves on only when one of
+    them says something else than its row (or is new to the province)."""
+    key = (
+        f"dashboard-rows:{FORMAT}:"
+        + hashlib.sha256(
+            repr((province.code, generations(province.code, ROW_KINDS))).encode()
+        ).hexdigest()
+    )
+    now = timezone.now()
+    index = cache.get(key)
+    if index is None or index["until"] <= now:
+        return _read_all(province, key, now)
+    # The products first, by the index of ``updated_at`` (a few keys; none, no second query):
+    # as a subquery the planner expects hundreds and reads every product.
+    products = set(
+        Certificate.objects.filter(updated_at__gte=index["read_at"] - OVERLAP).values_list(
+            "product_id", flat=True
         )
     )
-    for row in rows:
-        # What every figure asks of a row, once: the year it counts in, the days it is valid.
-        row["year"] = year_of(CERTIFICATE, row)
-        row["first"], row["last"] = valid_span(
-            decided=row["decision_date"],
-            until=row["valid_until"],
-            extended=row["extended_until"],
-            revoked=row["revoked_on"],
-        )
-    return list(rows)
+    saved = _read(Certificate.objects.filter(product__in=products).order_by()) if products else []
+    # Certificates of the province's products only: a product elsewhere has no row here.
+    inside = {
+        row["product_id"] for row in saved if (row["area__path"] or "").startswith(province.path)
+    }
+    digests = index["digests"]
+    changed = {}
+    for row in saved:
+        digest = _digest(row)
+        if (row["pk"] in digests or row["product_id"] in inside) and digests.get(
+            row["pk"]
+        ) != digest:
+            changed[row["pk"]] = (row, digest)
+    if changed:
+        index["version"] = hashlib.sha256(
+            (index["version"] + "".join(digest.hex() for _, digest in changed.values())).encode()
+        ).hexdigest()
+        index["digests"] = {**digests, **{pk: digest for pk, (_, digest) in changed.items()}}
+        index["patches"] = {**index["patches"], **{pk: row for pk, (row, _) in changed.items()}}
+        cache.set(key, index, _seconds_left(index, now))
+
+    def rows() -> list[dict]:
+        base = _base(index["base"])
+        if base is None:  # evicted meanwhile
+            return _read_all(province, key, now).load()
+        by_pk = {row["pk"]: row for row in base}
+        by_pk.update(index["patches"])
+        return list(by_pk.values())
+
+    return Kept(index["version"], index["base"], frozenset(index["patches"]), rows)
+
+
+def _read_all(province, key: str, now: datetime) -> Kept:
+    rows = _read(_province_certificates(province))
+    # A full read starts a new lineage of versions: what was counted before is never reused.
+    version = uuid.uuid4().hex
+    index = {
+        "version": version,
+        "read_at": now,
+        "until": now + timedelta(seconds=CACHE_SECONDS),
+        "base": f"dashboard-rows-base:{version}",
+        "digests": {row["pk"]: _digest(row) for row in rows},
+        "patches": {},
+    }
+    cache.set_many({index["base"]: rows, key: index}, _seconds_left(index, now))
+    _remember(index["base"], rows)
+    return Kept(version, index["base"], frozenset(), lambda: rows)
+
+
+#: The last full reads this process used, by their keys: a key always names the same rows, so
+#: a worker unpickles a province's rows (a megabyte, 10–15 ms) once per full read, not once per
+#: change. Never changed in place (``with_counted`` copies what it tells).
+_bases: OrderedDict[str, list[dict]] = OrderedDict()
+BASES_KEPT = 4
+_bases_lock = threading.Lock()
+
+
+def _base(key: str) -> list[dict] | None:
+    with _bases_lock:
+        if key in _bases:
+            _bases.move_to_end(key)
+            return _bases[key]
+    rows = cache.get(key)
+    if rows is not None:
+        _remember(key, rows)
+    return rows
+
+
+def _remember(key: str, rows: list[dict]) -> None:
+    with _bases_lock:
+        _bases[key] = rows
+        while len(_bases) > BASES_KEPT:
+            _bases.popitem(last=False)
+
+
+def scope_rows(certs, province, kept: Kept | None = None) -> list[dict]:
+    """``read_certificates(certs)`` (``certs`` inside the province) from the province's kept
+    rows. Which are ``certs`` is asked of the database once per full read of the rows (and
+    per set of certificates: the SQL of ``certs`` is in the key), then only for the rows
+    patched since: a certificate can only leave or join ``certs`` by a save of its own (its
+    area), or of its product or producer, which reads the rows in full again."""
+    try:
+        sql = str(certs.query)
+    except EmptyResultSet:  # no certificate can be one of them
+        return []
+    kept = kept or kept_rows(province)
+    key = "dashboard-counted:" + hashlib.sha256(f"{kept.base}:{sql}".encode()).hexdigest()
+    keys = cache.get(key)
+    if keys is None:
+        keys = set(certs.values_list("pk", flat=True))
+        cache.set(key, keys, CACHE_SECONDS)
+    elif kept.patched:
+        again = set(certs.filter(pk__in=kept.patched).values_list("pk", flat=True))
+        keys = (keys - kept.patched) | again
+    return with_counted(kept.load(), keys)
+
+
+def _seconds_left(index: dict, now: datetime) -> int:
+    return max(int((index["until"] - now).total_seconds()), 1)
 
 
 def valid_on(row: dict, on: date) -> bool:

@@ -134,9 +134,8 @@ def outcomes_by_sql(certs, year: int, on: date) -> tuple[dict, int]:
 
 def check_outcomes(certs, year: int, on: date) -> None:
     """The outcomes told from the rows are those the single expression gives."""
-    figures = after_recognition.rerating_figures(
-        read_certificates(certs), year, on, rerating.Schedule.load()
-    )
+    told = after_recognition.tell_reratings(read_certificates(certs), year, on)
+    figures = after_recognition.rerating_figures(told, on, rerating.Schedule.load())
     expected, upgraded = outcomes_by_sql(certs, year, on)
     assert {outcome: n for outcome, n in figures.counts.items() if n} == expected, (year, on)
     assert figures.upgraded == upgraded, (year, on)

@@ -16,9 +16,9 @@ from dashboards.reports import (
     by_sector,
     carried_stars,
     counted_on,
-    read_certificates,
     star_series,
 )
+from dashboards.rows import read_certificates
 from products.models import EXPIRING_WITHIN_DAYS, Certificate, valid_on_q
 from tests.factories import CertificateFactory, ProducerFactory, ProductFactory
 

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.lists import PAGE_SIZE
-from dashboards.reports import carried_stars, read_certificates
+from dashboards.reports import carried_stars
+from dashboards.rows import read_certificates
 from evaluations.models import Round
 from products.models import Certificate, Product
 from subjects.models import Producer

@@ -12,6 +12,7 @@ from budgets.models import Measure, Unit
 from budgets.reports import compare
 from core import counting
 from dashboards import reports
+from dashboards.rows import read_certificates
 from products.models import Certificate, ProductCategory, sector_key
 from tests.factories import (
     CertificateFactory,
@@ -51,9 +52,7 @@ def test_the_sector_table_has_one_food_row_for_every_classification(co_do, login
         CertificateFactory(product=product, decision_date=decided)
     drink = ProductFactory(producer=ProducerFactory(area=co_do), category=category_148("II.2.a"))
     CertificateFactory(product=drink, decision_date=decided)
-    rows = reports.by_sector(
-        reports.read_certificates(Certificate.objects.all()), 2024, date(2024, 12, 31)
-    )
+    rows = reports.by_sector(read_certificates(Certificate.objects.all()), 2024, date(2024, 12, 31))
     assert [(row.label, row.certified, row.new) for row in rows] == [
         ("Thực phẩm", 3, 3),
         ("Đồ uống", 1, 1),
