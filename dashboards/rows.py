@@ -21,6 +21,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from areas.models import Area
+from core import jobs
 from core.caching import CACHE_SECONDS, generations, kinds_of
 from core.counting import CERTIFICATE, year_of
 from core.policy import under
@@ -42,7 +43,7 @@ ROW_KINDS = (
 #: meanwhile is missed.
 OVERLAP = timedelta(minutes=5)
 #: Moved on when what is kept changes shape: a new release never reads the former one's.
-FORMAT = 1
+FORMAT = 2
 FIELDS = (
     "pk",
     "product_id",
@@ -133,23 +134,31 @@ class Kept:
     load: Callable[[], list[dict]]
 
 
-def kept_rows(province) -> Kept:
-    """The province's rows, as kept (``Kept``).
-
-    Read in full at most every ``CACHE_SECONDS`` and when one of ``ROW_KINDS`` changed in the
-    province, and kept as read; the certificates saved since (``updated_at``) are read again
-    at each call and kept beside them as *patches*, and the version moves on only when one of
-    them says something else than its row (or is new to the province)."""
-    key = (
+def _key(province) -> str:
+    return (
         f"dashboard-rows:{FORMAT}:"
         + hashlib.sha256(
             repr((province.code, generations(province.code, ROW_KINDS))).encode()
         ).hexdigest()
     )
+
+
+def kept_rows(province) -> Kept:
+    """The province's rows, as kept (``Kept``).
+
+    Read in full when one of ``ROW_KINDS`` changed in the province, and every
+    ``CACHE_SECONDS`` (what the signals cannot see: ``QuerySet.update``, raw SQL): on the task
+    queue when one is configured, the request going on with the rows it has, else by the
+    request. Between full reads, the certificates saved since (``updated_at``) are read again
+    at each call and kept beside the rows as *patches*, and the version moves on only when one
+    of them says something else than its row (or is new to the province)."""
+    key = _key(province)
     now = timezone.now()
     index = cache.get(key)
     if index is None or index["until"] <= now:
         return _read_all(province, key, now)
+    if index["refresh"] <= now and cache.add(f"{key}:refreshing", True, CACHE_SECONDS):
+        jobs.enqueue(refresh_rows, province.pk)
     # The products first, by the index of ``updated_at`` (a few keys; none, no second query):
     # as a subquery the planner expects hundreds and reads every product.
     products = set(
@@ -189,14 +198,26 @@ def kept_rows(province) -> Kept:
     return Kept(index["version"], index["base"], frozenset(index["patches"]), rows)
 
 
+def refresh_rows(province_pk: int) -> None:
+    """The task queue's full read of a province's rows (``kept_rows``)."""
+    province = Area.objects.get(pk=province_pk)
+    key = _key(province)
+    _read_all(province, key, timezone.now())
+    cache.delete(f"{key}:refreshing")
+
+
 def _read_all(province, key: str, now: datetime) -> Kept:
     rows = _read(_province_certificates(province))
     # A full read starts a new lineage of versions: what was counted before is never reused.
     version = uuid.uuid4().hex
+    every = timedelta(seconds=CACHE_SECONDS)
     index = {
         "version": version,
         "read_at": now,
-        "until": now + timedelta(seconds=CACHE_SECONDS),
+        # Read again by the queue from ``refresh`` on; by the request itself from ``until``
+        # (no queue, or the queue's read not done).
+        "refresh": now + every,
+        "until": now + (2 * every if jobs.queue_configured() else every),
         "base": f"dashboard-rows-base:{version}",
         "digests": {row["pk"]: _digest(row) for row in rows},
         "patches": {},

@@ -4,12 +4,20 @@ a row says something else."""
 
 from datetime import date, timedelta
 
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from dashboards import reports
-from dashboards.rows import OVERLAP, _province_certificates, _read, kept_rows, scope_rows
+from dashboards.rows import (
+    OVERLAP,
+    _province_certificates,
+    _read,
+    kept_rows,
+    refresh_rows,
+    scope_rows,
+)
 from dashboards.scope import resolve_scope
 from products.models import Certificate
 from tests.factories import AreaFactory, CertificateFactory, ProducerFactory, ProductFactory
@@ -229,3 +237,36 @@ def test_each_part_is_drawn_again_when_what_it_shows_changes(can_tho, co_do, cit
     assert keys(resolve_scope(city_reviewer, str(co_do.pk)))["kinds"] != after["kinds"]
     with translation.override("en"):
         assert keys(scope)["charts"] != after["charts"]
+
+
+def test_with_a_task_queue_the_rows_are_read_again_on_it(can_tho, co_do, settings, monkeypatch):
+    """Past ``CACHE_SECONDS`` the request goes on with the rows it has and the queue reads
+    them in full, once; past twice that, the request reads them itself."""
+    settings.RQ_QUEUES = {"default": {"URL": "redis://127.0.0.1:6379/15"}}
+    queued = []
+    monkeypatch.setattr("dashboards.rows.jobs.enqueue", lambda *args: queued.append(args))
+    certificate = CertificateFactory(product=ProductFactory(producer=ProducerFactory(area=co_do)))
+    first = assert_kept_is_read(can_tho)
+    Certificate.objects.filter(pk=certificate.pk).update(
+        stars=5, updated_at=timezone.now() - timedelta(days=1)
+    )
+    start = timezone.now()
+    monkeypatch.setattr(
+        "dashboards.rows.timezone.now", lambda: start + timedelta(seconds=reports.CACHE_SECONDS)
+    )
+    assert kept(can_tho)[0] == first
+    assert kept(can_tho)[0] == first
+    assert queued == [(refresh_rows, can_tho.pk)]  # once
+
+    refresh_rows(can_tho.pk)
+    assert assert_kept_is_read(can_tho) != first
+
+    # The queue's read not done twice the time after: the request reads them.
+    cache.clear()
+    monkeypatch.setattr("dashboards.rows.timezone.now", lambda: start)
+    first = kept(can_tho)[0]
+    monkeypatch.setattr(
+        "dashboards.rows.timezone.now",
+        lambda: start + timedelta(seconds=2 * reports.CACHE_SECONDS),
+    )
+    assert kept(can_tho)[0] != first
