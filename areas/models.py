@@ -12,6 +12,14 @@ from core.access import AreaScopedQuerySet
 from core.policy import containing_paths, under
 from core.text import clean, fold
 
+
+def unit_path(path: str) -> str:
+    """The unit an area path lies in, as the reports group by area: a former district (or
+    today's commune, for what was recognised after the districts were dissolved), the first
+    two segments of the path."""
+    return "/".join(path.split("/")[:2]) + "/"
+
+
 #: The day the two-tier local government (province, commune) took effect.
 REFORM_DATE = date(2025, 7, 1)
 

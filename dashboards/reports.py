@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from areas.models import Area, containing_paths
+from areas.models import Area, containing_paths, unit_path
 from budgets.models import BudgetLine, Disbursement, Measure, Plan, PublishedFigure, Target
 from budgets.reports import (
     BudgetSummary,
@@ -312,7 +312,7 @@ def by_area(rows: list[dict], year: int, on: date) -> tuple[list[AreaRow], list[
     # A product counts once in each area it was recognised in: the areas of a unit add up.
     units: dict[str, list[str]] = {}
     for path in certified.keys() | decided.keys():
-        units.setdefault(_unit_path(path), []).append(path)
+        units.setdefault(unit_path(path), []).append(path)
     if not units:
         return [], sorted(ever)
     found = Area.objects.filter(path__in=units).order_by("-valid_until")
@@ -335,11 +335,6 @@ def by_area(rows: list[dict], year: int, on: date) -> tuple[list[AreaRow], list[
     ]
     totals.sort(key=lambda row: (-row.certified, -row.new, row.area.name))
     return totals, sorted(ever)
-
-
-def _unit_path(path: str) -> str:
-    """The district (or today's commune) an area path lies in: its first two segments."""
-    return "/".join(path.split("/")[:2]) + "/"
 
 
 def units_of(user, scope: Scope, year: int, decided_paths, evaluated_paths) -> Units:

@@ -23,7 +23,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from areas.models import Area
+from areas.models import Area, unit_path
 from core import policy
 from core.counting import ENQUIRY, in_year
 from core.versioning import check_version
@@ -221,12 +221,6 @@ _COUNTS = {
 }
 
 
-def _unit_path(path: str) -> str:
-    """The former district (or today's commune) an area path lies in: its first two segments,
-    as the dashboards group by area."""
-    return "/".join(path.split("/")[:2]) + "/"
-
-
 def summary(enquiries) -> Summary:
     """The enquiries given (already limited to what the reader sees, and filtered) by sector
     of their product, whatever the classification (one "Thực phẩm"), and by former district or
@@ -257,7 +251,7 @@ def summary(enquiries) -> Summary:
         .order_by("product__producer__area__path")
     )
     for counts in paths:
-        unit = _unit_path(counts["product__producer__area__path"])
+        unit = unit_path(counts["product__producer__area__path"])
         row = by_unit.setdefault(unit, Row(""))
         row.add(counts["received"], counts["answered"], counts["closed"])
     areas = {area.path: area for area in Area.objects.filter(path__in=by_unit)}
