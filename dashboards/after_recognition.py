@@ -33,6 +33,8 @@ from django.db import models
 from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from core import policy
+from core.caching import cached_until_changed
 from core.counting import (
     CERTIFICATE_EXPIRY,
     INSPECTION_DONE,
@@ -412,7 +414,7 @@ def after_recognition(
     re-rating (``tell_reratings``), when the dashboard has it already (else read here)."""
     if told is None:
         told = tell_reratings(read_certificates(certificates), year, on)
-    inspections, follow_ups = inspection_figures(user, scope, year, today)
+    inspections, follow_ups, points_failed, reports = _inspected(user, scope, year, today)
     return AfterRecognition(
         year=year,
         on=on,
@@ -421,9 +423,43 @@ def after_recognition(
         revocations=revocation_figures(user, scope, year, today),
         inspections=inspections,
         follow_ups=follow_ups,
-        points=point_figures(user, scope, year),
-        reports=report_figures(user, scope, year),
+        points=points_failed,
+        reports=reports,
     )
+
+
+#: What the inspections' figures are read from: the inspections and the public's reports, and
+#: the producers' areas they are counted by (a certificate saved leaves them as they are).
+INSPECTED_KINDS = ("inspections", "areas", "subjects.producer", "products.product")
+
+
+def _inspected(user, scope: Scope, year: int, today: date) -> tuple:
+    """Inspections and their follow-ups, the points failed and the public's reports: three
+    queries, kept until a record of ``INSPECTED_KINDS`` changes in the province."""
+
+    def build(_today):
+        inspections, follow_ups = inspection_figures(user, scope, year, today)
+        return (
+            inspections,
+            follow_ups,
+            point_figures(user, scope, year),
+            report_figures(user, scope, year),
+        )
+
+    area = scope.area.pk if scope.area else None
+    found, _as_of = cached_until_changed(
+        "dashboard.inspected",
+        build,
+        policy.visibility_key(user),
+        scope.province.pk,
+        area,
+        year,
+        today,
+        province=scope.province.code,
+        kinds=INSPECTED_KINDS,
+        as_of=False,
+    )
+    return found
 
 
 # --- Several years side by side ---------------------------------------------------------------

@@ -31,7 +31,7 @@ from budgets.reports import (
     target_results,
 )
 from core import policy
-from core.caching import CACHE_SECONDS
+from core.caching import CACHE_SECONDS, cached_until_changed
 from core.counting import EVALUATION, in_years, up_to_year, year_lookup
 from dashboards.after_recognition import (
     AfterRecognition,
@@ -448,6 +448,26 @@ def evaluations(user, scope: Scope, year: int) -> tuple[list[StatusRow], list[st
     return list(statuses.values()), paths
 
 
+#: What the evaluations' figures are read from (a certificate saved leaves them as they are).
+EVALUATED_KINDS = ("evaluations", "areas", "subjects.producer", "products.product")
+
+
+def _kept_evaluations(user, scope: Scope, year: int):
+    """``evaluations``, kept until a record of ``EVALUATED_KINDS`` changes in the province."""
+    found, _as_of = cached_until_changed(
+        "dashboard.evaluations",
+        lambda today: evaluations(user, scope, year),
+        policy.visibility_key(user),
+        scope.province.pk,
+        scope.area.pk if scope.area else None,
+        year,
+        province=scope.province.code,
+        kinds=EVALUATED_KINDS,
+        as_of=False,
+    )
+    return found
+
+
 def _plan_parts(user, scope: Scope, year: int):
     """The plan of the year, its targets for the scope and its budget lines for the scope."""
     plan = (
@@ -544,7 +564,7 @@ def city_dashboard(user, scope: Scope, year: int, today: date | None = None) -> 
     while len(series) > 1 and series[0].total == 0 and totals[f"n{series[0].year}"] == 0:
         series.pop(0)
     area_rows, ever_paths = counts.by_area, counts.ever_paths
-    pipeline, evaluated_paths = evaluations(user, scope, year)
+    pipeline, evaluated_paths = _kept_evaluations(user, scope, year)
     decided_paths = [row.area.path for row in area_rows if row.decided]
     # A certificate is the outcome of an evaluation: areas with one count as having taken
     # part, also for the years before the evaluations were recorded in the portal.

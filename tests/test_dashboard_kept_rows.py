@@ -270,3 +270,26 @@ def test_with_a_task_queue_the_rows_are_read_again_on_it(can_tho, co_do, setting
         lambda: start + timedelta(seconds=2 * reports.CACHE_SECONDS),
     )
     assert kept(can_tho)[0] != first
+
+
+def test_a_certificate_saved_leaves_the_inspections_and_evaluations_kept(
+    can_tho, co_do, city_reviewer
+):
+    from inspections.models import PublicReport
+
+    product = ProductFactory(producer=ProducerFactory(area=co_do))
+    certificate = CertificateFactory(product=product, decision_date=date(2026, 3, 1))
+    scope = resolve_scope(city_reviewer, None)
+    today = date(2026, 11, 29)
+    assert reports.city_dashboard(city_reviewer, scope, 2026, today).after.reports.total == 0
+
+    certificate.stars = 3
+    certificate.save()
+    with CaptureQueriesContext(connection) as queries:
+        reports.city_dashboard(city_reviewer, scope, 2026, today)
+    read = " ".join(query["sql"] for query in queries)
+    assert '"inspections_' not in read
+    assert '"evaluations_round"."year" AS "round__year"' not in read
+
+    PublicReport.objects.create(product=product, kind="quality", description="Hàng kém")
+    assert reports.city_dashboard(city_reviewer, scope, 2026, today).after.reports.total == 1
