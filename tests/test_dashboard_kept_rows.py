@@ -20,6 +20,7 @@ from dashboards.rows import (
 )
 from dashboards.scope import resolve_scope
 from products.models import Certificate
+from subjects.models import Producer
 from tests.factories import AreaFactory, CertificateFactory, ProducerFactory, ProductFactory
 
 
@@ -92,11 +93,11 @@ def test_a_deleted_certificate_reads_the_rows_again(can_tho, co_do):
 
 
 def test_a_producer_or_product_changed_reads_the_rows_again(can_tho, co_do):
-    producer = ProducerFactory(area=co_do, kind="household")
+    producer = ProducerFactory(area=co_do, kind=Producer.Kind.HOUSEHOLD)
     product = ProductFactory(producer=producer)
     CertificateFactory(product=product)
     first = assert_kept_is_read(can_tho)
-    producer.kind = "enterprise"
+    producer.kind = Producer.Kind.ENTERPRISE
     producer.save()
     second = assert_kept_is_read(can_tho)
     assert second != first
