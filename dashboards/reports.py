@@ -511,8 +511,8 @@ def _new_target(results: list[TargetResult]) -> tuple[Decimal | None, str]:
 class CertificateFigures:
     """What the year's dashboard counts from the certificates' rows, kept by their version
     (``dashboards.rows.kept_rows``): a save that changes no certificate's row (a dossier, a
-    plan, a certificate saved as it was) leaves them counted. ``key``: the same for the same
-    figures, for the page's parts drawn from them alone."""
+    plan, a certificate saved as it was) leaves them counted. ``key``: theirs in the cache,
+    the same while the rows' version is."""
 
     key: str
     totals: dict
