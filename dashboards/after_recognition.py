@@ -33,7 +33,6 @@ from django.db import models
 from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from core import policy
 from core.caching import cached_until_changed
 from core.counting import (
     CERTIFICATE_EXPIRY,
@@ -46,7 +45,7 @@ from core.counting import (
     year_lookup,
     year_of,
 )
-from dashboards.rows import by_product, counted, read_certificates
+from dashboards.rows import PRODUCERS_PLACES, by_product, counted, read_certificates
 from dashboards.scope import Scope
 from inspections.models import Inspection, InspectionPoint, PublicReport, points
 from products.models import Certificate, Revocation, late_revocation_q
@@ -430,7 +429,7 @@ def after_recognition(
 
 #: What the inspections' figures are read from: the inspections and the public's reports, and
 #: the producers' areas they are counted by (a certificate saved leaves them as they are).
-INSPECTED_KINDS = ("inspections", "areas", "subjects.producer", "products.product")
+INSPECTED_KINDS = ("inspections", *PRODUCERS_PLACES)
 
 
 def _inspected(user, scope: Scope, year: int, today: date) -> tuple:
@@ -446,13 +445,10 @@ def _inspected(user, scope: Scope, year: int, today: date) -> tuple:
             report_figures(user, scope, year),
         )
 
-    area = scope.area.pk if scope.area else None
     found, _as_of = cached_until_changed(
         "dashboard.inspected",
         build,
-        policy.visibility_key(user),
-        scope.province.pk,
-        area,
+        *scope.cache_parts(user),
         year,
         today,
         province=scope.province.code,

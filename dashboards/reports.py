@@ -30,7 +30,6 @@ from budgets.reports import (
     percent_of,
     target_results,
 )
-from core import policy
 from core.caching import CACHE_SECONDS, cached_until_changed
 from core.counting import EVALUATION, in_years, up_to_year, year_lookup
 from dashboards.after_recognition import (
@@ -43,6 +42,7 @@ from dashboards.after_recognition import (
 from dashboards.after_recognition import years_figures as after_recognition_years
 from dashboards.links import records_url
 from dashboards.rows import (
+    PRODUCERS_PLACES,
     by_product,
     counted,
     kept_rows,
@@ -449,7 +449,7 @@ def evaluations(user, scope: Scope, year: int) -> tuple[list[StatusRow], list[st
 
 
 #: What the evaluations' figures are read from (a certificate saved leaves them as they are).
-EVALUATED_KINDS = ("evaluations", "areas", "subjects.producer", "products.product")
+EVALUATED_KINDS = ("evaluations", *PRODUCERS_PLACES)
 
 
 def _kept_evaluations(user, scope: Scope, year: int):
@@ -457,9 +457,7 @@ def _kept_evaluations(user, scope: Scope, year: int):
     found, _as_of = cached_until_changed(
         "dashboard.evaluations",
         lambda today: evaluations(user, scope, year),
-        policy.visibility_key(user),
-        scope.province.pk,
-        scope.area.pk if scope.area else None,
+        *scope.cache_parts(user),
         year,
         province=scope.province.code,
         kinds=EVALUATED_KINDS,
@@ -528,8 +526,7 @@ def certificate_figures(user, scope: Scope, year: int, today: date) -> Certifica
     keep their version, else counted from them (two queries: the scope's certificates the
     user reads, and the areas of the table)."""
     kept = kept_rows(scope.province)
-    area = scope.area.pk if scope.area else None
-    parts = (kept.version, policy.visibility_key(user), scope.province.pk, area, year, today)
+    parts = (kept.version, *scope.cache_parts(user), year, today)
     key = (
         "dashboard-figures:"
         + hashlib.sha256(repr((*parts, translation.get_language())).encode()).hexdigest()

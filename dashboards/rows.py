@@ -28,16 +28,14 @@ from core.policy import under
 from products.models import Certificate, Product, sector_of, valid_span
 from subjects.models import Producer
 
+#: The records a figure counted by the producers' areas is read from besides its own: the
+#: areas, the producers and their products.
+PRODUCERS_PLACES = ("areas", Producer._meta.label_lower, Product._meta.label_lower)
 #: What the rows are read from besides the certificates themselves: a change of an area, a
 #: producer or a product, or a certificate's deletion, makes the province's rows read again.
 #: (A certificate saved is read again by itself: ``kept_rows``. A change of the product
 #: categories, which have no ``updated_at``, is seen within ``CACHE_SECONDS``.)
-ROW_KINDS = (
-    "areas",
-    Producer._meta.label_lower,
-    Product._meta.label_lower,
-    kinds_of(Certificate, removed=True)[-1],
-)
+ROW_KINDS = (*PRODUCERS_PLACES, kinds_of(Certificate, removed=True)[-1])
 #: A transaction may commit after one that started later: the certificates saved this long
 #: before the rows were read are read again with every patch (a few rows), so that none saved
 #: meanwhile is missed.

@@ -46,6 +46,11 @@ class Scope:
         reads every record of the country."""
         return Q(**{f"{lookup}__in": self.area_ids})
 
+    def cache_parts(self, user) -> tuple:
+        """What a result cached for the scope is keyed on besides its own parameters: what the
+        user may read (users who see the same records share it), the province, the area."""
+        return (policy.visibility_key(user), self.province.pk, self.area.pk if self.area else None)
+
     @property
     def area_query(self) -> str:
         """The ``area=<pk>`` parameter of the lists the figures link to ("" for the province)."""

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from areas.provinces import choices_for, chosen_code
 from budgets.models import FIRST_YEAR
-from core import jobs, policy
-from core.caching import cached_until_changed
+from core import jobs
+from core.caching import CACHE_SECONDS, cached_until_changed
 from core.submissions import submit_once
 from dashboards import export as spreadsheet
 from dashboards import jobs as dashboard_jobs
@@ -57,14 +57,10 @@ def _dashboard(request: HttpRequest, scope, year: int):
     """The year's dashboard for a scope, computed once until the data changes: users who see
     the same areas share it."""
     user = request.user
-    viewer = policy.visibility_key(user)
-    area = scope.area.pk if scope.area else None
     dashboard, _as_of = cached_until_changed(
         "dashboard.city",
         lambda today: city_dashboard(user, scope, year, today),
-        viewer,
-        scope.province.pk,
-        area,
+        *scope.cache_parts(user),
         year,
         province=scope.province.code,
         kinds=DASHBOARD_KINDS,
@@ -83,6 +79,8 @@ def city(request: HttpRequest) -> HttpResponse:
         "year": year,
         "dashboard": dashboard,
         "charts": dashboard_charts(dashboard),
+        # How long the page's parts drawn from the certificates' figures are kept.
+        "cache_seconds": CACHE_SECONDS,
     }
     return render(request, "dashboards/city.html", context)
 
@@ -103,9 +101,7 @@ def years(request: HttpRequest) -> HttpResponse:
     columns, _as_of = cached_until_changed(
         "dashboard.years",
         lambda today: years_report(user, scope, first, last, today),
-        policy.visibility_key(user),
-        scope.province.pk,
-        scope.area.pk if scope.area else None,
+        *scope.cache_parts(user),
         first,
         last,
         province=scope.province.code,
