@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, FloatField, Func, OuterRef, Sum
 from django.utils import timezone
 
 from areas.models import Area
@@ -40,8 +40,11 @@ ROW_KINDS = (*PRODUCERS_PLACES, kinds_of(Certificate, removed=True)[-1])
 #: before the rows were read are read again with every patch (a few rows), so that none saved
 #: meanwhile is missed.
 OVERLAP = timedelta(minutes=5)
+#: More products saved since the last look than this (an import, a data load), and the rows are
+#: read in full again rather than patched product by product.
+PATCH_LIMIT = 1000
 #: Moved on when what is kept changes shape: a new release never reads the former one's.
-FORMAT = 2
+FORMAT = 3
 FIELDS = (
     "pk",
     "product_id",
@@ -147,9 +150,12 @@ def kept_rows(province) -> Kept:
     Read in full when one of ``ROW_KINDS`` changed in the province, and every
     ``CACHE_SECONDS`` (what the signals cannot see: ``QuerySet.update``, raw SQL): on the task
     queue when one is configured, the request going on with the rows it has, else by the
-    request. Between full reads, the certificates saved since (``updated_at``) are read again
-    at each call and kept beside the rows as *patches*, and the version moves on only when one
-    of them says something else than its row (or is new to the province)."""
+    request. Between full reads, each call asks whether a certificate was saved since the last
+    look (``_saved_since``); when one was, the products of those saved since then (and up to
+    ``OVERLAP`` before, for late commits) are read again and kept beside the rows as *patches*
+    (more than ``PATCH_LIMIT`` of them, an import: the rows are read in full), and the version
+    moves on only when a row says something else than its kept one (or is new to the
+    province)."""
     key = _key(province)
     now = timezone.now()
     index = cache.get(key)
@@ -157,13 +163,39 @@ def kept_rows(province) -> Kept:
         return _read_all(province, key, now)
     if index["refresh"] <= now and cache.add(f"{key}:refreshing", True, CACHE_SECONDS):
         jobs.enqueue(refresh_rows, province.pk)
-    # The products first, by the index of ``updated_at`` (a few keys; none, no second query):
-    # as a subquery the planner expects hundreds and reads every product.
-    products = set(
-        Certificate.objects.filter(updated_at__gte=index["read_at"] - OVERLAP).values_list(
-            "product_id", flat=True
+    # Nothing saved since the last look (one aggregate over the index of ``updated_at``): the
+    # rows as kept, whatever was saved before it (an import's thousands of certificates).
+    seen = _saved_since(index["read_at"] - OVERLAP)
+    if seen != index["seen"]:
+        # What was saved since, or committed since having been saved up to ``OVERLAP`` before:
+        # the products first, by the index of ``updated_at`` (as a subquery the planner expects
+        # hundreds and reads every product).
+        products = set(
+            Certificate.objects.filter(updated_at__gte=index["checked_at"] - OVERLAP)
+            .order_by()
+            .values_list("product_id", flat=True)
+            .distinct()[: PATCH_LIMIT + 1]
         )
-    )
+        if len(products) > PATCH_LIMIT:
+            return _read_all(province, key, now)
+        _patch(index, province, products)
+        index["seen"], index["checked_at"] = seen, now
+        cache.set(key, index, _seconds_left(index, now))
+
+    def rows() -> list[dict]:
+        base = _base(index["base"])
+        if base is None:  # evicted meanwhile
+            return _read_all(province, key, now).load()
+        by_pk = {row["pk"]: row for row in base}
+        by_pk.update(index["patches"])
+        return list(by_pk.values())
+
+    return Kept(index["version"], index["base"], frozenset(index["patches"]), rows)
+
+
+def _patch(index: dict, province, products: set[int]) -> None:
+    """The rows of ``products`` read again into ``index``: those that say something else than
+    their kept row (or are new to the province) become patches, and move the version on."""
     saved = _read(Certificate.objects.filter(product__in=products).order_by()) if products else []
     # Certificates of the province's products only: a product elsewhere has no row here.
     inside = {
@@ -183,17 +215,27 @@ def kept_rows(province) -> Kept:
         ).hexdigest()
         index["digests"] = {**digests, **{pk: digest for pk, (_, digest) in changed.items()}}
         index["patches"] = {**index["patches"], **{pk: row for pk, (row, _) in changed.items()}}
-        cache.set(key, index, _seconds_left(index, now))
 
-    def rows() -> list[dict]:
-        base = _base(index["base"])
-        if base is None:  # evicted meanwhile
-            return _read_all(province, key, now).load()
-        by_pk = {row["pk"]: row for row in base}
-        by_pk.update(index["patches"])
-        return list(by_pk.values())
 
-    return Kept(index["version"], index["base"], frozenset(index["patches"]), rows)
+class _Seconds(Func):
+    """A time as seconds in SQL: their sum moves when any of the times does."""
+
+    template = "EXTRACT(EPOCH FROM %(expressions)s)"
+    output_field = FloatField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, template="(julianday(%(expressions)s) * 86400.0)", **extra
+        )
+
+
+def _saved_since(start: datetime) -> tuple:
+    """What tells whether a certificate was saved since the last look: how many were saved from
+    ``start`` on, and the sum of their times (one saved again, or committed late, moves it)."""
+    found = Certificate.objects.filter(updated_at__gte=start).aggregate(
+        saved=Count("pk"), seconds=Sum(_Seconds("updated_at"))
+    )
+    return found["saved"], found["seconds"]
 
 
 def refresh_rows(province_pk: int) -> None:
@@ -205,6 +247,8 @@ def refresh_rows(province_pk: int) -> None:
 
 
 def _read_all(province, key: str, now: datetime) -> Kept:
+    # Asked before the rows are read: a certificate committed in between is looked at again.
+    seen = _saved_since(now - OVERLAP)
     rows = _read(_province_certificates(province))
     # A full read starts a new lineage of versions: what was counted before is never reused.
     version = uuid.uuid4().hex
@@ -212,6 +256,9 @@ def _read_all(province, key: str, now: datetime) -> Kept:
     index = {
         "version": version,
         "read_at": now,
+        # The last look at the certificates saved since (``kept_rows``) and what it saw.
+        "checked_at": now,
+        "seen": seen,
         # Read again by the queue from ``refresh`` on; by the request itself from ``until``
         # (no queue, or the queue's read not done).
         "refresh": now + every,

@@ -125,6 +125,46 @@ def test_a_certificate_committed_late_is_read_within_the_overlap(can_tho, co_do)
     assert stars[too_late.pk] == 4
 
 
+def test_nothing_saved_since_the_last_look_costs_one_query(can_tho, co_do):
+    CertificateFactory(product=ProductFactory(producer=ProducerFactory(area=co_do)))
+    first = assert_kept_is_read(can_tho)
+    with CaptureQueriesContext(connection) as queries:
+        assert kept_rows(can_tho).version == first
+    assert len(queries) == 1, [query["sql"] for query in queries]
+
+
+def test_a_certificate_saved_again_and_committed_late_is_seen(can_tho, co_do):
+    """Saved again with a time from before the last look (a transaction that committed after
+    it): the number saved since is the same, the sum of their times is not."""
+    certificate = CertificateFactory(product=ProductFactory(producer=ProducerFactory(area=co_do)))
+    other = CertificateFactory(product=ProductFactory(producer=ProducerFactory(area=co_do)))
+    kept(can_tho)
+    now = timezone.now()
+    Certificate.objects.filter(pk=other.pk).update(updated_at=now)
+    kept(can_tho)  # both within the window, looked at
+    Certificate.objects.filter(pk=certificate.pk).update(
+        stars=5, updated_at=now - timedelta(seconds=1)
+    )
+    stars = {row["pk"]: row["stars"] for row in kept(can_tho)[1]}
+    assert stars[certificate.pk] == 5
+
+
+def test_an_import_reads_the_rows_in_full(can_tho, co_do, monkeypatch):
+    """More products saved since the last look than ``PATCH_LIMIT``: one full read of the
+    province, not the rows of every product saved in the country."""
+    monkeypatch.setattr("dashboards.rows.PATCH_LIMIT", 2)
+    products = [ProductFactory(producer=ProducerFactory(area=co_do)) for _ in range(3)]
+    CertificateFactory(product=products[0])
+    first = assert_kept_is_read(can_tho)
+    CertificateFactory(product=products[1])
+    patched = kept_rows(can_tho)
+    assert patched.base.endswith(first) and patched.patched
+    CertificateFactory(product=products[2])
+    read = kept_rows(can_tho)
+    assert read.base != patched.base and not read.patched
+    assert _by_pk(read.load()) == full_read(can_tho)
+
+
 def test_the_rows_are_read_in_full_again_after_the_cache_seconds(can_tho, co_do, monkeypatch):
     certificate = CertificateFactory(product=ProductFactory(producer=ProducerFactory(area=co_do)))
     first = assert_kept_is_read(can_tho)
@@ -148,8 +188,9 @@ def test_figures_are_counted_again_only_when_the_rows_change(can_tho, co_do, cit
     with CaptureQueriesContext(connection) as queries:
         same = reports.certificate_figures(city_reviewer, scope, 2024, today)
     assert same.key == figures.key
-    # The certificates saved since the read and their rows; the scope's keys not asked.
-    assert len(queries) == 2
+    # Whether one was saved, the products saved since and their rows; the scope's keys not
+    # asked.
+    assert len(queries) == 3
 
     certificate.stars = 3
     certificate.save()
@@ -184,9 +225,9 @@ def test_the_rows_kept_serve_the_scopes_and_the_years_page(can_tho, co_do, city_
     with CaptureQueriesContext(connection) as queries:
         rows = scope_rows(reports.certificates(city_reviewer, scope), can_tho)
     assert [row["counted"] for row in rows] == [True]
-    # The certificates saved lately and their rows (the patch), the scope's areas and its
-    # certificates' keys: the province's certificates are not read again.
-    assert len(queries) == 4, [query["sql"] for query in queries]
+    # Whether a certificate was saved since (none), the scope's areas and its certificates'
+    # keys: the province's certificates are not read again.
+    assert len(queries) == 3, [query["sql"] for query in queries]
 
 
 def test_a_certificate_moved_out_of_the_scope_is_no_longer_counted(
