@@ -217,11 +217,13 @@ class AfterRecognition:
 @dataclass
 class Told:
     """What the rows tell of the re-rating of the certificates expiring in a year: the counts
-    of those revoked or re-rated, the upgraded ones, and the keys of the others."""
+    of those revoked or re-rated, the upgraded ones, and the keys of the others; ``seen``:
+    what their state is read from in their rows (their dates), as text."""
 
     counts: dict
     upgraded: int
     undecided: list[int]
+    seen: str
 
 
 def tell_reratings(rows: list[dict], year: int, on: date) -> Told:
@@ -247,29 +249,56 @@ def tell_reratings(rows: list[dict], year: int, on: date) -> Told:
             if other["decision_date"] <= on and (other["decision_date"], other["pk"]) > mine
         ]
         if not later:
-            undecided.append(row["pk"])
+            undecided.append(row)
             continue
         on_time = any(other["decision_date"] <= row["valid_until"] for other in later)
         counts[Outcome.RERATED_ON_TIME if on_time else Outcome.RERATED_LATE] += 1
         first = min(later, key=lambda other: (other["decision_date"], other["pk"]))
         upgraded += first["stars"] > row["stars"]
-    return Told(counts, upgraded, undecided)
+    # What ``annotate_states`` reads of the certificate itself besides its later ones (none).
+    seen = repr(
+        [
+            (row["pk"], row["valid_until"], row["extended_until"], row["revoked_on"])
+            for row in undecided
+        ]
+    )
+    return Told(counts, upgraded, [row["pk"] for row in undecided], seen)
+
+
+#: What the re-rating state of a certificate with no later one is read from besides its own
+#: dates and the legal bases: the re-rating dossiers filed for it, wherever they were (the
+#: generation of every province).
+DOSSIER_KINDS = ("evaluations",)
 
 
 def rerating_figures(told: Told, on: date, schedule: Schedule) -> Rerating:
     """The certificates expiring in the year by outcome on the day, and the upgraded ones:
     what the rows told (``tell_reratings``), the others' re-rating state asked of the
-    database by their keys (one query, none when every one is told)."""
+    database by their keys (one query, none when every one is told), kept while their dates,
+    the legal bases' periods and the dossiers are the same."""
     counts = dict(told.counts)
     if told.undecided:
-        states = (
-            annotate_states(Certificate.objects.filter(pk__in=told.undecided), on, schedule)
-            .values("rerating_state")
-            .annotate(n=Count("pk"))
-            .order_by()
+
+        def states(_today) -> dict[str, int]:
+            found = (
+                annotate_states(Certificate.objects.filter(pk__in=told.undecided), on, schedule)
+                .values("rerating_state")
+                .annotate(n=Count("pk"))
+                .order_by()
+            )
+            return {row["rerating_state"]: row["n"] for row in found}
+
+        kept, _as_of = cached_until_changed(
+            "dashboard.undecided",
+            states,
+            told.seen,
+            on,
+            schedule.periods,
+            kinds=DOSSIER_KINDS,
+            as_of=False,
         )
-        for state in states:
-            counts[Outcome(state["rerating_state"])] += state["n"]
+        for state, n in kept.items():
+            counts[Outcome(state)] += n
     rows_out = [
         OutcomeRow(o.value, o.label, counts[o], state=LISTED_STATES.get(o, "")) for o in OUTCOMES
     ]

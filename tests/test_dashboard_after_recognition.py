@@ -602,8 +602,12 @@ def test_the_section_reads_a_fixed_number_of_queries(
     for number in range(5):
         c = due(date(2026, 7, 1 + number), co_do, f"Thêm {number}")
         later(c, date(2026, 6, 1))
-    with django_assert_num_queries(7):
+    # The certificates not re-rated are the same: their state is the one kept.
+    with django_assert_num_queries(6):
         assert section().rerating.counts[Outcome.RERATED_ON_TIME] == 8
+    due(date(2026, 12, 20), co_do, "Chưa đánh giá lại")
+    with django_assert_num_queries(7):
+        assert section().rerating.counts[Outcome.LATE] == 3
     with django_assert_num_queries(4):
         assert years()[2026].rerated_on_time == 8
     cache.clear()

@@ -228,6 +228,29 @@ def test_a_later_certificate_makes_it_rerated_and_revoked_one_lapsed(can_tho):
 # --- The grace --------------------------------------------------------------------------------
 
 
+def test_the_dashboard_sees_a_dossier_filed_for_a_certificate_due(
+    criteria_sets, commune, officer_co_do, city_reviewer
+):
+    """The state of a certificate due and not yet re-rated is kept between requests
+    (``dashboards.after_recognition.rerating_figures``): a dossier filed for it, which leaves
+    the certificate as it was, is seen at once."""
+    from dashboards.after_recognition import Outcome
+    from dashboards.reports import city_dashboard
+    from dashboards.scope import resolve_scope
+
+    certificate = expiring_on(today() + timedelta(days=150), area=commune)
+    scope = resolve_scope(city_reviewer, None)
+
+    def counts():
+        year = certificate.valid_until.year
+        return city_dashboard(city_reviewer, scope, year, today()).after.rerating.counts
+
+    assert (counts()[Outcome.OPEN], counts()[Outcome.FILED]) == (1, 0)
+    file_renewal(certificate, officer_co_do, filed_on=today())
+    assert reload(certificate).extended_until is None
+    assert (counts()[Outcome.OPEN], counts()[Outcome.FILED]) == (0, 1)
+
+
 @pytest.mark.parametrize(
     ("days_before", "extended"),
     [
