@@ -114,6 +114,27 @@ def test_gunicorn_reads_the_portals_env_file(tmp_path):
     assert gunicorn_settings(env_file) == "['127.0.0.1:8123'] 3 45\n"
 
 
+def test_a_worker_leaves_what_the_portal_made_at_start_out_of_the_collectors_passes(tmp_path):
+    env_file = tmp_path / "ocop.env"
+    env_file.write_text("")
+    code = (
+        "import gc, runpy\n"
+        "c = runpy.run_path('gunicorn.conf.py')\n"
+        "before = gc.get_freeze_count()\n"
+        "c['post_worker_init'](None)\n"
+        "print(before == 0 and gc.get_freeze_count() > 0)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean_environment(OCOP_ENV_FILE=str(env_file)),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout == "True\n", result.stderr
+
+
 def test_a_reload_sees_the_files_new_values_and_the_real_environment_still_wins(tmp_path):
     env_file = tmp_path / "ocop.env"
     env_file.write_text("WEB_CONCURRENCY=3\nGUNICORN_TIMEOUT=45\n")
