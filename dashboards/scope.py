@@ -13,6 +13,7 @@ from django.http import Http404
 from areas.models import Area
 from areas.provinces import home_first
 from core import policy
+from core.caching import cached_until_changed
 
 PROVINCE_KINDS = [Area.Kind.PROVINCE, Area.Kind.CENTRAL_CITY]
 
@@ -107,8 +108,22 @@ def resolve_scope(user, area_param: str | None, chosen: str = "") -> Scope:
     return Scope(province, None, _minimal(a.path for a in own), False, names or province.name)
 
 
-def area_choices(user, province: Area) -> list[tuple[str, list[tuple[int, str]]]]:
-    """The areas a user may pick, grouped: former districts, today's communes, former communes."""
+def area_choices(user, province: Area) -> dict[str, list[tuple[int, str]]]:
+    """The areas a user may pick, grouped: former districts, today's communes, former communes;
+    kept until an area of the province changes (users who see the same areas share them)."""
+    choices, _as_of = cached_until_changed(
+        "dashboard.area_choices",
+        lambda _today: _area_choices(user, province),
+        policy.visibility_key(user),
+        province.pk,
+        province=province.code,
+        kinds=("areas",),
+        as_of=False,
+    )
+    return choices
+
+
+def _area_choices(user, province: Area) -> dict[str, list[tuple[int, str]]]:
     groups = {"districts": [], "communes": [], "former_communes": []}
     areas = (
         Area.objects.visible_to(user)
