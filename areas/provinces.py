@@ -228,8 +228,10 @@ def choices_for(user) -> list[tuple[str, str]]:
             return []  # one province: nothing to choose, nothing to ask
         provinces = provinces.filter(path__in=paths)
     return [
-        (area.code, official_name(area.name, area.kind))
-        for area in provinces.order_by(home_first("code"), "path")
+        (code, official_name(name, kind))
+        for code, name, kind in provinces.order_by(home_first("code"), "path").values_list(
+            "code", "name", "kind"
+        )
     ]
 
 

@@ -613,6 +613,7 @@ def _part_keys(d: Dashboard) -> dict[str, str]:
         "charts": _part_key(d, d.today, *(charts[name] for name in CERTIFICATE_CHARTS)),
         "areas": _part_key(d, d.year, d.by_area),
         "kinds": _part_key(d, d.year, d.by_kind, charts["sectors"]),
+        "after": _part_key(d, d.year, d.after),
     }
 
 

@@ -551,6 +551,9 @@ def test_the_cache_is_made_new_by_a_revocation_an_inspection_a_report_and_an_ext
     with CaptureQueriesContext(connection) as rebuilt:
         assert shown(client).revocations_total.decided == 5
     assert len(rebuilt) > len(warm)
+    # The section as drawn (a part of the page kept by what it shows) has the new count too.
+    page = client.get(reverse("dashboards:city"), {"year": 2026}).content.decode()
+    assert 'year=2026&amp;status=decided">5</a>' in page
 
     line = Inspection.objects.get(product__name="L3")
     inspections.record(

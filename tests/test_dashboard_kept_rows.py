@@ -262,20 +262,25 @@ def test_each_part_is_drawn_again_when_what_it_shows_changes(can_tho, co_do, cit
     scope = resolve_scope(city_reviewer, None)
     today = timezone.localdate()
     before = reports.city_dashboard(city_reviewer, scope, 2024, today).part_keys
-    assert set(before) == {"charts", "areas", "kinds"}
+    assert set(before) == {"charts", "areas", "kinds", "after"}
     assert reports.city_dashboard(city_reviewer, scope, 2024, today).part_keys == before
 
     certificate.stars = 3  # the charts by stars change; the areas, kinds and sectors do not
     certificate.save()
     after = reports.city_dashboard(city_reviewer, scope, 2024, today).part_keys
     assert after["charts"] != before["charts"]
-    assert (after["areas"], after["kinds"]) == (before["areas"], before["kinds"])
+    assert (after["areas"], after["kinds"], after["after"]) == (
+        before["areas"],
+        before["kinds"],
+        before["after"],
+    )
 
     # Another year, another area, another language: other parts.
     def keys(scope, year=2024):
         return reports.city_dashboard(city_reviewer, scope, year, today).part_keys
 
     assert keys(scope, 2023)["areas"] != after["areas"]
+    assert keys(scope, 2023)["after"] != after["after"]
     assert keys(resolve_scope(city_reviewer, str(co_do.pk)))["kinds"] != after["kinds"]
     with translation.override("en"):
         assert keys(scope)["charts"] != after["charts"]
