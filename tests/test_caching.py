@@ -135,3 +135,21 @@ def test_the_home_province_is_asked_of_the_shared_cache_once_a_page(
         asked.clear()
         assert client.get(path).status_code == 200
         assert len(asked) <= 1, path
+
+
+def test_a_translation_still_to_be_made_is_kept_as_the_text_of_the_keys_language(db):
+    """A lazy translation in a kept result comes back as plain text, in the language the key
+    was made for (each language has its own key)."""
+    from django.utils.functional import Promise
+    from django.utils.translation import gettext_lazy, override
+
+    def build(today):
+        return {"label": gettext_lazy("Tổng cộng")}
+
+    def kept(language):
+        with override(language):
+            return cached_until_changed("dashboard.words", build, province="92")[0]["label"]
+
+    assert isinstance(kept("en"), Promise)  # built: as it was made
+    assert kept("en") == "Total" and type(kept("en")) is str
+    assert kept("vi") == "Tổng cộng" and type(kept("vi")) is str
