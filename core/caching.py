@@ -118,12 +118,31 @@ def province_of(instance) -> str | None:
 def record_changed(sender, instance, **kwargs) -> None:
     """A record was saved or deleted: its province's keys of its kind are made new at once
     (the writer's next page shows the change) and again once the transaction commits (a page
-    built meanwhile from the data before the commit is not kept)."""
+    built meanwhile from the data before the commit is not kept); a save's time is noted as
+    the latest change (``note_change``)."""
     forget_request_values()
+    removed = kwargs.get("signal") is post_delete
     province = province_of(instance)
-    kinds = kinds_of(sender, removed=kwargs.get("signal") is post_delete)
+    kinds = kinds_of(sender, removed=removed)
     changed(province, *kinds)
     transaction.on_commit(lambda: changed(province, *kinds))
+    if not removed:
+        note_change(getattr(instance, "updated_at", None))
+
+
+#: The latest change noted, and when the tables were last asked for it
+#: (``core.context_processors.data_as_of``).
+NOTED = "core:latest-change"
+
+
+def note_change(when: datetime | None) -> None:
+    """A record was saved at ``when`` (its ``updated_at``): the latest change, if later than the
+    one noted. Nothing noted: the next reader asks the tables."""
+    if when is None:
+        return
+    noted = cache.get(NOTED)
+    if noted is not None and (noted[0] is None or when > noted[0]):
+        cache.set(NOTED, (when, noted[1]), None)
 
 
 def cached_until_changed(

@@ -62,3 +62,36 @@ def test_as_of_is_the_latest_change_of_any_record(can_tho):
     latest = data_as_of()
     assert isinstance(latest, datetime)
     assert latest == producer.updated_at
+
+
+def test_as_of_follows_each_save_without_asking_the_tables(can_tho, monkeypatch):
+    """A save notes its time; the tables are asked again when nothing is noted and every
+    ``CACHE_SECONDS`` (a write the signals do not see: ``QuerySet.update``)."""
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from core.caching import CACHE_SECONDS
+    from core.context_processors import data_as_of
+    from subjects.models import Producer
+    from tests.factories import ProducerFactory
+
+    first = ProducerFactory()
+    assert data_as_of() == first.updated_at  # asked: nothing noted yet
+    second = ProducerFactory()
+    with CaptureQueriesContext(connection) as queries:
+        assert data_as_of() == second.updated_at
+    assert len(queries) == 0
+    # An earlier time saved again (update_fields without it) leaves the latest as it is.
+    first.name = "Hộ khác"
+    first.save(update_fields=["name"])
+    assert data_as_of() == second.updated_at
+
+    unseen = second.updated_at + timedelta(minutes=1)
+    Producer.objects.filter(pk=first.pk).update(updated_at=unseen)
+    assert data_as_of() == second.updated_at
+    later = timezone.now() + timedelta(seconds=CACHE_SECONDS + 1)
+    monkeypatch.setattr("core.context_processors.timezone.now", lambda: later)
+    assert data_as_of() == unseen
