@@ -31,25 +31,28 @@ from subjects.models import Producer
 #: The records a figure counted by the producers' areas is read from besides its own: the
 #: areas, the producers and their products.
 PRODUCERS_PLACES = ("areas", Producer._meta.label_lower, Product._meta.label_lower)
-#: What the rows are read from besides the certificates themselves: a change of an area, a
-#: producer or a product, or a certificate's deletion, makes the province's rows read again.
-#: (A certificate saved is read again by itself: ``kept_rows``. A change of the product
-#: categories, which have no ``updated_at``, is seen within ``CACHE_SECONDS``.)
-ROW_KINDS = (*PRODUCERS_PLACES, kinds_of(Certificate, removed=True)[-1])
-#: A transaction may commit after one that started later: the certificates saved this long
-#: before the rows were read are read again with every patch (a few rows), so that none saved
-#: meanwhile is missed.
+#: What makes the province's rows read again in full: a change of an area (its path), a
+#: certificate's deletion (a product's or producer's deletes theirs first). A certificate, a
+#: product or a producer saved is read again by itself (``kept_rows``); a change of the product
+#: categories, which have no ``updated_at``, is seen within ``CACHE_SECONDS``.
+ROW_KINDS = ("areas", kinds_of(Certificate, removed=True)[-1])
+#: The records whose rows are read again when one is saved: a row says something of each.
+PATCHED = (Certificate, Product, Producer)
+#: A transaction may commit after one that started later: the records saved this long before
+#: the last look are looked at again (a few rows), so that none saved meanwhile is missed.
 OVERLAP = timedelta(minutes=5)
 #: More products saved since the last look than this (an import, a data load), and the rows are
 #: read in full again rather than patched product by product.
 PATCH_LIMIT = 1000
 #: Moved on when what is kept changes shape: a new release never reads the former one's.
-FORMAT = 3
+FORMAT = 4
 FIELDS = (
     "pk",
     "product_id",
     "product__producer_id",
     "product__producer__kind",
+    # Whose certificate it is (``visible_to``): a producer moved makes it another reader's.
+    "product__producer__area__path",
     "area__path",
     "kind",
     "level",
@@ -150,12 +153,12 @@ def kept_rows(province) -> Kept:
     Read in full when one of ``ROW_KINDS`` changed in the province, and every
     ``CACHE_SECONDS`` (what the signals cannot see: ``QuerySet.update``, raw SQL): on the task
     queue when one is configured, the request going on with the rows it has, else by the
-    request. Between full reads, each call asks whether a certificate was saved since the last
-    look (``_saved_since``); when one was, the products of those saved since then (and up to
-    ``OVERLAP`` before, for late commits) are read again and kept beside the rows as *patches*
-    (more than ``PATCH_LIMIT`` of them, an import: the rows are read in full), and the version
-    moves on only when a row says something else than its kept one (or is new to the
-    province)."""
+    request. Between full reads, each call asks whether a certificate, a product or a producer
+    was saved since the last look (``_saved_since``); when one was, the rows of the products
+    concerned (``_products_saved_since``: saved since then, or up to ``OVERLAP`` before for late
+    commits) are read again and kept beside the rows as *patches* (more than ``PATCH_LIMIT``
+    products, an import: the rows are read in full), and the version moves on only when a row
+    says something else than its kept one (or is new to the province)."""
     key = _key(province)
     now = timezone.now()
     index = cache.get(key)
@@ -163,19 +166,11 @@ def kept_rows(province) -> Kept:
         return _read_all(province, key, now)
     if index["refresh"] <= now and cache.add(f"{key}:refreshing", True, CACHE_SECONDS):
         jobs.enqueue(refresh_rows, province.pk)
-    # Nothing saved since the last look (one aggregate over the index of ``updated_at``): the
-    # rows as kept, whatever was saved before it (an import's thousands of certificates).
+    # Nothing saved since the last look (three aggregates over the indexes of ``updated_at``):
+    # the rows as kept, whatever was saved before it (an import's thousands of records).
     seen = _saved_since(index["read_at"] - OVERLAP)
     if seen != index["seen"]:
-        # What was saved since, or committed since having been saved up to ``OVERLAP`` before:
-        # the products first, by the index of ``updated_at`` (as a subquery the planner expects
-        # hundreds and reads every product).
-        products = set(
-            Certificate.objects.filter(updated_at__gte=index["checked_at"] - OVERLAP)
-            .order_by()
-            .values_list("product_id", flat=True)
-            .distinct()[: PATCH_LIMIT + 1]
-        )
+        products = _products_saved_since(index["checked_at"] - OVERLAP)
         if len(products) > PATCH_LIMIT:
             return _read_all(province, key, now)
         _patch(index, province, products)
@@ -230,12 +225,33 @@ class _Seconds(Func):
 
 
 def _saved_since(start: datetime) -> tuple:
-    """What tells whether a certificate was saved since the last look: how many were saved from
-    ``start`` on, and the sum of their times (one saved again, or committed late, moves it)."""
-    found = Certificate.objects.filter(updated_at__gte=start).aggregate(
-        saved=Count("pk"), seconds=Sum(_Seconds("updated_at"))
+    """What tells whether a record of ``PATCHED`` was saved since the last look: for each, how
+    many were saved from ``start`` on and the sum of their times (one saved again, or
+    committed late, moves it). A query each, by the index of ``updated_at``."""
+    return tuple(
+        tuple(
+            model.objects.filter(updated_at__gte=start)
+            .aggregate(saved=Count("pk"), seconds=Sum(_Seconds("updated_at")))
+            .values()
+        )
+        for model in PATCHED
     )
-    return found["saved"], found["seconds"]
+
+
+def _products_saved_since(start: datetime) -> set[int]:
+    """The products whose rows may say something else since ``start``: their certificates, the
+    products or their producers saved since (by the indexes of ``updated_at``; as a subquery
+    of the certificates the planner expects hundreds and reads every product). At most
+    ``PATCH_LIMIT`` + 1 of them."""
+    certificates = Certificate.objects.filter(updated_at__gte=start).values_list("product_id")
+    products = Product.objects.filter(updated_at__gte=start).values_list("pk")
+    producers = Product.objects.filter(producer__updated_at__gte=start).values_list("pk")
+    found = (
+        certificates.order_by()
+        .union(products.order_by(), producers.order_by())
+        .values_list("product_id", flat=True)[: PATCH_LIMIT + 1]
+    )
+    return set(found)
 
 
 def refresh_rows(province_pk: int) -> None:

@@ -19,9 +19,17 @@ from dashboards.rows import (
     scope_rows,
 )
 from dashboards.scope import resolve_scope
-from products.models import Certificate
+from products.models import Certificate, Product
 from subjects.models import Producer
 from tests.factories import AreaFactory, CertificateFactory, ProducerFactory, ProductFactory
+
+
+def settled():
+    """The certificates, products and producers as if saved long ago (those saved within the
+    window are read again with every change)."""
+    long_ago = timezone.now() - timedelta(days=1)
+    for model in (Certificate, Product, Producer):
+        model.objects.update(updated_at=long_ago)
 
 
 def _by_pk(rows):
@@ -92,18 +100,51 @@ def test_a_deleted_certificate_reads_the_rows_again(can_tho, co_do):
     assert assert_kept_is_read(can_tho) != first
 
 
-def test_a_producer_or_product_changed_reads_the_rows_again(can_tho, co_do):
+def test_a_producer_or_product_changed_is_patched_in(can_tho, co_do):
+    """A product or producer saved: its rows read again by themselves, not the province's."""
     producer = ProducerFactory(area=co_do, kind=Producer.Kind.HOUSEHOLD)
     product = ProductFactory(producer=producer)
     CertificateFactory(product=product)
-    first = assert_kept_is_read(can_tho)
+    other = ProducerFactory(area=co_do)
+    CertificateFactory(product=ProductFactory(producer=other))
+    settled()
+    first = kept_rows(can_tho)
+    assert_kept_is_read(can_tho)
     producer.kind = Producer.Kind.ENTERPRISE
     producer.save()
-    second = assert_kept_is_read(can_tho)
-    assert second != first
-    product.producer = ProducerFactory(area=co_do)
+    second = kept_rows(can_tho)
+    assert second.version != first.version and second.base == first.base
+    assert assert_kept_is_read(can_tho) == second.version
+    product.producer = other
     product.save()
-    assert assert_kept_is_read(can_tho) != second
+    third = kept_rows(can_tho)
+    assert third.version != second.version and third.base == first.base
+    assert_kept_is_read(can_tho)
+    # Saved as it was: the version stays.
+    product.save()
+    assert kept_rows(can_tho).version == third.version
+
+
+def test_a_producer_moved_takes_its_certificates_out_of_an_officers_figures(
+    can_tho, co_do, ninh_kieu, officer_co_do
+):
+    """Whose a certificate is follows its producer's area (``visible_to``): moved to another
+    district, its certificates leave the officer's counted ones, though recognised in theirs."""
+    producer = ProducerFactory(area=co_do)
+    CertificateFactory(product=ProductFactory(producer=producer), area=co_do)
+    scope = resolve_scope(officer_co_do, None)
+
+    def counted():
+        rows = scope_rows(reports.certificates(officer_co_do, scope), can_tho)
+        return [row["counted"] for row in rows]
+
+    assert counted() == [True]
+    producer.area = ninh_kieu
+    producer.save()
+    assert counted() == []
+    producer.area = co_do
+    producer.save()
+    assert counted() == [True]
 
 
 def test_a_certificate_committed_late_is_read_within_the_overlap(can_tho, co_do):
@@ -112,6 +153,7 @@ def test_a_certificate_committed_late_is_read_within_the_overlap(can_tho, co_do)
     ``CACHE_SECONDS``, when the rows are read in full again)."""
     late = CertificateFactory(product=ProductFactory(producer=ProducerFactory(area=co_do)))
     too_late = CertificateFactory(product=ProductFactory(producer=ProducerFactory(area=co_do)))
+    settled()
     kept(can_tho)
     now = timezone.now()
     Certificate.objects.filter(pk=late.pk).update(
@@ -130,7 +172,8 @@ def test_nothing_saved_since_the_last_look_costs_one_query(can_tho, co_do):
     first = assert_kept_is_read(can_tho)
     with CaptureQueriesContext(connection) as queries:
         assert kept_rows(can_tho).version == first
-    assert len(queries) == 1, [query["sql"] for query in queries]
+    # Certificates, products and producers saved since: an aggregate each.
+    assert len(queries) == 3, [query["sql"] for query in queries]
 
 
 def test_a_certificate_saved_again_and_committed_late_is_seen(can_tho, co_do):
@@ -154,6 +197,7 @@ def test_an_import_reads_the_rows_in_full(can_tho, co_do, monkeypatch):
     province, not the rows of every product saved in the country."""
     monkeypatch.setattr("dashboards.rows.PATCH_LIMIT", 2)
     products = [ProductFactory(producer=ProducerFactory(area=co_do)) for _ in range(3)]
+    settled()
     CertificateFactory(product=products[0])
     first = assert_kept_is_read(can_tho)
     CertificateFactory(product=products[1])
@@ -167,6 +211,7 @@ def test_an_import_reads_the_rows_in_full(can_tho, co_do, monkeypatch):
 
 def test_the_rows_are_read_in_full_again_after_the_cache_seconds(can_tho, co_do, monkeypatch):
     certificate = CertificateFactory(product=ProductFactory(producer=ProducerFactory(area=co_do)))
+    settled()
     first = assert_kept_is_read(can_tho)
     Certificate.objects.filter(pk=certificate.pk).update(
         stars=5, updated_at=timezone.now() - timedelta(days=1)
@@ -188,9 +233,9 @@ def test_figures_are_counted_again_only_when_the_rows_change(can_tho, co_do, cit
     with CaptureQueriesContext(connection) as queries:
         same = reports.certificate_figures(city_reviewer, scope, 2024, today)
     assert same.key == figures.key
-    # Whether one was saved, the products saved since and their rows; the scope's keys not
-    # asked.
-    assert len(queries) == 3
+    # Whether one was saved (three aggregates), the products saved since and their rows; the
+    # scope's keys not asked.
+    assert len(queries) == 5
 
     certificate.stars = 3
     certificate.save()
@@ -225,9 +270,9 @@ def test_the_rows_kept_serve_the_scopes_and_the_years_page(can_tho, co_do, city_
     with CaptureQueriesContext(connection) as queries:
         rows = scope_rows(reports.certificates(city_reviewer, scope), can_tho)
     assert [row["counted"] for row in rows] == [True]
-    # Whether a certificate was saved since (none), the scope's areas and its certificates'
-    # keys: the province's certificates are not read again.
-    assert len(queries) == 3, [query["sql"] for query in queries]
+    # Whether a record was saved since (none: three aggregates), the scope's areas and its
+    # certificates' keys: the province's certificates are not read again.
+    assert len(queries) == 5, [query["sql"] for query in queries]
 
 
 def test_a_certificate_moved_out_of_the_scope_is_no_longer_counted(
@@ -293,6 +338,7 @@ def test_with_a_task_queue_the_rows_are_read_again_on_it(can_tho, co_do, setting
     queued = []
     monkeypatch.setattr("dashboards.rows.jobs.enqueue", lambda *args: queued.append(args))
     certificate = CertificateFactory(product=ProductFactory(producer=ProducerFactory(area=co_do)))
+    settled()
     first = assert_kept_is_read(can_tho)
     Certificate.objects.filter(pk=certificate.pk).update(
         stars=5, updated_at=timezone.now() - timedelta(days=1)
