@@ -51,8 +51,10 @@ FIELDS = (
     "product_id",
     "product__producer_id",
     "product__producer__kind",
-    # Whose certificate it is (``visible_to``): a producer moved makes it another reader's.
-    "product__producer__area__path",
+    # Whose certificate it is (``visible_to``): a producer moved makes it another reader's. The
+    # key, not the path: one more join and the planner, past its limit of eight, reads every
+    # certificate of the country (43 → 128 ms).
+    "product__producer__area_id",
     "area__path",
     "kind",
     "level",
