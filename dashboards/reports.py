@@ -340,24 +340,30 @@ def by_area(rows: list[dict], year: int, on: date) -> tuple[list[AreaRow], list[
 def units_of(user, scope: Scope, year: int, decided_paths, evaluated_paths) -> Units:
     """The districts of the scope existing in the year (today's communes once the districts
     are gone), how many had a certificate decided in the year, and how many had taken part in
-    evaluation by the end of the year."""
+    evaluation by the end of the year. A province whose areas of that year are not recorded
+    (only today's were loaded) is counted by today's communes, and says so. One query."""
     start, end = date(year, 1, 1), date(year, 12, 31)
-    existing = (
+    areas = list(
         Area.objects.visible_to(user)
         .filter(scope.q("path") | Q(path__in=_prefixes(scope.paths)))
         .filter(Q(kind__in=DISTRICT_KINDS) | Q(parent_id=scope.province.pk))
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end))
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=start))
     )
+    existing = [
+        a
+        for a in areas
+        if (a.valid_from is None or a.valid_from <= end)
+        and (a.valid_until is None or a.valid_until >= start)
+    ]
     districts = [a.path for a in existing if a.kind in DISTRICT_KINDS and _inside(a.path, scope)]
     label = _("quận, huyện")
     if not districts:
-        districts = [
-            a.path
-            for a in existing
-            if a.level == Area.Level.COMMUNE and a.path.count("/") == 2 and _inside(a.path, scope)
-        ]
+        districts = [a.path for a in existing if _commune_of_province(a, scope)]
         label = _("xã, phường")
+    if not districts:
+        districts = [
+            a.path for a in areas if a.valid_until is None and _commune_of_province(a, scope)
+        ]
+        label = _("xã, phường hiện nay")
     if not districts and scope.area is not None:
         districts, label = [scope.area.path], scope.area.get_kind_display().lower()
 
@@ -365,6 +371,13 @@ def units_of(user, scope: Scope, year: int, decided_paths, evaluated_paths) -> U
         return sum(1 for d in districts if any(p.startswith(d) for p in paths))
 
     return Units(len(districts), touched(decided_paths), touched(evaluated_paths), label)
+
+
+def _commune_of_province(area: Area, scope: Scope) -> bool:
+    """A commune right under the province (today's level), counted for the scope."""
+    return (
+        area.level == Area.Level.COMMUNE and area.path.count("/") == 2 and _inside(area.path, scope)
+    )
 
 
 def _prefixes(paths) -> list[str]:

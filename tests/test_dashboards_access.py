@@ -255,3 +255,35 @@ def test_a_kept_link_follows_the_script_prefix():
     finally:
         set_script_prefix(before)
     assert records_url("products:list") == "/products/"
+
+
+def test_a_province_without_its_former_areas_counts_by_todays_communes(administrator):
+    """Only today's communes loaded (from 07/2025): the years before count by them, and say
+    so, rather than 0 out of 0."""
+    from django.utils import timezone, translation
+
+    from dashboards.reports import city_dashboard
+    from dashboards.scope import resolve_scope
+    from tests.factories import AreaFactory
+
+    province = AreaFactory(code="89", name="An Giang", kind="tinh", parent=None)
+    first, _second = (
+        AreaFactory(name=name, kind="xa", parent=province, valid_from=date(2025, 7, 1))
+        for name in ("Xã Mỹ Hòa Hưng", "Xã Bình Hòa")
+    )
+    CertificateFactory(
+        product=ProductFactory(producer=ProducerFactory(area=first)),
+        area=first,
+        decision_date=date(2022, 6, 1),
+    )
+    scope = resolve_scope(administrator, None, chosen="89")
+    today = timezone.localdate()
+
+    def units(year):
+        u = city_dashboard(administrator, scope, year, today).units
+        return u.with_products, u.total, str(u.level_label)
+
+    assert units(2022) == (1, 2, "xã, phường hiện nay")
+    assert units(2026) == (0, 2, "xã, phường")
+    with translation.override("en"):
+        assert units(2022)[2] == "today's communes and wards"
