@@ -154,6 +154,11 @@ for page in "${PAGES[@]}"; do
   read -r cold warm < <(time_page "$BASE$url")
   COLD[$page]=$cold WARM[$page]=$warm
 done
+# The dashboard requested once, in ms (a save before it made it cold).
+dashboard_ms() {
+  curl -s -o /dev/null -b "$JAR" --max-time 60 -w '%{time_total}' "$BASE/dashboard/?year=2022" |
+    awk '{printf "%.0f", $1 * 1000}'
+}
 # For five minutes after a data load its records lie within the window of late commits, and a
 # save reads the province's rows in full (dashboards/rows.py: more than PATCH_LIMIT products
 # to read again): the saves below are timed once the load is that old, as an officer's day
@@ -176,8 +181,7 @@ for _ in 1 2 3 4 5; do
 from areas.provinces import home_code
 from products.models import Certificate
 Certificate.objects.filter(area__path__startswith=home_code() + '/').order_by('pk').first().save()"
-  AFTER_SAVE+=("$(curl -s -o /dev/null -b "$JAR" --max-time 60 -w '%{time_total}' "$BASE/dashboard/?year=2022" |
-    awk '{printf "%.0f", $1 * 1000}')")
+  AFTER_SAVE+=("$(dashboard_ms)")
 done
 after_save=$(printf '%s\n' "${AFTER_SAVE[@]}" | median)
 # The same after a save of one of its products, then of one of its producers (an officer edits
@@ -190,8 +194,7 @@ from products.models import Product
 from subjects.models import Producer
 lookup = 'area__path__startswith' if '$model' == 'Producer' else 'producer__area__path__startswith'
 $model.objects.filter(**{lookup: home_code() + '/'}).order_by('pk').first().save()"
-  AFTER_RECORD+=("$(curl -s -o /dev/null -b "$JAR" --max-time 60 -w '%{time_total}' "$BASE/dashboard/?year=2022" |
-    awk '{printf "%.0f", $1 * 1000}')")
+  AFTER_RECORD+=("$(dashboard_ms)")
 done
 after_record=$(printf '%s\n' "${AFTER_RECORD[@]}" | median)
 # Cold after a change that moves its figures: one certificate it counts in 2022 re-rated 3★ and
@@ -209,8 +212,7 @@ certificate = Certificate.objects.filter(
 ).order_by('pk').first()
 certificate.stars = $stars
 certificate.save()"
-  AFTER_CHANGE+=("$(curl -s -o /dev/null -b "$JAR" --max-time 60 -w '%{time_total}' "$BASE/dashboard/?year=2022" |
-    awk '{printf "%.0f", $1 * 1000}')")
+  AFTER_CHANGE+=("$(dashboard_ms)")
 done
 after_change=$(printf '%s\n' "${AFTER_CHANGE[@]}" | median)
 stop_server
@@ -236,20 +238,17 @@ for i in "${!PAGES[@]}"; do
 done
 sql=$(awk '$1 == "SQL" && $2 == "/dashboard/?year=2022" {print $3}' <<<"$NATIONAL_COUNTS")
 cold=${COLD["/dashboard/?year=2022"]}
+# "<ms> ms = <×> the changelist, <×> its own SQL"
+against() {
+  awk -v a="$1" -v b="$base" -v s="$sql" 'BEGIN {printf "%s ms = %.2f× the changelist, %.2f× its own SQL", a, a / b, a / s}'
+}
 echo
 echo "Cold dashboard, made cold by a save in its province (every save anywhere made every dashboard cold before):"
-echo "- after a save of one of its certificates that moves no figure (median of 5): ${after_save} ms =" \
-  "$(awk -v a="$after_save" -v b="$base" 'BEGIN {printf "%.2f", a / b}')× the changelist," \
-  "$(awk -v a="$after_save" -v b="$sql" 'BEGIN {printf "%.2f", a / b}')× its own SQL (${sql} ms);"
-echo "- after a save of one of its products or producers (median of 6): ${after_record} ms =" \
-  "$(awk -v a="$after_record" -v b="$base" 'BEGIN {printf "%.2f", a / b}')× the changelist," \
-  "$(awk -v a="$after_record" -v b="$sql" 'BEGIN {printf "%.2f", a / b}')× its own SQL;"
-echo "- after a change of its figures (a certificate's stars; median of 8): ${after_change} ms =" \
-  "$(awk -v a="$after_change" -v b="$base" 'BEGIN {printf "%.2f", a / b}')× the changelist," \
-  "$(awk -v a="$after_change" -v b="$sql" 'BEGIN {printf "%.2f", a / b}')× its own SQL."
+echo "- after a save of one of its certificates that moves no figure (median of 5): $(against "$after_save") (${sql} ms);"
+echo "- after a save of one of its products or producers (median of 6): $(against "$after_record");"
+echo "- after a change of its figures (a certificate's stars; median of 8): $(against "$after_change")."
 echo "First dashboard with the cache emptied (Redis restarted or flushed, a release that changes what" \
-  "is kept; bench/README.md): ${cold} ms = $(awk -v a="$cold" -v b="$base" 'BEGIN {printf "%.2f", a / b}')× the changelist," \
-  "$(awk -v a="$cold" -v b="$sql" 'BEGIN {printf "%.2f", a / b}')× its own SQL."
+  "is kept; bench/README.md): $(against "$cold")."
 if [[ $ERRORS != 0 ]]; then
   echo "$ERRORS requests did not answer 200." >&2
   exit 1

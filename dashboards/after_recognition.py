@@ -435,9 +435,10 @@ def report_figures(user, scope: Scope, year: int) -> Reports:
 def after_recognition(
     user, scope: Scope, certificates, year: int, on: date, today: date, told=None
 ) -> AfterRecognition:
-    """The section for a year: six queries besides the certificates' rows (the legal bases'
-    schedule, the re-rating state of the certificates due and neither revoked nor re-rated,
-    revocations, inspections, points, reports). ``certificates``: those the dashboard counts
+    """The section for a year: at most six queries besides the certificates' rows (the legal
+    bases' schedule, the re-rating state of the certificates due and neither revoked nor
+    re-rated, revocations, inspections, points, reports; the state and the last three kept
+    until what they are read from changes). ``certificates``: those the dashboard counts
     (the user's, recognised inside the scope); ``told``: what their rows tell of the
     re-rating (``tell_reratings``), when the dashboard has it already (else read here)."""
     if told is None:

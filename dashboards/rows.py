@@ -3,9 +3,10 @@ year, areas, kinds, sectors, expiring, the re-rating of those due in the year) i
 these rows, where a grouped query per figure read the province's certificates once each.
 
 A province's rows are kept in the cache between requests (``kept_rows``) and patched with the
-certificates saved since, where a save anywhere in the province made the dashboard read them
-all again: their *version* changes only when a row does, and the figures counted from them are
-kept by version (``dashboards.reports.certificate_figures``)."""
+rows of the certificates, products and producers saved since, where a save anywhere in the
+province made the dashboard read them all again: their *version* changes only when a row does,
+and the figures counted from them are kept by version
+(``dashboards.reports.certificate_figures``)."""
 
 import hashlib
 import threading
@@ -130,9 +131,9 @@ def _province_certificates(province):
 @dataclass(frozen=True)
 class Kept:
     """A province's rows as kept: ``version`` moves on when a row says something else;
-    ``base``, the key of their last full read, and ``patched``, the certificates read again
-    since; ``load()`` gives the rows (from the cache only when asked: figures kept by version
-    need none)."""
+    ``base``, the key of their last full read, and ``patched``, the certificates whose rows
+    said something else since; ``load()`` gives the rows (from the cache only when asked:
+    figures kept by version need none)."""
 
     version: str
     base: str
@@ -320,8 +321,8 @@ def scope_rows(certs, province, kept: Kept | None = None) -> list[dict]:
     """``read_certificates(certs)`` (``certs`` inside the province) from the province's kept
     rows. Which are ``certs`` is asked of the database once per full read of the rows (and
     per set of certificates: the SQL of ``certs`` is in the key), then only for the rows
-    patched since: a certificate can only leave or join ``certs`` by a save of its own (its
-    area), or of its product or producer, which reads the rows in full again."""
+    patched since: a certificate can only leave or join ``certs`` by a change of what its row
+    says (its area, its product's producer, that producer's area), which patches it."""
     try:
         sql = str(certs.query)
     except EmptyResultSet:  # no certificate can be one of them
